@@ -1,0 +1,71 @@
+# Jifen's front door. `make demo` to try it, `make test` to check it.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+# The first Python 3.11+ on PATH.
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
+	&& echo $$p && break; done)
+VENV := .venv
+PY := $(VENV)/bin/python
+JIFEN := $(VENV)/bin/jifen
+STAMP := $(VENV)/.installed
+HOSTPORT ?= 127.0.0.1:8000
+
+.PHONY: help install demo run test test-fast lint format bench migrations-check messages clean
+
+help:
+	@echo "make demo        安装、载入演示数据并启动 http://$(HOSTPORT)/ (install, load the demo, serve)"
+	@echo "make test        全部测试：SQLite 与 PostgreSQL (every test, SQLite and PostgreSQL)"
+	@echo "make test-fast   只测评分引擎 (the scoring engine alone, seconds)"
+	@echo "make run         启动服务 (serve the existing database)"
+	@echo "make lint        ruff + mypy"
+	@echo "make bench       基准测试 (benchmarks, not part of make test)"
+	@echo "make migrations-check  检查是否有未生成的迁移 (no pending migration)"
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "需要 Python 3.11 或更高版本 (Python 3.11+ is required)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+demo: install
+	$(JIFEN) migrate --noinput
+	$(JIFEN) collectstatic --noinput --verbosity 0
+	$(JIFEN) demo --url http://$(HOSTPORT)/
+	JIFEN_DEMO=1 $(JIFEN) runserver $(HOSTPORT)
+
+run: install
+	$(JIFEN) migrate --noinput
+	$(JIFEN) collectstatic --noinput --verbosity 0
+	$(JIFEN) runserver $(HOSTPORT)
+
+test: install
+	PY=$(PY) scripts/test-all
+
+test-fast: install
+	$(PY) -m pytest -q tests/scoring tests/simulation
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy jifen
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: install
+	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+migrations-check: install
+	$(JIFEN) makemigrations --check --dry-run
+
+messages: install
+	cd jifen && ../$(JIFEN) makemessages -l en && ../$(JIFEN) compilemessages
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

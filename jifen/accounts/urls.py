@@ -1,0 +1,11 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from jifen.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", views.JifenLoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+]

@@ -1,0 +1,29 @@
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+
+from jifen.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+
+class JifenLoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        user = form.get_user()
+        name = user.get_full_name() or user.get_username()
+        messages.success(self.request, _("欢迎，%(name)s！") % {"name": name})
+        return response
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        if settings.JIFEN_DEMO:
+            context["demo_accounts"] = DEMO_ACCOUNTS
+            context["demo_password"] = DEMO_PASSWORD
+        return context

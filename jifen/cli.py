@@ -1,0 +1,45 @@
+"""The ``jifen`` command.
+
+``jifen simulate`` and ``jifen rulebook`` score spreadsheets with the pure engine and never
+load Django, so they start fast and need no database. Everything else is a Django management
+command (``jifen migrate``, ``jifen createsuperuser``, ``jifen check``, ``jifen demo`` …).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+USAGE_EXTRA = """
+Jifen 积分量化管理系统
+
+  jifen simulate RULEBOOK FACTS [--roster ROSTER] [--year YYYY] [--format json|table|xlsx]
+  jifen rulebook check FILE | show ID
+  jifen demo            载入演示数据 (load the demo data)
+  jifen runserver       开发服务器 (development server)
+  jifen help            所有命令 (every command)
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if args and args[0] == "simulate":
+        from jifen.simulation.cli import simulate_main
+
+        return simulate_main(args[1:])
+    if args and args[0] == "rulebook":
+        from jifen.simulation.cli import rulebook_main
+
+        return rulebook_main(args[1:])
+    if not args:
+        sys.stdout.write(USAGE_EXTRA)
+        args = ["help"]
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jifen.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["jifen", *args])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "积分量化管理系统 · 管理后台"
+admin.site.site_title = "Jifen 管理后台"
+
+urlpatterns = [
+    path("", include("jifen.core.urls")),
+    path("accounts/", include("jifen.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+
+from jifen.accounts.roles import Role
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_member_logs_in_and_reads_the_chinese_home_page(
+    page: Any, make_user: Callable[..., User]
+) -> None:
+    make_user("dangyuan", Role.MEMBER, name="赵磊")
+
+    page.goto("/")
+    assert "/accounts/login/" in page.url
+    page.get_by_label("用户名").fill("dangyuan")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+
+    page.wait_for_url("**/")
+    assert page.get_by_role("heading", level=1).inner_text() == "赵磊，您好"
+    assert page.get_by_role("status").inner_text() == "欢迎，赵磊！"
+    assert "党员" in page.locator(".tags").inner_text()
+    # The stylesheet came from the application itself: the header is painted Jifen red.
+    header_colour = page.locator(".site-header").evaluate(
+        "el => getComputedStyle(el).backgroundColor"
+    )
+    assert header_colour == "rgb(179, 38, 30)"
+
+    # On a phone the menu folds; opening it offers the way out.
+    page.get_by_text("菜单").click()
+    page.get_by_role("button", name="退出登录").click()
+    page.wait_for_url("**/accounts/login/")
+    assert page.get_by_role("heading", level=1).inner_text() == "登录"
