@@ -26,11 +26,11 @@ def main(argv: list[str] | None = None) -> int:
     if args and args[0] == "simulate":
         from jifen.simulation.cli import simulate_main
 
-        return simulate_main(args[1:])
+        return int(simulate_main(args[1:]))
     if args and args[0] == "rulebook":
         from jifen.simulation.cli import rulebook_main
 
-        return rulebook_main(args[1:])
+        return int(rulebook_main(args[1:]))
     if not args:
         sys.stdout.write(USAGE_EXTRA)
         args = ["help"]

@@ -37,7 +37,6 @@ def env_list(name: str, default: str = "") -> list[str]:
 VAR_DIR = Path(env_str("JIFEN_VAR_DIR") or BASE_DIR / "var").resolve()
 
 
-
 def _secret_key() -> str:
     """The key from SECRET_KEY, or one generated once into var/ so sessions survive restarts."""
     given = env_str("SECRET_KEY")

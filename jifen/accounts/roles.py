@@ -7,7 +7,7 @@ named by the role's code, so navigation and tests can already follow roles.
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -27,7 +27,7 @@ def roles_of(user: AbstractBaseUser | AnonymousUser) -> frozenset[Role]:
     """The roles a signed-in user holds; nobody holds a role before signing in."""
     if not user.is_authenticated:
         return frozenset()
-    names = set(user.groups.values_list("name", flat=True))  # type: ignore[union-attr]
+    names = set(Group.objects.filter(user__pk=user.pk).values_list("name", flat=True))
     roles = {role for role in Role if role.value in names}
     if getattr(user, "is_superuser", False):
         # The technical account that installs Jifen administers the whole installation.

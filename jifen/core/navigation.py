@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from jifen.accounts.roles import Role, roles_of
@@ -13,7 +14,7 @@ from jifen.accounts.roles import Role, roles_of
 
 @dataclass(frozen=True)
 class NavEntry:
-    label: str
+    label: str | Promise
     url_name: str
     # None: every signed-in user; otherwise any one of these roles.
     roles: frozenset[Role] | None = None

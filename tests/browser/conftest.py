@@ -15,10 +15,6 @@ from typing import Any
 
 import pytest
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make to set
-# up data are still plain synchronous calls, so Django's async guard must stand aside.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM_FLAGS = [
     "--no-sandbox",  # CI runs as root
     "--disable-gpu",
@@ -54,12 +50,17 @@ def browser() -> Iterator[Any]:
         from playwright.sync_api import sync_playwright
     except ImportError:
         _missing("the playwright package is not installed (make install)")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make to
+    # set up data are still plain synchronous calls, so Django's async guard must stand aside
+    # while the browser runs (and only then: `check --deploy` rightly refuses this variable).
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=executable, headless=True, args=CHROMIUM_FLAGS
         )
         yield browser
         browser.close()
+    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 @pytest.fixture
@@ -73,9 +74,11 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     outside: list[str] = []
     page.on(
         "request",
-        lambda request: None
-        if request.url.startswith((live_server.url, "data:"))
-        else outside.append(request.url),
+        lambda request: (
+            None
+            if request.url.startswith((live_server.url, "data:"))
+            else outside.append(request.url)
+        ),
     )
     yield page
     context.close()

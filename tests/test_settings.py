@@ -1,0 +1,95 @@
+"""Settings come from the environment; each case runs `jifen` in a fresh process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION = {
+    "SECRET_KEY": "k" * 20 + "-a-long-and-random-production-secret-key-0123456789",
+    "ALLOWED_HOSTS": "jifen.example.org",
+    "JIFEN_HTTPS": "1",
+    "DEBUG": "0",
+}
+
+
+def jifen(*args: str, var_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "SECRET_KEY",
+            "DEBUG",
+            "DATABASE_URL",
+            "ALLOWED_HOSTS",
+            "JIFEN_HTTPS",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "jifen.cli", *args],
+        env={**clean, "JIFEN_VAR_DIR": str(var_dir), **env},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def setting(name: str, var_dir: Path, **env: str) -> str:
+    done = jifen(
+        "shell",
+        "--verbosity",
+        "0",
+        "-c",
+        f"from django.conf import settings; print(settings.{name})",
+        var_dir=var_dir,
+        **env,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_production_values_pass_check_deploy(tmp_path: Path) -> None:
+    done = jifen("check", "--deploy", "--fail-level", "WARNING", var_dir=tmp_path, **PRODUCTION)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "no issues" in done.stdout
+
+
+def test_laptop_defaults_are_flagged_by_check_deploy(tmp_path: Path) -> None:
+    done = jifen("check", "--deploy", "--fail-level", "WARNING", var_dir=tmp_path)
+    assert done.returncode != 0
+    assert "SECURE_HSTS_SECONDS" in done.stderr
+
+
+def test_a_secret_key_is_generated_once_into_var(tmp_path: Path) -> None:
+    first = setting("SECRET_KEY", tmp_path)
+    key_file = tmp_path / "secret_key"
+    assert key_file.read_text().strip() == first
+    assert len(first) >= 50
+    assert key_file.stat().st_mode & 0o077 == 0, "the key file must be private"
+    assert setting("SECRET_KEY", tmp_path) == first
+
+
+def test_debug_is_off_unless_asked(tmp_path: Path) -> None:
+    assert setting("DEBUG", tmp_path) == "False"
+    assert setting("DEBUG", tmp_path, DEBUG="1") == "True"
+
+
+def test_sqlite_under_var_by_default_and_database_url_otherwise(tmp_path: Path) -> None:
+    assert setting("DATABASES['default']['NAME']", tmp_path) == str(tmp_path / "jifen.sqlite3")
+    url = "postgres://jifen:secret@db.internal:5433/jifen"
+    assert setting("DATABASES['default']['ENGINE']", tmp_path, DATABASE_URL=url) == (
+        "django.db.backends.postgresql"
+    )
+    assert setting("DATABASES['default']['PORT']", tmp_path, DATABASE_URL=url) == "5433"
+
+
+def test_time_zone_and_languages(tmp_path: Path) -> None:
+    assert setting("TIME_ZONE", tmp_path) == "Asia/Shanghai"
+    assert setting("LANGUAGE_CODE", tmp_path) == "zh-hans"
+    assert "'en'" in setting("LANGUAGES", tmp_path)
