@@ -34,7 +34,24 @@ def test_a_member_logs_in_and_reads_the_chinese_home_page(
     assert header_colour == "rgb(179, 38, 30)"
 
     # On a phone the menu folds; opening it offers the way out.
-    page.get_by_text("菜单").click()
-    page.get_by_role("button", name="退出登录").click()
+    page.locator(".nav-phone summary").click()
+    page.locator(".nav-phone").get_by_role("button", name="退出登录").click()
     page.wait_for_url("**/accounts/login/")
     assert page.get_by_role("heading", level=1).inner_text() == "登录"
+
+
+def test_on_a_wide_screen_the_navigation_is_open_and_follows_roles(
+    page: Any, make_user: Callable[..., User]
+) -> None:
+    make_user("admin", Role.COMMITTEE_ADMIN, name="王建国", is_staff=True)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("/accounts/login/")
+    page.get_by_label("用户名").fill("admin")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/")
+
+    assert page.locator(".nav-phone").is_hidden()
+    wide = page.locator(".nav-wide")
+    assert wide.get_by_role("link", name="管理后台").is_visible()
+    assert wide.get_by_role("button", name="退出登录").is_visible()
