@@ -301,9 +301,30 @@ def seed004_deduct_reasons() -> None:
     write_csv(HERE / "seed004-deduct-reasons" / "facts.csv", rows, encoding="gb18030")
 
 
+def seed000_branch_stars() -> None:
+    h1, h2 = "2024-06-20", "2024-12-20"
+    b = SEED000_BRANCH
+    low = {"ideology_risk": 0, "theory_study": 0}
+    rows: list[Row] = []
+    rows += sheet("B4", h1, b, changes={"ideology_risk": 5})
+    rows += sheet("B4", h2, b, changes={"theory_study": 0, "uf_mechanism": 0, "venue": 0})
+    rows += sheet("B7", h1, b, changes={"ideology_risk": 0})
+    rows += sheet("B7", h2, b, changes={"theory_study": 0})
+    rows += sheet("B5", h1, b, changes={**low, "heart_talks": 2.5})
+    rows += sheet("B5", h2, b, changes={**low, "theory_study": 1, "dues": 2.5})
+    rows += sheet("B8", h1, b, changes={**low, "ethnic_religion": 0, "venue": 1.5})
+    rows += sheet("B8", h2, b, changes={**low, "ethnic_religion": 0, "venue": 0.5})
+    rows += sheet("B6", h1, b, changes={**low, "ethnic_religion": 0, "venue": 1})
+    rows += sheet(
+        "B6", h2, b, changes={**low, "ethnic_religion": 0, "venue": 1, "online_platform": 4}
+    )
+    write_csv(HERE / "seed000-branch-stars" / "facts.csv", rows)
+
+
 if __name__ == "__main__":
     seed000_branch_rounds_bonus()
     seed000_general_rollup()
+    seed000_branch_stars()
     seed002_weights_xlsx()
     seed002_full_marks()
     seed004_deduct_reasons()
