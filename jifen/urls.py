@@ -6,6 +6,9 @@ admin.site.site_title = "Jifen 管理后台"
 
 urlpatterns = [
     path("", include("jifen.core.urls")),
+    path("", include("jifen.orgs.urls")),
+    path("", include("jifen.audit.urls")),
+    path("", include("jifen.roster.urls")),
     path("accounts/", include("jifen.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,14 +1,21 @@
-"""Fixtures shared by every test: named users, one per role (ARCHITECTURE.md, "Tests that read
-like the rulebook"), and static files served from the apps during tests."""
+"""Fixtures shared by every test: a small organization tree, named users holding roles in it
+(ARCHITECTURE.md, "Tests that read like the rulebook"), and static files served from the apps."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Iterator
+from types import SimpleNamespace
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
+from django.db import connection
 
 from jifen.accounts.roles import Role
+from jifen.core import appendonly
+from jifen.orgs.kinds import kinds_ensure
+from jifen.orgs.models import Organization, OrganizationKind, Person
+from jifen.orgs.services import organization_create, person_create, role_grant
 
 PASSWORD = "correct-horse-battery"
 
@@ -22,27 +29,136 @@ def _static_files_from_apps(settings: pytest.FixtureRequest) -> None:
     }
 
 
+@pytest.fixture(autouse=True)
+def _append_only_triggers(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Keep the append-only triggers in place for every test that uses the database.
+
+    Transactional tests (and the browser tests' live server) end with a flush, which SQLite
+    does with DELETE; the triggers are lifted for that flush only and put back before the next
+    test.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    names = request.fixturenames
+    transactional = bool(
+        "transactional_db" in names
+        or "live_server" in names
+        or (marker is not None and marker.kwargs.get("transaction"))
+    )
+    if not (transactional or marker is not None or "db" in names):
+        yield
+        return
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    for table in appendonly.APPEND_ONLY_TABLES:
+        appendonly.install(connection, table)
+    yield
+    if transactional:
+        for table in appendonly.APPEND_ONLY_TABLES:
+            appendonly.remove(connection, table)
+
+
 @pytest.fixture
 def make_user(db: None) -> Callable[..., User]:
-    def make(username: str, *roles: Role, name: str = "", **extra: object) -> User:
-        user = User.objects.create_user(username, password=PASSWORD, first_name=name, **extra)
-        for role in roles:
-            user.groups.add(Group.objects.get_or_create(name=role.value)[0])
-        return user
+    def make(username: str, name: str = "", **extra: object) -> User:
+        return User.objects.create_user(username, password=PASSWORD, first_name=name, **extra)
 
     return make
 
 
 @pytest.fixture
-def committee_admin(make_user: Callable[..., User]) -> User:
-    return make_user("admin", Role.COMMITTEE_ADMIN, name="王建国", is_staff=True)
+def tree(db: None) -> SimpleNamespace:
+    """Two committees sharing the installation. Ours: 党委 C → 党总支 G → 支部 B1, B2; 支部 B3
+    directly under C. Theirs: 党委 X → 支部 XB."""
+    kinds_ensure(OrganizationKind)  # a transactional test's flush removed the migration's rows
+    c = organization_create(code="C", name="测试学院党委", kind="committee")
+    g = organization_create(code="G", name="计算机学院党总支", kind="general_branch", parent=c)
+    b1 = organization_create(code="B1", name="教工第一党支部", kind="branch", parent=g)
+    b2 = organization_create(code="B2", name="学生第一党支部", kind="branch", parent=g)
+    b3 = organization_create(code="B3", name="机关党支部", kind="branch", parent=c)
+    x = organization_create(code="X", name="另一单位党委", kind="committee")
+    xb = organization_create(code="XB", name="另一单位党支部", kind="branch", parent=x)
+    return SimpleNamespace(c=c, g=g, b1=b1, b2=b2, b3=b3, x=x, xb=xb)
+
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def valid_id_number(serial: int, birth: str = "19900101", region: str = "320102") -> str:
+    """A checksum-valid ID number, distinct per serial."""
+    body = f"{region}{birth}{serial % 1000:03d}"
+    total = sum(int(d) * w for d, w in zip(body, _ID_WEIGHTS, strict=True))
+    return body + "10X98765432"[total % 11]
 
 
 @pytest.fixture
-def member(make_user: Callable[..., User]) -> User:
-    return make_user("dangyuan", Role.MEMBER, name="赵磊")
+def make_person(tree: SimpleNamespace) -> Callable[..., Person]:
+    serials = iter(range(1, 1000))
+
+    def make(name: str, organization: Organization | None = None, **extra: object) -> Person:
+        fields: dict[str, object] = {
+            "gender": "M",
+            "id_number": valid_id_number(next(serials)),
+            "phone": "13812345678",
+            "category": "full",
+            "joined_party": dt.date(2010, 7, 1),
+            "start": dt.date(2020, 1, 1),
+            **extra,
+        }
+        return person_create(name=name, organization=organization or tree.b1, **fields)  # type: ignore[arg-type]
+
+    return make
+
+
+def _with_role(
+    make_user: Callable[..., User], username: str, name: str, role: Role, org: Organization
+) -> User:
+    user = make_user(username, name)
+    role_grant(user=user, role=role, organization=org)
+    return user
 
 
 @pytest.fixture
-def outsider(make_user: Callable[..., User]) -> User:
-    return make_user("waibu", name="路人甲")
+def committee_admin(make_user: Callable[..., User], tree: SimpleNamespace) -> User:
+    return _with_role(make_user, "admin", "王建国", Role.COMMITTEE_ADMIN, tree.c)
+
+
+@pytest.fixture
+def general_admin(make_user: Callable[..., User], tree: SimpleNamespace) -> User:
+    return _with_role(make_user, "zongzhi", "李红梅", Role.GENERAL_BRANCH_ADMIN, tree.g)
+
+
+@pytest.fixture
+def secretary(make_user: Callable[..., User], tree: SimpleNamespace) -> User:
+    return _with_role(make_user, "shuji", "张伟", Role.BRANCH_SECRETARY, tree.b1)
+
+
+@pytest.fixture
+def scorekeeper(make_user: Callable[..., User], tree: SimpleNamespace) -> User:
+    return _with_role(make_user, "jifenyuan", "陈静", Role.SCOREKEEPER, tree.b1)
+
+
+@pytest.fixture
+def auditor(make_user: Callable[..., User], tree: SimpleNamespace) -> User:
+    return _with_role(make_user, "shenji", "周敏", Role.AUDITOR, tree.c)
+
+
+@pytest.fixture
+def member(
+    make_user: Callable[..., User], make_person: Callable[..., Person], tree: SimpleNamespace
+) -> User:
+    user = _with_role(make_user, "dangyuan", "赵磊", Role.MEMBER, tree.b1)
+    person = make_person("赵磊")
+    person.user = user
+    person.save(update_fields=["user"])
+    return user
+
+
+@pytest.fixture
+def outsider(make_user: Callable[..., User], tree: SimpleNamespace) -> User:
+    """The admin of the other committee: for them, ours does not exist."""
+    return _with_role(make_user, "waibu", "路人甲", Role.COMMITTEE_ADMIN, tree.x)
+
+
+@pytest.fixture
+def nobody(make_user: Callable[..., User]) -> User:
+    """An account that holds no role anywhere."""
+    return make_user("wujuese", "钱多")

@@ -1,13 +1,11 @@
 """The roles people hold (PRODUCT.md, "The people and what each does").
 
-Every role will be held *in an organization* and reach its subtree only; that scoping comes with
-the organization tree (issue 4). Until then a role is held installation-wide, as a Django group
-named by the role's code, so navigation and tests can already follow roles.
+A role is held *in an organization* and reaches its subtree only: see
+``jifen.orgs.models.RoleAssignment`` and the access door ``jifen.orgs.access``.
 """
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -21,15 +19,3 @@ class Role(models.TextChoices):
     MEMBER = "member", _("党员")
     OBSERVER = "observer", _("群众代表")
     AUDITOR = "auditor", _("审计")
-
-
-def roles_of(user: AbstractBaseUser | AnonymousUser) -> frozenset[Role]:
-    """The roles a signed-in user holds; nobody holds a role before signing in."""
-    if not user.is_authenticated:
-        return frozenset()
-    names = set(Group.objects.filter(user__pk=user.pk).values_list("name", flat=True))
-    roles = {role for role in Role if role.value in names}
-    if getattr(user, "is_superuser", False):
-        # The technical account that installs Jifen administers the whole installation.
-        roles.add(Role.COMMITTEE_ADMIN)
-    return frozenset(roles)

@@ -1,9 +1,10 @@
+from functools import partial
 from typing import Any
 
 from django.http import HttpRequest
 
-from jifen.accounts.roles import roles_of
 from jifen.core.navigation import nav_links
+from jifen.orgs.access import assignments_of
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -11,5 +12,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     return {
         "nav_links": nav_links(user, request.path),
-        "role_labels": [role.label for role in sorted(roles_of(user))],
+        # Called only by the pages that show it (templates call callables).
+        "role_assignments": partial(assignments_of, user),
     }

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from jifen.accounts.roles import Role, roles_of
+from jifen.accounts.roles import Role
+from jifen.orgs.access import ALLOWED, Action, roles_held
 
 
 @dataclass(frozen=True)
@@ -30,12 +31,9 @@ class NavLink:
 
 NAV_ENTRIES: tuple[NavEntry, ...] = (
     NavEntry(_("首页"), "core:home"),
-    NavEntry(
-        _("管理后台"),
-        "admin:index",
-        roles=frozenset({Role.COMMITTEE_ADMIN}),
-        staff_only=True,
-    ),
+    NavEntry(_("组织"), "orgs:tree", roles=ALLOWED[Action.VIEW_ORG]),
+    NavEntry(_("审计日志"), "audit:log", roles=ALLOWED[Action.VIEW_AUDIT]),
+    NavEntry(_("管理后台"), "admin:index", staff_only=True),
 )
 
 
@@ -43,7 +41,7 @@ def nav_links(user: AbstractBaseUser | AnonymousUser, current_path: str) -> list
     """The entries this user may follow, in order, with the current page marked."""
     if not user.is_authenticated:
         return []
-    held = roles_of(user)
+    held = roles_held(user)
     links = []
     for entry in NAV_ENTRIES:
         if entry.roles is not None and not (held & entry.roles):

@@ -1,22 +1,16 @@
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 
-from jifen.accounts.roles import Role
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_member_logs_in_and_reads_the_chinese_home_page(
-    page: Any, make_user: Callable[..., User]
-) -> None:
-    make_user("dangyuan", Role.MEMBER, name="赵磊")
-
+def test_a_member_logs_in_and_reads_the_chinese_home_page(page: Any, member: User) -> None:
     page.goto("/")
     assert "/accounts/login/" in page.url
     page.get_by_label("用户名").fill("dangyuan")
@@ -41,9 +35,10 @@ def test_a_member_logs_in_and_reads_the_chinese_home_page(
 
 
 def test_on_a_wide_screen_the_navigation_is_open_and_follows_roles(
-    page: Any, make_user: Callable[..., User]
+    page: Any, committee_admin: User
 ) -> None:
-    make_user("admin", Role.COMMITTEE_ADMIN, name="王建国", is_staff=True)
+    committee_admin.is_staff = True
+    committee_admin.save()
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto("/accounts/login/")
     page.get_by_label("用户名").fill("admin")
@@ -54,4 +49,5 @@ def test_on_a_wide_screen_the_navigation_is_open_and_follows_roles(
     assert page.locator(".nav-phone").is_hidden()
     wide = page.locator(".nav-wide")
     assert wide.get_by_role("link", name="管理后台").is_visible()
+    assert wide.get_by_role("link", name="组织").is_visible()
     assert wide.get_by_role("button", name="退出登录").is_visible()

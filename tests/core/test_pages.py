@@ -37,7 +37,7 @@ def test_it_logs_in_greets_and_shows_the_roles(client: Client, member: User) -> 
     assert response.redirect_chain[-1][0] == reverse("core:home")
     assert "赵磊，您好" in html
     assert "欢迎，赵磊！" in html  # the message after login
-    assert "<li>党员</li>" in html
+    assert "<li>党员 · 教工第一党支部</li>" in html
 
 
 def test_a_wrong_password_is_refused_in_chinese(client: Client, member: User) -> None:
@@ -57,16 +57,34 @@ def test_logout_needs_a_post_and_ends_the_session(client: Client, member: User) 
     assert "_auth_user_id" not in client.session
 
 
-def test_navigation_follows_roles(client: Client, member: User, committee_admin: User) -> None:
-    admin_link = f'href="{reverse("admin:index")}"'
+def test_navigation_follows_roles(
+    client: Client, member: User, secretary: User, auditor: User
+) -> None:
+    orgs_link = f'href="{reverse("orgs:tree")}"'
+    audit_link = f'href="{reverse("audit:log")}"'
     client.force_login(member)
-    assert admin_link not in client.get(reverse("core:home")).content.decode()
+    html = client.get(reverse("core:home")).content.decode()
+    assert orgs_link not in html
+    assert audit_link not in html
+    client.force_login(secretary)
+    html = client.get(reverse("core:home")).content.decode()
+    assert orgs_link in html
+    assert audit_link not in html
+    client.force_login(auditor)
+    assert audit_link in client.get(reverse("core:home")).content.decode()
+
+
+def test_the_admin_link_is_for_staff_only(client: Client, committee_admin: User) -> None:
+    admin_link = f'href="{reverse("admin:index")}"'
     client.force_login(committee_admin)
+    assert admin_link not in client.get(reverse("core:home")).content.decode()
+    committee_admin.is_staff = True
+    committee_admin.save()
     assert admin_link in client.get(reverse("core:home")).content.decode()
 
 
-def test_a_user_without_roles_is_told_whom_to_ask(client: Client, outsider: User) -> None:
-    client.force_login(outsider)
+def test_a_user_without_roles_is_told_whom_to_ask(client: Client, nobody: User) -> None:
+    client.force_login(nobody)
     assert "您还没有任何角色" in client.get(reverse("core:home")).content.decode()
 
 

@@ -1,0 +1,331 @@
+"""Writes to organizations, people, memberships and roles. Each one transaction, each audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from jifen.accounts.roles import Role
+from jifen.audit.services import audit_record
+from jifen.orgs.idcard import id_number_problem, normalize_id_number, phone_problem
+from jifen.orgs.models import (
+    Category,
+    Exemption,
+    Membership,
+    Organization,
+    OrganizationKind,
+    Person,
+    RoleAssignment,
+)
+from jifen.orgs.pinyin import pinyin_keys
+
+Actor = AbstractBaseUser | AnonymousUser | None
+
+
+@transaction.atomic
+def organization_create(
+    *,
+    code: str,
+    name: str,
+    kind: OrganizationKind | str,
+    parent: Organization | None = None,
+    active_from: dt.date | None = None,
+    actor: Actor = None,
+    request: HttpRequest | None = None,
+) -> Organization:
+    if isinstance(kind, str):
+        kind = OrganizationKind.objects.get(code=kind)
+    organization = Organization.objects.create(
+        code=code,
+        name=name,
+        kind=kind,
+        parent=parent,
+        active_from=active_from or dt.date(2000, 1, 1),
+    )
+    organization.path = f"{parent.path if parent else '/'}{organization.pk}/"
+    organization.save(update_fields=["path"])
+    audit_record(
+        action="org.create",
+        actor=actor,
+        request=request,
+        target=organization,
+        summary=f"新建组织 {code} {name}",
+    )
+    return organization
+
+
+def _person_problems(fields: dict[str, Any]) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    if "id_number" in fields and (problem := id_number_problem(fields["id_number"])):
+        problems["id_number"] = problem
+    if "phone" in fields and (problem := phone_problem(fields.get("phone") or "")):
+        problems["phone"] = problem
+    category = fields.get("category")
+    if category == Category.PROBATIONARY and not fields.get("probation_ends"):
+        problems["probation_ends"] = "预备党员须填写预备期满日期"
+    if category in {Category.FULL, Category.PROBATIONARY} and not fields.get("joined_party"):
+        problems["joined_party"] = "正式党员和预备党员须填写入党日期"
+    return problems
+
+
+@transaction.atomic
+def person_create(
+    *,
+    name: str,
+    gender: str,
+    id_number: str,
+    category: str,
+    organization: Organization,
+    start: dt.date,
+    phone: str = "",
+    joined_party: dt.date | None = None,
+    probation_ends: dt.date | None = None,
+    start_reason: str = Membership.StartReason.JOIN,
+    actor: Actor = None,
+    request: HttpRequest | None = None,
+) -> Person:
+    """A new person, belonging to ``organization`` from ``start``."""
+    fields: dict[str, Any] = {
+        "name": name.strip(),
+        "gender": gender,
+        "id_number": normalize_id_number(id_number),
+        "phone": phone.strip(),
+        "category": category,
+        "joined_party": joined_party,
+        "probation_ends": probation_ends,
+    }
+    if problems := _person_problems(fields):
+        raise ValidationError(problems)
+    if Person.objects.filter(id_number=fields["id_number"]).exists():
+        raise ValidationError({"id_number": "该身份证号已登记"})
+    full, initials = pinyin_keys(fields["name"])
+    person = Person.objects.create(**fields, name_pinyin=full, name_initials=initials)
+    Membership.objects.create(
+        person=person, organization=organization, start=start, start_reason=start_reason
+    )
+    audit_record(
+        action="person.create",
+        actor=actor,
+        request=request,
+        target=person,
+        summary=f"新增人员 {person.name}，加入 {organization.name}（{start}）",
+    )
+    return person
+
+
+PERSON_EDITABLE = ("name", "gender", "phone", "category", "joined_party", "probation_ends")
+
+
+@transaction.atomic
+def person_update(
+    *,
+    person: Person,
+    actor: Actor = None,
+    request: HttpRequest | None = None,
+    **changes: Any,
+) -> list[str]:
+    """Change the given fields; returns the names of the fields that really changed."""
+    unknown = set(changes) - set(PERSON_EDITABLE)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    current = {field: getattr(person, field) for field in PERSON_EDITABLE}
+    merged = {**current, **changes}
+    if problems := _person_problems(merged):
+        raise ValidationError(problems)
+    changed = [field for field in changes if current[field] != changes[field]]
+    if not changed:
+        return []
+    for field in changed:
+        setattr(person, field, changes[field])
+    if "name" in changed:
+        person.name_pinyin, person.name_initials = pinyin_keys(person.name)
+    person.save()
+    audit_record(
+        action="person.update",
+        actor=actor,
+        request=request,
+        target=person,
+        summary=f"修改人员 {person.name}：{'、'.join(changed)}",
+        detail={f: [str(current[f]), str(changes[f])] for f in changed},
+    )
+    return changed
+
+
+def membership_current(person: Person, day: dt.date) -> Membership | None:
+    for membership in person.memberships.select_related("organization"):
+        if membership.covers(day):
+            return membership
+    return None
+
+
+@transaction.atomic
+def membership_transfer(
+    *,
+    person: Person,
+    to: Organization,
+    on: dt.date,
+    note: str = "",
+    actor: Actor = None,
+    request: HttpRequest | None = None,
+) -> Membership:
+    """Move ``person`` to ``to`` on ``on``: the old membership ends that day, the new one starts."""
+    Person.objects.select_for_update().filter(pk=person.pk).first()
+    current = membership_current(person, on)
+    if current is None:
+        raise ValidationError({"on": f"{on} 当天 {person.name} 不属于任何组织，无法转出"})
+    if current.organization_id == to.pk:
+        raise ValidationError({"to": f"{person.name} 已属于 {to.name}"})
+    if current.start == on:
+        raise ValidationError({"on": "转接日期不能与本段组织关系的开始日期相同"})
+    if person.memberships.filter(start__gt=on).exists():
+        raise ValidationError({"on": f"{on} 之后已有组织关系记录，请按时间顺序办理"})
+    previous_end = current.end
+    Membership.objects.filter(pk=current.pk).update(
+        end=on, end_reason=Membership.EndReason.TRANSFER
+    )
+    new = Membership.objects.create(
+        person=person,
+        organization=to,
+        start=on,
+        end=previous_end,
+        start_reason=Membership.StartReason.TRANSFER,
+        note=note,
+    )
+    audit_record(
+        action="membership.transfer",
+        actor=actor,
+        request=request,
+        target=person,
+        summary=f"{person.name} 于 {on} 由 {current.organization.name} 转入 {to.name}",
+    )
+    return new
+
+
+@transaction.atomic
+def membership_leave(
+    *,
+    person: Person,
+    on: dt.date,
+    note: str = "",
+    actor: Actor = None,
+    request: HttpRequest | None = None,
+) -> Membership:
+    current = membership_current(person, on)
+    if current is None:
+        raise ValidationError({"on": f"{on} 当天 {person.name} 不属于任何组织"})
+    if current.start == on:
+        raise ValidationError({"on": "离开日期不能与加入日期相同"})
+    Membership.objects.filter(pk=current.pk).update(
+        end=on, end_reason=Membership.EndReason.LEAVE, note=note or current.note
+    )
+    audit_record(
+        action="membership.leave",
+        actor=actor,
+        request=request,
+        target=person,
+        summary=f"{person.name} 于 {on} 离开 {current.organization.name}",
+    )
+    current.refresh_from_db()
+    return current
+
+
+@transaction.atomic
+def exemption_create(
+    *,
+    person: Person,
+    start: dt.date,
+    reason: str,
+    committee_decided_on: dt.date,
+    general_meeting_on: dt.date,
+    filed_on: dt.date,
+    end: dt.date | None = None,
+    actor: Actor = None,
+    request: HttpRequest | None = None,
+) -> Exemption:
+    """不列入管理 (seed 001): decided by the 支委会, passed by the 党员大会, filed with the
+    党总支 — three dates, in that order."""
+    problems: dict[str, str] = {}
+    if not reason.strip():
+        problems["reason"] = "请填写原因（如年老体弱、疾病）"
+    if not committee_decided_on <= general_meeting_on <= filed_on:
+        problems["filed_on"] = "应依次为：支委会研究、党员大会通过、报党总支备案"
+    if end is not None and end <= start:
+        problems["end"] = "结束日期应晚于开始日期"
+    if problems:
+        raise ValidationError(problems)
+    exemption = Exemption.objects.create(
+        person=person,
+        start=start,
+        end=end,
+        reason=reason.strip(),
+        committee_decided_on=committee_decided_on,
+        general_meeting_on=general_meeting_on,
+        filed_on=filed_on,
+    )
+    audit_record(
+        action="exemption.create",
+        actor=actor,
+        request=request,
+        target=person,
+        summary=f"{person.name} 自 {start} 起不列入积分管理：{exemption.reason}",
+    )
+    return exemption
+
+
+@transaction.atomic
+def role_grant(
+    *,
+    user: User,
+    role: Role | str,
+    organization: Organization,
+    actor: Actor = None,
+    request: HttpRequest | None = None,
+) -> RoleAssignment:
+    role = Role(role)
+    existing = RoleAssignment.objects.filter(
+        user_id=user.pk, role=role, organization=organization, revoked_at__isnull=True
+    ).first()
+    if existing is not None:
+        return existing
+    assignment = RoleAssignment.objects.create(
+        user=user,
+        role=role,
+        organization=organization,
+        granted_by=actor if isinstance(actor, User) else None,
+    )
+    audit_record(
+        action="role.grant",
+        actor=actor,
+        request=request,
+        target=assignment,
+        summary=f"授予 {user.get_username()} {role.label}（{organization.name}）",
+    )
+    return assignment
+
+
+@transaction.atomic
+def role_revoke(
+    *,
+    assignment: RoleAssignment,
+    actor: Actor = None,
+    request: HttpRequest | None = None,
+) -> None:
+    if assignment.revoked_at is not None:
+        return
+    RoleAssignment.objects.filter(pk=assignment.pk).update(revoked_at=timezone.now())
+    audit_record(
+        action="role.revoke",
+        actor=actor,
+        request=request,
+        target=assignment,
+        summary=(
+            f"撤销 {assignment.user} {assignment.get_role_display()}"
+            f"（{assignment.organization}）"
+        ),
+    )

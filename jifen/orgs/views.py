@@ -1,0 +1,173 @@
+"""Organization and people pages. Every object comes through the access door."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from jifen.orgs import access, selectors, services
+from jifen.orgs.access import Action
+from jifen.orgs.forms import ExemptionForm, RoleGrantForm, TransferForm
+from jifen.orgs.idcard import mask_id_number, mask_phone
+from jifen.orgs.models import Person, RoleAssignment
+
+
+def _day(request: HttpRequest) -> dt.date:
+    """The ?on=YYYY-MM-DD the page is read for; today by default."""
+    try:
+        return dt.date.fromisoformat(request.GET.get("on", ""))
+    except ValueError:
+        return dt.date.today()
+
+
+def _form_errors(form: object, error: ValidationError) -> None:
+    for field, problems in error.message_dict.items():
+        target = field if field in form.fields else None  # type: ignore[attr-defined]
+        for problem in problems:
+            form.add_error(target, problem)  # type: ignore[attr-defined]
+
+
+@login_required
+def tree(request: HttpRequest) -> HttpResponse:
+    day = _day(request)
+    organizations = list(access.orgs_for(request.user).order_by("path"))
+    if not organizations:
+        raise Http404("未找到")
+    counts = selectors.member_counts(access.orgs_for(request.user), day)
+    top = min(o.depth for o in organizations)
+    rows = [(o, o.depth - top, counts.get(o.pk, 0)) for o in organizations]
+    return render(request, "orgs/tree.html", {"rows": rows, "day": day})
+
+
+@login_required
+def detail(request: HttpRequest, org_id: int) -> HttpResponse:
+    organization = access.org_for(request.user, org_id, request=request)
+    day = _day(request)
+    query = request.GET.get("q", "")
+    memberships = selectors.memberships_on(organization=organization, day=day, subtree=True)
+    if query:
+        found = selectors.person_search(Person.objects.all(), query)
+        memberships = memberships.filter(person__in=found)
+    exempt = selectors.exempt_ids_on(day, [m.person_id for m in memberships])
+    sensitive = access.can(request.user, Action.SEE_SENSITIVE, organization)
+    context = {
+        "organization": organization,
+        "children": organization.children.select_related("kind").order_by("code"),
+        "memberships": memberships,
+        "exempt": exempt,
+        "day": day,
+        "q": query,
+        "sensitive": sensitive,
+        "can_manage_people": access.can(request.user, Action.MANAGE_PEOPLE, organization),
+        "can_manage_roles": access.can(request.user, Action.MANAGE_ROLES, organization),
+    }
+    template = "orgs/detail.html#members" if request.htmx else "orgs/detail.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+def _person_context(request: HttpRequest, person: Person) -> dict[str, object]:
+    sensitive = access.sees_sensitive(request.user, person)
+    memberships = person.memberships.select_related("organization").order_by("start")
+    manage = access.people_for(request.user, Action.MANAGE_PEOPLE).filter(pk=person.pk).exists()
+    return {
+        "person": person,
+        "id_number": person.id_number if sensitive else mask_id_number(person.id_number),
+        "phone": person.phone if sensitive else mask_phone(person.phone),
+        "memberships": memberships,
+        "exemptions": person.exemptions.order_by("start"),
+        "can_manage": manage,
+    }
+
+
+@login_required
+def person(request: HttpRequest, person_id: int) -> HttpResponse:
+    found = access.person_for(request.user, person_id, request=request)
+    return render(request, "orgs/person.html", _person_context(request, found))
+
+
+@login_required
+def person_transfer(request: HttpRequest, person_id: int) -> HttpResponse:
+    found = access.person_for(request.user, person_id, Action.MANAGE_PEOPLE, request=request)
+    targets = access.orgs_for(request.user, Action.MANAGE_PEOPLE).order_by("path")
+    form = TransferForm(request.POST or None, organizations=targets)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_transfer(
+                person=found,
+                to=form.cleaned_data["to"],
+                on=form.cleaned_data["on"],
+                note=form.cleaned_data["note"],
+                actor=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"{found.name} 的组织关系已转接")
+            return redirect("orgs:person", person_id=found.pk)
+    context = {**_person_context(request, found), "form": form, "form_title": "组织关系转接"}
+    return render(request, "orgs/person_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def person_exempt(request: HttpRequest, person_id: int) -> HttpResponse:
+    found = access.person_for(request.user, person_id, Action.MANAGE_PEOPLE, request=request)
+    form = ExemptionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.exemption_create(
+                person=found, actor=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"{found.name} 已登记为不列入积分管理")
+            return redirect("orgs:person", person_id=found.pk)
+    context = {**_person_context(request, found), "form": form, "form_title": "不列入积分管理"}
+    return render(request, "orgs/person_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def roles(request: HttpRequest, org_id: int) -> HttpResponse:
+    organization = access.org_for(request.user, org_id, Action.MANAGE_ROLES, request=request)
+    grantable = access.grantable_roles(request.user, organization)
+    form = RoleGrantForm(request.POST or None, roles=grantable)
+    if request.method == "POST" and form.is_valid():
+        services.role_grant(
+            user=form.cleaned_data["username"],
+            role=form.cleaned_data["role"],
+            organization=organization,
+            actor=request.user,
+            request=request,
+        )
+        messages.success(request, "角色已授予")
+        return redirect("orgs:roles", org_id=organization.pk)
+    assignments = (
+        RoleAssignment.objects.filter(
+            organization__path__startswith=organization.path, revoked_at__isnull=True
+        )
+        .select_related("user", "organization")
+        .order_by("organization__path", "role")
+    )
+    context = {"organization": organization, "assignments": assignments, "form": form}
+    return render(request, "orgs/roles.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def role_revoke(request: HttpRequest, org_id: int, assignment_id: int) -> HttpResponse:
+    organization = access.org_for(request.user, org_id, Action.MANAGE_ROLES, request=request)
+    assignment = RoleAssignment.objects.filter(
+        pk=assignment_id, organization__path__startswith=organization.path
+    ).first()
+    if assignment is None:
+        raise Http404("未找到")
+    services.role_revoke(assignment=assignment, actor=request.user, request=request)
+    messages.success(request, "角色已撤销")
+    return redirect("orgs:roles", org_id=organization.pk)
