@@ -1,0 +1,171 @@
+"""Every URL × every role × own / child / foreign organization, with the answer expected.
+
+A user holds one role in the general branch G ("own"). "child" is branch B1 under G; "foreign" is
+branch XB of another committee. Anything a role may not reach answers 404, never 403. A URL
+added to the project without an entry here fails `test_every_url_has_an_entry`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from jifen.accounts.roles import Role
+from jifen.orgs.models import Organization, Person, RoleAssignment
+from jifen.orgs.services import role_grant
+
+R = Role
+ALL = frozenset(Role)
+READERS = frozenset(
+    {
+        R.COMMITTEE_ADMIN,
+        R.GENERAL_BRANCH_ADMIN,
+        R.BRANCH_SECRETARY,
+        R.BRANCH_COMMITTEE,
+        R.SCOREKEEPER,
+        R.AUDITOR,
+    }
+)
+MANAGERS = frozenset({R.COMMITTEE_ADMIN, R.GENERAL_BRANCH_ADMIN, R.BRANCH_SECRETARY})
+ROLE_ADMINS = frozenset({R.COMMITTEE_ADMIN, R.GENERAL_BRANCH_ADMIN})
+AUDITORS = frozenset({R.AUDITOR})
+PLACES = ("own", "child", "foreign")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """How to call a URL for a target organization, and which roles get the success status."""
+
+    kwargs: Callable[[SimpleNamespace, Organization], dict[str, int]] | None
+    allowed: frozenset[Role]
+    method: str = "get"
+    ok: int = 200
+    # Where the URL takes no organization, the answer does not depend on the place.
+    scoped: bool = True
+
+
+def _org(_: SimpleNamespace, org: Organization) -> dict[str, int]:
+    return {"org_id": org.pk}
+
+
+def _person(world: SimpleNamespace, org: Organization) -> dict[str, int]:
+    return {"person_id": world.people[org.code].pk}
+
+
+def _assignment(world: SimpleNamespace, org: Organization) -> dict[str, int]:
+    return {"org_id": org.pk, "assignment_id": world.assignments[org.code].pk}
+
+
+MATRIX: dict[str, Entry] = {
+    "core:home": Entry(None, ALL, scoped=False),
+    "orgs:tree": Entry(None, READERS, scoped=False),
+    "orgs:detail": Entry(_org, READERS),
+    "orgs:roles": Entry(_org, ROLE_ADMINS),
+    "orgs:role_revoke": Entry(_assignment, ROLE_ADMINS, method="post", ok=302),
+    "orgs:person": Entry(_person, READERS),
+    "orgs:person_transfer": Entry(_person, MANAGERS),
+    "orgs:person_exempt": Entry(_person, MANAGERS),
+    "audit:log": Entry(None, AUDITORS, scoped=False),
+}
+# Pages that every visitor reaches, signed in or not, and Django's own sites.
+OUTSIDE_THE_MATRIX = {"accounts:login", "accounts:logout", "set_language"}
+
+
+def _url_names(resolver: URLResolver, namespace: str = "") -> set[str]:
+    names: set[str] = set()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= _url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+def test_every_url_has_an_entry() -> None:
+    missing = _url_names(get_resolver()) - set(MATRIX) - OUTSIDE_THE_MATRIX
+    assert not missing, f"add these URLs to the access matrix: {sorted(missing)}"
+
+
+@pytest.fixture
+def world(tree: SimpleNamespace, make_person: Callable[..., Person]) -> SimpleNamespace:
+    holder = User.objects.create_user("holder")
+    people = {org.code: make_person(f"成员{org.code}", org) for org in (tree.g, tree.b1, tree.xb)}
+    assignments = {
+        org.code: role_grant(user=holder, role=R.SCOREKEEPER, organization=org)
+        for org in (tree.g, tree.b1, tree.xb)
+    }
+    places = {"own": tree.g, "child": tree.b1, "foreign": tree.xb}
+    return SimpleNamespace(tree=tree, people=people, assignments=assignments, places=places)
+
+
+CASES = [
+    (name, role, place)
+    for name, entry in MATRIX.items()
+    for role in Role
+    for place in (PLACES if entry.scoped else ("own",))
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "role", "place"), CASES)
+def test_the_answer_for(world: SimpleNamespace, name: str, role: Role, place: str) -> None:
+    entry = MATRIX[name]
+    user = User.objects.create_user(f"u-{role.value}")
+    role_grant(user=user, role=role, organization=world.places["own"])
+    target = world.places[place]
+    url = reverse(name, kwargs=entry.kwargs(world, target) if entry.kwargs else None)
+    client = Client()
+    client.force_login(user)
+
+    response = getattr(client, entry.method)(url)
+
+    allowed = role in entry.allowed and place != "foreign"
+    expected = entry.ok if allowed else 404
+    assert response.status_code == expected, f"{role.label} {place} {url}"
+
+
+@pytest.mark.django_db
+def test_signed_out_visitors_are_sent_to_log_in(world: SimpleNamespace) -> None:
+    for name, entry in MATRIX.items():
+        url = reverse(
+            name, kwargs=entry.kwargs(world, world.places["own"]) if entry.kwargs else None
+        )
+        response = getattr(Client(), entry.method)(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("accounts:login")), url
+
+
+@pytest.mark.django_db
+def test_a_refusal_is_recorded_in_the_audit_log(world: SimpleNamespace) -> None:
+    from jifen.audit.models import AuditEvent
+
+    user = User.objects.create_user("curious")
+    role_grant(user=user, role=R.BRANCH_SECRETARY, organization=world.places["own"])
+    client = Client()
+    client.force_login(user)
+    foreign = world.places["foreign"]
+    assert client.get(reverse("orgs:detail", kwargs={"org_id": foreign.pk})).status_code == 404
+    event = AuditEvent.objects.get(action="access.denied")
+    assert event.actor == user
+    assert event.target == f"orgs.Organization:{foreign.pk}"
+    assert event.ip == "127.0.0.1"
+
+
+@pytest.mark.django_db
+def test_a_revoked_role_reaches_nothing(world: SimpleNamespace) -> None:
+    user = User.objects.create_user("former")
+    assignment = role_grant(user=user, role=R.BRANCH_SECRETARY, organization=world.places["own"])
+    RoleAssignment.objects.filter(pk=assignment.pk).update(revoked_at="2026-01-01T00:00:00Z")
+    client = Client()
+    client.force_login(user)
+    url = reverse("orgs:detail", kwargs={"org_id": world.places["own"].pk})
+    assert client.get(url).status_code == 404

@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from types import SimpleNamespace
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from jifen.audit.models import AuditEvent
+from jifen.orgs import selectors
+from jifen.orgs.idcard import id_number_problem, mask_id_number, mask_phone
+from jifen.orgs.models import Person
+from jifen.orgs.services import (
+    exemption_create,
+    membership_leave,
+    membership_transfer,
+    person_update,
+)
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+
+
+def names_on(org: object, day: dt.date, subtree: bool = False) -> list[str]:
+    return sorted(p.name for p in selectors.people_on(organization=org, day=day, subtree=subtree))  # type: ignore[arg-type]
+
+
+def test_who_belonged_to_a_branch_on_a_day_follows_a_mid_year_transfer(
+    tree: SimpleNamespace, make_person: Callable[..., Person]
+) -> None:
+    zhang = make_person("张三", tree.b1, start=D(2020, 9, 1))
+    make_person("李四", tree.b1, start=D(2021, 4, 1))
+    membership_transfer(person=zhang, to=tree.b2, on=D(2021, 3, 15))
+
+    assert names_on(tree.b1, D(2021, 3, 14)) == ["张三"]
+    assert names_on(tree.b1, D(2021, 3, 15)) == []  # the transfer day belongs to the new branch
+    assert names_on(tree.b2, D(2021, 3, 15)) == ["张三"]
+    assert names_on(tree.b1, D(2021, 4, 1)) == ["李四"]
+    assert names_on(tree.g, D(2021, 4, 1), subtree=True) == ["张三", "李四"]
+    assert names_on(tree.b1, D(2020, 8, 31)) == []
+    history = list(zhang.memberships.order_by("start").values_list("organization__code", "end"))
+    assert history == [("B1", D(2021, 3, 15)), ("B2", None)]
+
+
+def test_a_transfer_is_refused_for_someone_not_yet_in_a_branch(
+    tree: SimpleNamespace, make_person: Callable[..., Person]
+) -> None:
+    zhang = make_person("张三", tree.b1, start=D(2021, 1, 1))
+    with pytest.raises(ValidationError) as refused:
+        membership_transfer(person=zhang, to=tree.b2, on=D(2020, 6, 1))
+    assert "不属于任何组织" in str(refused.value)
+    assert zhang.memberships.count() == 1
+
+
+def test_leaving_ends_the_membership(
+    tree: SimpleNamespace, make_person: Callable[..., Person]
+) -> None:
+    zhang = make_person("张三", tree.b1, start=D(2020, 1, 1))
+    membership_leave(person=zhang, on=D(2021, 7, 1))
+    assert names_on(tree.b1, D(2021, 6, 30)) == ["张三"]
+    assert names_on(tree.b1, D(2021, 7, 1)) == []
+
+
+def test_an_exemption_records_the_three_decisions_in_order(
+    tree: SimpleNamespace, make_person: Callable[..., Person]
+) -> None:
+    old = make_person("王老", tree.b3)
+    with pytest.raises(ValidationError):
+        exemption_create(
+            person=old,
+            start=D(2021, 5, 1),
+            reason="年老体弱",
+            committee_decided_on=D(2021, 4, 20),
+            general_meeting_on=D(2021, 4, 10),  # before the committee: out of order
+            filed_on=D(2021, 4, 25),
+        )
+    exemption = exemption_create(
+        person=old,
+        start=D(2021, 5, 1),
+        reason="年老体弱",
+        committee_decided_on=D(2021, 4, 10),
+        general_meeting_on=D(2021, 4, 20),
+        filed_on=D(2021, 4, 25),
+    )
+    assert exemption.covers(D(2021, 5, 1))
+    assert not exemption.covers(D(2021, 4, 30))
+    assert selectors.exempt_ids_on(D(2021, 6, 1), [old.pk]) == {old.pk}
+    assert AuditEvent.objects.filter(
+        action="exemption.create", target=f"orgs.Person:{old.pk}"
+    ).exists()
+
+
+def test_a_probationary_member_needs_the_end_of_probation(
+    tree: SimpleNamespace, make_person: Callable[..., Person]
+) -> None:
+    with pytest.raises(ValidationError) as refused:
+        make_person("刘预备", category="probationary")
+    assert "预备期满" in str(refused.value)
+    person = make_person("刘预备", category="probationary", probation_ends=D(2022, 6, 30))
+    changed = person_update(person=person, category="full")
+    assert changed == ["category"]
+    assert person_update(person=person, category="full") == []
+
+
+def test_a_bad_id_number_is_refused_and_nothing_is_written(
+    tree: SimpleNamespace, make_person: Callable[..., Person]
+) -> None:
+    with pytest.raises(ValidationError) as refused:
+        make_person("张三", id_number="320102199001010011")
+    assert "校验位" in str(refused.value)
+    assert Person.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("number", "problem"),
+    [
+        ("11010519491231002X", None),
+        ("11010519491231002x", None),  # a lower-case x is the same number
+        ("110105194912310021", "校验位错误：最后一位应为 X"),
+        ("11010519491331002X", "出生日期 19491331 不是有效日期"),
+        ("1101051949123100", "应为 18 位"),
+    ],
+)
+def test_id_number_checks(number: str, problem: str | None) -> None:
+    found = id_number_problem(number)
+    assert (found is None) if problem is None else (problem in (found or ""))
+
+
+def test_masks_keep_only_what_identifies_nobody() -> None:
+    assert mask_id_number("320102199001011234") == "3201**********1234"
+    assert mask_phone("13812345678") == "138****5678"
+
+
+def test_search_by_name_pinyin_and_initials(
+    tree: SimpleNamespace, make_person: Callable[..., Person]
+) -> None:
+    make_person("张三")
+    make_person("李四")
+    make_person("张三丰")
+    people = Person.objects.all()
+
+    def found(query: str) -> list[str]:
+        return sorted(p.name for p in selectors.person_search(people, query))
+
+    assert found("zhangsan") == ["张三", "张三丰"]
+    assert found("zs") == ["张三", "张三丰"]
+    assert found("ZSF") == ["张三丰"]
+    assert found("张三") == ["张三", "张三丰"]
+    assert found("lisi") == ["李四"]
+    assert found("wangwu") == []
