@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from jifen.accounts.roles import Role
 from jifen.orgs.models import Organization
@@ -15,7 +14,7 @@ class DateInput(forms.DateInput):
 
 class TransferForm(forms.Form):
     to = forms.ModelChoiceField(label="转入组织", queryset=Organization.objects.none())
-    on = forms.DateField(label="转接日期", widget=DateInput, initial=dt.date.today)
+    on = forms.DateField(label="转接日期", widget=DateInput, initial=timezone.localdate)
     note = forms.CharField(label="备注", max_length=200, required=False)
 
     def __init__(self, *args: object, organizations: object, **kwargs: object) -> None:
