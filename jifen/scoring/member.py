@@ -1,0 +1,433 @@
+"""Scoring one member's year with a member rulebook (RULEBOOKS.md §3)."""
+# ruff: noqa: PLR0912, PLR0915, S101
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from jifen.scoring.facts import ZERO, Calendar, Fact, Subject, fmt, period_key, period_label, round2
+from jifen.scoring.model import Allowance, Category, Earn, Grade, Item, Rulebook
+from jifen.scoring.results import CategoryResult, ItemResult, Line, SubjectResult
+
+LABELS = {"present": "出席", "absent": "无故缺席", "excused": "请假"}
+PERIOD_WORD = {"month": "个月", "quarter": "个季度", "year": "年"}
+PERIOD_UNIT = {"month": "月", "quarter": "季度", "year": "年"}
+
+
+def _n(value: Decimal) -> str:
+    """A fact's number as written (no trailing zeros): 2, 0.5, 12.5."""
+    text = format(value.normalize(), "f")
+    return text
+
+
+def _latest(facts: list[Fact]) -> Fact:
+    # Latest by date; on the same date the larger id wins, so input order never matters.
+    return max(facts, key=lambda f: (f.date, f.id))
+
+
+def _period_keys(category: Category, months: tuple[int, ...]) -> list[str]:
+    seen: dict[str, None] = {}
+    for m in months:
+        seen[period_key(category.period, m)] = None
+    return list(seen)
+
+
+class MemberScorer:
+    """Scores members with one rulebook and one calendar. Stateless between subjects."""
+
+    def __init__(self, rulebook: Rulebook, calendar: Calendar) -> None:
+        self.rulebook = rulebook
+        self.calendar = calendar
+        self.item_period = {
+            item.code: category.period
+            for category in rulebook.categories
+            for item in category.items
+        }
+        self.deduction_period = {
+            d.code: category.period for category in rulebook.categories for d in category.deductions
+        }
+
+    def score(self, subject: Subject, facts: list[Fact], extra_lines: list[Line]) -> SubjectResult:
+        rb = self.rulebook
+        cal = self.calendar
+        months = cal.active_months(subject.active)
+        active_months = set(months)
+        lines: list[Line] = list(extra_lines)
+        # facts[code][period key] → facts; quarter index → facts for spread items
+        by_period: dict[str, dict[str, list[Fact]]] = defaultdict(lambda: defaultdict(list))
+        by_quarter: dict[str, dict[int, list[Fact]]] = defaultdict(lambda: defaultdict(list))
+        by_month: dict[str, dict[int, list[Fact]]] = defaultdict(lambda: defaultdict(list))
+        veto_facts: list[Fact] = []
+        outside: list[str] = []
+        for fact in facts:
+            month = cal.month_index(fact.date)
+            if month is None:
+                continue
+            if rb.veto(fact.item) is not None:
+                veto_facts.append(fact)
+                continue
+            if month not in active_months:
+                outside.append(fact.id)
+                continue
+            kind = self.item_period.get(fact.item) or self.deduction_period.get(fact.item) or "year"
+            by_period[fact.item][period_key(kind, month)].append(fact)
+            by_quarter[fact.item][month // 3].append(fact)
+            by_month[fact.item][month].append(fact)
+        if outside:
+            lines.append(
+                Line(
+                    "",
+                    "",
+                    f"{len(outside)} 条记录的日期不在该党员的考核期内"
+                    "（未入党、已转出或免于考核），未计分",
+                    tuple(sorted(outside)),
+                )
+            )
+        if not months:
+            lines.append(Line("", "", "本年度不在考核范围内"))
+
+        categories: list[CategoryResult] = []
+        incomplete = False
+        for category in rb.categories:
+            result, missing = self._category(category, months, by_period, by_quarter, by_month)
+            incomplete = incomplete or missing
+            categories.append(result)
+
+        total = sum((c.score for c in categories), ZERO)
+        if rb.total is not None and total > rb.total:
+            lines.append(
+                Line(
+                    "total",
+                    "",
+                    f"各类别合计 {fmt(total)}，超过总分上限 {fmt(rb.total)}，按 {fmt(rb.total)} 计",
+                )
+            )
+            total = rb.total
+        vetoed = bool(veto_facts)
+        if vetoed:
+            names = []
+            for fact in sorted(veto_facts, key=lambda f: (f.date, f.id)):
+                veto = rb.veto(fact.item)
+                assert veto is not None
+                note = f"（{fact.note}）" if fact.note else ""
+                names.append(f"{fact.date:%m月%d日} {veto.title}{note}")
+            lines.append(
+                Line(
+                    f"vetoes.{veto_facts[0].item}",
+                    "",
+                    f"负面清单：{'；'.join(names)} —— 年度积分为零（原应得 {fmt(total)}）",
+                    tuple(sorted(f.id for f in veto_facts)),
+                    ZERO,
+                )
+            )
+            total = ZERO
+        else:
+            parts = " + ".join(f"{c.title} {fmt(c.score)}" for c in categories)
+            lines.append(Line("total", "", f"年度积分 = {parts} = {fmt(total)}", (), total))
+        return SubjectResult(
+            subject=subject.id,
+            name=subject.name,
+            rulebook=rb.id,
+            kind="member",
+            group=subject.org,
+            total=round2(total),
+            categories=tuple(categories),
+            vetoed=vetoed,
+            incomplete=incomplete,
+            member_category=subject.category,
+            lines=tuple(lines),
+        )
+
+    # --- categories -----------------------------------------------------------------------------
+
+    def _category(
+        self,
+        category: Category,
+        months: tuple[int, ...],
+        by_period: dict[str, dict[str, list[Fact]]],
+        by_quarter: dict[str, dict[int, list[Fact]]],
+        by_month: dict[str, dict[int, list[Fact]]],
+    ) -> tuple[CategoryResult, bool]:
+        cal = self.calendar
+        keys = _period_keys(category, months)
+        item_results: list[ItemResult] = []
+        per_period_sum: dict[str, Decimal] = dict.fromkeys(keys, ZERO)
+        missing_any = False
+        for item in category.items:
+            periods: dict[str, Decimal] = {}
+            item_lines: list[Line] = []
+            quiet: list[str] = []
+            quiet_score: Decimal | None = None
+            missing_item = False
+            facts_by_key = by_period.get(item.code, {})
+            for key in keys:
+                facts = facts_by_key.get(key, [])
+                if isinstance(item, Allowance):
+                    spread: list[Fact] = []
+                    if item.spread == "quarter":
+                        q = (int(key[1:]) - 1) // 3
+                        spread = by_quarter.get(item.code, {}).get(q, [])
+                    value, line = self._allowance(item, category, key, facts, spread)
+                elif isinstance(item, Earn):
+                    value, line = self._earn(
+                        item, category, key, facts, by_month.get(item.code, {})
+                    )
+                else:
+                    assert isinstance(item, Grade)
+                    value, line, missing = self._grade(item, category, key, facts)
+                    missing_item = missing_item or missing
+                periods[key] = value
+                per_period_sum[key] += value
+                if line is None:
+                    quiet.append(key)
+                    quiet_score = value
+                else:
+                    item_lines.append(line)
+            if quiet and quiet_score is not None:
+                rule = f"{category.code}.{item.code}"
+                if category.period == "year":
+                    text = f"{item.title}: 无扣分记录，得 {fmt(quiet_score)}"
+                    if isinstance(item, Earn):
+                        text = f"{item.title}: 无加分记录，得 0.00"
+                    item_lines.append(Line(rule, "Y", text, (), quiet_score))
+                else:
+                    word = "其余" if item_lines else "全部"
+                    what = "加分" if isinstance(item, Earn) else "扣分"
+                    n = len(quiet)
+                    text = (
+                        f"{item.title}: {word} {n} {PERIOD_WORD[category.period]}无{what}记录，"
+                        f"每{PERIOD_UNIT[category.period]}得 {fmt(quiet_score)}"
+                    )
+                    item_lines.append(Line(rule, "", text, (), quiet_score))
+            missing_any = missing_any or missing_item
+            item_score = self._combine(list(periods.values()), category)
+            item_results.append(
+                ItemResult(
+                    code=item.code,
+                    title=item.title,
+                    rule=item.rule,
+                    score=item_score,
+                    periods=periods,
+                    lines=tuple(item_lines),
+                    incomplete=missing_item,
+                )
+            )
+
+        # period scores: cap at period_max (or max for a year category), then deductions, floor 0
+        cap = (
+            category.period_max
+            if category.period != "year" and category.period_max
+            else category.max
+        )
+        period_scores: dict[str, Decimal] = {}
+        cat_lines: list[Line] = []
+        for key in keys:
+            raw = per_period_sum[key]
+            value = min(raw, cap)
+            label = period_label(key, cal)
+            notes: list[str] = []
+            fact_ids: list[str] = []
+            if raw > cap:
+                notes.append(f"项目合计 {fmt(raw)} 超过上限 {fmt(cap)}，按 {fmt(cap)} 计")
+            for deduction in category.deductions:
+                for fact in by_period.get(deduction.code, {}).get(key, []):
+                    assert isinstance(fact.value, Decimal)
+                    amount = deduction.points * fact.value
+                    value -= amount
+                    note = f"（{fact.note}）" if fact.note else ""
+                    notes.append(
+                        f"{deduction.title}{note} {_n(deduction.points)} × {_n(fact.value)}"
+                        f" = 扣 {fmt(amount)}"
+                    )
+                    fact_ids.append(fact.id)
+            if value < 0:
+                notes.append("不低于 0")
+                value = ZERO
+            period_scores[key] = value
+            if notes:
+                cat_lines.append(
+                    Line(
+                        category.code,
+                        key,
+                        f"{label} {category.title}: {'；'.join(notes)}，得 {fmt(value)}",
+                        tuple(fact_ids),
+                        value,
+                    )
+                )
+
+        year = self._combine(list(period_scores.values()), category)
+        if category.period != "year":
+            n = len(period_scores)
+            how = "平均" if category.combine == "mean" else "合计"
+            word = PERIOD_WORD[category.period]
+            cat_lines.append(
+                Line(
+                    category.code, "", f"{category.title}: {n} {word}{how} = {fmt(year)}", (), year
+                )
+            )
+        if year > category.max:
+            cat_lines.append(
+                Line(
+                    category.code,
+                    "",
+                    f"{category.title}: {fmt(year)} 超过满分 {fmt(category.max)}，"
+                    f"按 {fmt(category.max)} 计",
+                )
+            )
+            year = category.max
+        score = round2(year)
+        return (
+            CategoryResult(
+                code=category.code,
+                title=category.title,
+                score=score,
+                periods=period_scores,
+                items=tuple(item_results),
+                lines=tuple(cat_lines),
+            ),
+            missing_any,
+        )
+
+    @staticmethod
+    def _combine(values: list[Decimal], category: Category) -> Decimal:
+        if not values:
+            return ZERO
+        total = sum(values, ZERO)
+        if category.combine == "mean" and category.period != "year":
+            return total / len(values)
+        return total
+
+    # --- items ----------------------------------------------------------------------------------
+
+    def _allowance(
+        self, item: Allowance, category: Category, key: str, facts: list[Fact], spread: list[Fact]
+    ) -> tuple[Decimal, Line | None]:
+        used = spread if item.spread == "quarter" else facts
+        if not used:
+            return item.points, None
+        label = period_label(key, self.calendar)
+        rule = f"{category.code}.{item.code}"
+        ids = tuple(sorted(f.id for f in used))
+        deducted = ZERO
+        parts: list[str] = []
+        unit = item.unit
+        if item.target is not None:
+            achieved = sum((f.value for f in used if isinstance(f.value, Decimal)), ZERO)
+            short = max(ZERO, item.target - achieved)
+            assert item.deduct is not None
+            deducted = short * item.deduct
+            parts.append(
+                f"完成 {_n(achieved)}，目标 {_n(item.target)}，差 {_n(short)} {unit}"
+                f" × {_n(item.deduct)} = 扣 {fmt(deducted)}"
+            )
+        else:
+            for fact in sorted(used, key=lambda f: (f.date, f.id)):
+                if isinstance(fact.value, Decimal):
+                    assert item.deduct is not None
+                    amount = fact.value * item.deduct
+                    parts.append(
+                        f"差 {_n(fact.value)} {unit or '次'} × {_n(item.deduct)} = 扣 {fmt(amount)}"
+                    )
+                else:
+                    amount = ZERO
+                    if fact.value == "absent":
+                        amount = item.absent or ZERO
+                    elif fact.value == "excused":
+                        amount = item.excused
+                    when = f"{fact.date.month}月{fact.date.day}日"
+                    parts.append(f"{when} {LABELS[fact.value]} 扣 {fmt(amount)}")
+                deducted += amount
+        score = item.points - deducted
+        floor = ""
+        if score < 0:
+            score = ZERO
+            floor = "（不低于 0）"
+        suffix = "（本季度每月扣分）" if item.spread == "quarter" else ""
+        text = f"{label} {item.title}: {'；'.join(parts)}{suffix}，得 {fmt(score)}{floor}"
+        return score, Line(rule, key, text, ids, score)
+
+    def _earn(
+        self,
+        item: Earn,
+        category: Category,
+        key: str,
+        facts: list[Fact],
+        by_month: dict[int, list[Fact]],
+    ) -> tuple[Decimal, Line | None]:
+        if not facts:
+            return ZERO, None
+        rule = f"{category.code}.{item.code}"
+        label = period_label(key, self.calendar)
+        parts: list[str] = []
+        month_sums: dict[int, Decimal] = defaultdict(lambda: ZERO)
+        ids = {f.id for f in facts}
+        for month in sorted(by_month):
+            for fact in sorted(by_month[month], key=lambda f: (f.date, f.id)):
+                if fact.id not in ids:
+                    continue
+                assert isinstance(fact.value, Decimal)
+                value = fact.value * item.per if item.per is not None else fact.value
+                desc = f"{fact.date.month}月{fact.date.day}日 {_n(fact.value)}"
+                if item.per is not None:
+                    desc += f" × {_n(item.per)} = {fmt(value)}"
+                if fact.note:
+                    desc += f"（{fact.note}）"
+                if item.max is not None and value > item.max:
+                    desc += f"，单次最多 {fmt(item.max)}"
+                    value = item.max
+                if value < item.min:
+                    desc += f"，单次最少 {fmt(item.min)}"
+                    value = item.min
+                parts.append(desc)
+                month_sums[month] += value
+        notes: list[str] = []
+        quarter_sums: dict[int, Decimal] = defaultdict(lambda: ZERO)
+        for month, month_sum in month_sums.items():
+            kept = month_sum
+            if item.cap_month is not None and month_sum > item.cap_month:
+                notes.append(f"{self.calendar.month_label(month)}超过月上限 {fmt(item.cap_month)}")
+                kept = item.cap_month
+            quarter_sums[month // 3] += kept
+        total = ZERO
+        for quarter, quarter_sum in quarter_sums.items():
+            kept = quarter_sum
+            if item.cap_quarter is not None and quarter_sum > item.cap_quarter:
+                notes.append(f"第{quarter + 1}季度超过季度上限 {fmt(item.cap_quarter)}")
+                kept = item.cap_quarter
+            total += kept
+        if item.cap_year is not None and total > item.cap_year:
+            notes.append(f"合计 {fmt(total)} 超过年度上限 {fmt(item.cap_year)}")
+            total = item.cap_year
+        text = f"{label} {item.title}: {'；'.join(parts)}"
+        if notes:
+            text += f"（{'；'.join(notes)}）"
+        text += f"，得 {fmt(total)}"
+        return total, Line(rule, key, text, tuple(sorted(ids)), total)
+
+    def _grade(
+        self, item: Grade, category: Category, key: str, facts: list[Fact]
+    ) -> tuple[Decimal, Line, bool]:
+        rule = f"{category.code}.{item.code}"
+        label = period_label(key, self.calendar)
+        if not facts:
+            return (
+                ZERO,
+                Line(rule, key, f"{label} {item.title}: 尚未评定，暂计 0（结果未完成）", (), ZERO),
+                True,
+            )
+        fact = _latest(facts)
+        assert isinstance(fact.value, str)
+        points = item.grades[fact.value]
+        extra = (
+            f"（共 {len(facts)} 次评定，以 {fact.date:%m月%d日} 的最近一次为准）"
+            if len(facts) > 1
+            else ""
+        )
+        text = f"{label} {item.title}: {fact.value} 得 {fmt(points)}{extra}"
+        return points, Line(rule, key, text, (fact.id,), points), False
+
+
+def item_of(rulebook: Rulebook, code: str) -> Item | None:
+    found = rulebook.item(code)
+    return None if found is None else found[1]
