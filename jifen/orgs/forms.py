@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from jifen.accounts.roles import Role
-from jifen.orgs.models import Organization
+from jifen.orgs.models import Category, Gender, Organization, OrganizationKind
 
 
 class DateInput(forms.DateInput):
@@ -45,3 +45,43 @@ class RoleGrantForm(forms.Form):
         if user is None:
             raise forms.ValidationError(f"没有用户名为 {username} 的账号")
         return user
+
+
+class OrganizationForm(forms.Form):
+    code = forms.CharField(label="组织代码", max_length=32)
+    name = forms.CharField(label="名称", max_length=100)
+    kind = forms.ModelChoiceField(label="类型", queryset=OrganizationKind.objects.all())
+    active_from = forms.DateField(label="成立日期", widget=DateInput, initial=timezone.localdate)
+
+    def clean_code(self) -> str:
+        code = str(self.cleaned_data["code"]).strip()
+        if Organization.objects.filter(code=code).exists():
+            raise forms.ValidationError(f"组织代码 {code} 已被使用")
+        return code
+
+
+class PersonForm(forms.Form):
+    name = forms.CharField(label="姓名", max_length=50)
+    gender = forms.ChoiceField(label="性别", choices=Gender.choices)
+    id_number = forms.CharField(label="身份证号", max_length=18)
+    phone = forms.CharField(label="手机号", max_length=20, required=False)
+    category = forms.ChoiceField(label="类别", choices=Category.choices)
+    joined_party = forms.DateField(label="入党日期", widget=DateInput, required=False)
+    probation_ends = forms.DateField(label="预备期满日期", widget=DateInput, required=False)
+    start = forms.DateField(label="加入本组织日期", widget=DateInput, initial=timezone.localdate)
+
+
+class PersonEditForm(PersonForm):
+    """The same fields less the ones that are not edited here: the ID number is the person's
+    identity (a wrong one is corrected by the roster import's preview), the membership dates
+    change through transfers."""
+
+    id_number = None  # type: ignore[assignment]
+    start = None  # type: ignore[assignment]
+
+
+class LeaveForm(forms.Form):
+    on = forms.DateField(label="离开日期", widget=DateInput, initial=timezone.localdate)
+    note = forms.CharField(
+        label="原因", max_length=200, required=False, help_text="如：出党、去世、转出本单位"
+    )

@@ -325,7 +325,6 @@ def role_revoke(
         request=request,
         target=assignment,
         summary=(
-            f"撤销 {assignment.user} {assignment.get_role_display()}"
-            f"（{assignment.organization}）"
+            f"撤销 {assignment.user} {assignment.get_role_display()}（{assignment.organization}）"
         ),
     )

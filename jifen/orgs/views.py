@@ -14,7 +14,15 @@ from django.views.decorators.http import require_POST
 
 from jifen.orgs import access, selectors, services
 from jifen.orgs.access import Action
-from jifen.orgs.forms import ExemptionForm, RoleGrantForm, TransferForm
+from jifen.orgs.forms import (
+    ExemptionForm,
+    LeaveForm,
+    OrganizationForm,
+    PersonEditForm,
+    PersonForm,
+    RoleGrantForm,
+    TransferForm,
+)
 from jifen.orgs.idcard import mask_id_number, mask_phone
 from jifen.orgs.models import Person, RoleAssignment
 
@@ -172,3 +180,73 @@ def role_revoke(request: HttpRequest, org_id: int, assignment_id: int) -> HttpRe
     services.role_revoke(assignment=assignment, actor=request.user, request=request)
     messages.success(request, "角色已撤销")
     return redirect("orgs:roles", org_id=organization.pk)
+
+
+@login_required
+def organization_add(request: HttpRequest, org_id: int) -> HttpResponse:
+    """A new organization under this one (a 党支部 under a 党总支, a 党小组 under a 党支部 …)."""
+    parent = access.org_for(request.user, org_id, Action.MANAGE_ORGS, request=request)
+    form = OrganizationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        created = services.organization_create(
+            parent=parent, actor=request.user, request=request, **form.cleaned_data
+        )
+        messages.success(request, f"已新建 {created.name}")
+        return redirect("orgs:detail", org_id=created.pk)
+    context = {"organization": parent, "form": form, "form_title": "新建下级组织"}
+    return render(request, "orgs/org_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def person_add(request: HttpRequest, org_id: int) -> HttpResponse:
+    organization = access.org_for(request.user, org_id, Action.MANAGE_PEOPLE, request=request)
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.person_create(
+                organization=organization, actor=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"已添加 {created.name}")
+            return redirect("orgs:person", person_id=created.pk)
+    context = {"organization": organization, "form": form, "form_title": "添加人员"}
+    return render(request, "orgs/org_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
+    found = access.person_for(request.user, person_id, Action.MANAGE_PEOPLE, request=request)
+    initial = {field: getattr(found, field) for field in services.PERSON_EDITABLE}
+    form = PersonEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.person_update(
+                person=found, actor=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, "已保存" if changed else "没有改动")
+            return redirect("orgs:person", person_id=found.pk)
+    context = {**_person_context(request, found), "form": form, "form_title": "修改信息"}
+    return render(request, "orgs/person_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def person_leave(request: HttpRequest, person_id: int) -> HttpResponse:
+    found = access.person_for(request.user, person_id, Action.MANAGE_PEOPLE, request=request)
+    form = LeaveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_leave(
+                person=found, actor=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"{found.name} 的组织关系已结束")
+            return redirect("orgs:person", person_id=found.pk)
+    context = {**_person_context(request, found), "form": form, "form_title": "离开组织"}
+    return render(request, "orgs/person_form.html", context, status=400 if form.errors else 200)

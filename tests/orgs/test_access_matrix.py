@@ -33,7 +33,7 @@ READERS = frozenset(
     }
 )
 MANAGERS = frozenset({R.COMMITTEE_ADMIN, R.GENERAL_BRANCH_ADMIN, R.BRANCH_SECRETARY})
-ROLE_ADMINS = frozenset({R.COMMITTEE_ADMIN, R.GENERAL_BRANCH_ADMIN})
+ROLE_ADMINS = frozenset({R.COMMITTEE_ADMIN, R.GENERAL_BRANCH_ADMIN})  # also add organizations
 AUDITORS = frozenset({R.AUDITOR})
 PLACES = ("own", "child", "foreign")
 
@@ -68,7 +68,11 @@ MATRIX: dict[str, Entry] = {
     "orgs:detail": Entry(_org, READERS),
     "orgs:roles": Entry(_org, ROLE_ADMINS),
     "orgs:role_revoke": Entry(_assignment, ROLE_ADMINS, method="post", ok=302),
+    "orgs:organization_add": Entry(_org, ROLE_ADMINS),
+    "orgs:person_add": Entry(_org, MANAGERS),
     "orgs:person": Entry(_person, READERS),
+    "orgs:person_edit": Entry(_person, MANAGERS),
+    "orgs:person_leave": Entry(_person, MANAGERS),
     "orgs:person_transfer": Entry(_person, MANAGERS),
     "orgs:person_exempt": Entry(_person, MANAGERS),
     "audit:log": Entry(None, AUDITORS, scoped=False),

@@ -149,3 +149,24 @@ def test_search_by_name_pinyin_and_initials(
     assert found("张三") == ["张三", "张三丰"]
     assert found("lisi") == ["李四"]
     assert found("wangwu") == []
+
+
+def test_the_committee_command_bootstraps_a_new_installation(
+    make_user: Callable[..., object],
+) -> None:
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    from jifen.orgs.models import Organization, RoleAssignment
+
+    make_user("root")
+    with pytest.raises(CommandError, match="没有用户名为 ghost 的账号"):
+        call_command("committee", "C1", "中共测试委员会", admin="ghost")
+    out = io.StringIO()
+    call_command("committee", "C1", "中共测试委员会", admin="root", stdout=out)
+    committee = Organization.objects.get(code="C1")
+    assert committee.parent is None
+    assert RoleAssignment.objects.get(user__username="root").organization == committee
+    with pytest.raises(CommandError, match="已被使用"):
+        call_command("committee", "C1", "重复", admin="root")

@@ -165,3 +165,88 @@ def test_the_exemption_form(client: Client, secretary: User, zhang: Person) -> N
     assert zhang.exemptions.get().start == dt.date(2021, 5, 1)
     html = client.get(reverse("orgs:person", kwargs={"person_id": zhang.pk})).content.decode()
     assert "支委会研究 2021-04-10" in html
+
+
+def test_an_admin_adds_a_branch_and_a_person_to_it(
+    client: Client, general_admin: User, tree: SimpleNamespace
+) -> None:
+    client.force_login(general_admin)
+    response = client.post(
+        reverse("orgs:organization_add", kwargs={"org_id": tree.g.pk}),
+        {
+            "code": "B9",
+            "name": "教工第九党支部",
+            "kind": tree.b1.kind.pk,
+            "active_from": "2024-01-01",
+        },
+    )
+    assert response.status_code == 302
+    branch = tree.g.children.get(code="B9")
+    assert branch.path == f"{tree.g.path}{branch.pk}/"
+    duplicate = client.post(
+        reverse("orgs:organization_add", kwargs={"org_id": tree.g.pk}),
+        {"code": "B9", "name": "重复", "kind": tree.b1.kind.pk, "active_from": "2024-01-01"},
+    )
+    assert duplicate.status_code == 400
+    assert "组织代码 B9 已被使用" in duplicate.content.decode()
+
+    add_person = reverse("orgs:person_add", kwargs={"org_id": branch.pk})
+    bad = client.post(
+        add_person,
+        {
+            "name": "王五",
+            "gender": "M",
+            "id_number": "110105194912310021",
+            "category": "full",
+            "joined_party": "2001-07-01",
+            "start": "2024-01-01",
+        },
+    )
+    assert bad.status_code == 400
+    assert "校验位错误" in bad.content.decode()
+    assert not Person.objects.filter(name="王五").exists()
+    good = client.post(
+        add_person,
+        {
+            "name": "王五",
+            "gender": "M",
+            "id_number": "11010519491231002X",
+            "category": "full",
+            "joined_party": "2001-07-01",
+            "start": "2024-01-01",
+            "phone": "13900001111",
+        },
+    )
+    assert good.status_code == 302
+    wang = Person.objects.get(name="王五")
+    assert (wang.name_pinyin, wang.name_initials) == ("wangwu", "ww")
+    assert wang.memberships.get().organization == branch
+
+
+def test_editing_a_person_records_what_changed(
+    client: Client, secretary: User, zhang: Person
+) -> None:
+    client.force_login(secretary)
+    url = reverse("orgs:person_edit", kwargs={"person_id": zhang.pk})
+    form = {
+        "name": "张叁",
+        "gender": "M",
+        "phone": "13812345678",
+        "category": "full",
+        "joined_party": "2010-07-01",
+    }
+    assert client.post(url, form).status_code == 302
+    zhang.refresh_from_db()
+    assert (zhang.name, zhang.name_initials) == ("张叁", "zs")
+    event = AuditEvent.objects.get(action="person.update")
+    assert event.detail == {"name": ["张三", "张叁"]}
+    bad = client.post(url, {**form, "phone": "12345"})
+    assert bad.status_code == 400
+    assert "手机号应为 11 位" in bad.content.decode()
+
+
+def test_leaving_through_the_form(client: Client, secretary: User, zhang: Person) -> None:
+    client.force_login(secretary)
+    url = reverse("orgs:person_leave", kwargs={"person_id": zhang.pk})
+    assert client.post(url, {"on": "2022-06-30", "note": "调离本单位"}).status_code == 302
+    assert zhang.memberships.get().end == dt.date(2022, 6, 30)

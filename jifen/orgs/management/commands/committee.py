@@ -1,0 +1,40 @@
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from jifen.accounts.roles import Role
+from jifen.orgs.models import Organization
+from jifen.orgs.services import organization_create, role_grant
+
+
+class Command(BaseCommand):
+    help = (
+        "新建一个顶级党委，并指定其管理员：jifen committee CODE NAME --admin USERNAME。"
+        " Create a top-level committee and name its administrator."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("code", help="组织代码 organization code")
+        parser.add_argument("name", help="名称 name, e.g. 中共某某学院委员会")
+        parser.add_argument("--admin", required=True, help="管理员的用户名 (an existing account)")
+
+    @transaction.atomic
+    def handle(self, *args: Any, **options: Any) -> None:
+        user = get_user_model().objects.filter(username=options["admin"]).first()
+        if user is None:
+            raise CommandError(
+                f"没有用户名为 {options['admin']} 的账号，"
+                "请先运行 jifen createsuperuser 或新建账号",
+                returncode=2,
+            )
+        if Organization.objects.filter(code=options["code"]).exists():
+            raise CommandError(f"组织代码 {options['code']} 已被使用", returncode=2)
+        committee = organization_create(
+            code=options["code"], name=options["name"], kind="committee"
+        )
+        role_grant(user=user, role=Role.COMMITTEE_ADMIN, organization=committee)
+        self.stdout.write(
+            self.style.SUCCESS(f"已新建 {committee.name}（{committee.code}），管理员 {user}")
+        )
