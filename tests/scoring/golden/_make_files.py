@@ -183,7 +183,7 @@ def seed000_general_rollup() -> None:
         ["G2", h2, item, "较好", "", ""]
         for item in ("meeting_system", "dual_leader", "staffing", "funding")
     ]
-    rows += sheet("B11", h1, b, "", changes={"ideology_risk": 15})
+    rows += sheet("B11", h1, b, "", changes={"ideology_risk": 15}, extra={"special_project": 8})
     rows += sheet("B11", h2, b, "")
     rows += sheet("B12", h1, b, "", changes={"theory_study": 5, "ideology_risk": 10})
     rows += sheet("B12", h2, b, "", extra={"special_project": 4})
