@@ -6,6 +6,7 @@ GB18030, or .xlsx), optionally `roster.csv`, and `expected.json`: per subject, t
 `jifen simulate --format json` result (RULEBOOKS.md §6) that were worked out by hand. Every field
 present there is compared; fields left out are not checked.
 
+A case with `prior:` passes the previous years' totals with `--prior` (the consecutive-year flag).
 A case with `expect_exit: N` expects the run to be refused with that exit status.
 
 The expected values are never edited to match the engine: a disagreement is reported and
@@ -47,6 +48,8 @@ def simulate_argv(folder: Path, case: dict[str, Any], output: Path) -> list[str]
     argv = [case["rulebook"], str(folder / case["facts"])]
     if case.get("roster"):
         argv += ["--roster", str(folder / case["roster"])]
+    if case.get("prior"):
+        argv += ["--prior", str(folder / case["prior"])]
     return [*argv, "--year", str(case["year"]), "--format", "json", "--output", str(output)]
 
 
@@ -153,10 +156,9 @@ def test_golden_cases_are_well_formed() -> None:
         for key in ("rulebook", "year", "title", "facts", "working"):
             assert case.get(key), f"{folder.name}: case.yaml lacks {key!r}"
         assert (folder / case["facts"]).is_file(), f"{folder.name}: no facts file {case['facts']}"
-        if case.get("roster"):
-            assert (folder / case["roster"]).is_file(), (
-                f"{folder.name}: no roster file {case['roster']}"
-            )
+        for key in ("roster", "prior"):
+            if case.get(key):
+                assert (folder / case[key]).is_file(), f"{folder.name}: no {key} file {case[key]}"
         if "expect_exit" not in case:
             expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
             assert expected, f"{folder.name}: expected.json is empty"
