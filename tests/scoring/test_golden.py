@@ -56,6 +56,7 @@ def simulate_argv(folder: Path, case: dict[str, Any], output: Path) -> list[str]
 def run_simulate(argv: list[str]) -> int:
     from jifen.simulation.cli import simulate_main
 
+    code: object
     try:
         code = simulate_main(argv)
     except SystemExit as exc:
