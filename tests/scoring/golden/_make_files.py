@@ -259,6 +259,16 @@ def seed002_full_marks() -> None:
     write_csv(HERE / "seed002-full-marks" / "facts.csv", rows)
 
 
+def seed002_missing_self_item() -> None:
+    s = SEED002
+    rows: list[Row] = []
+    rows += [["Q8", "2023-12-25", "unity", "0", "committee", "2023年度考评，不计入2024年度"]]
+    rows += sheet("Q8", "2024-06-28", s, "self")
+    rows += sheet("Q8", "2024-12-15", s, "self", omit=("care",))
+    rows += sheet("Q8", "2024-12-25", s, "committee")
+    write_csv(HERE / "seed002-missing-self-item" / "facts.csv", rows)
+
+
 def seed004_deduct_reasons() -> None:
     d = "2024-12-28"
     ds = "2024-12-10"
@@ -327,4 +337,5 @@ if __name__ == "__main__":
     seed000_branch_stars()
     seed002_weights_xlsx()
     seed002_full_marks()
+    seed002_missing_self_item()
     seed004_deduct_reasons()
