@@ -72,11 +72,8 @@ class PersonForm(forms.Form):
 
 
 class PersonEditForm(PersonForm):
-    """The same fields less the ones that are not edited here: the ID number is the person's
-    identity (a wrong one is corrected by the roster import's preview), the membership dates
-    change through transfers."""
+    """The same fields less the membership start: memberships change through transfers."""
 
-    id_number = None  # type: ignore[assignment]
     start = None  # type: ignore[assignment]
 
 

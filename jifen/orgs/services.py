@@ -119,7 +119,15 @@ def person_create(
     return person
 
 
-PERSON_EDITABLE = ("name", "gender", "phone", "category", "joined_party", "probation_ends")
+PERSON_EDITABLE = (
+    "name",
+    "gender",
+    "id_number",
+    "phone",
+    "category",
+    "joined_party",
+    "probation_ends",
+)
 
 
 @transaction.atomic
@@ -134,6 +142,8 @@ def person_update(
     unknown = set(changes) - set(PERSON_EDITABLE)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
+    if "id_number" in changes:
+        changes["id_number"] = normalize_id_number(changes["id_number"])
     current = {field: getattr(person, field) for field in PERSON_EDITABLE}
     merged = {**current, **changes}
     if problems := _person_problems(merged):
@@ -141,6 +151,11 @@ def person_update(
     changed = [field for field in changes if current[field] != changes[field]]
     if not changed:
         return []
+    if (
+        "id_number" in changed
+        and Person.objects.filter(id_number=changes["id_number"]).exclude(pk=person.pk).exists()
+    ):
+        raise ValidationError({"id_number": "该身份证号已登记在另一人名下"})
     for field in changed:
         setattr(person, field, changes[field])
     if "name" in changed:

@@ -234,6 +234,7 @@ def test_editing_a_person_records_what_changed(
         "phone": "13812345678",
         "category": "full",
         "joined_party": "2010-07-01",
+        "id_number": zhang.id_number,
     }
     assert client.post(url, form).status_code == 302
     zhang.refresh_from_db()
@@ -243,6 +244,12 @@ def test_editing_a_person_records_what_changed(
     bad = client.post(url, {**form, "phone": "12345"})
     assert bad.status_code == 400
     assert "手机号应为 11 位" in bad.content.decode()
+    # A mistyped ID number is corrected here, checked like a new one.
+    bad = client.post(url, {**form, "id_number": "110105194912310021"})
+    assert "校验位错误" in bad.content.decode()
+    assert client.post(url, {**form, "id_number": "110105198001010032"}).status_code == 302
+    zhang.refresh_from_db()
+    assert zhang.id_number == "110105198001010032"
 
 
 def test_leaving_through_the_form(client: Client, secretary: User, zhang: Person) -> None:
