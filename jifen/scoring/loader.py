@@ -56,9 +56,11 @@ class Node:
     value: Any  # dict[str, Node] | list[Node] | Decimal | str | bool | None
     file: str
     line: int
+    # Problems found while composing (duplicate keys …), reported with the rest by _build.
+    problems: list[Issue] | None = None
 
 
-def _convert(node: yaml.Node, file: str, issues: list[Issue]) -> Node:
+def _convert(node: yaml.Node, file: str, issues: list[Issue], path: str = "") -> Node:
     line = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         mapping: dict[str, Node] = {}
@@ -69,25 +71,26 @@ def _convert(node: yaml.Node, file: str, issues: list[Issue]) -> Node:
                 )
                 continue
             key = str(key_node.value)
+            here = f"{path}.{key}" if path else key
             if key == "<<":
-                issues.append(Issue(file, key_node.start_mark.line + 1, key, "不支持 YAML 合并键"))
+                issues.append(Issue(file, key_node.start_mark.line + 1, path, "不支持 YAML 合并键"))
                 continue
             if key in mapping:
                 issues.append(
                     Issue(
                         file,
                         key_node.start_mark.line + 1,
-                        key,
-                        f"重复的键 (duplicate key; first on line {mapping[key].line})",
+                        here,
+                        f"重复的键 {key} (duplicate key; first on line {mapping[key].line})",
                     )
                 )
                 continue
-            mapping[key] = _convert(value_node, file, issues)
+            mapping[key] = _convert(value_node, file, issues, here)
             # A key's line is where the key is written, which is what a person looks for.
             mapping[key].line = key_node.start_mark.line + 1
         return Node(mapping, file, line)
     if isinstance(node, yaml.SequenceNode):
-        return Node([_convert(v, file, issues) for v in node.value], file, line)
+        return Node([_convert(v, file, issues, path) for v in node.value], file, line)
     assert isinstance(node, yaml.ScalarNode)
     tag = node.tag
     text = str(node.value)
@@ -117,8 +120,7 @@ def compose(text: str, file: str) -> Node:
     if root is None:
         raise RulebookError([Issue(file, 0, "", "文件为空 (the file is empty)")])
     node = _convert(root, file, issues)
-    if issues:
-        raise RulebookError(issues)
+    node.problems = issues
     if not isinstance(node.value, dict):
         raise RulebookError([Issue(file, node.line, "", "规则文件的顶层必须是键值对 (a mapping)")])
     return node
@@ -189,19 +191,20 @@ def _compose_merged(ref: str, base: Path | None, seen: tuple[str, ...]) -> tuple
                 [Issue(name, parent_ref.line, "extends", f"找不到被继承的规则 {parent_ref.value}")]
             ) from None
         raise
-    for key in ("kind",):
-        if (
-            key in node.value
-            and key in parent.value
-            and node.value[key].value != parent.value[key].value
-        ):
-            raise RulebookError([Issue(name, node.value[key].line, key, "继承的规则不能改变 kind")])
+    _same_kind(parent, node, name)
     parent_doc = dict(parent.value)
     parent_doc.pop("id", None)
     parent_doc.pop("version", None)
     parent_doc.pop("extends", None)
     merged = merge(Node(parent_doc, parent.file, parent.line), node)
+    merged.problems = [*(parent.problems or []), *(node.problems or [])]
     return merged, here
+
+
+def _same_kind(parent: Node, child: Node, name: str) -> None:
+    mine, theirs = child.value.get("kind"), parent.value.get("kind")
+    if mine is not None and theirs is not None and mine.value != theirs.value:
+        raise RulebookError([Issue(name, mine.line, "kind", "继承的规则不能改变 kind")])
 
 
 _cache: dict[str, Rulebook] = {}
@@ -228,10 +231,13 @@ def load_rulebook_text(text: str, name: str = "<text>") -> Rulebook:
     parent_ref = node.value.get("extends")
     if parent_ref is not None and isinstance(parent_ref.value, str):
         parent, _ = _compose_merged(parent_ref.value, None, (parent_ref.value,))
+        _same_kind(parent, node, name)
         doc = dict(parent.value)
         for key in ("id", "version", "extends"):
             doc.pop(key, None)
+        problems = [*(parent.problems or []), *(node.problems or [])]
         node = merge(Node(doc, parent.file, parent.line), node)
+        node.problems = problems
     return _build(node, None, ())
 
 
@@ -358,6 +364,15 @@ class _Reader:
         return tuple(cast(str, v.value) for v in node.value)
 
 
+CEILING_FIELD = {
+    "allowance": "points",
+    "earn": "caps",
+    "grade": "grades",
+    "graded": "grades",
+    "score": "max",
+    "deduct": "max",
+    "rollup": "factor",
+}
 CODE_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_-")
 
 
@@ -382,7 +397,7 @@ TOP_KEYS = {
 
 
 def _build(node: Node, here: Path | None, seen: tuple[str, ...]) -> Rulebook:
-    issues: list[Issue] = []
+    issues: list[Issue] = list(node.problems or [])
     top = _Reader(node, "", issues)
     rid = top.text("id")
     if rid:
@@ -445,13 +460,14 @@ def _build(node: Node, here: Path | None, seen: tuple[str, ...]) -> Rulebook:
             ceiling = item.ceiling
             if ceiling is not None and ceiling > limit:
                 what = "period_max" if period_max is not None else "max"
+                own = CEILING_FIELD[item.rule]
                 issues.append(
                     Issue(
                         inode.file,
                         inode.line,
                         ipath,
-                        f"item {icode}: {ceiling} 超过类别 {code} 的 {what} {limit} "
-                        f"(item {icode}: {ceiling} exceeds category {what} {limit})",
+                        f"item {icode}: {own} {ceiling} 超过类别 {code} 的 {what} {limit} "
+                        f"(item {icode}: {own} {ceiling} exceeds category {what} {limit})",
                     )
                 )
             if isinstance(item, Rollup):
