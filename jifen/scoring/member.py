@@ -231,7 +231,8 @@ class MemberScorer:
             if raw > cap:
                 notes.append(f"项目合计 {fmt(raw)} 超过上限 {fmt(cap)}，按 {fmt(cap)} 计")
             for deduction in category.deductions:
-                for fact in by_period.get(deduction.code, {}).get(key, []):
+                found = by_period.get(deduction.code, {}).get(key, [])
+                for fact in sorted(found, key=lambda f: (f.date, f.id)):
                     assert isinstance(fact.value, Decimal)
                     amount = deduction.points * fact.value
                     value -= amount
