@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "jifen.audit",
     "jifen.orgs",
     "jifen.roster",
+    "jifen.ledger",
 ]
 
 MIDDLEWARE = [

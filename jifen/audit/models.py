@@ -1,19 +1,18 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 
 from jifen.core import appendonly
+from jifen.core.appendonly import AppendOnlyError, AppendOnlyModel
+
+__all__ = ["AppendOnlyError", "AuditEvent"]
 
 
-class AppendOnlyError(Exception):
-    """Raised when code tries to change or delete a row of an append-only table."""
-
-
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel):
     """One write or one refused access: who, when, what, from where. Never changed or deleted."""
+
+    refusal = "审计记录不能修改或删除"
 
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     # Kept as text too, so the record still says who it was if the account is later renamed.
@@ -42,10 +41,3 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.target}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("审计记录不能修改")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("审计记录不能删除")

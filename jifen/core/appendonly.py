@@ -8,6 +8,9 @@ never issues it.
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db import migrations, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 MESSAGE = "append-only table: rows cannot be changed or deleted"
@@ -71,3 +74,36 @@ def register(table: str) -> str:
     if table not in APPEND_ONLY_TABLES:
         APPEND_ONLY_TABLES.append(table)
     return table
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or delete a row of an append-only table."""
+
+
+class AppendOnlyModel(models.Model):
+    """A row is written once. Subclasses say in ``refusal`` what to do instead."""
+
+    refusal = "记录只能追加，不能修改或删除"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError(self.refusal)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError(self.refusal)
+
+
+def migration_operation(table: str) -> migrations.RunPython:
+    """The migration step that installs (and on reverse removes) the triggers for ``table``."""
+
+    def forward(apps: Any, schema_editor: Any) -> None:
+        install(schema_editor.connection, table)
+
+    def backward(apps: Any, schema_editor: Any) -> None:
+        remove(schema_editor.connection, table)
+
+    return migrations.RunPython(forward, backward)

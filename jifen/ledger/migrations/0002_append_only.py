@@ -1,0 +1,8 @@
+from django.db import migrations
+
+from jifen.core import appendonly
+
+
+class Migration(migrations.Migration):
+    dependencies = [("ledger", "0001_initial")]
+    operations = [appendonly.migration_operation("ledger_entry")]

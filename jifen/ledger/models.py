@@ -1,0 +1,105 @@
+"""The ledger (积分台账): the append-only list of facts, chained by hash per organization.
+
+The ledger stores facts, never computed points (RULEBOOKS.md §2). An entry is never updated or
+deleted — the model refuses and a database trigger refuses; a correction is a new entry that
+points at the one it voids or replaces.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from jifen.core import appendonly
+from jifen.core.appendonly import AppendOnlyModel
+from jifen.orgs.models import Organization, Person
+
+GENESIS = "0" * 64
+
+
+class Origin(models.TextChoices):
+    ACTIVITY = "activity", "活动签到"
+    DECLARATION = "declaration", "个人申报"
+    IMPORT = "import", "导入"
+    MANUAL = "manual", "记分员录入"
+    REVIEW = "review", "评议"
+    CORRECTION = "correction", "更正"
+
+
+class Correction(models.TextChoices):
+    VOID = "void", "作废"
+    REPLACE = "replace", "替换"
+
+
+class LedgerHead(models.Model):
+    """The end of one organization's chain: appending locks this row, so entries are numbered
+    one after another even when two scorekeepers record at the same moment."""
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.PROTECT, primary_key=True, related_name="ledger_head"
+    )
+    seq = models.PositiveBigIntegerField(default=0)
+    head = models.CharField(max_length=64, default=GENESIS)
+
+    class Meta:
+        verbose_name = "台账链头"
+        verbose_name_plural = "台账链头"
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} #{self.seq}"
+
+
+class Entry(AppendOnlyModel):
+    refusal = "台账记录不能修改或删除；请录入一条更正记录"
+
+    organization = models.ForeignKey(
+        Organization, verbose_name="台账所属组织", on_delete=models.PROTECT, related_name="+"
+    )
+    seq = models.PositiveBigIntegerField("序号")
+    # The subject: a member (member rulebooks) or an organization (organization rulebooks).
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
+    )
+    subject_org = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
+    )
+    date = models.DateField("日期", db_index=True)
+    item = models.CharField("项目代码", max_length=64, blank=True)
+    value = models.CharField("值", max_length=64, blank=True)
+    source = models.CharField("来源", max_length=16, blank=True)
+    note = models.CharField("说明", max_length=500, blank=True)
+    evidence = models.JSONField("证明材料", default=list, blank=True)
+    origin = models.CharField("记录方式", max_length=16, choices=Origin.choices)
+    origin_ref = models.CharField("出处", max_length=64, blank=True)
+    corrects = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
+    )
+    correction = models.CharField(max_length=8, choices=Correction.choices, blank=True)
+    reason = models.CharField("更正原因", max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField("记录时间")
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = "台账记录"
+        verbose_name_plural = "积分台账"
+        db_table = appendonly.register("ledger_entry")
+        ordering = ["organization_id", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "seq"], name="one_entry_per_seq"),
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | Q(subject_org__isnull=False),
+                name="entry_has_a_subject",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["person", "date"]),
+            models.Index(fields=["subject_org", "date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.date} {self.item} {self.value}"

@@ -1,0 +1,152 @@
+"""Appending facts to the ledger and correcting them. Nothing here updates or deletes an entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from jifen.audit.services import audit_record
+from jifen.ledger.chain import entry_hash
+from jifen.ledger.models import Correction, Entry, LedgerHead, Origin
+from jifen.orgs.models import Organization, Person
+
+LABELS = frozenset({"present", "absent", "excused"})
+
+
+def normalize_value(value: Decimal | int | str) -> str:
+    """A number as its plain decimal string ("0.5", "3"); a label (present, 优秀 …) as given."""
+    if isinstance(value, Decimal | int):
+        number = Decimal(value)
+    else:
+        text = value.strip()
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            if not text:
+                raise ValidationError({"value": "请填写值"}) from None
+            return text
+    if not number.is_finite():
+        raise ValidationError({"value": "值必须是一个数"})
+    normalized = number.normalize()
+    return format(normalized, "f")
+
+
+def _append(fields: dict[str, Any], organization: Organization) -> Entry:
+    head, _ = LedgerHead.objects.select_for_update().get_or_create(organization=organization)
+    entry = Entry(organization=organization, seq=head.seq + 1, prev_hash=head.head, **fields)
+    entry.hash = entry_hash(entry, head.head)
+    entry.save()
+    LedgerHead.objects.filter(pk=head.pk).update(seq=entry.seq, head=entry.hash)
+    return entry
+
+
+def _append_with_retry(fields: dict[str, Any], organization: Organization) -> Entry:
+    # SQLite has no row locks: two writers may read the same head; the unique (organization,
+    # seq) constraint stops the second, which then reads the new head and tries once more.
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                return _append(fields, organization)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def entry_append(
+    *,
+    organization: Organization,
+    date: dt.date,
+    item: str,
+    value: Decimal | int | str,
+    origin: str,
+    recorded_by: User | None,
+    person: Person | None = None,
+    subject_org: Organization | None = None,
+    source: str = "",
+    note: str = "",
+    evidence: Sequence[str] = (),
+    origin_ref: str = "",
+    request: HttpRequest | None = None,
+) -> Entry:
+    """Append one fact to ``organization``'s ledger chain."""
+    if (person is None) == (subject_org is None):
+        raise ValueError("an entry has exactly one subject: a person or an organization")
+    fields = {
+        "person": person,
+        "subject_org": subject_org,
+        "date": date,
+        "item": item,
+        "value": normalize_value(value),
+        "source": source,
+        "note": note[:500],
+        "evidence": list(evidence),
+        "origin": Origin(origin),
+        "origin_ref": origin_ref,
+        "recorded_by": recorded_by,
+        "recorded_at": timezone.now(),
+    }
+    with transaction.atomic():
+        entry = _append_with_retry(fields, organization)
+        audit_record(
+            action="ledger.append",
+            actor=recorded_by,
+            request=request,
+            target=entry,
+            summary=f"台账 {organization.code} #{entry.seq}：{date} {item} {entry.value}",
+        )
+    return entry
+
+
+def entry_correct(
+    *,
+    entry: Entry,
+    reason: str,
+    recorded_by: User | None,
+    value: Decimal | int | str | None = None,
+    request: HttpRequest | None = None,
+) -> Entry:
+    """Void ``entry`` (no ``value``) or replace its value, with a written reason."""
+    if not reason.strip():
+        raise ValidationError({"reason": "更正必须写明原因"})
+    if entry.corrections.exists():
+        raise ValidationError({"entry": f"第 {entry.seq} 条已被更正过，请更正最新的那一条"})
+    if entry.correction == Correction.VOID:
+        raise ValidationError({"entry": "作废记录本身不能再更正"})
+    replacing = value is not None
+    fields = {
+        "person": entry.person,
+        "subject_org": entry.subject_org,
+        "date": entry.date,
+        "item": entry.item if replacing else "",
+        "value": normalize_value(value) if value is not None else "",
+        "source": entry.source,
+        "note": entry.note,
+        "evidence": entry.evidence,
+        "origin": Origin.CORRECTION,
+        "origin_ref": f"entry:{entry.pk}",
+        "corrects": entry,
+        "correction": Correction.REPLACE if replacing else Correction.VOID,
+        "reason": reason.strip()[:500],
+        "recorded_by": recorded_by,
+        "recorded_at": timezone.now(),
+    }
+    with transaction.atomic():
+        correction = _append_with_retry(fields, entry.organization)
+        verb = f"改为 {correction.value}" if replacing else "作废"
+        audit_record(
+            action="ledger.correct",
+            actor=recorded_by,
+            request=request,
+            target=correction,
+            summary=f"台账 {entry.organization.code} #{entry.seq} {verb}：{correction.reason}",
+        )
+    return correction
