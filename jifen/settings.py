@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "jifen.orgs",
     "jifen.roster",
     "jifen.ledger",
+    "jifen.rulebooks",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("jifen.orgs.urls")),
     path("", include("jifen.audit.urls")),
     path("", include("jifen.roster.urls")),
+    path("", include("jifen.ledger.urls")),
     path("accounts/", include("jifen.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

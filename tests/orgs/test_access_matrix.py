@@ -76,6 +76,9 @@ MATRIX: dict[str, Entry] = {
     "orgs:person_transfer": Entry(_person, MANAGERS),
     "orgs:person_exempt": Entry(_person, MANAGERS),
     "audit:log": Entry(None, AUDITORS, scoped=False),
+    # The matrix's users have no Person record of their own: "my points" has nothing to show.
+    "ledger:my_points": Entry(None, frozenset(), scoped=False),
+    "ledger:member_year": Entry(lambda w, org: {**_person(w, org), "year": 2026}, READERS),
 }
 # Pages that every visitor reaches, signed in or not, and Django's own sites.
 OUTSIDE_THE_MATRIX = {"accounts:login", "accounts:logout", "set_language"}

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RulebooksConfig(AppConfig):
+    name = "jifen.rulebooks"
+    verbose_name = "积分办法"
