@@ -1,4 +1,5 @@
 from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django import template
@@ -15,3 +16,11 @@ def get(mapping: Mapping[str, Any], key: str) -> Any:
 @register.filter
 def entries_for(entries: Mapping[str, Any], ids: tuple[str, ...]) -> list[Any]:
     return [entries[i] for i in ids if i in entries]
+
+
+@register.filter
+def points(value: Decimal | None) -> str:
+    """A score with two places, exactly (never through float): 9.5 → "9.50"."""
+    if value is None:
+        return ""
+    return str(Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
