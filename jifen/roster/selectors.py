@@ -1,0 +1,207 @@
+"""Reads for the roster: the organizations an import may touch, the plan of what a file would
+change in the database as it is now, and the rows of an export."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any, TypedDict
+
+from jifen.orgs import access, selectors
+from jifen.orgs.access import Action, AnyUser
+from jifen.orgs.models import Membership, Organization, Person
+from jifen.roster.checks import Checked, OrgRef, RowError, rows_check
+from jifen.roster.reading import Table
+
+COMPARED = ("name", "gender", "phone", "category", "joined_party", "probation_ends")
+_CHUNK = 500
+
+
+class Entry(TypedDict):
+    """What one valid row will do."""
+
+    row: int
+    kind: str  # new, update, transfer, unchanged
+    name: str
+    id_number: str
+    person_id: int | None
+    org_code: str
+    start: str
+    fields: dict[str, Any]  # the person's fields as the file gives them
+    changes: dict[str, list[Any]]  # field: [old, new]
+    transfer_from: str | None  # organization code
+    note: str
+
+
+def _ref(organization: Organization) -> OrgRef:
+    return OrgRef(
+        pk=organization.pk,
+        code=organization.code,
+        name=organization.name,
+        path=organization.path,
+        active_from=organization.active_from,
+        active_until=organization.active_until,
+    )
+
+
+def org_refs(
+    *, user: AnyUser, organization: Organization
+) -> tuple[dict[str, OrgRef], dict[str, OrgRef]]:
+    """(the subtree an import into ``organization`` may write to, every organization the user
+    can see), each by code."""
+    scope = {
+        o.code: _ref(o) for o in Organization.objects.filter(path__startswith=organization.path)
+    }
+    visible = {o.code: _ref(o) for o in access.orgs_for(user, Action.VIEW_ORG)}
+    return scope, visible
+
+
+def _people_by_id_number(id_numbers: list[str]) -> dict[str, Person]:
+    found: dict[str, Person] = {}
+    for index in range(0, len(id_numbers), _CHUNK):
+        chunk = id_numbers[index : index + _CHUNK]
+        for person in Person.objects.filter(id_number__in=chunk):
+            found[person.id_number] = person
+    return found
+
+
+def _open_memberships(person_ids: list[int]) -> dict[int, Membership]:
+    found: dict[int, Membership] = {}
+    for index in range(0, len(person_ids), _CHUNK):
+        chunk = person_ids[index : index + _CHUNK]
+        rows = Membership.objects.filter(person_id__in=chunk, end__isnull=True).select_related(
+            "organization"
+        )
+        for membership in rows.order_by("start"):
+            found[membership.person_id] = membership
+    return found
+
+
+def _value(value: object) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value if value is not None else None
+
+
+def plan_build(
+    *,
+    rows: list[dict[str, Any]],
+    scope: dict[str, OrgRef],
+    visible: dict[str, OrgRef],
+) -> tuple[list[Entry], list[RowError]]:
+    """What each checked row would do now, and the rows that cannot be applied (a person who
+    belongs outside the import's organizations, a transfer dated before the current one)."""
+    people = _people_by_id_number([row["id_number"] for row in rows])
+    current = _open_memberships([person.pk for person in people.values()])
+    entries: list[Entry] = []
+    errors: list[RowError] = []
+    for row in rows:
+        fields = {key: row[key] for key in COMPARED}
+        entry: Entry = {
+            "row": row["row"],
+            "kind": "new",
+            "name": row["name"],
+            "id_number": row["id_number"],
+            "person_id": None,
+            "org_code": row["org_code"],
+            "start": row["start"],
+            "fields": fields,
+            "changes": {},
+            "transfer_from": None,
+            "note": "",
+        }
+        person = people.get(row["id_number"])
+        if person is None:
+            entries.append(entry)
+            continue
+        entry["person_id"] = person.pk
+        membership = current.get(person.pk)
+        if membership is None:
+            errors.append(
+                {
+                    "row": row["row"],
+                    "column": "身份证号",
+                    "problem": "该身份证号的人员已登记，但目前不属于任何组织；"
+                    "请联系上级组织在人员页面办理，不能通过花名册重新加入",
+                }
+            )
+            continue
+        there = membership.organization
+        if there.code not in scope:
+            where = f"（{there.name}）" if there.code in visible else ""
+            errors.append(
+                {
+                    "row": row["row"],
+                    "column": "身份证号",
+                    "problem": f"该人员目前属于本次导入范围之外的组织{where}，"
+                    "请由共同的上级组织办理组织关系转接",
+                }
+            )
+            continue
+        if there.code != row["org_code"]:
+            if dt.date.fromisoformat(row["start"]) <= membership.start:
+                errors.append(
+                    {
+                        "row": row["row"],
+                        "column": "加入日期",
+                        "problem": f"该人员现属于 {there.name}"
+                        f"（自 {membership.start.isoformat()} 起），"
+                        "转入新组织的加入日期应晚于该日期",
+                    }
+                )
+                continue
+            entry["transfer_from"] = there.code
+        elif membership.start.isoformat() != row["start"]:
+            entry["note"] = (
+                f"系统中的加入日期为 {membership.start.isoformat()}，与文件不同；未修改"
+                "（组织关系的日期请在人员页面办理）"
+            )
+        changes = {
+            key: [_value(getattr(person, key)), fields[key]]
+            for key in COMPARED
+            if _value(getattr(person, key)) != fields[key]
+        }
+        entry["changes"] = changes
+        if entry["transfer_from"]:
+            entry["kind"] = "transfer"
+        elif changes:
+            entry["kind"] = "update"
+        else:
+            entry["kind"] = "unchanged"
+        entries.append(entry)
+    return entries, errors
+
+
+def evaluate(
+    *, table: Table, user: AnyUser, organization: Organization, today: dt.date
+) -> tuple[Checked, list[Entry]]:
+    """Check the rows and plan them against the database: (all problems, the plan)."""
+    scope, visible = org_refs(user=user, organization=organization)
+    checked = rows_check(table, scope=scope, visible=visible, today=today)
+    entries, problems = plan_build(rows=checked.rows, scope=scope, visible=visible)
+    checked.errors = sorted(
+        [*checked.errors, *problems], key=lambda error: (error["row"], _column_order(error))
+    )
+    return checked, entries
+
+
+def _column_order(error: RowError) -> int:
+    from jifen.roster.columns import HEADERS
+
+    return HEADERS.index(error["column"]) if error["column"] in HEADERS else len(HEADERS)
+
+
+def counts_of(entries: Iterable[Entry]) -> dict[str, int]:
+    counts = {"new": 0, "update": 0, "transfer": 0, "unchanged": 0}
+    for entry in entries:
+        counts[entry["kind"]] += 1
+    return counts
+
+
+def export_memberships(*, organization: Organization, day: dt.date) -> list[Membership]:
+    """Who belonged to ``organization``'s subtree on ``day``, for the export."""
+    return list(
+        selectors.memberships_on(organization=organization, day=day, subtree=True).order_by(
+            "organization__path", "person__name_pinyin", "person_id"
+        )
+    )

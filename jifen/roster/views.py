@@ -1,0 +1,300 @@
+"""Roster pages: the upload form, the preview, applying, the template and the export.
+
+Every organization comes through the access door (jifen.orgs.access); an import is reached
+through its organization, so one outside the user's subtree is a 404 like everything else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from jifen.audit.services import audit_record
+from jifen.orgs import access
+from jifen.orgs.access import Action
+from jifen.orgs.idcard import mask_id_number, mask_phone
+from jifen.orgs.models import Organization
+from jifen.roster import selectors, services
+from jifen.roster.columns import (
+    BY_KEY,
+    CATEGORY_LABEL,
+    GENDER_LABEL,
+    MAX_ROWS,
+)
+from jifen.roster.forms import UploadForm
+from jifen.roster.models import RosterImport
+from jifen.roster.reading import RosterFileError, table_read
+from jifen.roster.writing import (
+    EXPORT_HEADERS,
+    TEMPLATE_HEADERS,
+    csv_bytes,
+    template_notes,
+    xlsx_bytes,
+)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv; charset=utf-8"
+# The preview lists every change; long lists of new or unchanged people are cut at this many.
+LIST_LIMIT = 500
+
+
+def _download(content: bytes, filename: str, fallback: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+    )
+    return response
+
+
+def _format(request: HttpRequest) -> str:
+    return "csv" if request.GET.get("format") == "csv" else "xlsx"
+
+
+def _redirect(request: HttpRequest, url: str) -> HttpResponse:
+    if getattr(request, "htmx", False):
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
+
+
+@login_required
+def import_form(request: HttpRequest, org_id: int) -> HttpResponse:
+    organization = access.org_for(request.user, org_id, Action.MANAGE_PEOPLE, request=request)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            table = table_read(upload.read(), upload.name or "")
+        except RosterFileError as error:
+            form.add_error("file", str(error))
+        else:
+            user = request.user
+            assert isinstance(user, User)  # noqa: S101 — login_required
+            roster_import = services.roster_import_create(
+                organization=organization,
+                table=table,
+                filename=upload.name or "花名册",
+                actor=user,
+                request=request,
+            )
+            url = reverse(
+                "roster:preview", kwargs={"org_id": organization.pk, "import_id": roster_import.pk}
+            )
+            return _redirect(request, url)
+    recent = RosterImport.objects.filter(organization=organization).select_related("uploaded_by")[
+        :5
+    ]
+    context = {
+        "organization": organization,
+        "form": form,
+        "max_rows": MAX_ROWS,
+        "recent": recent,
+        "columns": BY_KEY.values(),
+    }
+    htmx = getattr(request, "htmx", False)
+    template = "roster/import.html#upload" if htmx else "roster/import.html"
+    return render(request, template, context, status=400 if form.errors and htmx else 200)
+
+
+def _import_for(request: HttpRequest, org_id: int, import_id: int) -> RosterImport:
+    organization = access.org_for(request.user, org_id, Action.MANAGE_PEOPLE, request=request)
+    try:
+        return RosterImport.objects.select_related("organization", "uploaded_by").get(
+            pk=import_id, organization=organization
+        )
+    except RosterImport.DoesNotExist:
+        raise Http404("未找到") from None
+
+
+def _shown(key: str, value: Any, sensitive: bool) -> str:
+    if value in (None, ""):
+        return "（空）"
+    if key == "gender":
+        return GENDER_LABEL.get(value, value)
+    if key == "category":
+        return CATEGORY_LABEL.get(value, value)
+    if key == "phone" and not sensitive:
+        return mask_phone(value)
+    return str(value)
+
+
+@login_required
+def preview(request: HttpRequest, org_id: int, import_id: int) -> HttpResponse:
+    roster_import = _import_for(request, org_id, import_id)
+    organization = roster_import.organization
+    sensitive = access.can(request.user, Action.SEE_SENSITIVE, organization)
+    names = dict(
+        Organization.objects.filter(path__startswith=organization.path).values_list("code", "name")
+    )
+    groups: dict[str, list[dict[str, Any]]] = {
+        "new": [],
+        "update": [],
+        "transfer": [],
+        "unchanged": [],
+    }
+    for entry in roster_import.plan.get("entries", []):
+        groups[entry["kind"]].append(
+            {
+                "row": entry["row"],
+                "name": entry["name"],
+                "id_number": entry["id_number"]
+                if sensitive
+                else mask_id_number(entry["id_number"]),
+                "organization": names.get(entry["org_code"], entry["org_code"]),
+                "from": names.get(entry["transfer_from"] or "", entry["transfer_from"]),
+                "start": entry["start"],
+                "category": CATEGORY_LABEL.get(entry["fields"]["category"], ""),
+                "changes": [
+                    (
+                        BY_KEY[key].header,
+                        _shown(key, old, sensitive),
+                        _shown(key, new, sensitive),
+                    )
+                    for key, (old, new) in entry["changes"].items()
+                ],
+                "note": entry["note"],
+            }
+        )
+    counts = roster_import.plan.get("counts", {})
+    context = {
+        "organization": organization,
+        "roster_import": roster_import,
+        "errors": roster_import.errors,
+        "groups": groups,
+        "counts": counts,
+        "limit": LIST_LIMIT,
+        "changes": counts.get("new", 0) + counts.get("update", 0) + counts.get("transfer", 0),
+        "rows": len(roster_import.rows),
+        "Status": RosterImport.Status,
+    }
+    return render(request, "roster/preview.html", context)
+
+
+@login_required
+@require_POST
+def apply(request: HttpRequest, org_id: int, import_id: int) -> HttpResponse:
+    roster_import = _import_for(request, org_id, import_id)
+    url = reverse("roster:preview", kwargs={"org_id": org_id, "import_id": roster_import.pk})
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 — login_required
+    try:
+        outcome = services.roster_import_apply(
+            roster_import=roster_import, actor=user, request=request
+        )
+    except services.ImportClosedError as closed:
+        done = closed.roster_import
+        if done.status == RosterImport.Status.APPLIED:
+            when = timezone.localtime(done.applied_at).strftime("%Y-%m-%d %H:%M")  # type: ignore[arg-type]
+            messages.warning(request, f"这个文件已于 {when} 导入，没有重复导入。")
+        elif done.status == RosterImport.Status.DISCARDED:
+            messages.warning(request, "这次导入已放弃，不能再导入。请重新上传文件。")
+        else:
+            messages.error(request, "文件有错误，不能导入。请改正后重新上传。")
+        return _redirect(request, url)
+    except ValidationError as error:
+        problems = "；".join(error.messages)
+        messages.error(request, f"导入失败，没有写入任何数据：{problems}")
+        return _redirect(request, url)
+    counts = outcome.counts
+    if outcome.kind == "applied":
+        messages.success(
+            request,
+            f"导入完成：新增 {counts['new']} 人，更新 {counts['update']} 人，"
+            f"转接 {counts['transfer']} 人，{counts['unchanged']} 人没有变化。",
+        )
+    elif outcome.kind == "changed":
+        messages.warning(
+            request,
+            "预览之后系统中的数据有了变化，没有导入。下面是按最新数据重新生成的预览，请再次确认。",
+        )
+    else:
+        messages.error(
+            request, "预览之后系统中的数据有了变化，文件现在有错误，没有导入。请查看下面的错误。"
+        )
+    return _redirect(request, url)
+
+
+@login_required
+@require_POST
+def discard(request: HttpRequest, org_id: int, import_id: int) -> HttpResponse:
+    roster_import = _import_for(request, org_id, import_id)
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 — login_required
+    try:
+        services.roster_import_discard(roster_import=roster_import, actor=user, request=request)
+    except services.ImportClosedError:
+        messages.warning(request, "这次导入已经结束，无需放弃。")
+    else:
+        messages.success(request, "已放弃这次导入，没有写入任何数据。")
+    return redirect("roster:import", org_id=org_id)
+
+
+@login_required
+def template(request: HttpRequest, org_id: int) -> HttpResponse:
+    organization = access.org_for(request.user, org_id, Action.MANAGE_PEOPLE, request=request)
+    if _format(request) == "csv":
+        content = csv_bytes(TEMPLATE_HEADERS, [])
+        return _download(content, "花名册模板.csv", "roster-template.csv", CSV)
+    codes = Organization.objects.filter(path__startswith=organization.path).values_list(
+        "code", "name"
+    )
+    content = xlsx_bytes(TEMPLATE_HEADERS, [], notes=template_notes(codes), with_choices=True)
+    return _download(content, "花名册模板.xlsx", "roster-template.xlsx", XLSX)
+
+
+def _day(request: HttpRequest) -> dt.date:
+    try:
+        return dt.date.fromisoformat(request.GET.get("on", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+@login_required
+def export(request: HttpRequest, org_id: int) -> HttpResponse:
+    organization = access.org_for(request.user, org_id, Action.VIEW_ORG, request=request)
+    day = _day(request)
+    sensitive = access.can(request.user, Action.SEE_SENSITIVE, organization)
+    rows = []
+    for membership in selectors.export_memberships(organization=organization, day=day):
+        person = membership.person
+        rows.append(
+            [
+                person.name,
+                GENDER_LABEL.get(person.gender, person.gender),
+                person.id_number if sensitive else mask_id_number(person.id_number),
+                person.phone if sensitive else mask_phone(person.phone),
+                CATEGORY_LABEL.get(person.category, person.category),
+                person.joined_party,
+                person.probation_ends,
+                membership.organization.code,
+                membership.start,
+                membership.organization.name,
+            ]
+        )
+    file_format = _format(request)
+    audit_record(
+        action="roster.export",
+        request=request,
+        target=organization,
+        summary=(
+            f"导出 {organization.name} 花名册（{day.isoformat()}，{len(rows)} 人，"
+            f"{'完整号码' if sensitive else '号码打码'}，{file_format}）"
+        ),
+        detail={"day": day.isoformat(), "rows": len(rows), "sensitive": sensitive},
+    )
+    name = f"花名册-{organization.name}-{day.isoformat()}.{file_format}"
+    fallback = f"roster-{organization.pk}-{day.isoformat()}.{file_format}"
+    if file_format == "csv":
+        return _download(csv_bytes(EXPORT_HEADERS, rows), name, fallback, CSV)
+    return _download(xlsx_bytes(EXPORT_HEADERS, rows), name, fallback, XLSX)
