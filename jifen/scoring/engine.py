@@ -30,6 +30,30 @@ HALF = Decimal("0.5")
 
 def check_fact(rulebook: Rulebook, fact: Fact) -> FactIssue | None:
     """Why ``rulebook`` refuses ``fact``, or None when the fact fits."""
+    return _check(rulebook, fact)
+
+
+def _check_all(rulebook: Rulebook, facts: Iterable[Fact]) -> list[FactIssue]:
+    """check_fact over many facts; most repeat a few (code, value, source) triples, so the
+    verdict is remembered for the length of this call."""
+    verdicts: dict[tuple[str, Decimal | str, str], tuple[str, str] | None] = {}
+    issues = []
+    for fact in facts:
+        key = (fact.item, fact.value, fact.source)
+        if fact.voids is not None or key not in verdicts:
+            issue = _check(rulebook, fact)
+            if fact.voids is not None:
+                if issue is not None:
+                    issues.append(issue)
+                continue
+            verdicts[key] = None if issue is None else (issue.field, issue.message)
+        verdict = verdicts[key]
+        if verdict is not None:
+            issues.append(FactIssue(fact.id, *verdict))
+    return issues
+
+
+def _check(rulebook: Rulebook, fact: Fact) -> FactIssue | None:
     if fact.source not in SOURCES:
         return FactIssue(fact.id, "source", f"来源应为 self 或 committee，实际是 {fact.source!r}")
     if fact.voids is not None and fact.item == "":
@@ -140,6 +164,8 @@ def effective_facts(facts: Iterable[Fact]) -> tuple[list[Fact], dict[str, Fact]]
                 voiders[fact.voids].append(fact)
     if issues:
         raise FactsError(issues)
+    if not voiders:
+        return [f for f in by_id.values() if f.item], {}
     state: dict[str, bool] = {}
     visiting: set[str] = set()
 
@@ -224,11 +250,7 @@ def score(
         void_lines[sid].append(Line("", "", f"{count} 条记录不在 {year} 年度，未计入"))
 
     if rulebook.kind == "member":
-        issues = [
-            issue
-            for f in by_subject_values(by_subject)
-            if (issue := check_fact(rulebook, f)) is not None
-        ]
+        issues = _check_all(rulebook, by_subject_values(by_subject))
         if issues:
             raise FactsError(issues)
         scorer = MemberScorer(rulebook, calendar)

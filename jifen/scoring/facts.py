@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 TWO_PLACES = Decimal("0.01")
 ZERO = Decimal(0)
@@ -15,6 +16,7 @@ def round2(value: Decimal) -> Decimal:
     return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
+@lru_cache(maxsize=4096)
 def fmt(value: Decimal) -> str:
     """A score as text with two places: ``Decimal('86.5')`` → ``'86.50'``."""
     return f"{round2(value):.2f}"
@@ -131,6 +133,7 @@ def period_key(kind: str, month: int) -> str:
     return "Y"
 
 
+@lru_cache(maxsize=256)
 def period_label(key: str, calendar: Calendar) -> str:
     if key.startswith("M"):
         return calendar.month_label(int(key[1:]) - 1)

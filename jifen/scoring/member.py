@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
+from functools import lru_cache
 
 from jifen.scoring.facts import ZERO, Calendar, Fact, Subject, fmt, period_key, period_label, round2
 from jifen.scoring.model import Allowance, Category, Earn, Grade, Item, Rulebook
@@ -15,10 +16,14 @@ PERIOD_WORD = {"month": "个月", "quarter": "个季度", "year": "年"}
 PERIOD_UNIT = {"month": "月", "quarter": "季度", "year": "年"}
 
 
+@lru_cache(maxsize=4096)
 def _n(value: Decimal) -> str:
     """A fact's number as written (no trailing zeros): 2, 0.5, 12.5."""
-    text = format(value.normalize(), "f")
-    return text
+    return format(value.normalize(), "f")
+
+
+def _date_id(fact: Fact) -> tuple[object, str]:
+    return (fact.date, fact.id)
 
 
 def _latest(facts: list[Fact]) -> Fact:
@@ -55,12 +60,14 @@ class MemberScorer:
         active_months = set(months)
         lines: list[Line] = list(extra_lines)
         # facts[code][period key] → facts; quarter index → facts for spread items
-        by_period: dict[str, dict[str, list[Fact]]] = defaultdict(lambda: defaultdict(list))
-        by_quarter: dict[str, dict[int, list[Fact]]] = defaultdict(lambda: defaultdict(list))
-        by_month: dict[str, dict[int, list[Fact]]] = defaultdict(lambda: defaultdict(list))
+        by_period: dict[str, dict[str, list[Fact]]] = {}
+        by_quarter: dict[str, dict[int, list[Fact]]] = {}
+        by_month: dict[str, dict[int, list[Fact]]] = {}
+        item_period = self.item_period
         veto_facts: list[Fact] = []
         outside: list[str] = []
-        for fact in facts:
+        # Facts in (date, id) order: every list below inherits it, so input order never matters.
+        for fact in sorted(facts, key=_date_id):
             month = cal.month_index(fact.date)
             if month is None:
                 continue
@@ -70,10 +77,17 @@ class MemberScorer:
             if month not in active_months:
                 outside.append(fact.id)
                 continue
-            kind = self.item_period.get(fact.item) or self.deduction_period.get(fact.item) or "year"
-            by_period[fact.item][period_key(kind, month)].append(fact)
-            by_quarter[fact.item][month // 3].append(fact)
-            by_month[fact.item][month].append(fact)
+            code = fact.item
+            kind = item_period.get(code) or self.deduction_period.get(code) or "year"
+            key = period_key(kind, month)
+            if code in by_period:
+                by_period[code].setdefault(key, []).append(fact)
+                by_quarter[code].setdefault(month // 3, []).append(fact)
+                by_month[code].setdefault(month, []).append(fact)
+            else:
+                by_period[code] = {key: [fact]}
+                by_quarter[code] = {month // 3: [fact]}
+                by_month[code] = {month: [fact]}
         if outside:
             lines.append(
                 Line(
@@ -81,7 +95,7 @@ class MemberScorer:
                     "",
                     f"{len(outside)} 条记录的日期不在该党员的考核期内"
                     "（未入党、已转出或免于考核），未计分",
-                    tuple(sorted(outside)),
+                    tuple(outside),
                 )
             )
         if not months:
@@ -107,7 +121,7 @@ class MemberScorer:
         vetoed = bool(veto_facts)
         if vetoed:
             names = []
-            for fact in sorted(veto_facts, key=lambda f: (f.date, f.id)):
+            for fact in veto_facts:
                 veto = rb.veto(fact.item)
                 assert veto is not None
                 note = f"（{fact.note}）" if fact.note else ""
@@ -117,7 +131,7 @@ class MemberScorer:
                     f"vetoes.{veto_facts[0].item}",
                     "",
                     f"负面清单：{'；'.join(names)} —— 年度积分为零（原应得 {fmt(total)}）",
-                    tuple(sorted(f.id for f in veto_facts)),
+                    tuple(f.id for f in veto_facts),
                     ZERO,
                 )
             )
@@ -161,13 +175,31 @@ class MemberScorer:
             quiet_score: Decimal | None = None
             missing_item = False
             facts_by_key = by_period.get(item.code, {})
-            for key in keys:
+            if not facts_by_key and not isinstance(item, Grade):
+                # No fact for the item all year: an allowance is kept in full, nothing is earned.
+                quiet_score = item.points if isinstance(item, Allowance) else ZERO
+                periods = dict.fromkeys(keys, quiet_score)
+                for key in keys:
+                    per_period_sum[key] += quiet_score
+                quiet = list(keys)
+                keys_to_score: list[str] = []
+            else:
+                keys_to_score = keys
+            is_allowance = isinstance(item, Allowance)
+            spread_quarters = by_quarter.get(item.code, {}) if is_allowance else {}
+            for key in keys_to_score:
                 facts = facts_by_key.get(key, [])
-                if isinstance(item, Allowance):
+                if is_allowance:
+                    assert isinstance(item, Allowance)
                     spread: list[Fact] = []
                     if item.spread == "quarter":
-                        q = (int(key[1:]) - 1) // 3
-                        spread = by_quarter.get(item.code, {}).get(q, [])
+                        spread = spread_quarters.get((int(key[1:]) - 1) // 3, [])
+                    elif not facts:
+                        periods[key] = item.points
+                        per_period_sum[key] += item.points
+                        quiet.append(key)
+                        quiet_score = item.points
+                        continue
                     value, line = self._allowance(item, category, key, facts, spread)
                 elif isinstance(item, Earn):
                     value, line = self._earn(
@@ -232,7 +264,7 @@ class MemberScorer:
                 notes.append(f"项目合计 {fmt(raw)} 超过上限 {fmt(cap)}，按 {fmt(cap)} 计")
             for deduction in category.deductions:
                 found = by_period.get(deduction.code, {}).get(key, [])
-                for fact in sorted(found, key=lambda f: (f.date, f.id)):
+                for fact in found:
                     assert isinstance(fact.value, Decimal)
                     amount = deduction.points * fact.value
                     value -= amount
@@ -309,7 +341,7 @@ class MemberScorer:
             return item.points, None
         label = period_label(key, self.calendar)
         rule = f"{category.code}.{item.code}"
-        ids = tuple(sorted(f.id for f in used))
+        ids = tuple(f.id for f in used)
         deducted = ZERO
         parts: list[str] = []
         unit = item.unit
@@ -323,7 +355,7 @@ class MemberScorer:
                 f" × {_n(item.deduct)} = 扣 {fmt(deducted)}"
             )
         else:
-            for fact in sorted(used, key=lambda f: (f.date, f.id)):
+            for fact in used:
                 if isinstance(fact.value, Decimal):
                     assert item.deduct is not None
                     amount = fact.value * item.deduct
@@ -364,7 +396,7 @@ class MemberScorer:
         month_sums: dict[int, Decimal] = defaultdict(lambda: ZERO)
         ids = {f.id for f in facts}
         for month in sorted(by_month):
-            for fact in sorted(by_month[month], key=lambda f: (f.date, f.id)):
+            for fact in by_month[month]:
                 if fact.id not in ids:
                     continue
                 assert isinstance(fact.value, Decimal)
@@ -404,7 +436,7 @@ class MemberScorer:
         if notes:
             text += f"（{'；'.join(notes)}）"
         text += f"，得 {fmt(total)}"
-        return total, Line(rule, key, text, tuple(sorted(ids)), total)
+        return total, Line(rule, key, text, tuple(f.id for f in facts), total)
 
     def _grade(
         self, item: Grade, category: Category, key: str, facts: list[Fact]

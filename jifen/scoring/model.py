@@ -250,26 +250,34 @@ class Rulebook:
     path: str = ""
     children: Mapping[str, Rulebook] = field(default_factory=dict)
 
-    def item(self, code: str) -> tuple[Category, Item] | None:
-        """The category and item of an item code, or None."""
+    # Lookups by code, built once (the rulebook is frozen); not part of equality.
+    _items: dict[str, tuple[Category, Item]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    _deductions: dict[str, tuple[Category, Deduction]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    _vetoes: dict[str, Veto] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
         for category in self.categories:
             for item in category.items:
-                if item.code == code:
-                    return category, item
-        return None
+                self._items[item.code] = (category, item)
+            for deduction in category.deductions:
+                self._deductions[deduction.code] = (category, deduction)
+        for veto in self.vetoes:
+            self._vetoes[veto.code] = veto
+
+    def item(self, code: str) -> tuple[Category, Item] | None:
+        """The category and item of an item code, or None."""
+        return self._items.get(code)
 
     def deduction(self, code: str) -> tuple[Category, Deduction] | None:
-        for category in self.categories:
-            for deduction in category.deductions:
-                if deduction.code == code:
-                    return category, deduction
-        return None
+        """The category and deduction of a category-level deduction code, or None."""
+        return self._deductions.get(code)
 
     def veto(self, code: str) -> Veto | None:
-        for veto in self.vetoes:
-            if veto.code == code:
-                return veto
-        return None
+        return self._vetoes.get(code)
 
     def codes(self) -> set[str]:
         """Every code a fact may carry: items, deductions, vetoes."""

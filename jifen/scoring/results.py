@@ -10,16 +10,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
+class Line(NamedTuple):
     """One line of explanation, e.g. ``3月 登录学习强国: 未登录 2 天 × 0.5 = 扣 1.00，得 9.00``.
 
     ``rule`` is the path of the rule in the rulebook (``base.xxqg_login``, ``base``,
     ``vetoes.negative_list``, ``stars`` …); ``period`` the period key (``M03``, ``Q1``, ``H1``,
     ``Y``) or ``""`` for the year as a whole; ``facts`` the ids of the facts used; ``points`` the
     score or the points added/removed, when one number sums the line up.
+
+    A NamedTuple rather than a dataclass: immutable all the same, and a year of explanations
+    (hundreds of lines per member) is built several times faster.
     """
 
     rule: str

@@ -180,8 +180,9 @@ def read_table(path: str | Path, required: tuple[str, ...], optional: tuple[str,
     else:
         raise InputError(file, f"不支持的文件类型 {suffix or '（无扩展名）'}，应为 .csv 或 .xlsx")
     table: Table | None = None
-    for number, cells in rows:
-        if all(c == "" for c in cells):
+    for number, read in rows:
+        cells = read
+        if cells.count("") == len(cells):
             continue
         if table is None:
             header = [str(c).strip().lstrip("\ufeff").lower() for c in cells]
@@ -208,15 +209,18 @@ def read_table(path: str | Path, required: tuple[str, ...], optional: tuple[str,
                 )
             table = Table(file, header)
             continue
-        extra = [c for c in cells[len(table.header) :] if c != ""]
-        if extra:
-            raise InputError(
-                file,
-                f"这一行比表头多出 {len(extra)} 个值",
-                number,
-                _column_letter(len(table.header)),
-            )
-        table.rows.append((number, cells + [""] * (len(table.header) - len(cells))))
+        width = len(table.header)
+        if len(cells) > width:
+            extra = [c for c in cells[width:] if c != ""]
+            if extra:
+                raise InputError(
+                    file, f"这一行比表头多出 {len(extra)} 个值", number, _column_letter(width)
+                )
+            table.rows.append((number, cells[:width]))
+        elif len(cells) < width:
+            table.rows.append((number, cells + [""] * (width - len(cells))))
+        else:
+            table.rows.append((number, cells))
     if table is None:
         raise InputError(file, "文件为空，至少需要一行表头")
     return table
@@ -239,6 +243,11 @@ def parse_date(
     if isinstance(value, date):
         return value
     text = str(value).strip()
+    if len(text) == 10:
+        try:
+            return date.fromisoformat(text)  # the common case, fast
+        except ValueError:
+            pass
     if text == "":
         if required:
             raise InputError(
@@ -263,7 +272,7 @@ def parse_value(value: Cell) -> Decimal | str:
     if isinstance(value, date):
         return value.isoformat()
     text = value.strip()
-    if NUMBER.match(text):
+    if text and (text[0].isdigit() or text[0] in "+-.") and NUMBER.match(text):
         return Decimal(text)
     return LABEL_ALIASES.get(text, text)
 
@@ -282,19 +291,34 @@ def read_facts(path: str | Path) -> Facts:
     rows: dict[str, int] = {}
     h = table.header
     i_date, i_value = h.index("date"), h.index("value")
-    has_extra = any(c in h for c in FACT_OPTIONAL)
+    col = {name: index for index, name in enumerate(h)}
+    i_subject, i_item = col["subject"], col["item"]
+    i_source, i_note, i_id, i_voids = (col.get(n) for n in ("source", "note", "id", "voids"))
+    committee = "committee"
+    # Dates and values repeat a great deal in a year of facts: parse each distinct text once.
+    dates: dict[str, date] = {}
+    values: dict[str, Decimal | str] = {}
     for row, cells in table.rows:
-        subject = _text(table, row, cells, "subject")
+        subject = cells[i_subject]
+        if not isinstance(subject, str):
+            subject = _text(table, row, cells, "subject")
         if not subject:
             raise InputError(
                 table.file, "subject 为空，应为党员或组织的编号/姓名", row, table.column("subject")
             )
-        day = parse_date(cells[i_date], table, row, "date")
-        assert day is not None
-        item = _text(table, row, cells, "item")
+        raw_day = cells[i_date]
+        day = dates.get(raw_day) if isinstance(raw_day, str) else None
+        if day is None:
+            day = parse_date(raw_day, table, row, "date")
+            assert day is not None
+            if isinstance(raw_day, str):
+                dates[raw_day] = day
+        item = cells[i_item]
+        if not isinstance(item, str):
+            item = _text(table, row, cells, "item")
         raw = cells[i_value]
-        voids = (_text(table, row, cells, "voids") or None) if has_extra else None
-        fid = (_text(table, row, cells, "id") if has_extra else "") or str(row)
+        voids = (_text(table, row, cells, "voids") or None) if i_voids is not None else None
+        fid = (_text(table, row, cells, "id") if i_id is not None else "") or str(row)
         if fid in rows:
             raise InputError(
                 table.file,
@@ -313,25 +337,33 @@ def read_facts(path: str | Path) -> Facts:
                 row,
                 table.column("value"),
             )
-        source_text = _text(table, row, cells, "source") if has_extra else ""
-        source = SOURCE_ALIASES.get(source_text, source_text)
-        if source not in ("self", "committee"):
-            raise InputError(
-                table.file,
-                f"{source_text!r} 不是有效的来源，应为 self（自评）或 committee（考评）",
-                row,
-                table.column("source"),
-            )
+        if isinstance(raw, str):
+            value = values.get(raw)
+            if value is None:
+                value = values[raw] = parse_value(raw) if raw != "" else ""
+        else:
+            value = parse_value(raw)
+        source = committee
+        if i_source is not None:
+            source_text = _text(table, row, cells, "source")
+            source = SOURCE_ALIASES.get(source_text, source_text)
+            if source not in ("self", "committee"):
+                raise InputError(
+                    table.file,
+                    f"{source_text!r} 不是有效的来源，应为 self（自评）或 committee（考评）",
+                    row,
+                    table.column("source"),
+                )
         facts.append(
             Fact(
-                id=fid,
-                subject=subject,
-                date=day,
-                item=item,
-                value=parse_value(raw) if raw != "" else "",
-                source=source,
-                note=_text(table, row, cells, "note") if has_extra else "",
-                voids=voids,
+                fid,
+                subject,
+                day,
+                item,
+                value,
+                source,
+                _text(table, row, cells, "note") if i_note is not None else "",
+                voids,
             )
         )
         rows[fid] = row
