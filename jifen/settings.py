@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "jifen.roster",
     "jifen.ledger",
     "jifen.rulebooks",
+    "jifen.recording",
 ]
 
 MIDDLEWARE = [

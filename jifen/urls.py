@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("jifen.audit.urls")),
     path("", include("jifen.roster.urls")),
     path("", include("jifen.ledger.urls")),
+    path("", include("jifen.recording.urls")),
     path("accounts/", include("jifen.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -132,7 +132,8 @@ def entry_correct(
         "note": entry.note,
         "evidence": entry.evidence,
         "origin": Origin.CORRECTION,
-        "origin_ref": f"entry:{entry.pk}",
+        # Still from the same activity, declaration or import: ``corrects`` links the entries.
+        "origin_ref": entry.origin_ref,
         "corrects": entry,
         "correction": Correction.REPLACE if replacing else Correction.VOID,
         "reason": reason.strip()[:500],

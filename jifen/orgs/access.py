@@ -26,6 +26,7 @@ class Action(enum.Enum):
     VIEW_PERSON = "view_person"  # a person's page and history
     MANAGE_PEOPLE = "manage_people"  # add, edit, transfer, exempt people; import the roster
     MANAGE_ORGS = "manage_orgs"  # add organizations under one's own
+    RECORD = "record"  # record activities and attendance, enter facts in the ledger
     MANAGE_ROLES = "manage_roles"  # grant and revoke roles
     SEE_SENSITIVE = "see_sensitive"  # ID-card and phone numbers in full
     VIEW_AUDIT = "view_audit"  # the audit log
@@ -57,6 +58,9 @@ ALLOWED: dict[Action, frozenset[Role]] = {
         {_R.COMMITTEE_ADMIN, _R.GENERAL_BRANCH_ADMIN, _R.BRANCH_SECRETARY}
     ),
     Action.MANAGE_ORGS: frozenset({_R.COMMITTEE_ADMIN, _R.GENERAL_BRANCH_ADMIN}),
+    Action.RECORD: frozenset(
+        {_R.COMMITTEE_ADMIN, _R.GENERAL_BRANCH_ADMIN, _R.BRANCH_SECRETARY, _R.SCOREKEEPER}
+    ),
     Action.MANAGE_ROLES: frozenset({_R.COMMITTEE_ADMIN, _R.GENERAL_BRANCH_ADMIN}),
     Action.SEE_SENSITIVE: frozenset(
         {_R.COMMITTEE_ADMIN, _R.GENERAL_BRANCH_ADMIN, _R.BRANCH_SECRETARY}

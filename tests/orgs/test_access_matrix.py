@@ -7,6 +7,7 @@ added to the project without an entry here fails `test_every_url_has_an_entry`.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -15,10 +16,15 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from jifen.accounts.roles import Role
 from jifen.orgs.models import Organization, Person, RoleAssignment
 from jifen.orgs.services import role_grant
+from jifen.recording.services import activity_create
+from jifen.roster.columns import HEADERS
+from jifen.roster.models import RosterImport
+from jifen.rulebooks.services import adoption_set
 
 R = Role
 ALL = frozenset(Role)
@@ -35,6 +41,9 @@ READERS = frozenset(
 MANAGERS = frozenset({R.COMMITTEE_ADMIN, R.GENERAL_BRANCH_ADMIN, R.BRANCH_SECRETARY})
 ROLE_ADMINS = frozenset({R.COMMITTEE_ADMIN, R.GENERAL_BRANCH_ADMIN})  # also add organizations
 AUDITORS = frozenset({R.AUDITOR})
+RECORDERS = frozenset(
+    {R.COMMITTEE_ADMIN, R.GENERAL_BRANCH_ADMIN, R.BRANCH_SECRETARY, R.SCOREKEEPER}
+)
 PLACES = ("own", "child", "foreign")
 
 
@@ -58,6 +67,14 @@ def _person(world: SimpleNamespace, org: Organization) -> dict[str, int]:
     return {"person_id": world.people[org.code].pk}
 
 
+def _activity(world: SimpleNamespace, org: Organization) -> dict[str, int]:
+    return {"activity_id": world.activities[org.code].pk}
+
+
+def _roster_import(world: SimpleNamespace, org: Organization) -> dict[str, int]:
+    return {"org_id": org.pk, "import_id": world.imports[org.code].pk}
+
+
 def _assignment(world: SimpleNamespace, org: Organization) -> dict[str, int]:
     return {"org_id": org.pk, "assignment_id": world.assignments[org.code].pk}
 
@@ -79,6 +96,15 @@ MATRIX: dict[str, Entry] = {
     # The matrix's users have no Person record of their own: "my points" has nothing to show.
     "ledger:my_points": Entry(None, frozenset(), scoped=False),
     "ledger:member_year": Entry(lambda w, org: {**_person(w, org), "year": 2026}, READERS),
+    "roster:import": Entry(_org, MANAGERS),
+    "roster:template": Entry(_org, MANAGERS),
+    "roster:export": Entry(_org, READERS),
+    "roster:preview": Entry(_roster_import, MANAGERS),
+    "roster:apply": Entry(_roster_import, MANAGERS, method="post", ok=302),
+    "roster:discard": Entry(_roster_import, MANAGERS, method="post", ok=302),
+    "recording:activities": Entry(_org, READERS),
+    "recording:activity_add": Entry(_org, RECORDERS),
+    "recording:activity": Entry(_activity, READERS),
 }
 # Pages that every visitor reaches, signed in or not, and Django's own sites.
 OUTSIDE_THE_MATRIX = {"accounts:login", "accounts:logout", "set_language"}
@@ -110,8 +136,34 @@ def world(tree: SimpleNamespace, make_person: Callable[..., Person]) -> SimpleNa
         org.code: role_grant(user=holder, role=R.SCOREKEEPER, organization=org)
         for org in (tree.g, tree.b1, tree.xb)
     }
+    year = timezone.localdate().year
+    for committee in (tree.c, tree.x):
+        adoption_set(organization=committee, year=year, rulebook="seed003")
+    activities = {
+        org.code: activity_create(
+            organization=org, item="party_day", title="主题党日", date=dt.date(year, 1, 28)
+        )
+        for org in (tree.g, tree.b1, tree.xb)
+    }
+    imports = {
+        org.code: RosterImport.objects.create(
+            organization=org,
+            uploaded_by=holder,
+            filename="花名册.xlsx",
+            file_format="xlsx",
+            headers=list(HEADERS),
+        )
+        for org in (tree.g, tree.b1, tree.xb)
+    }
     places = {"own": tree.g, "child": tree.b1, "foreign": tree.xb}
-    return SimpleNamespace(tree=tree, people=people, assignments=assignments, places=places)
+    return SimpleNamespace(
+        tree=tree,
+        people=people,
+        assignments=assignments,
+        places=places,
+        activities=activities,
+        imports=imports,
+    )
 
 
 CASES = [

@@ -1,0 +1,123 @@
+"""Activities and their attendance checklists."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from jifen.accounts.current import signed_in
+from jifen.orgs import access
+from jifen.orgs.access import Action
+from jifen.recording.forms import ActivityForm
+from jifen.recording.models import Activity
+from jifen.recording.services import (
+    MARKS,
+    Mark,
+    activity_create,
+    attendance_current,
+    attendance_items,
+    attendance_record,
+    attendance_roster,
+)
+
+
+@login_required
+def activities(request: HttpRequest, org_id: int) -> HttpResponse:
+    organization = access.org_for(request.user, org_id, request=request)
+    context = {
+        "organization": organization,
+        "activities": Activity.objects.filter(organization=organization)[:200],
+        "can_record": access.can(request.user, Action.RECORD, organization),
+    }
+    return render(request, "recording/activities.html", context)
+
+
+@login_required
+def activity_add(request: HttpRequest, org_id: int) -> HttpResponse:
+    organization = access.org_for(request.user, org_id, Action.RECORD, request=request)
+    items = attendance_items(organization, timezone.localdate().year)
+    form = ActivityForm(request.POST or None, items=items)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = activity_create(
+                organization=organization,
+                actor=signed_in(request),
+                request=request,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                for problem in problems:
+                    form.add_error(field if field in form.fields else None, problem)
+        else:
+            messages.success(request, "活动已登记，请记录签到")
+            return redirect("recording:activity", activity_id=created.pk)
+    context = {"organization": organization, "form": form, "form_title": "登记活动"}
+    if not items:
+        messages.warning(request, "本组织今年还没有采用积分办法，无法按积分项目登记活动")
+    return render(request, "orgs/org_form.html", context, status=400 if form.errors else 200)
+
+
+def _activity_for(request: HttpRequest, activity_id: int, action: Action) -> Activity:
+    found = Activity.objects.select_related("organization").filter(pk=activity_id).first()
+    if found is None:
+        raise Http404("未找到")
+    access.org_for(request.user, found.organization_id, action, request=request)
+    return found
+
+
+@login_required
+def activity(request: HttpRequest, activity_id: int) -> HttpResponse:
+    found = _activity_for(
+        request, activity_id, Action.RECORD if request.method == "POST" else Action.VIEW_ORG
+    )
+    roster = attendance_roster(found)
+    errors: list[str] = []
+    if request.method == "POST":
+        marks = {
+            person.pk: Mark(
+                request.POST.get(f"mark-{person.pk}", "present"),
+                request.POST.get(f"reason-{person.pk}", ""),
+            )
+            for person in roster
+        }
+        try:
+            written = attendance_record(
+                activity=found,
+                marks=marks,
+                actor=request.user,
+                request=request,  # type: ignore[arg-type]
+            )
+        except ValidationError as error:
+            errors = [problem for problems in error.message_dict.values() for problem in problems]
+        else:
+            if written:
+                messages.success(request, f"签到已记录：{written} 人")
+            else:
+                messages.info(request, "签到没有变化，未重复记录")
+            return redirect("recording:activity", activity_id=found.pk)
+    current = attendance_current(found)
+    rows = [
+        {
+            "person": person,
+            "mark": request.POST.get(f"mark-{person.pk}")
+            or (current[person.pk].value if person.pk in current else "present"),
+            "reason": request.POST.get(f"reason-{person.pk}", ""),
+            "recorded": person.pk in current,
+        }
+        for person in roster
+    ]
+    counts = {label: sum(1 for e in current.values() if e.value == label) for label in MARKS}
+    context = {
+        "activity": found,
+        "rows": rows,
+        "marks": MARKS,
+        "counts": counts,
+        "errors": errors,
+        "can_record": access.can(request.user, Action.RECORD, found.organization),
+    }
+    return render(request, "recording/activity.html", context, status=400 if errors else 200)
