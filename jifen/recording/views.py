@@ -89,8 +89,8 @@ def activity(request: HttpRequest, activity_id: int) -> HttpResponse:
             written = attendance_record(
                 activity=found,
                 marks=marks,
-                actor=request.user,
-                request=request,  # type: ignore[arg-type]
+                actor=signed_in(request),
+                request=request,
             )
         except ValidationError as error:
             errors = [problem for problems in error.message_dict.values() for problem in problems]
