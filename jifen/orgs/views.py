@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from jifen.core.formflow import form_page
 from jifen.orgs import access, selectors, services
 from jifen.orgs.access import Action
 from jifen.orgs.forms import (
@@ -33,13 +34,6 @@ def _day(request: HttpRequest) -> dt.date:
         return dt.date.fromisoformat(request.GET.get("on", ""))
     except ValueError:
         return timezone.localdate()
-
-
-def _form_errors(form: object, error: ValidationError) -> None:
-    for field, problems in error.message_dict.items():
-        target = field if field in form.fields else None  # type: ignore[attr-defined]
-        for problem in problems:
-            form.add_error(target, problem)  # type: ignore[attr-defined]
 
 
 @login_required
@@ -100,46 +94,41 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(request, "orgs/person.html", _person_context(request, found))
 
 
+def _to_person(person: Person) -> Callable[[object], HttpResponse]:
+    return lambda _: redirect("orgs:person", person_id=person.pk)
+
+
 @login_required
 def person_transfer(request: HttpRequest, person_id: int) -> HttpResponse:
     found = access.person_for(request.user, person_id, Action.MANAGE_PEOPLE, request=request)
     targets = access.orgs_for(request.user, Action.MANAGE_PEOPLE).order_by("path")
-    form = TransferForm(request.POST or None, organizations=targets)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.membership_transfer(
-                person=found,
-                to=form.cleaned_data["to"],
-                on=form.cleaned_data["on"],
-                note=form.cleaned_data["note"],
-                actor=request.user,
-                request=request,
-            )
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, f"{found.name} 的组织关系已转接")
-            return redirect("orgs:person", person_id=found.pk)
-    context = {**_person_context(request, found), "form": form, "form_title": "组织关系转接"}
-    return render(request, "orgs/person_form.html", context, status=400 if form.errors else 200)
+    return form_page(
+        request,
+        TransferForm(request.POST or None, organizations=targets),
+        save=lambda data: services.membership_transfer(
+            person=found, actor=request.user, request=request, **data
+        ),
+        done=_to_person(found),
+        message=lambda _: f"{found.name} 的组织关系已转接",
+        template="orgs/person_form.html",
+        context={**_person_context(request, found), "form_title": "组织关系转接"},
+    )
 
 
 @login_required
 def person_exempt(request: HttpRequest, person_id: int) -> HttpResponse:
     found = access.person_for(request.user, person_id, Action.MANAGE_PEOPLE, request=request)
-    form = ExemptionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.exemption_create(
-                person=found, actor=request.user, request=request, **form.cleaned_data
-            )
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, f"{found.name} 已登记为不列入积分管理")
-            return redirect("orgs:person", person_id=found.pk)
-    context = {**_person_context(request, found), "form": form, "form_title": "不列入积分管理"}
-    return render(request, "orgs/person_form.html", context, status=400 if form.errors else 200)
+    return form_page(
+        request,
+        ExemptionForm(request.POST or None),
+        save=lambda data: services.exemption_create(
+            person=found, actor=request.user, request=request, **data
+        ),
+        done=_to_person(found),
+        message=lambda _: f"{found.name} 已登记为不列入积分管理",
+        template="orgs/person_form.html",
+        context={**_person_context(request, found), "form_title": "不列入积分管理"},
+    )
 
 
 @login_required
@@ -186,67 +175,63 @@ def role_revoke(request: HttpRequest, org_id: int, assignment_id: int) -> HttpRe
 def organization_add(request: HttpRequest, org_id: int) -> HttpResponse:
     """A new organization under this one (a 党支部 under a 党总支, a 党小组 under a 党支部 …)."""
     parent = access.org_for(request.user, org_id, Action.MANAGE_ORGS, request=request)
-    form = OrganizationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        created = services.organization_create(
-            parent=parent, actor=request.user, request=request, **form.cleaned_data
-        )
-        messages.success(request, f"已新建 {created.name}")
-        return redirect("orgs:detail", org_id=created.pk)
-    context = {"organization": parent, "form": form, "form_title": "新建下级组织"}
-    return render(request, "orgs/org_form.html", context, status=400 if form.errors else 200)
+    return form_page(
+        request,
+        OrganizationForm(request.POST or None),
+        save=lambda data: services.organization_create(
+            parent=parent, actor=request.user, request=request, **data
+        ),
+        done=lambda created: redirect("orgs:detail", org_id=created.pk),
+        message=lambda created: f"已新建 {created.name}",
+        template="orgs/org_form.html",
+        context={"organization": parent, "form_title": "新建下级组织"},
+    )
 
 
 @login_required
 def person_add(request: HttpRequest, org_id: int) -> HttpResponse:
     organization = access.org_for(request.user, org_id, Action.MANAGE_PEOPLE, request=request)
-    form = PersonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            created = services.person_create(
-                organization=organization, actor=request.user, request=request, **form.cleaned_data
-            )
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, f"已添加 {created.name}")
-            return redirect("orgs:person", person_id=created.pk)
-    context = {"organization": organization, "form": form, "form_title": "添加人员"}
-    return render(request, "orgs/org_form.html", context, status=400 if form.errors else 200)
+    return form_page(
+        request,
+        PersonForm(request.POST or None),
+        save=lambda data: services.person_create(
+            organization=organization, actor=request.user, request=request, **data
+        ),
+        done=lambda created: redirect("orgs:person", person_id=created.pk),
+        message=lambda created: f"已添加 {created.name}",
+        template="orgs/org_form.html",
+        context={"organization": organization, "form_title": "添加人员"},
+    )
 
 
 @login_required
 def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     found = access.person_for(request.user, person_id, Action.MANAGE_PEOPLE, request=request)
     initial = {field: getattr(found, field) for field in services.PERSON_EDITABLE}
-    form = PersonEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            changed = services.person_update(
-                person=found, actor=request.user, request=request, **form.cleaned_data
-            )
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, "已保存" if changed else "没有改动")
-            return redirect("orgs:person", person_id=found.pk)
-    context = {**_person_context(request, found), "form": form, "form_title": "修改信息"}
-    return render(request, "orgs/person_form.html", context, status=400 if form.errors else 200)
+    return form_page(
+        request,
+        PersonEditForm(request.POST or None, initial=initial),
+        save=lambda data: services.person_update(
+            person=found, actor=request.user, request=request, **data
+        ),
+        done=_to_person(found),
+        message=lambda changed: "已保存" if changed else "没有改动",
+        template="orgs/person_form.html",
+        context={**_person_context(request, found), "form_title": "修改信息"},
+    )
 
 
 @login_required
 def person_leave(request: HttpRequest, person_id: int) -> HttpResponse:
     found = access.person_for(request.user, person_id, Action.MANAGE_PEOPLE, request=request)
-    form = LeaveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.membership_leave(
-                person=found, actor=request.user, request=request, **form.cleaned_data
-            )
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, f"{found.name} 的组织关系已结束")
-            return redirect("orgs:person", person_id=found.pk)
-    context = {**_person_context(request, found), "form": form, "form_title": "离开组织"}
-    return render(request, "orgs/person_form.html", context, status=400 if form.errors else 200)
+    return form_page(
+        request,
+        LeaveForm(request.POST or None),
+        save=lambda data: services.membership_leave(
+            person=found, actor=request.user, request=request, **data
+        ),
+        done=_to_person(found),
+        message=lambda _: f"{found.name} 的组织关系已结束",
+        template="orgs/person_form.html",
+        context={**_person_context(request, found), "form_title": "离开组织"},
+    )

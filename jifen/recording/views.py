@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from jifen.accounts.current import signed_in
+from jifen.core.formflow import form_page
 from jifen.orgs import access
 from jifen.orgs.access import Action
 from jifen.recording.forms import ActivityForm
@@ -40,26 +41,19 @@ def activities(request: HttpRequest, org_id: int) -> HttpResponse:
 def activity_add(request: HttpRequest, org_id: int) -> HttpResponse:
     organization = access.org_for(request.user, org_id, Action.RECORD, request=request)
     items = attendance_items(organization, timezone.localdate().year)
-    form = ActivityForm(request.POST or None, items=items)
-    if request.method == "POST" and form.is_valid():
-        try:
-            created = activity_create(
-                organization=organization,
-                actor=signed_in(request),
-                request=request,
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                for problem in problems:
-                    form.add_error(field if field in form.fields else None, problem)
-        else:
-            messages.success(request, "活动已登记，请记录签到")
-            return redirect("recording:activity", activity_id=created.pk)
-    context = {"organization": organization, "form": form, "form_title": "登记活动"}
     if not items:
         messages.warning(request, "本组织今年还没有采用积分办法，无法按积分项目登记活动")
-    return render(request, "orgs/org_form.html", context, status=400 if form.errors else 200)
+    return form_page(
+        request,
+        ActivityForm(request.POST or None, items=items),
+        save=lambda data: activity_create(
+            organization=organization, actor=signed_in(request), request=request, **data
+        ),
+        done=lambda created: redirect("recording:activity", activity_id=created.pk),
+        message=lambda _: "活动已登记，请记录签到",
+        template="orgs/org_form.html",
+        context={"organization": organization, "form_title": "登记活动"},
+    )
 
 
 def _activity_for(request: HttpRequest, activity_id: int, action: Action) -> Activity:
