@@ -42,6 +42,12 @@ class Fact:
     voids: str | None = None
 
 
+def fact_order(fact: Fact) -> tuple[date, int, str]:
+    """Facts in date order; on the same day by id, numbers in numeric order (row 9 before row
+    10). Sorting by this key makes every result independent of the order facts arrive in."""
+    return (fact.date, len(fact.id), fact.id)
+
+
 @dataclass(frozen=True, slots=True)
 class Interval:
     """Active from ``start`` to ``end``, both inclusive; None means open."""

@@ -7,7 +7,17 @@ from collections import defaultdict
 from decimal import Decimal
 from functools import lru_cache
 
-from jifen.scoring.facts import ZERO, Calendar, Fact, Subject, fmt, period_key, period_label, round2
+from jifen.scoring.facts import (
+    ZERO,
+    Calendar,
+    Fact,
+    Subject,
+    fact_order,
+    fmt,
+    period_key,
+    period_label,
+    round2,
+)
 from jifen.scoring.model import Allowance, Category, Earn, Grade, Item, Rulebook
 from jifen.scoring.results import CategoryResult, ItemResult, Line, SubjectResult
 
@@ -22,13 +32,9 @@ def _n(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-def _date_id(fact: Fact) -> tuple[object, str]:
-    return (fact.date, fact.id)
-
-
 def _latest(facts: list[Fact]) -> Fact:
     # Latest by date; on the same date the larger id wins, so input order never matters.
-    return max(facts, key=lambda f: (f.date, f.id))
+    return max(facts, key=fact_order)
 
 
 def _period_keys(category: Category, months: tuple[int, ...]) -> list[str]:
@@ -67,7 +73,7 @@ class MemberScorer:
         veto_facts: list[Fact] = []
         outside: list[str] = []
         # Facts in (date, id) order: every list below inherits it, so input order never matters.
-        for fact in sorted(facts, key=_date_id):
+        for fact in sorted(facts, key=fact_order):
             month = cal.month_index(fact.date)
             if month is None:
                 continue

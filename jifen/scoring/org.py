@@ -7,7 +7,17 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 
-from jifen.scoring.facts import ZERO, Calendar, Fact, Subject, fmt, period_key, period_label, round2
+from jifen.scoring.facts import (
+    ZERO,
+    Calendar,
+    Fact,
+    Subject,
+    fact_order,
+    fmt,
+    period_key,
+    period_label,
+    round2,
+)
 from jifen.scoring.model import Category, Deduct, Graded, Item, Rollup, Rulebook, ScoreItem
 from jifen.scoring.results import CategoryResult, ItemResult, Line, SubjectResult
 
@@ -310,7 +320,7 @@ class OrganizationScorer:
                 )
             value = item.max
             parts = []
-            for fact in sorted(facts, key=lambda f: (f.date, f.id)):
+            for fact in sorted(facts, key=fact_order):
                 assert isinstance(fact.value, Decimal)
                 value -= fact.value
                 parts.append(f"扣 {fmt(fact.value)}（{fact.note or '未填写扣分原因'}）")
@@ -324,7 +334,7 @@ class OrganizationScorer:
         assert isinstance(item, ScoreItem | Graded)
         if not facts:
             return ZERO, [], True
-        fact = max(facts, key=lambda f: (f.date, f.id))
+        fact = max(facts, key=fact_order)
         extra = f"（共 {len(facts)} 次记录，以最近一次为准）" if len(facts) > 1 else ""
         note = f"（{fact.note}）" if fact.note else ""
         if isinstance(item, Graded):

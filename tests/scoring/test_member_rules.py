@@ -247,3 +247,11 @@ def test_year_start_shifts_the_months() -> None:
     base = score(rb, facts, year=2026).result("a").category("base")
     assert base.periods["M01"] == D(0)
     assert base.periods["M12"] == D(0)
+
+
+def test_on_the_same_day_the_later_row_wins_in_numeric_order() -> None:
+    facts = [
+        fact("a", "2026-12-20", "grade", "合格", fid="9"),
+        fact("a", "2026-12-20", "grade", "优秀", fid="10"),
+    ]
+    assert score(RB, facts, year=2026).result("a").category("review").score == D(10)
