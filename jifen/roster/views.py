@@ -104,7 +104,8 @@ def import_form(request: HttpRequest, org_id: int) -> HttpResponse:
     }
     htmx = getattr(request, "htmx", False)
     template = "roster/import.html#upload" if htmx else "roster/import.html"
-    return render(request, template, context, status=400 if form.errors and htmx else 200)
+    # 200 even with errors: htmx swaps only successful answers into the page.
+    return render(request, template, context)
 
 
 def _import_for(request: HttpRequest, org_id: int, import_id: int) -> RosterImport:

@@ -170,7 +170,7 @@ def test_the_templates_carry_the_headers_and_the_organization_codes(
     assert [cell.value for cell in sheet[1]] == list(HEADERS)
     assert sheet.column_dimensions["C"].number_format == "@"  # ID numbers stay text
     assert len(sheet.data_validations.dataValidation) == 2
-    notes = [row for row in workbook["填写说明"].iter_rows(values_only=True)]
+    notes = list(workbook["填写说明"].iter_rows(values_only=True))
     codes = {row[0] for row in notes}
     assert {"G", "B1", "B2"} <= codes
     assert "C" not in codes

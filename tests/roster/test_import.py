@@ -12,6 +12,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from jifen.audit.models import AuditEvent
@@ -475,3 +476,28 @@ def test_someone_elses_import_is_404_outside_and_a_scorekeeper_cannot_import(
     other = preview_url.replace(f"/orgs/{tree.g.pk}/", f"/orgs/{tree.b1.pk}/")
     assert general_client.get(other).status_code == 404
     assert Person.objects.count() == 0
+
+
+# -- htmx: the upload swaps in place and shows that work is happening ----------------------
+
+
+def test_an_htmx_upload_redirects_to_the_preview_or_swaps_the_form_with_its_error(
+    secretary_client: Client, tree: SimpleNamespace
+) -> None:
+    page = secretary_client.get(f"/orgs/{tree.b1.pk}/roster/import/").content.decode()
+    assert "正在上传并校验" in page
+    assert 'hx-indicator="#checking"' in page
+
+    url = f"/orgs/{tree.b1.pk}/roster/import/"
+    good = SimpleUploadedFile("a.csv", csv_bytes([roster_row("张三", 1)]))
+    response = secretary_client.post(url, {"file": good}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    roster_import = RosterImport.objects.get()
+    assert response["HX-Redirect"] == f"/orgs/{tree.b1.pk}/roster/imports/{roster_import.pk}/"
+
+    bad = SimpleUploadedFile("a.csv", b"nonsense")
+    response = secretary_client.post(url, {"file": bad}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.lstrip().startswith('<form id="upload"')
+    assert "找不到表头" in body
