@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
@@ -17,8 +19,8 @@ class UploadForm(forms.Form):
         },
     )
 
-    def clean_file(self) -> UploadedFile:
-        upload: UploadedFile = self.cleaned_data["file"]
+    def clean_file(self) -> UploadedFile[Any]:
+        upload: UploadedFile[Any] = self.cleaned_data["file"]
         if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
             megabytes = upload.size / 1024 / 1024
             raise forms.ValidationError(

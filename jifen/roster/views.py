@@ -118,15 +118,15 @@ def _import_for(request: HttpRequest, org_id: int, import_id: int) -> RosterImpo
         raise Http404("未找到") from None
 
 
-def _shown(key: str, value: Any, sensitive: bool) -> str:
+def _shown(key: str, value: object, sensitive: bool) -> str:
     if value in (None, ""):
         return "（空）"
     if key == "gender":
-        return GENDER_LABEL.get(value, value)
+        return GENDER_LABEL.get(str(value), str(value))
     if key == "category":
-        return CATEGORY_LABEL.get(value, value)
+        return CATEGORY_LABEL.get(str(value), str(value))
     if key == "phone" and not sensitive:
-        return mask_phone(value)
+        return mask_phone(str(value))
     return str(value)
 
 
@@ -196,7 +196,7 @@ def apply(request: HttpRequest, org_id: int, import_id: int) -> HttpResponse:
     except services.ImportClosedError as closed:
         done = closed.roster_import
         if done.status == RosterImport.Status.APPLIED:
-            when = timezone.localtime(done.applied_at).strftime("%Y-%m-%d %H:%M")  # type: ignore[arg-type]
+            when = timezone.localtime(done.applied_at).strftime("%Y-%m-%d %H:%M")
             messages.warning(request, f"这个文件已于 {when} 导入，没有重复导入。")
         elif done.status == RosterImport.Status.DISCARDED:
             messages.warning(request, "这次导入已放弃，不能再导入。请重新上传文件。")
