@@ -125,3 +125,38 @@ def member_year(person: Person, year: int) -> MemberYear | None:
     (result,) = sheet.results
     months = Calendar(year, rulebook.year_start).active_months(subject.active)
     return MemberYear(person, year, adoption, rulebook, result, entries, months)
+
+
+@dataclass(frozen=True)
+class BranchYear:
+    organization: Organization
+    year: int
+    adoption: Adoption
+    rulebook: Rulebook
+    people: list[Person]
+    results: dict[int, SubjectResult]
+
+
+def branch_year(organization: Organization, year: int) -> BranchYear | None:
+    """Everyone who belonged to ``organization`` (or below) in ``year``, scored in one pass so
+    quotas and ranks see the whole branch. None when no rulebook applies."""
+    adoption = adoption_for(organization, year)
+    if adoption is None:
+        return None
+    rulebook = rulebook_of(adoption)
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    people = list(
+        Person.objects.filter(
+            Q(memberships__start__lte=last)
+            & (Q(memberships__end__isnull=True) | Q(memberships__end__gt=first)),
+            memberships__organization__path__startswith=organization.path,
+        )
+        .distinct()
+        .order_by("name_pinyin", "id")
+    )
+    subjects = [member_subject(person, year, adoption.organization) for person in people]
+    entries = Entry.objects.filter(person__in=people, date__year=year).order_by("seq")
+    sheet = score(rulebook, [entry_fact(e) for e in entries], year=year, subjects=subjects)
+    by_key = {result.subject: result for result in sheet.results}
+    results = {p.pk: by_key[person_key(p.pk)] for p in people if person_key(p.pk) in by_key}
+    return BranchYear(organization, year, adoption, rulebook, people, results)

@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from jifen.ledger.scores import member_year
+from jifen.ledger.scores import branch_year, member_year
 from jifen.orgs import access
 from jifen.orgs.models import Person
 from jifen.scoring import Calendar
@@ -39,3 +39,39 @@ def year(request: HttpRequest, person_id: int, year: int) -> HttpResponse:
         ]
         context["monthly"] = monthly
     return render(request, "ledger/year.html", context)
+
+
+@login_required
+def month_sheet(request: HttpRequest, org_id: int, year: int, month: int) -> HttpResponse:
+    """The scorekeeper's month: members × items, laid out like seed 003's 考核表."""
+    organization = access.org_for(request.user, org_id, request=request)
+    if not 1 <= month <= 12:
+        raise Http404("未找到")
+    found = branch_year(organization, year)
+    context: dict[str, object] = {
+        "organization": organization,
+        "year": year,
+        "month": month,
+        "found": found,
+        "previous": (year, month - 1) if month > 1 else (year - 1, 12),
+        "next": (year, month + 1) if month < 12 else (year + 1, 1),
+    }
+    if found is not None:
+        key = f"M{month:02d}"
+        monthly = [c for c in found.rulebook.categories if c.period == "month"]
+        columns = [(c.code, item) for c in monthly for item in c.items]
+        rows = []
+        for person in found.people:
+            result = found.results.get(person.pk)
+            if result is None:
+                continue
+            cells = []
+            for code, item in columns:
+                item_result = next(i for i in result.category(code).items if i.code == item.code)
+                cells.append(item_result.periods.get(key))
+            month_total = [result.category(c.code).periods.get(key) for c in monthly]
+            rows.append(
+                {"person": person, "cells": cells, "month_totals": month_total, "result": result}
+            )
+        context.update({"monthly": monthly, "columns": [item for _, item in columns], "rows": rows})
+    return render(request, "ledger/month_sheet.html", context)

@@ -153,3 +153,21 @@ def test_without_an_adopted_rulebook_the_page_says_so(
     client.force_login(member)
     url = reverse("ledger:member_year", kwargs={"person_id": person.pk, "year": 2026})
     assert "没有适用于 赵磊 的积分办法" in client.get(url).content.decode()
+
+
+def test_the_month_sheet_shows_members_by_items(
+    client: Client, adopted: SimpleNamespace, scorekeeper: User, make_person: Callable[..., Person]
+) -> None:
+    zhang = make_person("张三")
+    make_person("李四")
+    add(adopted, zhang, D(2026, 3, 5), "xxqg_login", 2)
+    client.force_login(scorekeeper)
+    url = reverse("ledger:month_sheet", kwargs={"org_id": adopted.b1.pk, "year": 2026, "month": 3})
+    html = client.get(url).content.decode()
+    row = html[html.index(">张三</a>") :].split("</tr>")[0]
+    cells = [c.split("</td>")[0] for c in row.split("<td")[1:]]
+    assert cells[0].endswith("9.00")  # 登录学习强国: 10 − 2 × 0.5
+    assert cells[-2].endswith("69.00")  # 基础分 for March
+    li_row = html[html.index(">李四</a>") :].split("</tr>")[0]
+    assert "70.00" in li_row
+    assert "‹ 上月" in html

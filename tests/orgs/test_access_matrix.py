@@ -102,6 +102,7 @@ MATRIX: dict[str, Entry] = {
     "roster:preview": Entry(_roster_import, MANAGERS),
     "roster:apply": Entry(_roster_import, MANAGERS, method="post", ok=302),
     "roster:discard": Entry(_roster_import, MANAGERS, method="post", ok=302),
+    "ledger:month_sheet": Entry(lambda w, org: {**_org(w, org), "year": 2026, "month": 3}, READERS),
     "recording:activities": Entry(_org, READERS),
     "recording:activity_add": Entry(_org, RECORDERS),
     "recording:activity": Entry(_activity, READERS),
