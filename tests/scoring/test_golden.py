@@ -6,6 +6,7 @@ GB18030, or .xlsx), optionally `roster.csv`, and `expected.json`: per subject, t
 `jifen simulate --format json` result (RULEBOOKS.md §6) that were worked out by hand. Every field
 present there is compared; fields left out are not checked.
 
+`rulebook:` is a built-in id, or a YAML file in the case folder (then `rulebook_id:` is its id).
 A case with `prior:` passes the previous years' totals with `--prior` (the consecutive-year flag).
 A case with `expect_exit: N` expects the run to be refused with that exit status.
 
@@ -45,7 +46,10 @@ def load_case(folder: Path) -> dict[str, Any]:
 
 
 def simulate_argv(folder: Path, case: dict[str, Any], output: Path) -> list[str]:
-    argv = [case["rulebook"], str(folder / case["facts"])]
+    rulebook = case["rulebook"]
+    if rulebook.endswith((".yaml", ".yml")):  # a rulebook of the case's own, next to case.yaml
+        rulebook = str(folder / rulebook)
+    argv = [rulebook, str(folder / case["facts"])]
     if case.get("roster"):
         argv += ["--roster", str(folder / case["roster"])]
     if case.get("prior"):
@@ -126,7 +130,7 @@ def test_golden_case(folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture
 
     assert code == 0, f"{folder.name}: jifen simulate exited {code}\n{captured.err}"
     document = json.loads(output.read_text(encoding="utf-8"))
-    assert document.get("rulebook") == case["rulebook"], (
+    assert document.get("rulebook") == case.get("rulebook_id", case["rulebook"]), (
         f"{folder.name}: rulebook {document.get('rulebook')!r}"
     )
     assert document.get("year") == case["year"], f"{folder.name}: year {document.get('year')!r}"

@@ -269,6 +269,15 @@ def seed002_missing_self_item() -> None:
     write_csv(HERE / "seed002-missing-self-item" / "facts.csv", rows)
 
 
+def seed002_weighted_rounding() -> None:
+    s = SEED002
+    rows: list[Row] = []
+    rows += sheet("Q7", "2024-06-28", s, "self")
+    rows += sheet("Q7", "2024-12-15", s, "self", changes={"committee": 3.5, "two_studies": 3.5})
+    rows += sheet("Q7", "2024-12-25", s, "committee")
+    write_csv(HERE / "seed002-weighted-rounding" / "facts.csv", rows)
+
+
 def seed004_deduct_reasons() -> None:
     d = "2024-12-28"
     ds = "2024-12-10"
@@ -338,4 +347,5 @@ if __name__ == "__main__":
     seed002_weights_xlsx()
     seed002_full_marks()
     seed002_missing_self_item()
+    seed002_weighted_rounding()
     seed004_deduct_reasons()
