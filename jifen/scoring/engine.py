@@ -198,6 +198,7 @@ def score(
     year: int,
     subjects: Iterable[Subject] | None = None,
     prior_totals: Mapping[str, Mapping[int, Decimal]] | None = None,
+    explain: bool = True,
 ) -> Scoresheet:
     """Score every subject's ``year`` with ``rulebook``.
 
@@ -206,6 +207,9 @@ def score(
     organization with no parent). ``prior_totals`` maps a subject to its totals of earlier years,
     for the consecutive-year flag. Raises :class:`FactsError` if any fact does not fit the
     rulebook (every problem listed). Facts outside the scoring year are ignored.
+
+    ``explain=False`` leaves out the per-period wording of allowance items (the scores are
+    identical); ``jifen simulate`` uses it when the output shows no explanations.
     """
     all_facts = list(facts)
     calendar = Calendar(year, rulebook.year_start)
@@ -253,7 +257,7 @@ def score(
         issues = _check_all(rulebook, by_subject_values(by_subject))
         if issues:
             raise FactsError(issues)
-        scorer = MemberScorer(rulebook, calendar)
+        scorer = MemberScorer(rulebook, calendar, explain=explain)
         results = [
             scorer.score(subject, by_subject.get(sid, []), void_lines.get(sid, []))
             for sid, subject in sorted(subject_map.items())

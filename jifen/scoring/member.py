@@ -47,9 +47,10 @@ def _period_keys(category: Category, months: tuple[int, ...]) -> list[str]:
 class MemberScorer:
     """Scores members with one rulebook and one calendar. Stateless between subjects."""
 
-    def __init__(self, rulebook: Rulebook, calendar: Calendar) -> None:
+    def __init__(self, rulebook: Rulebook, calendar: Calendar, *, explain: bool = True) -> None:
         self.rulebook = rulebook
         self.calendar = calendar
+        self.explain = explain
         self.item_period = {
             item.code: category.period
             for category in rulebook.categories
@@ -222,7 +223,7 @@ class MemberScorer:
                     quiet_score = value
                 else:
                     item_lines.append(line)
-            if quiet and quiet_score is not None:
+            if quiet and quiet_score is not None and self.explain:
                 rule = f"{category.code}.{item.code}"
                 if category.period == "year":
                     text = f"{item.title}: 无扣分记录，得 {fmt(quiet_score)}"
@@ -345,6 +346,8 @@ class MemberScorer:
         used = spread if item.spread == "quarter" else facts
         if not used:
             return item.points, None
+        if not self.explain:
+            return self._allowance_score(item, used), None
         label = period_label(key, self.calendar)
         rule = f"{category.code}.{item.code}"
         ids = tuple(f.id for f in used)
@@ -385,6 +388,24 @@ class MemberScorer:
         suffix = "（本季度每月扣分）" if item.spread == "quarter" else ""
         text = f"{label} {item.title}: {'；'.join(parts)}{suffix}，得 {fmt(score)}{floor}"
         return score, Line(rule, key, text, ids, score)
+
+    @staticmethod
+    def _allowance_score(item: Allowance, used: list[Fact]) -> Decimal:
+        """The same arithmetic as _allowance, without the words (for callers that need none)."""
+        if item.target is not None and item.deduct is not None:
+            achieved = sum((f.value for f in used if isinstance(f.value, Decimal)), ZERO)
+            deducted = max(ZERO, item.target - achieved) * item.deduct
+        else:
+            deducted = ZERO
+            for fact in used:
+                value = fact.value
+                if isinstance(value, Decimal):
+                    deducted += value * (item.deduct or ZERO)
+                elif value == "absent":
+                    deducted += item.absent or ZERO
+                elif value == "excused":
+                    deducted += item.excused
+        return max(ZERO, item.points - deducted)
 
     def _earn(
         self,

@@ -166,3 +166,12 @@ def test_voiding_a_fact_restores_the_earlier_result(
     assert not _summary(after) or any(
         "作废" in line.text for line in after.result(added.subject).lines
     )
+
+
+@PROPERTY
+@given(book_and_facts(MEMBER_BOOKS, vetoes=True))
+def test_explain_false_gives_the_same_scores(case: tuple[Rulebook, list[Fact]]) -> None:
+    rulebook, facts = case
+    assert _summary(score(rulebook, facts, year=YEAR, explain=False)) == _summary(
+        score(rulebook, facts, year=YEAR)
+    )
