@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
-from jifen.scoring import Rulebook, Scoresheet, SubjectResult, fmt, round2
+from jifen.scoring import Line, Rulebook, Scoresheet, SubjectResult, fmt, round2
 from jifen.scoring.facts import Calendar, period_label
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -68,16 +68,47 @@ def _stars(result: SubjectResult) -> str:
     return "★" * result.stars + ("（并列待定）" if result.tied else "") if result.stars else "0"
 
 
+def books_in(rulebook: Rulebook) -> dict[str, Rulebook]:
+    """The rulebook and every rulebook its rollups score children with, by id."""
+    found = {rulebook.id: rulebook}
+    for child in rulebook.children.values():
+        found.update(books_in(child))
+    return found
+
+
+def grouped(sheet: Scoresheet, rulebook: Rulebook) -> list[tuple[Rulebook, list[SubjectResult]]]:
+    """Results grouped by the rulebook that scored them, the run's own rulebook first (a
+    general branch's file also holds its branches, scored with another sheet)."""
+    books = books_in(rulebook)
+    groups: dict[str, list[SubjectResult]] = {rid: [] for rid in books}
+    for result in sheet.results:
+        groups.setdefault(result.rulebook, []).append(result)
+    return [
+        (books[rid], results) for rid, results in groups.items() if results or rid == rulebook.id
+    ]
+
+
 def write_table(sheet: Scoresheet, rulebook: Rulebook, stream: IO[str]) -> None:
     from rich.console import Console
     from rich.markup import escape
-    from rich.table import Table
 
     console = Console(file=stream, width=200 if not stream.isatty() else None)
+    for book, results in grouped(sheet, rulebook):
+        console.print(_table(book, results, sheet.year))
+    for tie in sheet.ties:
+        console.print(
+            f"[yellow]并列：{escape(tie.group) or '（全体）'} {tie.stars} 星名额 {tie.quota} 名，"
+            f"{escape('、'.join(tie.subjects))} 以 {fmt(tie.rated)} 分并列于名额线，"
+            f"暂评 {tie.held_at} 星，由支部研究决定[/]"
+        )
+
+
+def _table(rulebook: Rulebook, results: list[SubjectResult], year: int) -> object:
+    from rich.markup import escape
+    from rich.table import Table
+
     table = Table(
-        title=escape(
-            f"{rulebook.title}（{rulebook.id} 第 {rulebook.version} 版）{sheet.year} 年度"
-        ),
+        title=escape(f"{rulebook.title}（{rulebook.id} 第 {rulebook.version} 版）{year} 年度"),
         show_lines=False,
     )
     table.add_column("对象")
@@ -85,11 +116,10 @@ def write_table(sheet: Scoresheet, rulebook: Rulebook, stream: IO[str]) -> None:
     for category in rulebook.categories:
         table.add_column(escape(category.title), justify="right")
     orgs = rulebook.kind == "organization"
-    rounds = list(sheet.results[0].rounds) if orgs and sheet.results else []
+    rounds = list(results[0].rounds) if orgs and results else []
     for key in rounds:
-        table.add_column(period_label(key, Calendar(sheet.year)), justify="right")
-    weighted = orgs and rulebook.sources.weights is not None
-    if weighted:
+        table.add_column(period_label(key, Calendar(year)), justify="right")
+    if orgs:
         table.add_column("自评", justify="right")
         table.add_column("考评", justify="right")
     table.add_column("总分", justify="right", style="bold")
@@ -99,18 +129,18 @@ def write_table(sheet: Scoresheet, rulebook: Rulebook, stream: IO[str]) -> None:
     table.add_column("等次/预警")
     table.add_column("排名", justify="right")
     table.add_column("备注")
-    for result in sheet.results:
+    colour = {"red": "red", "yellow": "yellow"}
+    for result in results:
         scores = {c.code: fmt(c.score) for c in result.categories}
         row = [escape(result.subject + (f" {result.name}" if result.name else ""))]
         row += [scores.get(code, "") for code in codes]
         row += [fmt(result.rounds[key]) if key in result.rounds else "" for key in rounds]
-        if weighted:
+        if orgs:
             row += [fmt(result.self_total or Decimal(0)), fmt(result.committee_total or Decimal(0))]
         row.append(fmt(result.total))
         if orgs:
             row.append("" if result.index is None else fmt(result.index))
         row.append(_stars(result))
-        colour = {"red": "red", "yellow": "yellow"}
         bands = "；".join(
             f"[{colour[b.level]}]{escape(b.label)}[/]" if b.level in colour else escape(b.label)
             for b in result.bands
@@ -122,17 +152,9 @@ def write_table(sheet: Scoresheet, rulebook: Rulebook, stream: IO[str]) -> None:
             notes.append("[red]负面清单，积分为零[/]")
         if result.incomplete:
             notes.append("未完成")
-        if result.rulebook != rulebook.id:
-            notes.append(result.rulebook)
         row.append("；".join(notes))
         table.add_row(*row)
-    console.print(table)
-    for tie in sheet.ties:
-        console.print(
-            f"[yellow]并列：{tie.group or '（全体）'} {tie.stars} 星名额 {tie.quota} 名，"
-            f"{escape('、'.join(tie.subjects))} 以 {fmt(tie.rated)} 分并列于名额线，"
-            f"暂评 {tie.held_at} 星，由支部研究决定[/]"
-        )
+    return table
 
 
 def safe_cell(value: object) -> object:
@@ -144,29 +166,58 @@ def safe_cell(value: object) -> object:
 
 
 def write_xlsx(sheet: Scoresheet, rulebook: Rulebook, path: Path) -> None:
+    """A “结果” sheet per rulebook (one row per subject, scores as numbers) and a “说明” sheet
+    with every line of explanation. Text is made formula-safe by :func:`safe_cell`."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    results = workbook.create_sheet("结果")
+    for book, results in grouped(sheet, rulebook):
+        name = "结果" if book.id == rulebook.id else f"结果-{book.id}"[:31]
+        _results_sheet(workbook.create_sheet(name), book, results, sheet.year)
+    explain = workbook.create_sheet("说明")
+    explain.append(["对象", "类别", "项目", "来源", "期间", "说明", "依据的记录", "规则"])
+    for r in sheet.results:
+        for line in r.lines:
+            explain.append(_explained(r.subject, "", "", "", line))
+        for c in r.categories:
+            for line in c.lines:
+                explain.append(_explained(r.subject, c.title, "", "", line))
+            for item in c.items:
+                for line in item.lines:
+                    explain.append(_explained(r.subject, c.title, item.title, item.source, line))
+    workbook.save(path)
+
+
+def _explained(subject: str, category: str, item: str, source: str, line: Line) -> list[object]:
+    cells = (
+        subject,
+        category,
+        item,
+        source,
+        line.period,
+        line.text,
+        " ".join(line.facts),
+        line.rule,
+    )
+    return [safe_cell(v) for v in cells]
+
+
+def _results_sheet(ws: Any, rulebook: Rulebook, results: list[SubjectResult], year: int) -> None:
     codes = [c.code for c in rulebook.categories]
     orgs = rulebook.kind == "organization"
-    rounds = list(sheet.results[0].rounds) if orgs and sheet.results else []
-    weighted = orgs and rulebook.sources.weights is not None
+    rounds = list(results[0].rounds) if orgs and results else []
     header = ["对象", "名称", *[c.title for c in rulebook.categories]]
-    header += [period_label(k, Calendar(sheet.year)) for k in rounds]
-    if weighted:
+    header += [period_label(k, Calendar(year)) for k in rounds]
+    if orgs:
         header += ["自评", "考评"]
-    header += (
-        ["总分"]
-        + (["指数"] if orgs else [])
-        + ["星级", "并列待定", "等次", "预警", "排名", "负面清单", "未完成", "规则"]
-    )
-    results.append(header)
-    for r in sheet.results:
+    header += ["总分"] + (["指数"] if orgs else [])
+    header += ["星级", "并列待定", "等次", "预警", "排名", "负面清单", "未完成", "规则"]
+    ws.append([safe_cell(h) for h in header])
+    for r in results:
         scores = {c.code: c.score for c in r.categories}
         row: list[object] = [r.subject, r.name, *[scores.get(code) for code in codes]]
         row += [r.rounds.get(k) for k in rounds]
-        if weighted:
+        if orgs:
             row += [r.self_total, r.committee_total]
         row.append(r.total)
         if orgs:
@@ -181,61 +232,7 @@ def write_xlsx(sheet: Scoresheet, rulebook: Rulebook, path: Path) -> None:
             "是" if r.incomplete else "",
             r.rulebook,
         ]
-        results.append([safe_cell(_number(v)) for v in row])
-    explain = workbook.create_sheet("说明")
-    explain.append(["对象", "类别", "项目", "来源", "期间", "说明", "依据的记录", "规则"])
-    for r in sheet.results:
-        for line in r.lines:
-            explain.append(
-                [
-                    safe_cell(v)
-                    for v in (
-                        r.subject,
-                        "",
-                        "",
-                        "",
-                        line.period,
-                        line.text,
-                        " ".join(line.facts),
-                        line.rule,
-                    )
-                ]
-            )
-        for c in r.categories:
-            for line in c.lines:
-                explain.append(
-                    [
-                        safe_cell(v)
-                        for v in (
-                            r.subject,
-                            c.title,
-                            "",
-                            "",
-                            line.period,
-                            line.text,
-                            " ".join(line.facts),
-                            line.rule,
-                        )
-                    ]
-                )
-            for item in c.items:
-                for line in item.lines:
-                    explain.append(
-                        [
-                            safe_cell(v)
-                            for v in (
-                                r.subject,
-                                c.title,
-                                item.title,
-                                item.source,
-                                line.period,
-                                line.text,
-                                " ".join(line.facts),
-                                line.rule,
-                            )
-                        ]
-                    )
-    workbook.save(path)
+        ws.append([safe_cell(_number(v)) for v in row])
 
 
 def _number(value: object) -> object:

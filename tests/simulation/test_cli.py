@@ -243,3 +243,28 @@ def test_the_installed_command(facts: Path) -> None:
     assert bad.returncode == 2
     assert "找不到文件" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_a_general_branch_file_shows_its_branches_on_their_own_sheet(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    facts = tmp_path / "facts.csv"
+    facts.write_text(
+        "subject,date,item,value\n"
+        "G,2026-06-25,meeting_system,好\n"
+        "B,2026-06-25,political_lead,3\n"
+        "B,2026-12-25,political_lead,2.5\n",
+        encoding="utf-8",
+    )
+    roster = tmp_path / "roster.csv"
+    roster.write_text("subject,name,parent\nG,党总支,\nB,党支部,G\n", encoding="utf-8")
+    target = tmp_path / "out.xlsx"
+    argv = ["seed000-general", str(facts), "--roster", str(roster)]
+    assert simulate_main([*argv, "--format", "xlsx", "--output", str(target)]) == 0
+    assert load_workbook(target).sheetnames == ["结果", "结果-seed000-branch", "说明"]
+    assert simulate_main(argv) == 0
+    results = {r["subject"]: r for r in json.loads(capsys.readouterr().out)["results"]}
+    assert results["B"]["rulebook"] == "seed000-branch"
+    assert results["B"]["rounds"] == {"H1": "3.00", "H2": "2.50"}
+    assert results["G"]["rounds"]["H1"] == "7.40"  # 好 5 + 0.8 × 3
+    assert results["G"]["incomplete"] is True
