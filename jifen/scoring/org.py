@@ -147,7 +147,26 @@ class OrganizationScorer:
             round_cats[rnd] = cats
             round_self[rnd] = self_cats
             round_comm[rnd] = comm_cats
-            rtotal = sum(cats.values(), ZERO)
+            self_exact = _combine(
+                [sum(sheet.category_raw.values(), ZERO) for sheet in selfs], rb.sources.self_combine
+            )
+            comm_exact = sum(comm.category_raw.values(), ZERO)
+            if weights is not None:
+                # The seed's formula 自评分×30%+考评分×70% on the two sheets' totals, rounded
+                # once, so the total agrees with the self and committee totals shown beside it.
+                rtotal = round2(weights["self"] * self_exact + weights["committee"] * comm_exact)
+                lines.append(
+                    Line(
+                        "sources",
+                        rnd,
+                        f"{label} 得分 = 自评 {fmt(self_exact)} × {_pct(weights['self'])}"
+                        f" + 考评 {fmt(comm_exact)} × {_pct(weights['committee'])} = {fmt(rtotal)}",
+                        (),
+                        rtotal,
+                    )
+                )
+            else:
+                rtotal = sum(cats.values(), ZERO)
             if rb.total is not None and rtotal > rb.total:
                 lines.append(
                     Line(
@@ -159,10 +178,12 @@ class OrganizationScorer:
                 )
                 rtotal = rb.total
             round_totals[rnd] = rtotal
-            self_totals[rnd] = sum(self_cats.values(), ZERO)
-            comm_totals[rnd] = sum(comm_cats.values(), ZERO)
-            parts = " + ".join(f"{c.title} {fmt(cats[c.code])}" for c in rb.categories)
-            lines.append(Line("total", rnd, f"{label} 得分 = {parts} = {fmt(rtotal)}", (), rtotal))
+            self_totals[rnd] = self_exact
+            comm_totals[rnd] = comm_exact
+            if weights is None:
+                parts = " + ".join(f"{c.title} {fmt(cats[c.code])}" for c in rb.categories)
+                text = f"{label} 得分 = {parts} = {fmt(rtotal)}"
+                lines.append(Line("total", rnd, text, (), rtotal))
 
         how = rb.combine_rounds
         categories: list[CategoryResult] = []
