@@ -19,3 +19,39 @@ class ActivityForm(forms.Form):
     def __init__(self, *args: object, items: list[tuple[str, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["item"].choices = items  # type: ignore[attr-defined]
+
+
+class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: object) -> str:
+        return str(obj)
+
+
+class EntryForm(forms.Form):
+    person = PersonChoiceField(label="党员", queryset=None)
+    date = forms.DateField(label="日期", widget=DateInput, initial=timezone.localdate)
+    code = forms.ChoiceField(label="项目")
+    value = forms.CharField(label="值", max_length=20, help_text="差几天、少几分、扣几次或加几分")
+    note = forms.CharField(label="说明（扣分须写明原因）", max_length=500, required=False)
+
+    def __init__(
+        self, *args: object, people: object, codes: list[tuple[str, str]], **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["person"].queryset = people  # type: ignore[attr-defined]
+        self.fields["code"].choices = codes  # type: ignore[attr-defined]
+
+
+class VetoForm(forms.Form):
+    person = PersonChoiceField(label="党员", queryset=None)
+    date = forms.DateField(label="日期", widget=DateInput, initial=timezone.localdate)
+    code = forms.ChoiceField(label="负面清单项目")
+    reason = forms.CharField(
+        label="事实与依据", max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(
+        self, *args: object, people: object, codes: list[tuple[str, str]], **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["person"].queryset = people  # type: ignore[attr-defined]
+        self.fields["code"].choices = codes  # type: ignore[attr-defined]

@@ -35,3 +35,40 @@ class Activity(models.Model):
     def ref(self) -> str:
         """How ledger entries name the activity they came from."""
         return f"activity:{self.pk}"
+
+
+class VetoProposal(models.Model):
+    """A negative-list fact (负面清单) waiting for the branch committee: it enters the ledger,
+    and zeroes the member's year, only when someone other than the proposer confirms it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待支委会确认"
+        CONFIRMED = "confirmed", "已确认"
+        REJECTED = "rejected", "未确认"
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey("orgs.Person", on_delete=models.PROTECT, related_name="+")
+    date = models.DateField("日期")
+    code = models.CharField("负面清单项目", max_length=64)
+    reason = models.CharField("事实与依据", max_length=500)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField("支委会意见", max_length=500, blank=True)
+    entry = models.OneToOneField(
+        "ledger.Entry", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "负面清单认定"
+        verbose_name_plural = "负面清单认定"
+        ordering = ["-proposed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.code} {self.get_status_display()}"

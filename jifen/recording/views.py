@@ -5,16 +5,26 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from jifen.accounts.current import signed_in
 from jifen.core.formflow import form_page
 from jifen.orgs import access
 from jifen.orgs.access import Action
-from jifen.recording.forms import ActivityForm
-from jifen.recording.models import Activity
+from jifen.orgs.models import Organization, Person
+from jifen.recording.entries import (
+    entry_choices,
+    manual_entry,
+    may_decide,
+    veto_decide,
+    veto_propose,
+)
+from jifen.recording.forms import ActivityForm, EntryForm, VetoForm
+from jifen.recording.models import Activity, VetoProposal
 from jifen.recording.services import (
     MARKS,
     Mark,
@@ -24,6 +34,7 @@ from jifen.recording.services import (
     attendance_record,
     attendance_roster,
 )
+from jifen.rulebooks.services import adoption_for, rulebook_of
 
 
 @login_required
@@ -115,3 +126,84 @@ def activity(request: HttpRequest, activity_id: int) -> HttpResponse:
         "can_record": access.can(request.user, Action.RECORD, found.organization),
     }
     return render(request, "recording/activity.html", context, status=400 if errors else 200)
+
+
+def _people_of(organization: Organization) -> QuerySet[Person]:
+    return Person.objects.filter(
+        memberships__organization__path__startswith=organization.path
+    ).distinct()
+
+
+@login_required
+def entry_add(request: HttpRequest, org_id: int) -> HttpResponse:
+    organization = access.org_for(request.user, org_id, Action.RECORD, request=request)
+    codes = entry_choices(organization, timezone.localdate().year)
+    return form_page(
+        request,
+        EntryForm(request.POST or None, people=_people_of(organization), codes=codes),
+        save=lambda data: manual_entry(
+            organization=organization, actor=signed_in(request), request=request, **data
+        ),
+        done=lambda _: redirect("recording:entry_add", org_id=organization.pk),
+        message=lambda entry: (
+            f"已记入台账：{entry.person.name} {entry.date} {entry.item} {entry.value}"
+        ),
+        template="orgs/org_form.html",
+        context={"organization": organization, "form_title": "录入积分事实"},
+    )
+
+
+@login_required
+def veto_add(request: HttpRequest, org_id: int) -> HttpResponse:
+    organization = access.org_for(request.user, org_id, Action.RECORD, request=request)
+    adoption = adoption_for(organization, timezone.localdate().year)
+    codes = [(v.code, v.title) for v in rulebook_of(adoption).vetoes] if adoption else []
+    return form_page(
+        request,
+        VetoForm(request.POST or None, people=_people_of(organization), codes=codes),
+        save=lambda data: veto_propose(
+            organization=organization, actor=signed_in(request), request=request, **data
+        ),
+        done=lambda _: redirect("recording:vetoes", org_id=organization.pk),
+        message=lambda _: "已提交支委会确认；确认之前不影响积分",
+        template="orgs/org_form.html",
+        context={"organization": organization, "form_title": "负面清单认定"},
+    )
+
+
+@login_required
+def vetoes(request: HttpRequest, org_id: int) -> HttpResponse:
+    organization = access.org_for(request.user, org_id, request=request)
+    proposals = VetoProposal.objects.filter(
+        organization__path__startswith=organization.path
+    ).select_related("person", "proposed_by", "decided_by")
+    user = signed_in(request)
+    rows = [(p, p.status == VetoProposal.Status.PENDING and may_decide(user, p)) for p in proposals]
+    context = {
+        "organization": organization,
+        "rows": rows,
+        "can_record": access.can(request.user, Action.RECORD, organization),
+    }
+    return render(request, "recording/vetoes.html", context)
+
+
+@login_required
+@require_POST
+def veto_decide_view(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    proposal = VetoProposal.objects.select_related("organization").filter(pk=proposal_id).first()
+    if proposal is None:
+        raise Http404("未找到")
+    access.org_for(request.user, proposal.organization_id, request=request)
+    try:
+        veto_decide(
+            proposal=proposal,
+            confirm=request.POST.get("decision") == "confirm",
+            note=request.POST.get("note", ""),
+            actor=signed_in(request),
+            request=request,
+        )
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, "已记录支委会的决定")
+    return redirect("recording:vetoes", org_id=proposal.organization_id)

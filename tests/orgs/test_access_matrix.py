@@ -21,6 +21,7 @@ from django.utils import timezone
 from jifen.accounts.roles import Role
 from jifen.orgs.models import Organization, Person, RoleAssignment
 from jifen.orgs.services import role_grant
+from jifen.recording.models import VetoProposal
 from jifen.recording.services import activity_create
 from jifen.roster.columns import HEADERS
 from jifen.roster.models import RosterImport
@@ -71,6 +72,10 @@ def _activity(world: SimpleNamespace, org: Organization) -> dict[str, int]:
     return {"activity_id": world.activities[org.code].pk}
 
 
+def _veto(world: SimpleNamespace, org: Organization) -> dict[str, int]:
+    return {"proposal_id": world.vetoes[org.code].pk}
+
+
 def _roster_import(world: SimpleNamespace, org: Organization) -> dict[str, int]:
     return {"org_id": org.pk, "import_id": world.imports[org.code].pk}
 
@@ -106,6 +111,12 @@ MATRIX: dict[str, Entry] = {
     "recording:activities": Entry(_org, READERS),
     "recording:activity_add": Entry(_org, RECORDERS),
     "recording:activity": Entry(_activity, READERS),
+    "recording:entry_add": Entry(_org, RECORDERS),
+    "recording:vetoes": Entry(_org, READERS),
+    "recording:veto_add": Entry(_org, RECORDERS),
+    # Deciding needs the branch committee role besides reach: outside reach 404, within it a
+    # refusal message and a redirect back to the list.
+    "recording:veto_decide": Entry(_veto, READERS, method="post", ok=302),
 }
 # Pages that every visitor reaches, signed in or not, and Django's own sites.
 OUTSIDE_THE_MATRIX = {"accounts:login", "accounts:logout", "set_language"}
@@ -156,8 +167,20 @@ def world(tree: SimpleNamespace, make_person: Callable[..., Person]) -> SimpleNa
         )
         for org in (tree.g, tree.b1, tree.xb)
     }
+    vetoes = {
+        org.code: VetoProposal.objects.create(
+            organization=org,
+            person=people[org.code],
+            date=dt.date(year, 1, 5),
+            code="misconduct",
+            reason="测试",
+            proposed_by=holder,
+        )
+        for org in (tree.g, tree.b1, tree.xb)
+    }
     places = {"own": tree.g, "child": tree.b1, "foreign": tree.xb}
     return SimpleNamespace(
+        vetoes=vetoes,
         tree=tree,
         people=people,
         assignments=assignments,

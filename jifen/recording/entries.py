@@ -1,0 +1,195 @@
+"""Scorekeepers' entries: shortfalls, deductions and points entered by hand, and the negative
+list, which takes effect only when the branch committee confirms it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from jifen.accounts.roles import Role
+from jifen.audit.services import audit_record
+from jifen.ledger.models import Entry, Origin
+from jifen.ledger.services import entry_append, normalize_value
+from jifen.orgs.models import Organization, Person, RoleAssignment
+from jifen.orgs.selectors import memberships_on
+from jifen.recording.models import VetoProposal
+from jifen.rulebooks.services import adoption_for, rulebook_of
+from jifen.scoring import Fact, Rulebook, check_fact
+from jifen.scoring.model import Allowance, Earn
+
+# Who decides for the branch committee (支委会): its members and the secretary.
+DECIDERS = (Role.BRANCH_COMMITTEE, Role.BRANCH_SECRETARY)
+
+
+def _rulebook(organization: Organization, year: int) -> Rulebook:
+    adoption = adoption_for(organization, year)
+    if adoption is None:
+        raise ValidationError({"date": f"{organization.name} {year} 年还没有采用积分办法"})
+    return rulebook_of(adoption)
+
+
+def entry_choices(organization: Organization, year: int) -> list[tuple[str, str]]:
+    """What a scorekeeper may enter by hand: numeric shortfalls (allowances without
+    attendance labels), points earned, and category deductions. The negative list is proposed
+    separately; grades come with the year-end review."""
+    adoption = adoption_for(organization, year)
+    if adoption is None:
+        return []
+    rulebook = rulebook_of(adoption)
+    choices: list[tuple[str, str]] = []
+    for category in rulebook.categories:
+        for item in category.items:
+            if isinstance(item, Allowance) and item.absent is None:
+                what = "达到的" if item.target is not None else "差的"
+                unit = f"（值：{what}{item.unit or '数量'}）"
+                choices.append((item.code, f"{category.title} · {item.title}{unit}"))
+            elif isinstance(item, Earn):
+                choices.append((item.code, f"{category.title} · {item.title}（加分）"))
+        for deduction in category.deductions:
+            choices.append((deduction.code, f"{category.title} · 扣分：{deduction.title}"))
+    return choices
+
+
+def _member_on(organization: Organization, person: Person, day: dt.date) -> None:
+    members = memberships_on(organization=organization, day=day, subtree=True)
+    if not members.filter(person=person).exists():
+        raise ValidationError({"person": f"{day} 当天 {person.name} 不属于 {organization.name}"})
+
+
+@transaction.atomic
+def manual_entry(
+    *,
+    organization: Organization,
+    person: Person,
+    date: dt.date,
+    code: str,
+    value: str,
+    note: str,
+    actor: User,
+    request: HttpRequest | None = None,
+) -> Entry:
+    """One fact entered by the scorekeeper, checked against the adopted rulebook first."""
+    rulebook = _rulebook(organization, date.year)
+    if code not in dict(entry_choices(organization, date.year)):
+        raise ValidationError({"code": "这个项目不能在这里录入"})
+    _member_on(organization, person, date)
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise ValidationError({"value": "请填写一个数，如 1 或 0.5"}) from None
+    if any(code == d.code for c in rulebook.categories for d in c.deductions) and not note.strip():
+        raise ValidationError({"note": "扣分必须写明原因"})
+    issue = check_fact(rulebook, Fact("new", "p", date, code, number))
+    if issue is not None:
+        raise ValidationError({"value": issue.message})
+    return entry_append(
+        organization=organization,
+        person=person,
+        date=date,
+        item=code,
+        value=normalize_value(number),
+        note=note.strip(),
+        origin=Origin.MANUAL,
+        recorded_by=actor,
+        request=request,
+    )
+
+
+@transaction.atomic
+def veto_propose(
+    *,
+    organization: Organization,
+    person: Person,
+    date: dt.date,
+    code: str,
+    reason: str,
+    actor: User,
+    request: HttpRequest | None = None,
+) -> VetoProposal:
+    rulebook = _rulebook(organization, date.year)
+    if code not in {veto.code for veto in rulebook.vetoes}:
+        raise ValidationError({"code": f"{rulebook.title} 的负面清单中没有 {code}"})
+    if not reason.strip():
+        raise ValidationError({"reason": "请写明事实与依据"})
+    _member_on(organization, person, date)
+    proposal = VetoProposal.objects.create(
+        organization=organization,
+        person=person,
+        date=date,
+        code=code,
+        reason=reason.strip(),
+        proposed_by=actor,
+    )
+    audit_record(
+        action="veto.propose",
+        actor=actor,
+        request=request,
+        target=proposal,
+        summary=f"提出负面清单认定：{person.name} {code}",
+    )
+    return proposal
+
+
+def may_decide(user: User, proposal: VetoProposal) -> bool:
+    if user.pk == proposal.proposed_by_id:
+        return False
+    path = proposal.organization.path
+    return any(
+        path.startswith(a.organization.path)
+        for a in RoleAssignment.objects.filter(
+            user=user, role__in=DECIDERS, revoked_at__isnull=True
+        ).select_related("organization")
+    )
+
+
+@transaction.atomic
+def veto_decide(
+    *,
+    proposal: VetoProposal,
+    confirm: bool,
+    note: str,
+    actor: User,
+    request: HttpRequest | None = None,
+) -> VetoProposal:
+    """The branch committee's decision. Two deciders acting at once: the second is told."""
+    locked = VetoProposal.objects.select_for_update().get(pk=proposal.pk)
+    if locked.status != VetoProposal.Status.PENDING:
+        raise ValidationError({"proposal": f"已由他人处理：{locked.get_status_display()}"})
+    if not may_decide(actor, locked):
+        raise ValidationError(
+            {"proposal": "只能由支委会（支委、支部书记）确认，且不能确认自己提出的认定"}
+        )
+    if not confirm and not note.strip():
+        raise ValidationError({"note": "不予确认时请写明理由"})
+    locked.status = VetoProposal.Status.CONFIRMED if confirm else VetoProposal.Status.REJECTED
+    locked.decided_by = actor
+    locked.decided_at = timezone.now()
+    locked.decision_note = note.strip()
+    if confirm:
+        locked.entry = entry_append(
+            organization=locked.organization,
+            person=locked.person,
+            date=locked.date,
+            item=locked.code,
+            value="1",
+            note=f"{locked.reason}（支委会确认：{note.strip() or '属实'}）",
+            origin=Origin.MANUAL,
+            origin_ref=f"veto:{locked.pk}",
+            recorded_by=actor,
+            request=request,
+        )
+    locked.save()
+    audit_record(
+        action="veto.decide",
+        actor=actor,
+        request=request,
+        target=locked,
+        summary=f"负面清单认定 {locked.person.name}：{locked.get_status_display()}",
+    )
+    return locked
