@@ -41,9 +41,8 @@ def test_category_and_total_lines() -> None:
     assert april.facts == ("r9",)
     assert "（传播流言） 10 × 1 = 扣 10.00，得 60.00" in april.text
     assert base.lines[-1].text == "基础分: 12 个月平均 = 69.17"
-    assert result.lines[-1].text.startswith(
-        "年度积分 = 基础分 69.17 + 特色分 0.00 + 评议分 0.00 = 69.17"
-    )
+    total = next(line for line in result.lines if line.rule == "total")
+    assert total.text == "年度积分 = 基础分 69.17 + 特色分 0.00 + 评议分 0.00 = 69.17"
     assert any("约谈提醒" in line.text for line in result.lines)
 
 
