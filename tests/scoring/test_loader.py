@@ -285,3 +285,22 @@ def test_every_interpretation_is_written_in_the_yaml() -> None:
     for rid in ("seed003", "seed001", "seed000-branch", "seed000-general", "seed002"):
         text = (files("jifen.scoring") / "rulebooks" / f"{rid}.yaml").read_text(encoding="utf-8")
         assert "(解释)" in text, rid
+
+
+def test_a_missing_parent_is_named_where_extends_is_written(tmp_path: Path) -> None:
+    path = tmp_path / "mine.yaml"
+    path.write_text("id: mine\nversion: 1\nextends: seed998\n", encoding="utf-8")
+    with pytest.raises(RulebookError) as caught:
+        load_rulebook(path)
+    issue = caught.value.issues[0]
+    assert (issue.file, issue.line, issue.field) == (str(path), 3, "extends")
+    assert "seed998" in issue.message
+
+
+def test_a_rollup_must_name_an_organization_rulebook() -> None:
+    text = (
+        "id: g\nkind: organization\ncategories:\n  c:\n    max: 10\n    items:\n"
+        "      avg: {rule: rollup, of: seed003, factor: 0.5}\n"
+    )
+    with pytest.raises(RulebookError, match="不是组织考核规则"):
+        load_rulebook_text(text)
