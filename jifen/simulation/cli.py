@@ -103,6 +103,9 @@ def simulate_main(argv: list[str]) -> int:
         return _fail(str(exc))
     except OSError as exc:
         return _fail(f"{exc.filename or ''} 无法读写：{exc.strerror}")
+    except Exception as exc:  # a bug, not bad input: still a message, never a traceback
+        sys.stderr.write(f"错误：程序内部错误，请报告：{type(exc).__name__}: {exc}\n")
+        return 1
     finally:
         if collecting:
             gc.enable()
