@@ -42,6 +42,31 @@ CATEGORY_ALIASES = {
     "积极分子": "activist",
     "发展对象": "development_target",
 }
+# Chinese column names a party worker may write instead of the English ones.
+HEADER_ALIASES = {
+    "对象": "subject",
+    "党员": "subject",
+    "组织": "subject",
+    "编号": "id",
+    "日期": "date",
+    "项目": "item",
+    "项目代码": "item",
+    "值": "value",
+    "分值": "value",
+    "来源": "source",
+    "备注": "note",
+    "作废": "voids",
+    "姓名": "name",
+    "名称": "name",
+    "支部": "org",
+    "种类": "kind",
+    "上级": "parent",
+    "类别": "category",
+    "加入日期": "joined",
+    "离开日期": "left",
+    "年度": "year",
+    "总分": "total",
+}
 NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 DATE_PATTERNS = (
     re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
@@ -186,6 +211,7 @@ def read_table(path: str | Path, required: tuple[str, ...], optional: tuple[str,
             continue
         if table is None:
             header = [str(c).strip().lstrip("\ufeff").lower() for c in cells]
+            header = [HEADER_ALIASES.get(name, name) for name in header]
             while header and header[-1] == "":
                 header.pop()
             for index, name in enumerate(header):

@@ -164,3 +164,17 @@ def test_prior_totals_from_csv_and_from_json(tmp_path: Path) -> None:
     csv_path.write_text("subject,year,total\na,去年,58.5\n", encoding="utf-8")
     with pytest.raises(InputError, match="不是年份"):
         read_prior(csv_path)
+
+
+def test_chinese_column_names(tmp_path: Path) -> None:
+    path = tmp_path / "facts.csv"
+    path.write_text(
+        "党员,日期,项目,分值,备注\n张三,2026-03-05,xxqg_login,2,出差\n", encoding="utf-8"
+    )
+    fact = read_facts(path).facts[0]
+    assert (fact.subject, fact.item, fact.value, fact.note) == (
+        "张三",
+        "xxqg_login",
+        Decimal(2),
+        "出差",
+    )
