@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 
@@ -22,6 +24,9 @@ class Activity(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Members may check in by scanning the activity's QR code between these two moments.
+    checkin_opens = models.DateTimeField("扫码签到开始", null=True, blank=True)
+    checkin_closes = models.DateTimeField("扫码签到截止", null=True, blank=True)
 
     class Meta:
         verbose_name = "活动"
@@ -30,6 +35,11 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.title}"
+
+    def checkin_is_open(self, now: dt.datetime) -> bool:
+        return bool(self.checkin_opens and self.checkin_closes) and (
+            self.checkin_opens <= now < self.checkin_closes  # type: ignore[operator]
+        )
 
     @property
     def ref(self) -> str:

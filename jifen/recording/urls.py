@@ -8,6 +8,12 @@ urlpatterns = [
     path("orgs/<int:org_id>/activities/", views.activities, name="activities"),
     path("orgs/<int:org_id>/activities/add/", views.activity_add, name="activity_add"),
     path("activities/<int:activity_id>/", views.activity, name="activity"),
+    path(
+        "activities/<int:activity_id>/checkin/open/",
+        views.checkin_open_view,
+        name="checkin_open",
+    ),
+    path("checkin/<str:token>/", views.checkin, name="checkin"),
     path("orgs/<int:org_id>/entries/add/", views.entry_add, name="entry_add"),
     path("orgs/<int:org_id>/vetoes/", views.vetoes, name="vetoes"),
     path("orgs/<int:org_id>/vetoes/add/", views.veto_add, name="veto_add"),

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -16,6 +17,15 @@ from jifen.core.formflow import form_page
 from jifen.orgs import access
 from jifen.orgs.access import Action
 from jifen.orgs.models import Organization, Person
+from jifen.recording.checkin import (
+    Checkin,
+    activity_from_token,
+    checkin_open,
+    checkin_record,
+    checkin_token,
+    person_of,
+    qr_svg,
+)
 from jifen.recording.entries import (
     entry_choices,
     manual_entry,
@@ -124,7 +134,13 @@ def activity(request: HttpRequest, activity_id: int) -> HttpResponse:
         "counts": counts,
         "errors": errors,
         "can_record": access.can(request.user, Action.RECORD, found.organization),
+        "checkin_open": found.checkin_is_open(timezone.now()),
     }
+    if context["checkin_open"] and context["can_record"]:
+        url = request.build_absolute_uri(
+            reverse("recording:checkin", kwargs={"token": checkin_token(found)})
+        )
+        context.update({"checkin_url": url, "checkin_qr": qr_svg(url)})
     return render(request, "recording/activity.html", context, status=400 if errors else 200)
 
 
@@ -207,3 +223,56 @@ def veto_decide_view(request: HttpRequest, proposal_id: int) -> HttpResponse:
     else:
         messages.success(request, "已记录支委会的决定")
     return redirect("recording:vetoes", org_id=proposal.organization_id)
+
+
+@login_required
+@require_POST
+def checkin_open_view(request: HttpRequest, activity_id: int) -> HttpResponse:
+    found = _activity_for(request, activity_id, Action.RECORD)
+    try:
+        minutes = int(request.POST.get("minutes", "120"))
+        checkin_open(
+            activity=found,
+            now=timezone.now(),
+            minutes=minutes,
+            actor=signed_in(request),
+            request=request,
+        )
+    except (ValueError, ValidationError) as error:
+        problem = (
+            "；".join(error.messages) if isinstance(error, ValidationError) else "请填写分钟数"
+        )
+        messages.error(request, problem)
+    else:
+        messages.success(request, f"扫码签到已开放 {minutes} 分钟")
+    return redirect("recording:activity", activity_id=found.pk)
+
+
+@login_required
+def checkin(request: HttpRequest, token: str) -> HttpResponse:
+    """What a member's phone opens after scanning: one button, then the answer."""
+    found = activity_from_token(token)
+    user = signed_in(request)
+    person = person_of(user, found) if found is not None else None
+    if found is None or person is None:
+        raise Http404("这个签到码不是您所在组织的活动")
+    now = timezone.now()
+    outcome = ""
+    status = 200
+    if request.method == "POST":
+        try:
+            result = checkin_record(
+                activity=found, person=person, now=now, actor=user, request=request
+            )
+        except ValidationError as error:
+            outcome, status = "；".join(error.messages), 400
+        else:
+            outcome = "签到成功" if result is Checkin.RECORDED else "您已签到，无需重复签到"
+    context = {
+        "activity": found,
+        "person": person,
+        "open": found.checkin_is_open(now),
+        "outcome": outcome,
+        "current": attendance_current(found).get(person.pk),
+    }
+    return render(request, "recording/checkin.html", context, status=status)

@@ -21,6 +21,7 @@ from django.utils import timezone
 from jifen.accounts.roles import Role
 from jifen.orgs.models import Organization, Person, RoleAssignment
 from jifen.orgs.services import role_grant
+from jifen.recording.checkin import checkin_token
 from jifen.recording.models import VetoProposal
 from jifen.recording.services import activity_create
 from jifen.roster.columns import HEADERS
@@ -111,6 +112,11 @@ MATRIX: dict[str, Entry] = {
     "recording:activities": Entry(_org, READERS),
     "recording:activity_add": Entry(_org, RECORDERS),
     "recording:activity": Entry(_activity, READERS),
+    "recording:checkin_open": Entry(_activity, RECORDERS, method="post", ok=302),
+    # The check-in page is for the activity's own members; the matrix's users are nobody's.
+    "recording:checkin": Entry(
+        lambda w, org: {"token": checkin_token(w.activities[org.code])}, frozenset()
+    ),
     "recording:entry_add": Entry(_org, RECORDERS),
     "recording:vetoes": Entry(_org, READERS),
     "recording:veto_add": Entry(_org, RECORDERS),
