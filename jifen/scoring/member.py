@@ -51,6 +51,7 @@ class MemberScorer:
         self.rulebook = rulebook
         self.calendar = calendar
         self.explain = explain
+        self._labels: dict[str, str] = {}
         self.item_period = {
             item.code: category.period
             for category in rulebook.categories
@@ -59,6 +60,13 @@ class MemberScorer:
         self.deduction_period = {
             d.code: category.period for category in rulebook.categories for d in category.deductions
         }
+
+    def label(self, key: str) -> str:
+        """``M03`` → ``3月``, remembered (the same dozen keys come up for every member)."""
+        found = self._labels.get(key)
+        if found is None:
+            found = self._labels[key] = period_label(key, self.calendar)
+        return found
 
     def score(self, subject: Subject, facts: list[Fact], extra_lines: list[Line]) -> SubjectResult:
         rb = self.rulebook
@@ -170,7 +178,6 @@ class MemberScorer:
         by_quarter: dict[str, dict[int, list[Fact]]],
         by_month: dict[str, dict[int, list[Fact]]],
     ) -> tuple[CategoryResult, bool]:
-        cal = self.calendar
         keys = _period_keys(category, months)
         item_results: list[ItemResult] = []
         per_period_sum: dict[str, Decimal] = dict.fromkeys(keys, ZERO)
@@ -264,7 +271,7 @@ class MemberScorer:
         for key in keys:
             raw = per_period_sum[key]
             value = min(raw, cap)
-            label = period_label(key, cal)
+            label = self.label(key)
             notes: list[str] = []
             fact_ids: list[str] = []
             if raw > cap:
@@ -348,7 +355,7 @@ class MemberScorer:
             return item.points, None
         if not self.explain:
             return self._allowance_score(item, used), None
-        label = period_label(key, self.calendar)
+        label = self.label(key)
         rule = f"{category.code}.{item.code}"
         ids = tuple(f.id for f in used)
         deducted = ZERO
@@ -418,7 +425,7 @@ class MemberScorer:
         if not facts:
             return ZERO, None
         rule = f"{category.code}.{item.code}"
-        label = period_label(key, self.calendar)
+        label = self.label(key)
         parts: list[str] = []
         month_sums: dict[int, Decimal] = defaultdict(lambda: ZERO)
         ids = {f.id for f in facts}
@@ -469,7 +476,7 @@ class MemberScorer:
         self, item: Grade, category: Category, key: str, facts: list[Fact]
     ) -> tuple[Decimal, Line, bool]:
         rule = f"{category.code}.{item.code}"
-        label = period_label(key, self.calendar)
+        label = self.label(key)
         if not facts:
             return (
                 ZERO,
