@@ -7,7 +7,7 @@ human-readable reason in Chinese. Clicking a score in the web app shows these li
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
@@ -101,6 +101,18 @@ class SubjectResult:
     def rated(self) -> Decimal:
         """The number stars, bands and ranks compare against: the index, else the total."""
         return self.index if self.index is not None else self.total
+
+    def explanations(self) -> Iterator[tuple[str, str, str, Line]]:
+        """Every line of the result as (category code, item code, source, line): the subject's
+        own lines first (total, veto, stars, bands), then each category's, then its items'."""
+        for line in self.lines:
+            yield "", "", "", line
+        for category in self.categories:
+            for line in category.lines:
+                yield category.code, "", "", line
+            for item in category.items:
+                for line in item.lines:
+                    yield category.code, item.code, item.source, line
 
     def category(self, code: str) -> CategoryResult:
         for category in self.categories:

@@ -65,3 +65,11 @@ def test_organization_lines_name_the_sheet_and_reason() -> None:
     )
     assert "尚未打分" in missing.lines[0].text
     assert missing.incomplete
+
+
+def test_explanations_walk_every_line_with_its_place() -> None:
+    facts = [fact("a", "2026-03-05", "xxqg_login", 2, fid="r2")]
+    result = score(RB, facts, year=2026).result("a")
+    places = [(c, i) for c, i, _, line in result.explanations() if "r2" in line.facts]
+    assert places == [("base", "xxqg_login")]
+    assert sum(1 for _ in result.explanations()) > 20
