@@ -304,3 +304,68 @@ def test_a_rollup_must_name_an_organization_rulebook() -> None:
     )
     with pytest.raises(RulebookError, match="不是组织考核规则"):
         load_rulebook_text(text)
+
+
+MEMBER = """\
+id: m
+kind: member
+total: 100
+categories:
+  c:
+    max: 50
+    items:
+      e: {rule: earn, caps: {year: 10}}
+      g: {rule: grade, grades: {优秀: 10}}
+"""
+ORG = """\
+id: o
+kind: organization
+categories:
+  c:
+    max: 10
+    items:
+      s: {rule: score, max: 5}
+"""
+
+
+@pytest.mark.parametrize(
+    ("base", "extra", "words"),
+    [
+        (MEMBER, "stars:\n  levels:\n    5: {min: 90, quota: 2}\n", "名额比例应在 0 到 1 之间"),
+        (MEMBER, "stars:\n  levels:\n    five: {min: 90}\n", "星级应为整数"),
+        (MEMBER, "bands:\n  x: {label: 甲, min: 70, below: 60}\n", "below 60 应大于 min 70"),
+        (MEMBER, "bands:\n  x: {label: 甲}\n", "需要 min、below 或 stars 之一"),
+        (MEMBER, "bands:\n  x: {label: 甲, min: 1, categories: [party]}\n", "'party' 不是"),
+        (MEMBER, "bands:\n  x: {label: 甲, min: 1, level: orange}\n", "应为 info | yellow | red"),
+        (MEMBER, "consecutive:\n  x: {label: 甲}\n", "缺少 below"),
+        (MEMBER, "vetoes:\n  e: {title: 重复}\n", "代码 e 重复"),
+        (MEMBER, "year_start: 13\n", "1 到 12"),
+        (MEMBER, "rounds: half\n", "未知的键 'rounds'"),
+        (ORG, "sources:\n  weights: {self: 0.4, committee: 0.7}\n", "权重之和应为 1"),
+        (ORG, "sources:\n  weights: {self: 1}\n", "同时给出 self 和 committee"),
+        (ORG, "sources:\n  self: {per: month}\n", "应为 half | round"),
+        (ORG, "index: {cap: -1}\n", "应为正数"),
+        (ORG, "rounds: quarter\n", "应为 half | year"),
+        (ORG, "vetoes:\n  v: {title: x}\n", "未知的键 'vetoes'"),
+    ],
+)
+def test_every_section_is_checked(base: str, extra: str, words: str) -> None:
+    with pytest.raises(RulebookError) as caught:
+        load_rulebook_text(base + extra)
+    assert any(words in str(issue) for issue in caught.value.issues), caught.value.issues
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "words"),
+    [
+        ("caps: {year: 10}", "caps: {week: 10}", "只能是 month、quarter、year"),
+        ("caps: {year: 10}", "caps: {year: 60}", "caps 60 超过类别 c 的 max 50"),
+        ("grades: {优秀: 10}", "grades: {优秀: -1}", "不小于 0"),
+        ("rule: earn,", "rule: earn, min: 5, max: 1,", "min 5 大于 max 1"),
+        ("rule: grade,", "rule: score,", "应为 allowance | earn | grade"),
+    ],
+)
+def test_item_schemas_are_checked(old: str, new: str, words: str) -> None:
+    with pytest.raises(RulebookError) as caught:
+        load_rulebook_text(MEMBER.replace(old, new))
+    assert any(words in str(issue) for issue in caught.value.issues), caught.value.issues
