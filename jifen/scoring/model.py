@@ -252,12 +252,12 @@ class Rulebook:
 
     # Lookups by code, built once (the rulebook is frozen); not part of equality.
     _items: dict[str, tuple[Category, Item]] = field(
-        default_factory=dict, compare=False, repr=False
+        default_factory=dict, init=False, compare=False, repr=False
     )
     _deductions: dict[str, tuple[Category, Deduction]] = field(
-        default_factory=dict, compare=False, repr=False
+        default_factory=dict, init=False, compare=False, repr=False
     )
-    _vetoes: dict[str, Veto] = field(default_factory=dict, compare=False, repr=False)
+    _vetoes: dict[str, Veto] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         for category in self.categories:
