@@ -254,7 +254,7 @@ def score(
         void_lines[sid].append(Line("", "", f"{count} 条记录不在 {year} 年度，未计入"))
 
     if rulebook.kind == "member":
-        issues = _check_all(rulebook, by_subject_values(by_subject))
+        issues = _check_all(rulebook, _all_facts(by_subject))
         if issues:
             raise FactsError(issues)
         scorer = MemberScorer(rulebook, calendar, explain=explain)
@@ -270,7 +270,7 @@ def score(
     )
 
 
-def by_subject_values(by_subject: Mapping[str, list[Fact]]) -> Iterable[Fact]:
+def _all_facts(by_subject: Mapping[str, list[Fact]]) -> Iterable[Fact]:
     for facts in by_subject.values():
         yield from facts
 

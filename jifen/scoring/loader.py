@@ -46,8 +46,6 @@ try:
 except AttributeError:  # pragma: no cover - PyYAML without libyaml
     _Loader = yaml.SafeLoader
 
-HALF = Decimal("0.5")
-
 
 @dataclass(slots=True)
 class Node:

@@ -18,7 +18,7 @@ from jifen.scoring.facts import (
     period_label,
     round2,
 )
-from jifen.scoring.model import Allowance, Category, Earn, Grade, Item, Rulebook
+from jifen.scoring.model import Allowance, Category, Earn, Grade, Rulebook
 from jifen.scoring.results import CategoryResult, ItemResult, Line, SubjectResult
 
 LABELS = {"present": "出席", "absent": "无故缺席", "excused": "请假"}
@@ -493,8 +493,3 @@ class MemberScorer:
         )
         text = f"{label} {item.title}: {fact.value} 得 {fmt(points)}{extra}"
         return points, Line(rule, key, text, (fact.id,), points), False
-
-
-def item_of(rulebook: Rulebook, code: str) -> Item | None:
-    found = rulebook.item(code)
-    return None if found is None else found[1]
