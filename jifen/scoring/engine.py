@@ -246,7 +246,8 @@ def score(
             Line(
                 original.item,
                 "",
-                f"{original.date:%m月%d日} {original.item} {original.value}: {how}{reason}，不计分",
+                f"{original.date:%m月%d日} {_title(rulebook, original.item)} {original.value}: "
+                f"{how}{reason}，不计分",
                 (fid, by.id),
             )
         )
@@ -268,6 +269,18 @@ def score(
     return _score_organizations(
         rulebook, calendar, subject_map, by_subject, void_lines, prior_totals or {}
     )
+
+
+def _title(rulebook: Rulebook, code: str) -> str:
+    """The title of an item, deduction or veto code (the code itself when unknown)."""
+    for book in (rulebook, *rulebook.children.values()):
+        found = book.item(code) or book.deduction(code)
+        if found is not None:
+            return found[1].title
+        veto = book.veto(code)
+        if veto is not None:
+            return veto.title
+    return code
 
 
 def _all_facts(by_subject: Mapping[str, list[Fact]]) -> Iterable[Fact]:
