@@ -137,9 +137,12 @@ def veto_propose(
 
 
 def may_decide(user: User, proposal: VetoProposal) -> bool:
-    if user.pk == proposal.proposed_by_id:
-        return False
-    path = proposal.organization.path
+    return user.pk != proposal.proposed_by_id and may_decide_in(user, proposal.organization)
+
+
+def may_decide_in(user: User, organization: Organization) -> bool:
+    """Whether ``user`` sits on the branch committee (支委, 支部书记) over ``organization``."""
+    path = organization.path
     return any(
         path.startswith(a.organization.path)
         for a in RoleAssignment.objects.filter(

@@ -55,3 +55,16 @@ class VetoForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["person"].queryset = people  # type: ignore[attr-defined]
         self.fields["code"].choices = codes  # type: ignore[attr-defined]
+
+
+class DeclarationForm(forms.Form):
+    item = forms.ChoiceField(label="申报项目")
+    date = forms.DateField(label="日期", widget=DateInput, initial=timezone.localdate)
+    description = forms.CharField(
+        label="事由", widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
+    )
+    points = forms.DecimalField(label="申报分数", max_digits=6, decimal_places=2, min_value=0)
+
+    def __init__(self, *args: object, items: list[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["item"].choices = items  # type: ignore[attr-defined]

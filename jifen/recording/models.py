@@ -82,3 +82,72 @@ class VetoProposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} {self.code} {self.get_status_display()}"
+
+
+class Declaration(models.Model):
+    """个人申报: a member asks for points with evidence; the branch decides."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "待审核"
+        RETURNED = "returned", "退回补充材料"
+        APPROVED = "approved", "已通过"
+        REJECTED = "rejected", "未通过"
+        DISPUTED = "disputed", "提交支委会"
+
+    person = models.ForeignKey("orgs.Person", on_delete=models.PROTECT, related_name="declarations")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    item = models.CharField("申报项目", max_length=64)
+    date = models.DateField("日期")
+    description = models.TextField("事由")
+    points_asked = models.DecimalField("申报分数", max_digits=6, decimal_places=2)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SUBMITTED)
+    points_granted = models.DecimalField(
+        "核定分数", max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    review_note = models.CharField("审核意见", max_length=500, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    committee_note = models.CharField("支委会决定", max_length=500, blank=True)
+    entry = models.OneToOneField(
+        "ledger.Entry", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "个人申报"
+        verbose_name_plural = "个人申报"
+        ordering = ["-submitted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.item} {self.points_asked}"
+
+    @property
+    def ref(self) -> str:
+        return f"declaration:{self.pk}"
+
+
+class Evidence(models.Model):
+    declaration = models.ForeignKey(Declaration, on_delete=models.PROTECT, related_name="evidence")
+    name = models.CharField(max_length=64, unique=True)
+    original_name = models.CharField("文件名", max_length=200)
+    content_type = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "证明材料"
+        verbose_name_plural = "证明材料"
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jifen.recording import views
+from jifen.recording import declaration_views, views
 
 app_name = "recording"
 
@@ -18,4 +18,12 @@ urlpatterns = [
     path("orgs/<int:org_id>/vetoes/", views.vetoes, name="vetoes"),
     path("orgs/<int:org_id>/vetoes/add/", views.veto_add, name="veto_add"),
     path("vetoes/<int:proposal_id>/decide/", views.veto_decide_view, name="veto_decide"),
+]
+
+urlpatterns += [
+    path("me/declarations/", declaration_views.mine, name="declarations_mine"),
+    path("me/declarations/new/", declaration_views.new, name="declaration_new"),
+    path("declarations/<int:declaration_id>/", declaration_views.detail, name="declaration"),
+    path("orgs/<int:org_id>/declarations/", declaration_views.queue, name="declarations_queue"),
+    path("evidence/<int:evidence_id>/", declaration_views.evidence, name="evidence"),
 ]

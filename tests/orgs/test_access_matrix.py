@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -22,7 +24,8 @@ from jifen.accounts.roles import Role
 from jifen.orgs.models import Organization, Person, RoleAssignment
 from jifen.orgs.services import role_grant
 from jifen.recording.checkin import checkin_token
-from jifen.recording.models import VetoProposal
+from jifen.recording.evidence import evidence_store
+from jifen.recording.models import Declaration, Evidence, VetoProposal
 from jifen.recording.services import activity_create
 from jifen.roster.columns import HEADERS
 from jifen.roster.models import RosterImport
@@ -118,6 +121,14 @@ MATRIX: dict[str, Entry] = {
         lambda w, org: {"token": checkin_token(w.activities[org.code])}, frozenset()
     ),
     "recording:entry_add": Entry(_org, RECORDERS),
+    # A member's own declarations: the matrix's users have no Person record of their own.
+    "recording:declarations_mine": Entry(None, frozenset(), scoped=False),
+    "recording:declaration_new": Entry(None, frozenset(), scoped=False),
+    "recording:declarations_queue": Entry(_org, RECORDERS),
+    "recording:declaration": Entry(
+        lambda w, org: {"declaration_id": w.declarations[org.code].pk}, READERS
+    ),
+    "recording:evidence": Entry(lambda w, org: {"evidence_id": w.evidence[org.code].pk}, READERS),
     "recording:vetoes": Entry(_org, READERS),
     "recording:veto_add": Entry(_org, RECORDERS),
     # Deciding needs the branch committee role besides reach: outside reach 404, within it a
@@ -147,7 +158,10 @@ def test_every_url_has_an_entry() -> None:
 
 
 @pytest.fixture
-def world(tree: SimpleNamespace, make_person: Callable[..., Person]) -> SimpleNamespace:
+def world(
+    settings: Any, tmp_path: Path, tree: SimpleNamespace, make_person: Callable[..., Person]
+) -> SimpleNamespace:
+    settings.MEDIA_ROOT = tmp_path / "media"
     holder = User.objects.create_user("holder")
     people = {org.code: make_person(f"成员{org.code}", org) for org in (tree.g, tree.b1, tree.xb)}
     assignments = {
@@ -184,8 +198,33 @@ def world(tree: SimpleNamespace, make_person: Callable[..., Person]) -> SimpleNa
         )
         for org in (tree.g, tree.b1, tree.xb)
     }
+    declarations = {
+        org.code: Declaration.objects.create(
+            person=people[org.code],
+            organization=org,
+            item="volunteer",
+            date=dt.date(year, 1, 5),
+            description="测试",
+            points_asked=1,
+            submitted_by=holder,
+        )
+        for org in (tree.g, tree.b1, tree.xb)
+    }
+    evidence = {
+        code: Evidence.objects.create(
+            declaration=declaration,
+            name=evidence_store(b"%PDF-1.4 test", "x.pdf").name,
+            original_name="x.pdf",
+            content_type="application/pdf",
+            size=13,
+            sha256="0" * 64,
+        )
+        for code, declaration in declarations.items()
+    }
     places = {"own": tree.g, "child": tree.b1, "foreign": tree.xb}
     return SimpleNamespace(
+        declarations=declarations,
+        evidence=evidence,
         vetoes=vetoes,
         tree=tree,
         people=people,

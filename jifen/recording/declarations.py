@@ -1,0 +1,258 @@
+"""个人申报: a member declares points with evidence; a reviewer approves (possibly fewer points),
+rejects with a reason or returns it for more evidence; a disputed one goes to the branch
+committee, whose decision is recorded. Nobody reviews their own declaration."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from jifen.audit.services import audit_record
+from jifen.ledger.models import Origin
+from jifen.ledger.services import entry_append, normalize_value
+from jifen.orgs.models import Organization, Person
+from jifen.orgs.services import membership_current
+from jifen.recording.entries import may_decide_in
+from jifen.recording.evidence import evidence_store
+from jifen.recording.models import Declaration, Evidence
+from jifen.rulebooks.services import adoption_for, rulebook_of
+from jifen.scoring import Fact, check_fact
+from jifen.scoring.model import Earn
+
+Status = Declaration.Status
+MAX_FILES = 9
+
+
+def declarable_items(organization: Organization, year: int) -> list[tuple[str, str]]:
+    """The items a member may declare: the adopted rulebook's earned-points items."""
+    adoption = adoption_for(organization, year)
+    if adoption is None:
+        return []
+    rulebook = rulebook_of(adoption)
+    choices = []
+    for category in rulebook.categories:
+        for item in category.items:
+            if isinstance(item, Earn):
+                most = most_for_one(item)
+                bound = f"，每次最多 {most} 分" if most is not None else ""
+                choices.append((item.code, f"{category.title} · {item.title}{bound}"))
+    return choices
+
+
+def most_for_one(item: Earn) -> Decimal | None:
+    """The most one declaration can bring: its per-fact maximum or, without one, the smallest
+    cap (asking for more than a cap allows could never be granted)."""
+    bounds = [
+        b for b in (item.max, item.cap_month, item.cap_quarter, item.cap_year) if b is not None
+    ]
+    return min(bounds) if bounds else None
+
+
+def _check_points(organization: Organization, date: dt.date, item: str, points: Decimal) -> None:
+    adoption = adoption_for(organization, date.year)
+    if adoption is None:
+        raise ValidationError({"date": f"{organization.name} {date.year} 年还没有采用积分办法"})
+    rulebook = rulebook_of(adoption)
+    found = next(
+        (i for c in rulebook.categories for i in c.items if i.code == item and isinstance(i, Earn)),
+        None,
+    )
+    if found is None:
+        raise ValidationError({"item": "这个项目不能个人申报"})
+    most = most_for_one(found)
+    if most is not None and points > most:
+        raise ValidationError({"points": f"{found.title} 每次申报最多 {most} 分"})
+    issue = check_fact(rulebook, Fact("new", "p", date, item, points))
+    if issue is not None:
+        raise ValidationError({"points": issue.message})
+
+
+def _store_all(declaration: Declaration, files: Sequence[tuple[str, bytes]]) -> None:
+    if len(files) + declaration.evidence.count() > MAX_FILES:
+        raise ValidationError({"files": f"证明材料最多 {MAX_FILES} 个文件"})
+    for filename, data in files:
+        stored = evidence_store(data, filename)
+        Evidence.objects.create(
+            declaration=declaration,
+            name=stored.name,
+            original_name=filename[:200],
+            content_type=stored.content_type,
+            size=stored.size,
+            sha256=stored.sha256,
+        )
+
+
+@transaction.atomic
+def declaration_submit(
+    *,
+    person: Person,
+    item: str,
+    date: dt.date,
+    description: str,
+    points: Decimal,
+    files: Sequence[tuple[str, bytes]],
+    actor: User,
+    request: HttpRequest | None = None,
+) -> Declaration:
+    membership = membership_current(person, date)
+    if membership is None:
+        raise ValidationError({"date": f"{date} 当天您不属于任何党组织"})
+    _check_points(membership.organization, date, item, points)
+    if not description.strip():
+        raise ValidationError({"description": "请写明事由"})
+    if not files:
+        raise ValidationError({"files": "请上传至少一份证明材料（照片或 PDF）"})
+    declaration = Declaration.objects.create(
+        person=person,
+        organization=membership.organization,
+        item=item,
+        date=date,
+        description=description.strip(),
+        points_asked=points,
+        submitted_by=actor,
+    )
+    _store_all(declaration, files)
+    audit_record(
+        action="declaration.submit",
+        actor=actor,
+        request=request,
+        target=declaration,
+        summary=f"{person.name} 申报 {item} {points} 分",
+    )
+    return declaration
+
+
+@transaction.atomic
+def declaration_resubmit(
+    *,
+    declaration: Declaration,
+    files: Sequence[tuple[str, bytes]],
+    note: str,
+    actor: User,
+    request: HttpRequest | None = None,
+) -> Declaration:
+    locked = Declaration.objects.select_for_update().get(pk=declaration.pk)
+    if locked.status != Status.RETURNED:
+        raise ValidationError("只有退回的申报可以补充材料")
+    if not files:
+        raise ValidationError({"files": "请上传补充的证明材料"})
+    _store_all(locked, files)
+    locked.status = Status.SUBMITTED
+    if note.strip():
+        locked.description = f"{locked.description}\n补充说明：{note.strip()}"
+    locked.save()
+    audit_record(action="declaration.resubmit", actor=actor, request=request, target=locked)
+    return locked
+
+
+def _grant(
+    declaration: Declaration, points: Decimal, actor: User, request: HttpRequest | None
+) -> None:
+    if points <= 0 or points > declaration.points_asked:
+        raise ValidationError(
+            {"points": f"核定分数应大于 0 且不超过申报的 {declaration.points_asked} 分"}
+        )
+    _check_points(declaration.organization, declaration.date, declaration.item, points)
+    declaration.points_granted = points
+    declaration.entry = entry_append(
+        organization=declaration.organization,
+        person=declaration.person,
+        date=declaration.date,
+        item=declaration.item,
+        value=normalize_value(points),
+        note=declaration.description[:200],
+        evidence=[e.name for e in declaration.evidence.all()],
+        origin=Origin.DECLARATION,
+        origin_ref=declaration.ref,
+        recorded_by=actor,
+        request=request,
+    )
+
+
+def _lock_for(declaration: Declaration, expected: str, actor: User) -> Declaration:
+    locked = Declaration.objects.select_for_update().select_related("person").get(pk=declaration.pk)
+    if locked.status != expected:
+        raise ValidationError(f"这份申报已由他人处理（{locked.get_status_display()}）")
+    if locked.person.user_id == actor.pk:
+        raise ValidationError("不能审核自己的申报")
+    return locked
+
+
+@transaction.atomic
+def declaration_review(
+    *,
+    declaration: Declaration,
+    decision: str,
+    note: str,
+    actor: User,
+    points: Decimal | None = None,
+    request: HttpRequest | None = None,
+) -> Declaration:
+    """``decision``: approve (``points`` may be fewer than asked), reject, return, dispute."""
+    locked = _lock_for(declaration, Status.SUBMITTED, actor)
+    note = note.strip()
+    if decision == "approve":
+        _grant(locked, points if points is not None else locked.points_asked, actor, request)
+        locked.status = Status.APPROVED
+    elif decision in {"reject", "return", "dispute"}:
+        if not note:
+            raise ValidationError({"note": "请写明理由"})
+        locked.status = {
+            "reject": Status.REJECTED,
+            "return": Status.RETURNED,
+            "dispute": Status.DISPUTED,
+        }[decision]
+    else:
+        raise ValidationError("未知的审核操作")
+    locked.review_note = note
+    locked.reviewed_by = actor
+    locked.reviewed_at = timezone.now()
+    locked.save()
+    audit_record(
+        action=f"declaration.{decision}",
+        actor=actor,
+        request=request,
+        target=locked,
+        summary=f"{locked.person.name} 的申报：{locked.get_status_display()}",
+    )
+    return locked
+
+
+@transaction.atomic
+def declaration_decide(
+    *,
+    declaration: Declaration,
+    approve: bool,
+    note: str,
+    actor: User,
+    points: Decimal | None = None,
+    request: HttpRequest | None = None,
+) -> Declaration:
+    """The branch committee's decision on a disputed declaration."""
+    locked = _lock_for(declaration, Status.DISPUTED, actor)
+    if not may_decide_in(actor, locked.organization):
+        raise ValidationError("只能由支委会（支委、支部书记）决定")
+    if not note.strip():
+        raise ValidationError({"note": "请记录支委会的决定和理由"})
+    if approve:
+        _grant(locked, points if points is not None else locked.points_asked, actor, request)
+        locked.status = Status.APPROVED
+    else:
+        locked.status = Status.REJECTED
+    locked.committee_note = note.strip()
+    locked.save()
+    audit_record(
+        action="declaration.decide",
+        actor=actor,
+        request=request,
+        target=locked,
+        summary=f"支委会决定 {locked.person.name} 的申报：{locked.get_status_display()}",
+    )
+    return locked

@@ -1,0 +1,80 @@
+"""Evidence files (photos, PDF) for declarations: checked by content, size-limited, photos
+re-encoded (which drops EXIF, GPS included), stored outside the web root under a random name
+and served only through a permission-checked view."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_PIXELS = 40_000_000  # a phone photo is ~12 MP; far beyond that is a decompression bomb
+IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif"}
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    name: str  # relative to the evidence root
+    content_type: str
+    size: int
+    sha256: str
+
+
+def evidence_root() -> Path:
+    root = Path(settings.MEDIA_ROOT) / "evidence"
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def _reencoded(data: bytes) -> tuple[bytes, str, str]:
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+        with Image.open(io.BytesIO(data)) as image:
+            source_format = image.format or ""
+            upright = ImageOps.exif_transpose(image)
+            out = io.BytesIO()
+            if source_format == "PNG":
+                upright.save(out, format="PNG", optimize=True)
+                return out.getvalue(), "image/png", ".png"
+            upright.convert("RGB").save(out, format="JPEG", quality=85)
+            return out.getvalue(), "image/jpeg", ".jpg"
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError) as error:
+        raise ValidationError("图片已损坏或无法识别") from error
+
+
+def evidence_store(data: bytes, filename: str) -> StoredFile:
+    """Check ``data`` by its content (never by the name the phone gave it) and store it."""
+    if not data:
+        raise ValidationError(f"{filename}：文件是空的")
+    if len(data) > MAX_BYTES:
+        raise ValidationError(f"{filename}：文件超过 10 MB")
+    if data.startswith(b"%PDF-"):
+        body, content_type, suffix = data, "application/pdf", ".pdf"
+    else:
+        try:
+            with Image.open(io.BytesIO(data)) as probe:
+                kind = probe.format
+        except (UnidentifiedImageError, OSError) as error:
+            raise ValidationError(f"{filename}：只接受照片（JPEG、PNG 等）或 PDF 文件") from error
+        if kind not in IMAGE_FORMATS:
+            raise ValidationError(f"{filename}：只接受照片（JPEG、PNG 等）或 PDF 文件")
+        body, content_type, suffix = _reencoded(data)
+    name = f"{secrets.token_hex(16)}{suffix}"
+    (evidence_root() / name).write_bytes(body)
+    return StoredFile(name, content_type, len(body), hashlib.sha256(body).hexdigest())
+
+
+def evidence_path(name: str) -> Path:
+    path = (evidence_root() / name).resolve()
+    if path.parent != evidence_root().resolve():
+        raise ValidationError("bad evidence name")
+    return path
