@@ -1,0 +1,131 @@
+"""Recording in a real browser: an activity's checklist, a QR check-in on a phone, a declaration
+from submission to approval, and a member reading why they have the points they have."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.utils import timezone
+from PIL import Image
+
+from jifen.ledger.models import Entry
+from jifen.orgs.models import Person
+from jifen.recording.checkin import checkin_open, checkin_token
+from jifen.recording.models import Declaration
+from jifen.recording.services import activity_create
+from jifen.rulebooks.services import adoption_set
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page: Any, username: str) -> None:
+    page.context.clear_cookies()
+    page.goto("/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/")
+
+
+@pytest.fixture
+def year() -> int:
+    return timezone.localdate().year
+
+
+@pytest.fixture
+def adopted(tree: SimpleNamespace, year: int, settings: Any, tmp_path: Path) -> SimpleNamespace:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    adoption_set(organization=tree.c, year=year, rulebook="seed003")
+    return tree
+
+
+def test_a_scorekeeper_records_an_activity_and_its_attendance(
+    page: Any, adopted: SimpleNamespace, scorekeeper: User, member: User, year: int
+) -> None:
+    log_in(page, "jifenyuan")
+    page.goto(f"/orgs/{adopted.b1.pk}/activities/")
+    page.get_by_role("link", name="登记活动").click()
+    page.get_by_label("类型").select_option(label="主题党日(每月两次)")
+    page.get_by_label("主题").fill("重温入党誓词")
+    page.get_by_label("日期").fill(f"{year}-03-28")
+    page.get_by_role("button", name="保存").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "重温入党誓词"
+
+    page.get_by_role("radio", name="赵磊 请假").check()
+    page.get_by_role("button", name="保存签到").click()
+    assert "请假须写明原因：赵磊" in page.get_by_role("alert").inner_text()
+    page.get_by_label("赵磊 请假原因").fill("出差")
+    page.get_by_role("button", name="保存签到").click()
+    assert page.get_by_role("status").inner_text() == "签到已记录：1 人"
+    entry = Entry.objects.get()
+    assert (entry.value, entry.note) == ("excused", "出差")
+
+
+def test_a_member_checks_in_by_scanning_on_a_phone(
+    page: Any, adopted: SimpleNamespace, scorekeeper: User, member: User
+) -> None:
+    activity = activity_create(
+        organization=adopted.b1, item="party_day", title="主题党日", date=timezone.localdate()
+    )
+    checkin_open(activity=activity, now=timezone.now(), minutes=30, actor=scorekeeper)
+    log_in(page, "dangyuan")
+    page.goto(f"/checkin/{checkin_token(activity)}/")
+    page.get_by_role("button", name="赵磊 签到").click()
+    assert page.get_by_role("status").inner_text() == "签到成功"
+    page.reload()
+    assert "您已签到" in page.locator("main").inner_text()
+    assert Entry.objects.get().value == "present"
+
+
+def test_a_declaration_from_submission_to_approval_and_its_explanation(
+    page: Any,
+    adopted: SimpleNamespace,
+    scorekeeper: User,
+    member: User,
+    tmp_path: Path,
+    year: int,
+) -> None:
+    photo = tmp_path / "志愿服务.jpg"
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (30, 120, 200)).save(buffer, format="JPEG")
+    photo.write_bytes(buffer.getvalue())
+
+    log_in(page, "dangyuan")
+    page.goto("/me/declarations/")
+    page.get_by_role("link", name="申报积分").click()
+    page.get_by_label("申报项目").select_option(label="特色分 · 志愿服务参与情况，每次最多 5 分")
+    page.get_by_label("日期").fill(f"{year}-01-10")
+    page.get_by_label("事由").fill("社区疫苗接种志愿服务 4 小时")
+    page.get_by_label("申报分数").fill("3")
+    page.set_input_files("#id_files", str(photo))
+    page.get_by_role("button", name="提交申报").click()
+    assert page.get_by_role("status").inner_text() == "申报已提交，请等待审核"
+    declaration = Declaration.objects.get()
+
+    log_in(page, "jifenyuan")
+    page.goto(f"/orgs/{adopted.b1.pk}/declarations/")
+    page.get_by_role("link", name="赵磊").click()
+    assert page.locator(".evidence img").count() == 1
+    page.get_by_label("核定分数").fill("2")
+    page.get_by_label("意见").fill("按 2 分核定")
+    page.get_by_role("button", name="通过", exact=True).click()
+    assert page.get_by_role("status").inner_text() == "已保存"
+    declaration.refresh_from_db()
+    assert declaration.status == "approved"
+
+    log_in(page, "dangyuan")
+    person = Person.objects.get(user=member)
+    page.goto(f"/people/{person.pk}/points/{year}/")
+    page.locator("details.explain summary", has_text="特色分").click()
+    explanation = page.locator("details.explain").nth(1).inner_text()
+    assert "志愿服务参与情况" in explanation
+    assert "个人申报" in explanation
+    assert "社区疫苗接种志愿服务" in explanation
+    assert dt.date(year, 1, 10).strftime("%-m月%-d日") in explanation
