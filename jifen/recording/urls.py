@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jifen.recording import declaration_views, views
+from jifen.recording import declaration_views, monthly_views, views
 
 app_name = "recording"
 
@@ -26,4 +26,13 @@ urlpatterns += [
     path("declarations/<int:declaration_id>/", declaration_views.detail, name="declaration"),
     path("orgs/<int:org_id>/declarations/", declaration_views.queue, name="declarations_queue"),
     path("evidence/<int:evidence_id>/", declaration_views.evidence, name="evidence"),
+]
+
+urlpatterns += [
+    path("orgs/<int:org_id>/monthly/", monthly_views.monthly, name="monthly"),
+    path(
+        "orgs/<int:org_id>/monthly/template/",
+        monthly_views.monthly_template,
+        name="monthly_template",
+    ),
 ]

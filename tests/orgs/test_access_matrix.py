@@ -121,6 +121,8 @@ MATRIX: dict[str, Entry] = {
         lambda w, org: {"token": checkin_token(w.activities[org.code])}, frozenset()
     ),
     "recording:entry_add": Entry(_org, RECORDERS),
+    "recording:monthly": Entry(_org, RECORDERS),
+    "recording:monthly_template": Entry(_org, RECORDERS),
     # A member's own declarations: the matrix's users have no Person record of their own.
     "recording:declarations_mine": Entry(None, frozenset(), scoped=False),
     "recording:declaration_new": Entry(None, frozenset(), scoped=False),

@@ -1,0 +1,121 @@
+"""The monthly figures import page and its template download."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from jifen.accounts.current import signed_in
+from jifen.orgs import access, selectors
+from jifen.orgs.access import Action
+from jifen.orgs.models import Organization
+from jifen.recording.monthly import (
+    ID_NUMBER,
+    NAME,
+    Problem,
+    monthly_apply,
+    monthly_check,
+    monthly_items,
+)
+from jifen.roster.writing import xlsx_bytes
+from jifen.rulebooks.services import adoption_for, rulebook_of
+
+MAX_UPLOAD = 5 * 1024 * 1024
+
+
+def _month(value: str) -> tuple[int, int] | None:
+    try:
+        year, month = (int(part) for part in value.split("-"))
+        dt.date(year, month, 1)
+    except ValueError:
+        return None
+    return year, month
+
+
+def _item_titles(organization: Organization, year: int) -> list[str]:
+    adoption = adoption_for(organization, year)
+    if adoption is None:
+        return []
+    known = monthly_items(rulebook_of(adoption))
+    return [header for header, code in known.items() if header != code]
+
+
+@login_required
+def monthly(request: HttpRequest, org_id: int) -> HttpResponse:
+    organization = access.org_for(request.user, org_id, Action.RECORD, request=request)
+    today = timezone.localdate()
+    chosen = request.POST.get("month") or f"{today.year}-{today.month:02d}"
+    problems: list[Problem] = []
+    if request.method == "POST":
+        month = _month(chosen)
+        upload = request.FILES.get("file")
+        if month is None:
+            problems = [Problem(0, "", "请选择月份")]
+        elif upload is None:
+            problems = [Problem(0, "", "请选择要导入的文件")]
+        elif (upload.size or 0) > MAX_UPLOAD:
+            problems = [Problem(0, "", "文件超过 5 MB")]
+        else:
+            year, number = month
+            checked = monthly_check(
+                organization=organization, year=year, month=number, data=upload.read()
+            )
+            problems = checked.problems
+            if not problems:
+                applied = monthly_apply(
+                    organization=organization,
+                    checked=checked,
+                    filename=upload.name or "",
+                    actor=signed_in(request),
+                    request=request,
+                )
+                messages.success(
+                    request,
+                    f"导入完成：新增 {applied.new} 项，更正 {applied.changed} 项，"
+                    f"{applied.unchanged} 项与已导入的相同（未重复记录）",
+                )
+                return redirect(
+                    "ledger:month_sheet", org_id=organization.pk, year=year, month=number
+                )
+    context = {
+        "organization": organization,
+        "month": chosen,
+        "problems": problems,
+        "columns": _item_titles(organization, today.year),
+    }
+    return render(request, "recording/monthly.html", context, status=400 if problems else 200)
+
+
+@login_required
+def monthly_template(request: HttpRequest, org_id: int) -> HttpResponse:
+    """An xlsx with this month's members filled in, ready for the figures."""
+    organization = access.org_for(request.user, org_id, Action.RECORD, request=request)
+    today = timezone.localdate()
+    year, month = _month(request.GET.get("month", "")) or (today.year, today.month)
+    last = dt.date(year, month, calendar.monthrange(year, month)[1])
+    people = selectors.people_on(organization=organization, day=last, subtree=True)
+    titles = _item_titles(organization, year)
+    content = xlsx_bytes(
+        [NAME, ID_NUMBER, *titles],
+        ([person.name, "", *[None for _ in titles]] for person in people),
+        title="月度数据",
+        notes=[
+            ["填写说明"],
+            [f"{year}年{month}月 {organization.name}"],
+            ["每行一名党员；重名时填写身份证号以区分，不重名可不填。"],
+            ["空白的格子不记录；同一文件重复导入不会重复记分。"],
+        ],
+    )
+    filename = f"{organization.name}{year}年{month}月数据.xlsx"
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
