@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Callable
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
@@ -56,15 +57,10 @@ def test_figures_become_entries_and_scores(
     assert (applied.new, applied.changed, applied.unchanged) == (3, 0, 0)
     zhang = member_year(branch.people["张三"], 2026)
     li = member_year(branch.people["李四"], 2026)
-    assert zhang is not None and li is not None
+    assert zhang is not None
+    assert li is not None
     assert zhang.result.category("base").periods["M03"] == 69  # 2 days × 0.5
-    assert li.result.category("base").periods["M03"] == Decimal_("68.5")  # quiz 3 short × 0.5
-
-
-def Decimal_(text: str) -> object:  # noqa: N802 (reads like the literal it builds)
-    from decimal import Decimal
-
-    return Decimal(text)
+    assert li.result.category("base").periods["M03"] == Decimal("68.5")  # quiz 3 short × 0.5
 
 
 def test_the_same_file_again_changes_nothing_and_a_changed_figure_is_a_correction(
