@@ -77,6 +77,17 @@ def _open_memberships(person_ids: list[int]) -> dict[int, Membership]:
     return found
 
 
+def _names_in_scope(scope: dict[str, OrgRef]) -> dict[str, str]:
+    """Name → masked ID number of the people who belong to the import's organizations now."""
+    from jifen.orgs.idcard import mask_id_number
+
+    ids = [ref.pk for ref in scope.values()]
+    rows = Membership.objects.filter(organization_id__in=ids, end__isnull=True).values_list(
+        "person__name", "person__id_number"
+    )
+    return {name: mask_id_number(id_number) for name, id_number in rows}
+
+
 def _value(value: object) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
@@ -93,6 +104,7 @@ def plan_build(
     belongs outside the import's organizations, a transfer dated before the current one)."""
     people = _people_by_id_number([row["id_number"] for row in rows])
     current = _open_memberships([person.pk for person in people.values()])
+    namesakes = _names_in_scope(scope) if len(people) < len(rows) else {}
     entries: list[Entry] = []
     errors: list[RowError] = []
     for row in rows:
@@ -112,6 +124,11 @@ def plan_build(
         }
         person = people.get(row["id_number"])
         if person is None:
+            if row["name"] in namesakes:
+                entry["note"] = (
+                    f"本组织已有同名人员（身份证号 {namesakes[row['name']]}）。"
+                    "如是同一人、身份证号写错了，请先在人员页面更正，否则会新增一人"
+                )
             entries.append(entry)
             continue
         entry["person_id"] = person.pk

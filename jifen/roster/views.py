@@ -71,8 +71,8 @@ def _redirect(request: HttpRequest, url: str) -> HttpResponse:
 @login_required
 def import_form(request: HttpRequest, org_id: int) -> HttpResponse:
     organization = access.org_for(request.user, org_id, Action.MANAGE_PEOPLE, request=request)
-    form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
+    if form.is_bound and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             table = table_read(upload.read(), upload.name or "")

@@ -501,3 +501,13 @@ def test_an_htmx_upload_redirects_to_the_preview_or_swaps_the_form_with_its_erro
     body = response.content.decode()
     assert body.lstrip().startswith('<form id="upload"')
     assert "找不到表头" in body
+
+
+def test_a_new_person_with_the_name_of_a_member_is_flagged_in_the_preview(
+    secretary_client: Client, tree: SimpleNamespace, make_person: Callable[..., Person]
+) -> None:
+    make_person("张三", tree.b1, id_number="11010519491231002X")
+    response = upload(secretary_client, tree.b1.pk, csv_bytes([roster_row("张三", 1)]))
+    page = secretary_client.get(response["Location"]).content.decode()
+    assert "本组织已有同名人员（身份证号 1101**********002X）" in page
+    assert "新增 <strong>1</strong> 人" in page  # a warning only: namesakes exist
