@@ -20,6 +20,8 @@ from jifen.roster.columns import BY_HEADER, EXPORT_EXTRA_HEADERS, HEADERS, MAX_R
 MAX_COLUMNS = 40
 # The header may sit under a title line or two ("XX党支部党员花名册").
 HEADER_SEARCH_ROWS = 10
+# 20,000 rows of a roster unpack to about 10 MB of XML.
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _INVISIBLE = str.maketrans({"\ufeff": None, "\u200b": None, "\u00a0": " ", "\u3000": " "})
 
@@ -134,9 +136,15 @@ def _xlsx_rows(data: bytes) -> list[list[object]]:
 
     broken = "文件已损坏或不是有效的 xlsx 文件，请在 Excel 中重新保存后再上传。"
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
         raise RosterFileError(broken) from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        # A few megabytes that unpack to gigabytes would keep the server parsing for minutes.
+        raise RosterFileError("xlsx 文件解压后过大，不像是花名册。请只保留花名册工作表后重新保存。")
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # any parser failure on an untrusted file means the same to the user
         raise RosterFileError(broken) from None
     try:

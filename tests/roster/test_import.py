@@ -511,3 +511,15 @@ def test_a_new_person_with_the_name_of_a_member_is_flagged_in_the_preview(
     page = secretary_client.get(response["Location"]).content.decode()
     assert "本组织已有同名人员（身份证号 1101**********002X）" in page
     assert "新增 <strong>1</strong> 人" in page  # a warning only: namesakes exist
+
+
+def test_an_xlsx_that_unpacks_to_gigabytes_is_refused_before_parsing(
+    secretary_client: Client, tree: SimpleNamespace
+) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"<row/>" * (20 * 1024 * 1024))
+    assert len(buffer.getvalue()) < 5 * 1024 * 1024
+    page = refusal_of(secretary_client, tree.b1.pk, buffer.getvalue(), "bomb.xlsx")
+    assert "解压后过大" in page
