@@ -19,7 +19,7 @@ from django.http import HttpRequest
 
 from jifen.audit.services import audit_record
 from jifen.ledger.models import Entry, Origin
-from jifen.ledger.services import entry_append, entry_correct, normalize_value
+from jifen.ledger.services import NewFact, entries_append, entry_correct, normalize_value
 from jifen.orgs.models import Membership, Organization, Person
 from jifen.rulebooks.services import adoption_for, rulebook_of
 from jifen.scoring import Fact, Rulebook, check_fact
@@ -242,7 +242,8 @@ def monthly_apply(
         ).exclude(pk__in=Entry.objects.filter(corrects__isnull=False).values("corrects_id"))
         if e.value
     }
-    new = changed = unchanged = 0
+    changed = unchanged = 0
+    fresh: list[NewFact] = []
     for figure in checked.figures:
         value = normalize_value(figure.value)
         before = standing.get((figure.person.pk, figure.item))
@@ -254,18 +255,17 @@ def monthly_apply(
             )
             changed += 1
         else:
-            entry_append(
-                organization=organization,
-                person=figure.person,
-                date=figure.date,
-                item=figure.item,
-                value=value,
-                note=f"{checked.year}年{checked.month}月数据（{filename}）",
-                origin=Origin.IMPORT,
-                origin_ref=ref,
-                recorded_by=actor,
-            )
-            new += 1
+            note = f"{checked.year}年{checked.month}月数据（{filename}）"
+            fresh.append(NewFact(figure.person, figure.date, figure.item, value, note))
+    entries_append(
+        organization=organization,
+        facts=fresh,
+        origin=Origin.IMPORT,
+        origin_ref=ref,
+        recorded_by=actor,
+        summary=f"导入 {filename}",
+    )
+    new = len(fresh)
     audit_record(
         action="monthly.import",
         actor=actor,

@@ -12,7 +12,7 @@ from django.http import HttpRequest
 
 from jifen.audit.services import audit_record
 from jifen.ledger.models import Entry, Origin
-from jifen.ledger.services import entry_append, entry_correct
+from jifen.ledger.services import NewFact, entries_append, entry_correct
 from jifen.orgs import selectors
 from jifen.orgs.models import Organization, Person
 from jifen.recording.models import Activity
@@ -129,24 +129,15 @@ def attendance_record(
     if missing_reason:
         raise ValidationError({"marks": f"请假须写明原因：{'、'.join(missing_reason)}"})
     current = attendance_current(activity)
+    fresh: list[NewFact] = []
     written = 0
     for pid, mark in marks.items():
         before = current.get(pid)
         if before is not None and before.value == mark.label:
             continue
         if before is None:
-            entry_append(
-                organization=activity.organization,
-                person=roster[pid],
-                date=activity.date,
-                item=activity.item,
-                value=mark.label,
-                note=mark.reason.strip() or activity.title,
-                origin=Origin.ACTIVITY,
-                origin_ref=activity.ref,
-                recorded_by=actor,
-                request=request,
-            )
+            note = mark.reason.strip() or activity.title
+            fresh.append(NewFact(roster[pid], activity.date, activity.item, mark.label, note))
         else:
             current[pid] = entry_correct(
                 entry=before,
@@ -156,4 +147,13 @@ def attendance_record(
                 request=request,
             )
         written += 1
+    entries_append(
+        organization=activity.organization,
+        facts=fresh,
+        origin=Origin.ACTIVITY,
+        origin_ref=activity.ref,
+        recorded_by=actor,
+        summary=f"{activity.title} 签到 {len(fresh)} 人",
+        request=request,
+    )
     return written

@@ -184,3 +184,25 @@ def test_jifen_verify_reports_an_intact_ledger(tree: SimpleNamespace, zhang: Per
     with pytest.raises(CommandError) as unknown:
         call_command("verify", org="NOPE")
     assert unknown.value.returncode == 2
+
+
+def test_a_batch_is_chained_like_single_entries(
+    tree: SimpleNamespace, make_person: Callable[..., Person]
+) -> None:
+    from jifen.ledger.services import NewFact, entries_append
+
+    people = [make_person(f"党员{i}") for i in range(3)]
+    single = record(tree, people[0], "xxqg_login", 1)
+    batch = entries_append(
+        organization=tree.b1,
+        facts=[NewFact(p, D(2026, 3, 28), "party_day", "present") for p in people],
+        origin=Origin.ACTIVITY,
+        origin_ref="activity:1",
+        recorded_by=None,
+        summary="主题党日签到",
+    )
+    assert [e.seq for e in batch] == [2, 3, 4]
+    assert batch[0].prev_hash == single.hash
+    assert all(e.pk for e in batch)
+    assert LedgerHead.objects.get(organization=tree.b1).head == batch[-1].hash
+    assert ledger_verify() == []
