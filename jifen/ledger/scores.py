@@ -25,24 +25,45 @@ def person_key(person_id: int) -> str:
     return f"p{person_id}"
 
 
-def entry_fact(entry: Entry) -> Fact:
+# The columns a Fact needs, for reading many entries without building model instances.
+FACT_COLUMNS = (
+    "pk",
+    "person_id",
+    "subject_org_id",
+    "date",
+    "item",
+    "value",
+    "source",
+    "note",
+    "corrects_id",
+)
+
+
+FactRow = tuple[int, int | None, int | None, dt.date, str, str, str, str, int | None]
+
+
+def fact_from_row(row: FactRow) -> Fact:
     """An entry as the engine's Fact: numbers as Decimal, labels as text, corrections as voids."""
+    pk, person_id, subject_org_id, date, item, raw, source, note, corrects_id = row
     value: Decimal | str
     try:
-        value = Decimal(entry.value) if entry.value else ""
+        value = Decimal(raw) if raw else ""
     except InvalidOperation:
-        value = entry.value
-    subject = person_key(entry.person_id) if entry.person_id else f"o{entry.subject_org_id}"
+        value = raw
     return Fact(
-        id=str(entry.pk),
-        subject=subject,
-        date=entry.date,
-        item=entry.item,
+        id=str(pk),
+        subject=person_key(person_id) if person_id else f"o{subject_org_id}",
+        date=date,
+        item=item,
         value=value,
-        source=entry.source or "committee",
-        note=entry.note,
-        voids=str(entry.corrects_id) if entry.corrects_id else None,
+        source=source or "committee",
+        note=note,
+        voids=str(corrects_id) if corrects_id else None,
     )
+
+
+def entry_fact(entry: Entry) -> Fact:
+    return fact_from_row(tuple(getattr(entry, column) for column in FACT_COLUMNS))  # type: ignore[arg-type]
 
 
 def _minus(
@@ -61,31 +82,47 @@ def _minus(
     return kept
 
 
-def member_subject(person: Person, year: int, scope: Organization) -> Subject:
-    """``person`` as the engine sees them in ``year`` under ``scope``: active while a member of
-    an organization in the scope's subtree and not exempted (不列入管理)."""
+def _in_year(year: int) -> Q:
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    in_year = Q(start__lte=last) & (Q(end__isnull=True) | Q(end__gt=first))
-    memberships = list(
-        Membership.objects.filter(in_year, person=person, organization__path__startswith=scope.path)
-        .select_related("organization")
-        .order_by("start")
-    )
+    return Q(start__lte=last) & (Q(end__isnull=True) | Q(end__gt=first))
+
+
+def subject_of(
+    person: Person,
+    year: int,
+    memberships: list[Membership],
+    exemptions: list[Exemption],
+) -> Subject:
+    """``person`` as the engine sees them in ``year``: active while a member (``memberships``,
+    already limited to the scope, in date order) and not exempted (不列入管理)."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     # [start, end) in the database; the engine's intervals include both ends.
     spans = [
         (max(m.start, first), min(m.end - ONE_DAY, last) if m.end else last) for m in memberships
     ]
-    for exemption in Exemption.objects.filter(in_year, person=person):
+    for exemption in exemptions:
         end = exemption.end - ONE_DAY if exemption.end else last
         spans = _minus(spans, (exemption.start, end))
-    branch = memberships[-1].organization.code if memberships else ""
     return Subject(
         id=person_key(person.pk),
         name=person.name,
-        org=branch,
+        org=memberships[-1].organization.code if memberships else "",
         category=person.category,
         active=tuple(Interval(start, end) for start, end in spans),
     )
+
+
+def member_subject(person: Person, year: int, scope: Organization) -> Subject:
+    """One member under ``scope`` (their memberships in its subtree)."""
+    memberships = list(
+        Membership.objects.filter(
+            _in_year(year), person=person, organization__path__startswith=scope.path
+        )
+        .select_related("organization")
+        .order_by("start")
+    )
+    exemptions = list(Exemption.objects.filter(_in_year(year), person=person))
+    return subject_of(person, year, memberships, exemptions)
 
 
 @dataclass(frozen=True)
@@ -139,24 +176,41 @@ class BranchYear:
 
 def branch_year(organization: Organization, year: int) -> BranchYear | None:
     """Everyone who belonged to ``organization`` (or below) in ``year``, scored in one pass so
-    quotas and ranks see the whole branch. None when no rulebook applies."""
+    quotas and ranks see the whole branch. None when no rulebook applies. A fixed number of
+    queries whatever the size of the branch."""
     adoption = adoption_for(organization, year)
     if adoption is None:
         return None
     rulebook = rulebook_of(adoption)
-    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    people = list(
-        Person.objects.filter(
-            Q(memberships__start__lte=last)
-            & (Q(memberships__end__isnull=True) | Q(memberships__end__gt=first)),
-            memberships__organization__path__startswith=organization.path,
-        )
-        .distinct()
-        .order_by("name_pinyin", "id")
+    scope = adoption.organization
+    memberships: dict[int, list[Membership]] = {}
+    for m in (
+        Membership.objects.filter(_in_year(year), organization__path__startswith=scope.path)
+        .select_related("organization", "person")
+        .order_by("start")
+    ):
+        memberships.setdefault(m.person_id, []).append(m)
+    here = {
+        m.person_id
+        for ms in memberships.values()
+        for m in ms
+        if m.organization.path.startswith(organization.path)
+    }
+    people = sorted(
+        (memberships[pid][0].person for pid in here), key=lambda p: (p.name_pinyin, p.pk)
     )
-    subjects = [member_subject(person, year, adoption.organization) for person in people]
-    entries = Entry.objects.filter(person__in=people, date__year=year).order_by("seq")
-    sheet = score(rulebook, [entry_fact(e) for e in entries], year=year, subjects=subjects)
+    exemptions: dict[int, list[Exemption]] = {}
+    for exemption in Exemption.objects.filter(_in_year(year), person_id__in=here):
+        exemptions.setdefault(exemption.person_id, []).append(exemption)
+    subjects = [subject_of(p, year, memberships[p.pk], exemptions.get(p.pk, [])) for p in people]
+    rows = (
+        Entry.objects.filter(person_id__in=here, date__year=year)
+        .order_by("seq")
+        .values_list(*FACT_COLUMNS)
+    )
+    sheet = score(
+        rulebook, [fact_from_row(row) for row in rows], year=year, subjects=subjects, explain=False
+    )
     by_key = {result.subject: result for result in sheet.results}
     results = {p.pk: by_key[person_key(p.pk)] for p in people if person_key(p.pk) in by_key}
     return BranchYear(organization, year, adoption, rulebook, people, results)
