@@ -63,7 +63,7 @@ def fact_from_row(row: FactRow) -> Fact:
 
 
 def entry_fact(entry: Entry) -> Fact:
-    return fact_from_row(tuple(getattr(entry, column) for column in FACT_COLUMNS))  # type: ignore[arg-type]
+    return fact_from_row(tuple(getattr(entry, column) for column in FACT_COLUMNS))
 
 
 def _minus(
