@@ -49,9 +49,10 @@ def org_refs(
 ) -> tuple[dict[str, OrgRef], dict[str, OrgRef]]:
     """(the subtree an import into ``organization`` may write to, every organization the user
     can see), each by code."""
-    scope = {
-        o.code: _ref(o) for o in Organization.objects.filter(path__startswith=organization.path)
-    }
+    # The subtree, and within it only where the door lets the user manage people (today the
+    # same thing: a role reaches its whole subtree).
+    manageable = access.orgs_for(user, Action.MANAGE_PEOPLE)
+    scope = {o.code: _ref(o) for o in manageable.filter(path__startswith=organization.path)}
     visible = {o.code: _ref(o) for o in access.orgs_for(user, Action.VIEW_ORG)}
     return scope, visible
 
