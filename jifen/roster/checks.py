@@ -22,7 +22,9 @@ from jifen.roster.columns import (
 )
 from jifen.roster.reading import Table
 
-_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+# A trailing 00:00:00 is what Excel writes for a date cell saved as CSV on some systems.
+_TIME = r"(?:\s+0{1,2}:00(?::00)?)?"
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?" + _TIME + "$")
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 EARLIEST = dt.date(1900, 1, 1)
 LATEST = dt.date(2100, 12, 31)

@@ -167,11 +167,30 @@ def _blank(row: list[str]) -> bool:
     return not any(row)
 
 
+# Headers other rosters use for the same columns.
+HEADER_ALIASES: dict[str, str] = {
+    "身份证号码": "身份证号",
+    "公民身份号码": "身份证号",
+    "手机号码": "手机号",
+    "联系电话": "手机号",
+    "人员类别": "类别",
+    "党员类别": "类别",
+    "组织代码": "所在组织代码",
+    "加入组织日期": "加入日期",
+}
+
+
+def _header_text(cell: object) -> str:
+    """A header as written, without the spaces forms put in (姓　名), aliases resolved."""
+    text = "".join(cell_text(cell).split())
+    return HEADER_ALIASES.get(text, text)
+
+
 def _header(raw: list[list[object]]) -> tuple[int, list[str]]:
     """Where the header row is (within the first few rows) and its headers."""
     header_index = None
     for index, row in enumerate(raw[:HEADER_SEARCH_ROWS]):
-        texts = {cell_text(cell) for cell in row}
+        texts = {_header_text(cell) for cell in row}
         if "姓名" in texts and "身份证号" in texts:
             header_index = index
             break
@@ -179,7 +198,7 @@ def _header(raw: list[list[object]]) -> tuple[int, list[str]]:
         raise RosterFileError(
             "找不到表头。第一行应为：" + "、".join(HEADERS) + "。请下载模板，按模板的表头填写。"
         )
-    headers = [cell_text(cell) for cell in raw[header_index]]
+    headers = [_header_text(cell) for cell in raw[header_index]]
     while headers and not headers[-1]:
         headers.pop()
     missing = [header for header in HEADERS if header not in headers]

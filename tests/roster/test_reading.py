@@ -101,3 +101,15 @@ def test_blank_rows_in_xlsx_keep_the_excel_row_numbers() -> None:
     workbook.save(buffer)
     table = table_read(buffer.getvalue())
     assert [number for number, _ in table.rows] == [2, 5]
+
+
+def test_headers_with_spaces_and_common_other_names_are_understood() -> None:
+    headers = ["姓　名", "性 别", "身份证号码", "联系电话", "党员类别", *HEADERS[5:]]
+    table = table_read(csv_bytes([roster_row("张三", 1)], headers=headers))
+    assert table.headers == list(HEADERS)
+
+
+def test_a_date_with_a_midnight_time_is_a_date() -> None:
+    assert date_parse("2020-07-01 00:00:00") == dt.date(2020, 7, 1)
+    assert date_parse("2020/7/1 0:00") == dt.date(2020, 7, 1)
+    assert date_parse("2020-07-01 13:45:00") is None
