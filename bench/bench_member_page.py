@@ -17,10 +17,16 @@ import io
 import random
 import statistics
 import time
+from collections.abc import Iterator
 
 from django_setup import percentile, scratch_database
 
 YEAR = 2026
+COLUMNS = (
+    "organization_id, seq, person_id, date, item, value, source, note, evidence, "
+    "origin, origin_ref, correction, reason, recorded_at, prev_hash, hash"
+)
+INSERT = f"INSERT INTO ledger_entry ({COLUMNS}) VALUES ({', '.join(['%s'] * 16)})"  # noqa: S608
 BRANCH_SIZE = 200
 ITEMS = [
     ("xxqg_login", ["0", "1", "2", "3"]),
@@ -32,7 +38,7 @@ ITEMS = [
 ]
 
 
-def fill(members: int, per_member: int) -> tuple[list[int], object]:
+def fill(members: int, per_member: int) -> tuple[list[int], object]:  # noqa: PLR0915
     from django.contrib.auth.models import User
     from django.db import connection, transaction
 
@@ -85,7 +91,7 @@ def fill(members: int, per_member: int) -> tuple[list[int], object]:
     counter = 0
     started = time.perf_counter()
 
-    def rows():  # noqa: ANN202 — a generator of CSV lines
+    def rows() -> Iterator[str]:
         nonlocal counter
         for i, person in enumerate(people):
             branch_id = branches[i // BRANCH_SIZE].pk
@@ -122,19 +128,13 @@ def fill(members: int, per_member: int) -> tuple[list[int], object]:
             for line in rows():
                 batch.append(line.rstrip("\n").split("\t"))
                 if len(batch) == 50_000:
-                    cursor.executemany(
-                        f"INSERT INTO ledger_entry ({columns}) VALUES ({','.join(['%s'] * 16)})",
-                        batch,
-                    )
+                    cursor.executemany(INSERT, batch)
                     batch = []
             if batch:
-                cursor.executemany(
-                    f"INSERT INTO ledger_entry ({columns}) VALUES ({','.join(['%s'] * 16)})", batch
-                )
+                cursor.executemany(INSERT, batch)
             cursor.execute("ANALYZE")
-    print(
-        f"filled {counter:,} entries for {members:,} members in {time.perf_counter() - started:.0f} s"
-    )
+    took = time.perf_counter() - started
+    print(f"filled {counter:,} entries for {members:,} members in {took:.0f} s")
     return [p.pk for p in people], admin
 
 

@@ -5,7 +5,8 @@ computed again from the ledger — scores are derived, never stored, so this is 
 page shows.
 
 .venv/bin/python bench/bench_recording.py            # SQLite
-JIFEN_BENCH_PG=postgres://postgres@/jifen_bench?host=/var/run/postgresql .venv/bin/python bench/bench_recording.py
+JIFEN_BENCH_PG=postgres://postgres@/jifen_bench?host=/var/run/postgresql \\
+    .venv/bin/python bench/bench_recording.py
 """
 
 from __future__ import annotations
