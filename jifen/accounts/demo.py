@@ -1,16 +1,30 @@
-"""The demo installation's accounts, one per role, shared by `jifen demo` and the login page."""
+"""The demo installation's accounts, one per role, shared by `jifen demo` and the login page.
+
+Each account holds its role in an organization of the demo college (``jifen.demo.college``);
+the people among them are also members of the college, linked to their account.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.models import User
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from jifen.accounts.roles import Role
+from jifen.audit.services import audit_record
+from jifen.orgs.models import Organization, Person
+from jifen.orgs.services import role_grant
 
 # Long enough for the 12-character rule; shown on the login page only when JIFEN_DEMO is on.
 DEMO_PASSWORD = "jifen-demo-2026"  # noqa: S105
+
+# Organization codes of the demo college (jifen.demo.college builds them).
+COMMITTEE_CODE = "ZYXY"
+DEMO_GENERAL_BRANCH_CODE = "ZYXY02"
+DEMO_BRANCH_CODE = "ZYXY0202"
 
 
 @dataclass(frozen=True)
@@ -18,30 +32,111 @@ class DemoAccount:
     username: str
     name: str
     role: Role
+    organization_code: str
+    organization_name: str
 
+
+_COMMITTEE = (COMMITTEE_CODE, "中共某某职业学院委员会")
+_GENERAL_BRANCH = (DEMO_GENERAL_BRANCH_CODE, "信息工程学院党总支")
+_BRANCH = (DEMO_BRANCH_CODE, "信息工程学院学生第一党支部")
 
 DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
-    DemoAccount("admin", "王建国", Role.COMMITTEE_ADMIN),
-    DemoAccount("zongzhi", "李红梅", Role.GENERAL_BRANCH_ADMIN),
-    DemoAccount("shuji", "张伟", Role.BRANCH_SECRETARY),
-    DemoAccount("zhiwei", "刘洋", Role.BRANCH_COMMITTEE),
-    DemoAccount("jifenyuan", "陈静", Role.SCOREKEEPER),
-    DemoAccount("dangyuan", "赵磊", Role.MEMBER),
-    DemoAccount("qunzhong", "孙丽", Role.OBSERVER),
-    DemoAccount("shenji", "周敏", Role.AUDITOR),
+    DemoAccount("admin", "王建国", Role.COMMITTEE_ADMIN, *_COMMITTEE),
+    DemoAccount("zongzhi", "李红梅", Role.GENERAL_BRANCH_ADMIN, *_GENERAL_BRANCH),
+    DemoAccount("shuji", "张伟", Role.BRANCH_SECRETARY, *_BRANCH),
+    DemoAccount("zhiwei", "刘洋", Role.BRANCH_COMMITTEE, *_BRANCH),
+    DemoAccount("jifenyuan", "陈静", Role.SCOREKEEPER, *_BRANCH),
+    DemoAccount("dangyuan", "赵磊", Role.MEMBER, *_BRANCH),
+    DemoAccount("qunzhong", "孙丽", Role.OBSERVER, *_BRANCH),
+    DemoAccount("shenji", "周敏", Role.AUDITOR, *_COMMITTEE),
 )
+
+
+class _Passwords:
+    """Argon2 takes a good part of a second per hash: the demo accounts share one hash of the
+    demo password (it is printed on the login page anyway), and each stored hash is checked
+    once."""
+
+    def __init__(self) -> None:
+        self._encoded = ""
+        self._checked: dict[str, bool] = {}
+
+    def encoded(self) -> str:
+        if not self._encoded:
+            self._encoded = make_password(DEMO_PASSWORD)
+            self._checked[self._encoded] = True
+        return self._encoded
+
+    def is_demo(self, encoded: str) -> bool:
+        if encoded not in self._checked:
+            self._checked[encoded] = check_password(DEMO_PASSWORD, encoded)
+        return self._checked[encoded]
+
+
+def _user_ensure(account: DemoAccount, passwords: _Passwords) -> User:
+    """The account with the demo password; saved only when something differs, so a second
+    run writes nothing."""
+    user, created = User.objects.get_or_create(username=account.username)
+    admin = account.role == Role.COMMITTEE_ADMIN
+    wanted = {"first_name": account.name, "is_staff": admin, "is_superuser": admin}
+    changed = [field for field, value in wanted.items() if getattr(user, field) != value]
+    for field in changed:
+        setattr(user, field, wanted[field])
+    if created or not passwords.is_demo(user.password):
+        user.password = passwords.encoded()
+        changed.append("password")
+    if changed:
+        user.save(update_fields=changed)
+    return user
+
+
+def _person_link(user: User, name: str, committee: Organization) -> None:
+    """Link the account to the person of that name in the demo college, if not yet linked.
+
+    Person.user has no service of its own yet, so the link is written and audited here.
+    """
+    if Person.objects.filter(user=user).exists():
+        return
+    person = (
+        Person.objects.filter(
+            name=name,
+            user__isnull=True,
+            memberships__organization__path__startswith=committee.path,
+        )
+        .order_by("pk")
+        .first()
+    )
+    if person is None:
+        return
+    Person.objects.filter(pk=person.pk).update(user=user)
+    audit_record(
+        action="person.link_account",
+        target=person,
+        summary=f"{person.name} 关联账号 {user.get_username()}（演示数据）",
+    )
 
 
 @transaction.atomic
 def demo_accounts_load() -> list[DemoAccount]:
-    """Create (or reset) every demo account with its role; running it twice changes nothing."""
+    """Create every demo account with its role held in its organization of the demo college,
+    and link the accounts of party members to their person; running it twice changes nothing.
+
+    The college must exist (``jifen.demo.college.college_load`` calls this at its end).
+    """
+    organizations = {
+        org.code: org
+        for org in Organization.objects.filter(
+            code__in={account.organization_code for account in DEMO_ACCOUNTS}
+        )
+    }
+    if COMMITTEE_CODE not in organizations:
+        raise ImproperlyConfigured(f"演示党委 {COMMITTEE_CODE} 不存在，请运行 jifen demo")
+    committee = organizations[COMMITTEE_CODE]
+    passwords = _Passwords()
     for account in DEMO_ACCOUNTS:
-        user, _ = User.objects.get_or_create(username=account.username)
-        user.first_name = account.name
-        user.is_staff = account.role == Role.COMMITTEE_ADMIN
-        user.is_superuser = account.role == Role.COMMITTEE_ADMIN
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-        group, _ = Group.objects.get_or_create(name=account.role.value)
-        user.groups.set([group])
+        user = _user_ensure(account, passwords)
+        role_grant(
+            user=user, role=account.role, organization=organizations[account.organization_code]
+        )
+        _person_link(user, account.name, committee)
     return list(DEMO_ACCOUNTS)

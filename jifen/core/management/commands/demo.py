@@ -1,23 +1,56 @@
+import time
 from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from jifen.accounts.demo import DEMO_PASSWORD, demo_accounts_load
+from jifen.accounts.demo import DEMO_PASSWORD
+from jifen.demo.college import college_load
 
 
 class Command(BaseCommand):
-    help = "载入演示数据（可重复运行）。Load the demo data; safe to run again."
+    help = (
+        "载入演示数据：某某职业学院党委、3 个党总支、12 个党支部、300 人和每个角色的演示账号"
+        "（可重复运行，第二次不做任何改动）。"
+        " Load the demo college and one account per role; safe to run again."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
             "--url", default="http://127.0.0.1:8000/", help="where the demo server will listen"
         )
+        parser.add_argument(
+            "--year",
+            type=int,
+            default=None,
+            help="演示年度（默认今年）the year the demo's events fall in (default: this year)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        accounts = demo_accounts_load()
+        started = time.perf_counter()
+        summary = college_load(options["year"])
+        seconds = time.perf_counter() - started
         out = self.stdout
-        out.write(self.style.SUCCESS("演示数据已载入。Demo data loaded."))
+        if summary.created:
+            out.write(self.style.SUCCESS(f"演示数据已载入（{seconds:.1f} 秒）。Demo data loaded."))
+        else:
+            out.write(
+                self.style.SUCCESS(
+                    "演示数据已存在，未作改动。Demo data already present, unchanged."
+                )
+            )
+        kinds = "，".join(f"{kind} {n}" for kind, n in summary.organizations.items())
+        people = "，".join(f"{category} {n}" for category, n in summary.people.items())
+        out.write(f"  {summary.committee}：{kinds}")
+        out.write(f"  人员 {summary.people_total}：{people}")
+        for line in summary.transfers:
+            out.write(f"  转接 {line}")
+        for line in summary.leaves:
+            out.write(f"  离开 {line}")
+        for line in summary.exemptions:
+            out.write(f"  不列入管理 {line}")
         out.write(f"\n打开 Open: {options['url']}\n")
         out.write(f"演示账号（密码均为 {DEMO_PASSWORD}）Demo accounts (password {DEMO_PASSWORD}):")
-        for account in accounts:
-            out.write(f"  {account.username:<10} {account.name}  {account.role.label}")
+        for account, where in summary.accounts:
+            out.write(
+                f"  {account.username:<10} {account.name:<4}  {account.role.label}（{where}）"
+            )

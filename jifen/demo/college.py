@@ -1,0 +1,521 @@
+"""The demo college: 中共某某职业学院委员会, its general branches, branches and 300 people.
+
+Two halves. ``college_plan`` is pure: from a fixed seed and a reference day it draws every
+organization, person and event of the year (the same seed and day give the same plan, to the
+last digit; names, genders and branches do not depend on the day at all). ``college_load``
+writes the plan through the ``jifen.orgs`` services, in one transaction, and does nothing the
+second time (the committee's code is already taken).
+
+The reference day is today for the current year, 31 December for a past year: probationary
+members' probation ends within a year of it, and the year's transfer, departure and exemption
+fall on or before it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+from enum import Enum
+
+from django.db import transaction
+
+from jifen.accounts.demo import (
+    COMMITTEE_CODE,
+    DEMO_ACCOUNTS,
+    DEMO_BRANCH_CODE,
+    DemoAccount,
+    demo_accounts_load,
+)
+from jifen.demo.names import (
+    Era,
+    draw_date,
+    draw_id_number,
+    draw_mobile,
+    draw_name,
+)
+from jifen.orgs.kinds import kinds_ensure
+from jifen.orgs.models import (
+    Category,
+    Exemption,
+    Membership,
+    Organization,
+    OrganizationKind,
+    Person,
+)
+from jifen.orgs.services import (
+    exemption_create,
+    membership_leave,
+    membership_transfer,
+    organization_create,
+    person_create,
+)
+
+SEED = 20181106  # the day seed 001's scheme was issued
+
+
+class Profile(Enum):
+    STAFF = "staff"  # teachers and office staff, born 1965–1995
+    STUDENT = "student"  # students of a three-year programme
+    RETIREE = "retiree"
+
+
+_ERAS = {Profile.STAFF: Era.MIDDLE, Profile.STUDENT: Era.YOUNG, Profile.RETIREE: Era.ELDER}
+
+
+@dataclass(frozen=True)
+class OrgPlan:
+    code: str
+    name: str
+    kind: str
+    parent: str | None
+    active_from: dt.date
+
+
+@dataclass(frozen=True)
+class BranchMix:
+    """Who belongs to a branch: (profile, category, how many), and the share of men."""
+
+    groups: tuple[tuple[Profile, Category, int], ...]
+    men: float
+
+
+_F, _P, _D, _A = (
+    Category.FULL,
+    Category.PROBATIONARY,
+    Category.DEVELOPMENT_TARGET,
+    Category.ACTIVIST,
+)
+_STAFF_BRANCH = ((Profile.STAFF, _F, 16), (Profile.STAFF, _P, 2), (Profile.STAFF, _D, 1),
+                 (Profile.STAFF, _A, 1))  # fmt: skip
+# Two counsellors (辅导员) belong to each student branch, one of them usually its secretary.
+_STUDENT_BRANCH = ((Profile.STAFF, _F, 2), (Profile.STUDENT, _F, 8), (Profile.STUDENT, _P, 8),
+                   (Profile.STUDENT, _D, 6), (Profile.STUDENT, _A, 6))  # fmt: skip
+_OFFICE_BRANCH = ((Profile.STAFF, _F, 13), (Profile.STAFF, _P, 1), (Profile.STAFF, _A, 1))
+
+_SCHOOLS = (
+    # code, school, share of men among its students
+    ("ZYXY01", "机电工程学院", 0.75),
+    ("ZYXY02", "信息工程学院", 0.6),
+    ("ZYXY03", "经济管理学院", 0.35),
+)
+_COMMITTEE_FOUNDED = dt.date(2004, 5, 18)
+_REORGANIZED = dt.date(2016, 9, 1)  # the schools and their branches as they are today
+
+
+def _organizations() -> tuple[tuple[OrgPlan, ...], dict[str, BranchMix]]:
+    orgs = [
+        OrgPlan(COMMITTEE_CODE, "中共某某职业学院委员会", "committee", None, _COMMITTEE_FOUNDED)
+    ]
+    mixes: dict[str, BranchMix] = {}
+    for code, school, men in _SCHOOLS:
+        orgs.append(
+            OrgPlan(code, f"{school}党总支", "general_branch", COMMITTEE_CODE, _REORGANIZED)
+        )
+        for suffix, branch, mix in (
+            ("01", "教工党支部", BranchMix(_STAFF_BRANCH, 0.5)),
+            ("02", "学生第一党支部", BranchMix(_STUDENT_BRANCH, men)),
+            ("03", "学生第二党支部", BranchMix(_STUDENT_BRANCH, men)),
+        ):
+            orgs.append(OrgPlan(code + suffix, f"{school}{branch}", "branch", code, _REORGANIZED))
+            mixes[code + suffix] = mix
+    for code, name, mix in (
+        ("ZYXY04", "机关第一党支部", BranchMix(_OFFICE_BRANCH, 0.5)),
+        ("ZYXY05", "机关第二党支部", BranchMix(_OFFICE_BRANCH, 0.5)),
+        ("ZYXY06", "离退休党支部", BranchMix(((Profile.RETIREE, _F, 30),), 0.55)),
+    ):
+        orgs.append(OrgPlan(code, name, "branch", COMMITTEE_CODE, _COMMITTEE_FOUNDED))
+        mixes[code] = mix
+    return tuple(orgs), mixes
+
+
+ORGANIZATIONS, BRANCH_MIXES = _organizations()
+RETIRED_BRANCH_CODE = "ZYXY06"
+TRANSFER_FROM, TRANSFER_TO = "ZYXY0101", "ZYXY0201"  # 机电 → 信息, both 教工党支部
+LEAVE_FROM = "ZYXY0301"  # 经济管理学院教工党支部
+
+
+@dataclass(frozen=True)
+class Home:
+    """Where a demo account's person belongs, and as what."""
+
+    branch: str
+    gender: str
+    profile: Profile
+
+
+# The demo accounts that are party members of the college (the observer, 群众代表, is not).
+ACCOUNT_HOMES: dict[str, Home] = {
+    "admin": Home("ZYXY04", "M", Profile.STAFF),  # 组织部, in the first office branch
+    "zongzhi": Home("ZYXY0201", "F", Profile.STAFF),  # 党总支书记
+    "shuji": Home(DEMO_BRANCH_CODE, "M", Profile.STAFF),  # a counsellor, the secretary
+    "zhiwei": Home(DEMO_BRANCH_CODE, "M", Profile.STUDENT),  # 组织委员, a student
+    "jifenyuan": Home(DEMO_BRANCH_CODE, "F", Profile.STUDENT),
+    "dangyuan": Home(DEMO_BRANCH_CODE, "M", Profile.STUDENT),
+    "shenji": Home("ZYXY05", "F", Profile.STAFF),  # 纪委办公室
+}
+
+
+@dataclass(frozen=True)
+class PersonPlan:
+    name: str
+    gender: str
+    birth: dt.date
+    id_number: str
+    phone: str
+    category: Category
+    joined_party: dt.date | None
+    probation_ends: dt.date | None
+    branch: str
+    start: dt.date
+    profile: Profile
+
+
+@dataclass(frozen=True)
+class Transfer:
+    person: str  # ID number
+    to: str
+    on: dt.date
+    note: str
+
+
+@dataclass(frozen=True)
+class Leave:
+    person: str
+    on: dt.date
+    note: str
+
+
+@dataclass(frozen=True)
+class ExemptionPlan:
+    person: str
+    reason: str
+    committee_decided_on: dt.date
+    general_meeting_on: dt.date
+    filed_on: dt.date
+
+
+@dataclass(frozen=True)
+class CollegePlan:
+    as_of: dt.date
+    organizations: tuple[OrgPlan, ...]
+    people: tuple[PersonPlan, ...]
+    transfer: Transfer
+    leave: Leave
+    exemption: ExemptionPlan
+
+
+def reference_day(year: int | None = None, today: dt.date | None = None) -> dt.date:
+    """Today for the current year (or a future one), 31 December for a past year."""
+    today = today or dt.date.today()
+    year = year or today.year
+    return today if year >= today.year else dt.date(year, 12, 31)
+
+
+def _years_after(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+@dataclass
+class _Drawer:
+    """Draws people one at a time, keeping names, ID numbers and phones distinct."""
+
+    rng: random.Random  # dates, ID numbers, phones
+    name_rng: random.Random  # genders and names only, so they do not depend on the day
+    as_of: dt.date
+    names: set[str] = field(default_factory=set)
+    ids: set[str] = field(default_factory=set)
+    phones: set[str] = field(default_factory=set)
+
+    @property
+    def intake(self) -> int:
+        """The latest September intake: students enrolled then and in the two years before."""
+        return self.as_of.year if self.as_of.month >= 9 else self.as_of.year - 1
+
+    def person(
+        self,
+        *,
+        branch: str,
+        branch_since: dt.date,
+        profile: Profile,
+        category: Category,
+        men: float,
+        name: str | None = None,
+        gender: str | None = None,
+    ) -> PersonPlan:
+        rng, as_of = self.rng, self.as_of
+        drawn_gender = "M" if self.name_rng.random() < men else "F"
+        gender = gender or drawn_gender
+        joined: dt.date | None = None
+        if profile is Profile.STUDENT:
+            cohort = (
+                self.intake
+                - {
+                    _F: 2,
+                    _P: rng.choice((1, 2)),
+                    _D: rng.choice((1, 2)),
+                    _A: rng.choice((0, 1, 1, 2)),
+                }[category]
+            )
+            enrolled = dt.date(cohort, 9, 1)
+            older = 1 if rng.random() < 0.15 else 0
+            birth = draw_date(
+                rng, dt.date(cohort - 19 - older, 9, 1), dt.date(cohort - 18 - older, 8, 31)
+            )
+            start = enrolled
+            if category is _F:
+                joined = draw_date(
+                    rng, enrolled + dt.timedelta(days=180), as_of - dt.timedelta(days=400)
+                )
+        elif profile is Profile.STAFF:
+            birth = draw_date(rng, dt.date(1965, 1, 1), dt.date(1995, 12, 31))
+            hired = min(
+                dt.date(birth.year + rng.randint(22, 28), rng.choice((7, 9)), 1),
+                dt.date(as_of.year - 1, 9, 1),
+            )
+            start = max(hired, branch_since)
+            if category is _F:
+                joined = draw_date(
+                    rng,
+                    _years_after(birth, 19),
+                    min(_years_after(birth, 36), as_of - dt.timedelta(days=400)),
+                )
+        else:
+            birth = draw_date(rng, dt.date(1938, 1, 1), dt.date(min(1962, as_of.year - 62), 12, 31))
+            retired = _years_after(birth, 60 if gender == "M" else 55)
+            start = max(retired, branch_since)
+            joined = draw_date(rng, _years_after(birth, 20), _years_after(birth, 40))
+        probation_ends = None
+        if category is _P:
+            earliest = as_of - dt.timedelta(days=330)
+            if profile is Profile.STUDENT:
+                earliest = max(earliest, start + dt.timedelta(days=180))
+            joined = draw_date(rng, earliest, as_of - dt.timedelta(days=30))
+            probation_ends = _years_after(joined, 1)
+        drawn_name = draw_name(self.name_rng, gender, _ERAS[profile], self.names)
+        if name is not None:  # an account holder's: the drawn one is simply not used
+            self.names.discard(drawn_name)
+            self.names.add(name)
+        else:
+            name = drawn_name
+        return PersonPlan(
+            name=name,
+            gender=gender,
+            birth=birth,
+            id_number=draw_id_number(rng, birth, gender, self.ids),
+            phone=draw_mobile(rng, self.phones),
+            category=category,
+            joined_party=joined,
+            probation_ends=probation_ends,
+            branch=branch,
+            start=start,
+            profile=profile,
+        )
+
+
+def _event_days(as_of: dt.date, planned: list[dt.date]) -> list[dt.date]:
+    """The planned days of the year if they have all come; otherwise the same days squeezed
+    into the part of the year gone by, in the same order."""
+    if all(day <= as_of for day in planned):
+        return planned
+    new_year = dt.date(as_of.year, 1, 1)
+    year_days = (dt.date(as_of.year, 12, 31) - new_year).days
+    gone = (as_of - new_year).days
+    return [
+        new_year + dt.timedelta(days=(day - new_year).days * gone // year_days) for day in planned
+    ]
+
+
+def college_plan(year: int | None = None, *, today: dt.date | None = None) -> CollegePlan:
+    """Everything the demo college holds, drawn from ``SEED``; no database involved."""
+    as_of = reference_day(year, today)
+    rng = random.Random(SEED)  # noqa: S311 — demo data, not secrets
+    name_rng = random.Random(SEED + 1)  # noqa: S311
+    drawer = _Drawer(rng, name_rng, as_of)
+    accounts: dict[str, DemoAccount] = {a.username: a for a in DEMO_ACCOUNTS}
+    drawer.names.update(a.name for a in DEMO_ACCOUNTS)  # nobody else bears their names
+    since = {org.code: org.active_from for org in ORGANIZATIONS}
+    people: list[PersonPlan] = []
+    for code, mix in BRANCH_MIXES.items():
+        # The account holders come first among the full members of their profile.
+        homes = [(u, h) for u, h in ACCOUNT_HOMES.items() if h.branch == code]
+        for profile, category, count in mix.groups:
+            for _ in range(count):
+                home = next(((u, h) for u, h in homes if h.profile is profile), None)
+                name = gender = None
+                if home is not None and category is _F:
+                    homes.remove(home)
+                    name, gender = accounts[home[0]].name, home[1].gender
+                people.append(
+                    drawer.person(
+                        branch=code,
+                        branch_since=since[code],
+                        profile=profile,
+                        category=category,
+                        men=mix.men,
+                        name=name,
+                        gender=gender,
+                    )
+                )
+    reserved = {a.name for a in DEMO_ACCOUNTS}
+
+    def full_staff(branch: str) -> list[PersonPlan]:
+        return [
+            p for p in people if p.branch == branch and p.category is _F and p.name not in reserved
+        ]
+
+    moving = name_rng.choice(full_staff(TRANSFER_FROM))
+    leaving = name_rng.choice(full_staff(LEAVE_FROM))
+    frail = min(full_staff(RETIRED_BRANCH_CODE), key=lambda p: p.birth)
+    y = as_of.year
+    decided, passed, filed, moved, left = _event_days(
+        as_of,
+        [
+            dt.date(y, 3, 12),
+            dt.date(y, 3, 26),
+            dt.date(y, 4, 2),
+            dt.date(y, 6, 15),
+            dt.date(y, 7, 10),
+        ],
+    )
+    return CollegePlan(
+        as_of=as_of,
+        organizations=ORGANIZATIONS,
+        people=tuple(people),
+        transfer=Transfer(
+            moving.id_number, TRANSFER_TO, moved, "工作调动：调入信息工程学院任教"
+        ),
+        leave=Leave(leaving.id_number, left, "调离学校，组织关系转出"),
+        exemption=ExemptionPlan(frail.id_number, "年老体弱，长期卧床，无法正常参加组织生活",
+                                decided, passed, filed),
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    created: bool
+    committee: str
+    organizations: dict[str, int]  # kind name → how many, the committee included
+    people: dict[str, int]  # category label → how many
+    transfers: list[str]
+    leaves: list[str]
+    exemptions: list[str]
+    accounts: list[tuple[DemoAccount, str]] = field(default_factory=list)  # with where it is held
+
+    @property
+    def people_total(self) -> int:
+        return sum(self.people.values())
+
+
+def college_summary(*, created: bool = False) -> DemoSummary:
+    """What the demo college holds now, read back from the database."""
+    committee = Organization.objects.get(code=COMMITTEE_CODE)
+    subtree = Organization.objects.filter(path__startswith=committee.path)
+    kinds = Counter(subtree.values_list("kind__name", flat=True))
+    people = Person.objects.filter(
+        pk__in=Membership.objects.filter(organization__path__startswith=committee.path).values(
+            "person_id"
+        )
+    )
+    labels = dict(Category.choices)
+    by_category = Counter(people.values_list("category", flat=True))
+    memberships = Membership.objects.filter(
+        organization__path__startswith=committee.path
+    ).select_related("person", "organization")
+    transfers = [
+        f"{m.person.name}：{m.start} 转入 {m.organization.name}（{m.note}）"
+        for m in memberships.filter(start_reason=Membership.StartReason.TRANSFER).order_by("start")
+    ]
+    leaves = [
+        f"{m.person.name}：{m.end} 离开 {m.organization.name}（{m.note}）"
+        for m in memberships.filter(end_reason=Membership.EndReason.LEAVE).order_by("end")
+    ]
+    exemptions = [
+        f"{e.person.name}：自 {e.start} 起不列入管理（{e.reason}；"
+        f"支委会研究 {e.committee_decided_on}，党员大会通过 {e.general_meeting_on}，"
+        f"报党总支备案 {e.filed_on}）"
+        for e in Exemption.objects.filter(person__in=people).select_related("person")
+    ]
+    names = dict(subtree.values_list("code", "name"))
+    return DemoSummary(
+        created=created,
+        committee=committee.name,
+        organizations=dict(kinds),
+        people={labels[c]: by_category[c] for c in Category.values if by_category[c]},
+        transfers=transfers,
+        leaves=leaves,
+        exemptions=exemptions,
+        accounts=[(a, names.get(a.organization_code, "")) for a in DEMO_ACCOUNTS],
+    )
+
+
+@transaction.atomic
+def college_load(year: int | None = None, *, today: dt.date | None = None) -> DemoSummary:
+    """Build the demo college and its accounts unless the committee already exists; the
+    accounts are checked either way (a second run writes nothing)."""
+    created = False
+    if not Organization.objects.filter(code=COMMITTEE_CODE).exists():
+        _build(college_plan(year, today=today))
+        created = True
+    demo_accounts_load()
+    return college_summary(created=created)
+
+
+def _build(plan: CollegePlan) -> None:
+    kinds_ensure(OrganizationKind)
+    kinds = {kind.code: kind for kind in OrganizationKind.objects.all()}
+    orgs: dict[str, Organization] = {}
+    for org in plan.organizations:
+        orgs[org.code] = organization_create(
+            code=org.code,
+            name=org.name,
+            kind=kinds[org.kind],
+            parent=orgs[org.parent] if org.parent else None,
+            active_from=org.active_from,
+        )
+    people: dict[str, Person] = {}
+    for p in plan.people:
+        people[p.id_number] = person_create(
+            name=p.name,
+            gender=p.gender,
+            id_number=p.id_number,
+            category=p.category,
+            organization=orgs[p.branch],
+            start=p.start,
+            phone=p.phone,
+            joined_party=p.joined_party,
+            probation_ends=p.probation_ends,
+        )
+    membership_transfer(
+        person=people[plan.transfer.person],
+        to=orgs[plan.transfer.to],
+        on=plan.transfer.on,
+        note=plan.transfer.note,
+    )
+    membership_leave(person=people[plan.leave.person], on=plan.leave.on, note=plan.leave.note)
+    exemption = plan.exemption
+    exemption_create(
+        person=people[exemption.person],
+        start=exemption.filed_on,
+        reason=exemption.reason,
+        committee_decided_on=exemption.committee_decided_on,
+        general_meeting_on=exemption.general_meeting_on,
+        filed_on=exemption.filed_on,
+    )
+
+
+__all__ = [
+    "ORGANIZATIONS",
+    "SEED",
+    "CollegePlan",
+    "DemoSummary",
+    "PersonPlan",
+    "college_load",
+    "college_plan",
+    "college_summary",
+    "reference_day",
+]
