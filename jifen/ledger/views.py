@@ -7,10 +7,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from jifen.ledger.pages import explanations, month_tables, points_text
 from jifen.ledger.scores import branch_year, member_year
 from jifen.orgs import access
 from jifen.orgs.models import Person
-from jifen.scoring import Calendar
 
 
 @login_required
@@ -27,17 +27,9 @@ def year(request: HttpRequest, person_id: int, year: int) -> HttpResponse:
     found = member_year(person, year)
     context: dict[str, object] = {"person": person, "year": year, "found": found}
     if found is not None:
-        calendar = Calendar(year, found.rulebook.year_start)
-        monthly = [c for c in found.result.categories if len(c.periods) > 1]
-        context["months"] = [
-            {
-                "label": calendar.month_label(m),
-                "key": f"M{m + 1:02d}",
-                "active": m in found.active_months,
-            }
-            for m in range(12)
-        ]
-        context["monthly"] = monthly
+        context["tables"] = month_tables(found)
+        context["explanations"] = explanations(found)
+        context["total"] = points_text(found.result.total)
     return render(request, "ledger/year.html", context)
 
 

@@ -1,0 +1,80 @@
+"""What the member's year page shows, prepared as plain rows: the template only loops.
+
+Kept out of the template so that the page of a member with a hundred facts renders in a few
+milliseconds (see bench/bench_member_page.py) and so that every figure is computed in Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from jifen.ledger.models import Entry
+from jifen.ledger.scores import MemberYear
+from jifen.scoring import Calendar
+
+CENT = Decimal("0.01")
+
+
+def points_text(value: Decimal | None) -> str:
+    """A score with two places, exactly (never through float): 9.5 → "9.50"."""
+    return "" if value is None else str(value.quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+def fact_text(entry: Entry) -> str:
+    """One fact as a member reads it: when, how it was recorded, what it says, by whom."""
+    parts = [f"{entry.date.month}月{entry.date.day}日", entry.get_origin_display()]
+    if entry.note:
+        parts.append(entry.note)
+    if entry.recorded_by is not None:
+        parts.append(f"记录人 {entry.recorded_by.get_full_name() or entry.recorded_by.username}")
+    if entry.correction:
+        parts.append(f"{entry.get_correction_display()}：{entry.reason}")
+    return " · ".join(parts)
+
+
+@dataclass(frozen=True)
+class MonthTable:
+    title: str
+    months: list[tuple[str, bool]]  # label, active
+    rows: list[tuple[str, list[tuple[str, bool]]]]  # item title, cells (text, active)
+    total: list[tuple[str, bool]]
+
+
+@dataclass(frozen=True)
+class Explanation:
+    title: str
+    score: str
+    lines: list[tuple[str, list[str]]]  # the reason, the facts behind it
+
+
+def month_tables(found: MemberYear) -> list[MonthTable]:
+    calendar = Calendar(found.year, found.rulebook.year_start)
+    months = [(calendar.month_label(m), m in found.active_months) for m in range(12)]
+    keys = [f"M{m + 1:02d}" for m in range(12)]
+    tables = []
+    for category in found.result.categories:
+        if len(category.periods) <= 1:
+            continue
+
+        def cells(periods: object) -> list[tuple[str, bool]]:
+            return [
+                (points_text(periods.get(key)), active)  # type: ignore[attr-defined]
+                for key, (_, active) in zip(keys, months, strict=True)
+            ]
+
+        rows = [(item.title, cells(item.periods)) for item in category.items]
+        tables.append(MonthTable(category.title, months, rows, cells(category.periods)))
+    return tables
+
+
+def explanations(found: MemberYear) -> list[Explanation]:
+    shown = []
+    for category in found.result.categories:
+        lines: list[tuple[str, list[str]]] = [(line.text, []) for line in category.lines]
+        for item in category.items:
+            for line in item.lines:
+                facts = [fact_text(found.entries[i]) for i in line.facts if i in found.entries]
+                lines.append((line.text, facts))
+        shown.append(Explanation(category.title, points_text(category.score), lines))
+    return shown
