@@ -14,9 +14,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from jifen.accounts.roles import Role
-from jifen.audit.services import audit_record
 from jifen.orgs.models import Organization, Person
-from jifen.orgs.services import role_grant
+from jifen.orgs.services import person_link_account, role_grant
 
 # Long enough for the 12-character rule; shown on the login page only when JIFEN_DEMO is on.
 DEMO_PASSWORD = "jifen-demo-2026"  # noqa: S105
@@ -91,10 +90,7 @@ def _user_ensure(account: DemoAccount, passwords: _Passwords) -> User:
 
 
 def _person_link(user: User, name: str, committee: Organization) -> None:
-    """Link the account to the person of that name in the demo college, if not yet linked.
-
-    Person.user has no service of its own yet, so the link is written and audited here.
-    """
+    """Link the account to the person of that name in the demo college, if not yet linked."""
     if Person.objects.filter(user=user).exists():
         return
     person = (
@@ -108,12 +104,7 @@ def _person_link(user: User, name: str, committee: Organization) -> None:
     )
     if person is None:
         return
-    Person.objects.filter(pk=person.pk).update(user=user)
-    audit_record(
-        action="person.link_account",
-        target=person,
-        summary=f"{person.name} 关联账号 {user.get_username()}（演示数据）",
-    )
+    person_link_account(person=person, user=user)
 
 
 @transaction.atomic

@@ -294,6 +294,33 @@ def exemption_create(
 
 
 @transaction.atomic
+def person_link_account(
+    *,
+    person: Person,
+    user: User,
+    actor: Actor = None,
+    request: HttpRequest | None = None,
+) -> Person:
+    """Give ``person`` the account ``user`` (a member signs in to see their own points)."""
+    if person.user_id == user.pk:
+        return person
+    if person.user_id is not None:
+        raise ValidationError({"user": f"{person.name} 已经关联了另一个账号"})
+    if Person.objects.filter(user=user).exists():
+        raise ValidationError({"user": f"账号 {user.get_username()} 已经关联了另一名人员"})
+    Person.objects.filter(pk=person.pk).update(user=user)
+    person.user = user
+    audit_record(
+        action="person.link_account",
+        actor=actor,
+        request=request,
+        target=person,
+        summary=f"{person.name} 关联账号 {user.get_username()}",
+    )
+    return person
+
+
+@transaction.atomic
 def role_grant(
     *,
     user: User,

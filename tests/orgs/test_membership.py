@@ -170,3 +170,17 @@ def test_the_committee_command_bootstraps_a_new_installation(
     assert RoleAssignment.objects.get(user__username="root").organization == committee
     with pytest.raises(CommandError, match="已被使用"):
         call_command("committee", "C1", "重复", admin="root")
+
+
+def test_an_account_is_linked_to_one_person_only(
+    tree: SimpleNamespace, make_person: Callable[..., Person], make_user: Callable[..., object]
+) -> None:
+    from jifen.orgs.services import person_link_account
+
+    zhang, li = make_person("张三"), make_person("李四")
+    account = make_user("zhangsan")
+    person_link_account(person=zhang, user=account)  # type: ignore[arg-type]
+    assert Person.objects.get(pk=zhang.pk).user == account
+    with pytest.raises(ValidationError, match="已经关联了另一名人员"):
+        person_link_account(person=li, user=account)  # type: ignore[arg-type]
+    assert AuditEvent.objects.filter(action="person.link_account").count() == 1
