@@ -66,4 +66,8 @@ def month_sheet(request: HttpRequest, org_id: int, year: int, month: int) -> Htt
                 {"person": person, "cells": cells, "month_totals": month_total, "result": result}
             )
         context.update({"monthly": monthly, "columns": [item for _, item in columns], "rows": rows})
+        if not monthly:
+            # A rulebook scored by the year (seed001): the sheet shows the year so far.
+            context["categories"] = found.rulebook.categories
+            context["year_rows"] = [(row["person"], row["result"]) for row in rows]
     return render(request, "ledger/month_sheet.html", context)

@@ -171,3 +171,17 @@ def test_the_month_sheet_shows_members_by_items(
     li_row = html[html.index(">李四</a>") :].split("</tr>")[0]
     assert "70.00" in li_row
     assert "‹ 上月" in html
+
+
+def test_a_yearly_rulebook_shows_the_year_so_far(
+    client: Client, tree: SimpleNamespace, scorekeeper: User, make_person: Callable[..., Person]
+) -> None:
+    adoption_set(organization=tree.c, year=2026, rulebook="seed001")
+    zhang = make_person("张三")
+    add(tree, zhang, D(2026, 3, 5), "org_life", "absent")  # 25 − 3
+    client.force_login(scorekeeper)
+    url = reverse("ledger:month_sheet", kwargs={"org_id": tree.b1.pk, "year": 2026, "month": 3})
+    html = client.get(url).content.decode()
+    assert "按年度计分" in html
+    row = html[html.index(">张三</a>") :].split("</tr>")[0]
+    assert "<td>67.00</td>" in row  # base 70 − 3

@@ -4,7 +4,8 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from jifen.accounts.demo import DEMO_PASSWORD
-from jifen.demo.college import college_load
+from jifen.demo.college import college_load, reference_day
+from jifen.demo.year import year_load
 
 
 class Command(BaseCommand):
@@ -28,6 +29,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
         summary = college_load(options["year"])
+        months = year_load(reference_day(options["year"]))
         seconds = time.perf_counter() - started
         out = self.stdout
         if summary.created:
@@ -48,6 +50,13 @@ class Command(BaseCommand):
             out.write(f"  离开 {line}")
         for line in summary.exemptions:
             out.write(f"  不列入管理 {line}")
+        if months:
+            out.write(
+                "  积分：党委采用 seed003（信息工程学院党总支沿用），"
+                "机电工程学院党总支采用 seed001，"
+                "经济管理学院党总支采用自己的细则（继承 seed001）；"
+                f"已记录 {months} 个月的活动签到、学习强国数据和加分"
+            )
         out.write(f"\n打开 Open: {options['url']}\n")
         out.write(f"演示账号（密码均为 {DEMO_PASSWORD}）Demo accounts (password {DEMO_PASSWORD}):")
         for account, where in summary.accounts:
