@@ -143,11 +143,21 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=100_000)
     parser.add_argument("--per-member", type=int, default=100)
     parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument(
+        "--reuse", action="store_true", help="PostgreSQL: time the database the last run filled"
+    )
     args = parser.parse_args()
-    url = scratch_database("member-page")
+    url = scratch_database("member-page", reuse=args.reuse)
+    from django.contrib.auth.models import User
     from django.test import Client
 
-    person_ids, admin = fill(args.members, args.per_member)
+    from jifen.orgs.models import Person
+
+    if args.reuse:
+        person_ids: list[int] = list(Person.objects.values_list("pk", flat=True))
+        admin: object = User.objects.get(username="bench-admin")
+    else:
+        person_ids, admin = fill(args.members, args.per_member)
     # No setup_test_environment(): its template instrumentation would be timed too.
     client = Client(SERVER_NAME="localhost")
     client.force_login(admin)
