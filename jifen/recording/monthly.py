@@ -78,12 +78,14 @@ def _last_day_belonging(memberships: list[Membership], first: dt.date, last: dt.
 
 
 @dataclass
-class _Roster:
+class NameIndex:
+    """Members by name (and their memberships), for matching the names typed in a sheet."""
+
     memberships: dict[int, list[Membership]]
     by_name: dict[str, list[Person]]
 
 
-def _roster(organization: Organization, first: dt.date, last: dt.date) -> _Roster:
+def _roster(organization: Organization, first: dt.date, last: dt.date) -> NameIndex:
     """Everyone who belonged to the organization (or below) on some day of the month."""
     in_month = Q(start__lte=last) & (Q(end__isnull=True) | Q(end__gt=first))
     memberships: dict[int, list[Membership]] = {}
@@ -94,7 +96,7 @@ def _roster(organization: Organization, first: dt.date, last: dt.date) -> _Roste
     by_name: dict[str, list[Person]] = {}
     for ms in memberships.values():
         by_name.setdefault(ms[0].person.name, []).append(ms[0].person)
-    return _Roster(memberships, by_name)
+    return NameIndex(memberships, by_name)
 
 
 def _header(raw: list[list[object]], known: dict[str, str]) -> tuple[int, list[str]] | Problem:
@@ -113,7 +115,9 @@ def _header(raw: list[list[object]], known: dict[str, str]) -> tuple[int, list[s
     return header_at, headers
 
 
-def _match(roster: _Roster, name: str, id_number: str, where: str, number: int) -> Person | Problem:
+def match_person(
+    roster: NameIndex, name: str, id_number: str, where: str, number: int
+) -> Person | Problem:
     if not name:
         return Problem(number, NAME, "姓名不能为空")
     candidates = roster.by_name.get(name, [])
@@ -163,7 +167,7 @@ def monthly_check(*, organization: Organization, year: int, month: int, data: by
         if not any(cells):
             continue
         id_number = cells[id_at].upper() if id_at is not None else ""
-        person = _match(roster, cells[name_at], id_number, where, number)
+        person = match_person(roster, cells[name_at], id_number, where, number)
         if isinstance(person, Problem):
             checked.problems.append(person)
             continue

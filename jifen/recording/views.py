@@ -44,6 +44,7 @@ from jifen.recording.services import (
     attendance_record,
     attendance_roster,
 )
+from jifen.recording.signin import signin_read
 from jifen.rulebooks.services import adoption_for, rulebook_of
 
 
@@ -92,7 +93,21 @@ def activity(request: HttpRequest, activity_id: int) -> HttpResponse:
     )
     roster = attendance_roster(found)
     errors: list[str] = []
-    if request.method == "POST":
+    upload = request.FILES.get("sheet") if request.method == "POST" else None
+    if upload is not None:
+        sheet = signin_read(found, upload.read() if (upload.size or 0) <= 5 * 1024 * 1024 else b"")
+        errors = [str(problem) for problem in sheet.problems] or (
+            [] if sheet.marks else ["签到表中没有任何党员"]
+        )
+        if not errors:
+            written = attendance_record(
+                activity=found, marks=sheet.marks, actor=signed_in(request), request=request
+            )
+            messages.success(
+                request, f"已按签到表记录：{written} 人（未变的 {len(sheet.marks) - written} 人）"
+            )
+            return redirect("recording:activity", activity_id=found.pk)
+    elif request.method == "POST":
         marks = {
             person.pk: Mark(
                 request.POST.get(f"mark-{person.pk}", "present"),
