@@ -15,7 +15,8 @@ from jifen.ledger.models import Entry, Origin
 from jifen.ledger.services import NewFact, entries_append, entry_correct
 from jifen.orgs import selectors
 from jifen.orgs.models import Organization, Person
-from jifen.recording.models import Activity
+from jifen.recording.evidence import evidence_store
+from jifen.recording.models import Activity, Attachment
 from jifen.rulebooks.services import adoption_for, rulebook_of
 from jifen.scoring.model import Allowance
 
@@ -157,3 +158,37 @@ def attendance_record(
         request=request,
     )
     return written
+
+
+MAX_ATTACHMENTS = 20
+
+
+@transaction.atomic
+def attachment_add(
+    *,
+    activity: Activity,
+    filename: str,
+    data: bytes,
+    actor: User,
+    request: HttpRequest | None = None,
+) -> Attachment:
+    if activity.attachments.count() >= MAX_ATTACHMENTS:
+        raise ValidationError(f"每个活动最多 {MAX_ATTACHMENTS} 个附件")
+    stored = evidence_store(data, filename)
+    attachment = Attachment.objects.create(
+        activity=activity,
+        name=stored.name,
+        original_name=filename[:200],
+        content_type=stored.content_type,
+        size=stored.size,
+        sha256=stored.sha256,
+        uploaded_by=actor,
+    )
+    audit_record(
+        action="activity.attach",
+        actor=actor,
+        request=request,
+        target=activity,
+        summary=f"{activity.title} 添加附件 {attachment.original_name}",
+    )
+    return attachment

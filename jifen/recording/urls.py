@@ -14,6 +14,7 @@ urlpatterns = [
         name="checkin_open",
     ),
     path("checkin/<str:token>/", views.checkin, name="checkin"),
+    path("attachments/<int:attachment_id>/", views.attachment, name="attachment"),
     path("orgs/<int:org_id>/entries/add/", views.entry_add, name="entry_add"),
     path("orgs/<int:org_id>/vetoes/", views.vetoes, name="vetoes"),
     path("orgs/<int:org_id>/vetoes/add/", views.veto_add, name="veto_add"),

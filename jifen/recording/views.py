@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -33,12 +33,14 @@ from jifen.recording.entries import (
     veto_decide,
     veto_propose,
 )
+from jifen.recording.evidence import MAX_BYTES, evidence_path
 from jifen.recording.forms import ActivityForm, EntryForm, VetoForm
-from jifen.recording.models import Activity, VetoProposal
+from jifen.recording.models import Activity, Attachment, VetoProposal
 from jifen.recording.services import (
     MARKS,
     Mark,
     activity_create,
+    attachment_add,
     attendance_current,
     attendance_items,
     attendance_record,
@@ -93,6 +95,21 @@ def activity(request: HttpRequest, activity_id: int) -> HttpResponse:
     )
     roster = attendance_roster(found)
     errors: list[str] = []
+    attached = request.FILES.get("attachment") if request.method == "POST" else None
+    if attached is not None:
+        try:
+            attachment_add(
+                activity=found,
+                filename=attached.name or "file",
+                data=attached.read() if (attached.size or 0) <= MAX_BYTES else b"",
+                actor=signed_in(request),
+                request=request,
+            )
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+        else:
+            messages.success(request, "附件已保存")
+        return redirect("recording:activity", activity_id=found.pk)
     upload = request.FILES.get("sheet") if request.method == "POST" else None
     if upload is not None:
         sheet = signin_read(found, upload.read() if (upload.size or 0) <= 5 * 1024 * 1024 else b"")
@@ -150,6 +167,7 @@ def activity(request: HttpRequest, activity_id: int) -> HttpResponse:
         "errors": errors,
         "can_record": access.can(request.user, Action.RECORD, found.organization),
         "checkin_open": found.checkin_is_open(timezone.now()),
+        "attachments": found.attachments.all(),
     }
     if context["checkin_open"] and context["can_record"]:
         url = request.build_absolute_uri(
@@ -291,3 +309,16 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
         "current": attendance_current(found).get(person.pk),
     }
     return render(request, "recording/checkin.html", context, status=status)
+
+
+@login_required
+def attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
+    """An activity's file, to those who may see the activity's organization."""
+    found = Attachment.objects.select_related("activity").filter(pk=attachment_id).first()
+    if found is None:
+        raise Http404("未找到")
+    access.org_for(request.user, found.activity.organization_id, request=request)
+    response = FileResponse(evidence_path(found.name).open("rb"), content_type=found.content_type)
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -25,7 +25,7 @@ from jifen.orgs.models import Organization, Person, RoleAssignment
 from jifen.orgs.services import role_grant
 from jifen.recording.checkin import checkin_token
 from jifen.recording.evidence import evidence_store
-from jifen.recording.models import Declaration, Evidence, VetoProposal
+from jifen.recording.models import Attachment, Declaration, Evidence, VetoProposal
 from jifen.recording.services import activity_create
 from jifen.roster.columns import HEADERS
 from jifen.roster.models import RosterImport
@@ -119,6 +119,9 @@ MATRIX: dict[str, Entry] = {
     # The check-in page is for the activity's own members; the matrix's users are nobody's.
     "recording:checkin": Entry(
         lambda w, org: {"token": checkin_token(w.activities[org.code])}, frozenset()
+    ),
+    "recording:attachment": Entry(
+        lambda w, org: {"attachment_id": w.attachments[org.code].pk}, READERS
     ),
     "recording:entry_add": Entry(_org, RECORDERS),
     "recording:monthly": Entry(_org, RECORDERS),
@@ -223,8 +226,20 @@ def world(
         )
         for code, declaration in declarations.items()
     }
+    attachments = {
+        code: Attachment.objects.create(
+            activity=activity,
+            name=evidence_store(b"%PDF-1.4 minutes", "m.pdf").name,
+            original_name="m.pdf",
+            content_type="application/pdf",
+            size=16,
+            sha256="0" * 64,
+        )
+        for code, activity in activities.items()
+    }
     places = {"own": tree.g, "child": tree.b1, "foreign": tree.xb}
     return SimpleNamespace(
+        attachments=attachments,
         declarations=declarations,
         evidence=evidence,
         vetoes=vetoes,

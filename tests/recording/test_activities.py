@@ -157,3 +157,35 @@ def test_a_member_may_read_but_not_record(
     assert client.get(url).status_code == 200
     assert client.post(url, {}).status_code == 404
     assert Entry.objects.count() == 0
+
+
+def test_attachments_are_kept_with_the_activity_and_guarded(
+    client: Client,
+    branch: SimpleNamespace,
+    scorekeeper: User,
+    outsider: User,
+    settings: object,
+    tmp_path: object,
+) -> None:
+    import io as _io
+
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]
+    buffer = _io.BytesIO()
+    Image.new("RGB", (20, 20), (1, 2, 3)).save(buffer, format="PNG")
+    photo = _io.BytesIO(buffer.getvalue())
+    photo.name = "合影.png"
+    client.force_login(scorekeeper)
+    url = reverse("recording:activity", kwargs={"activity_id": branch.activity.pk})
+    response = client.post(url, {"attachment": photo}, follow=True)
+    assert "附件已保存" in response.content.decode()
+    attachment = branch.activity.attachments.get()
+    file_url = reverse("recording:attachment", kwargs={"attachment_id": attachment.pk})
+    assert client.get(file_url)["Content-Type"] == "image/png"
+    fake = _io.BytesIO(b"MZ\x90\x00 not a picture")
+    fake.name = "photo.png"
+    refused = client.post(url, {"attachment": fake}, follow=True)
+    assert "只接受照片" in refused.content.decode()
+    client.force_login(outsider)
+    assert client.get(file_url).status_code == 404
