@@ -15,16 +15,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from jifen.roster.columns import COLUMNS, EXPORT_EXTRA_HEADERS, HEADERS
-from jifen.roster.reading import FORMULA_STARTS
+from jifen.spreadsheets import formula_safe
 
 Cell = str | dt.date | None
-
-
-def formula_safe(value: str) -> str:
-    """``'=cmd|…`` instead of ``=cmd|…``: the cell is text, never a formula."""
-    if value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
