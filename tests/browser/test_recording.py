@@ -26,6 +26,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def log_in(page: Any, username: str) -> None:
+    # Leave the page first: a request still in flight (an evidence photo) would bring the
+    # session cookie back after it was cleared (every response renews the session).
+    page.goto("about:blank")
     page.context.clear_cookies()
     page.goto("/accounts/login/")
     page.get_by_label("用户名").fill(username)
