@@ -82,3 +82,7 @@ class LeaveForm(forms.Form):
     note = forms.CharField(
         label="原因", max_length=200, required=False, help_text="如：出党、去世、转出本单位"
     )
+
+
+class CloseForm(forms.Form):
+    on = forms.DateField(label="撤销日期", widget=DateInput, initial=timezone.localdate)

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -60,6 +61,46 @@ def organization_create(
     return organization
 
 
+@transaction.atomic
+def organization_close(
+    *,
+    organization: Organization,
+    on: dt.date,
+    actor: Actor = None,
+    request: HttpRequest | None = None,
+) -> Organization:
+    """撤销: the organization is no longer active from ``on``. Refused while anyone still
+    belongs to it or to an organization below it on that day (transfer them first)."""
+    if on <= organization.active_from:
+        raise ValidationError({"on": "撤销日期应晚于成立日期"})
+    if organization.active_until is not None:
+        raise ValidationError({"on": f"{organization.name} 已于 {organization.active_until} 撤销"})
+    still = Membership.objects.filter(
+        Q(end__isnull=True) | Q(end__gt=on),
+        organization__path__startswith=organization.path,
+        start__lte=on,
+    ).count()
+    if still:
+        raise ValidationError({"on": f"{on} 仍有 {still} 人属于该组织或其下级组织，请先办理转接"})
+    Organization.objects.filter(pk=organization.pk).update(active_until=on)
+    organization.refresh_from_db()
+    audit_record(
+        action="org.close",
+        actor=actor,
+        request=request,
+        target=organization,
+        summary=f"撤销组织 {organization.name}（自 {on} 起）",
+    )
+    return organization
+
+
+def _must_be_active(organization: Organization, day: dt.date, field: str) -> None:
+    if day < organization.active_from or (
+        organization.active_until is not None and day >= organization.active_until
+    ):
+        raise ValidationError({field: f"{organization.name} 在 {day} 不存续（已撤销或尚未成立）"})
+
+
 def _person_problems(fields: dict[str, Any]) -> dict[str, str]:
     problems: dict[str, str] = {}
     if "id_number" in fields and (problem := id_number_problem(fields["id_number"])):
@@ -102,6 +143,7 @@ def person_create(
     }
     if problems := _person_problems(fields):
         raise ValidationError(problems)
+    _must_be_active(organization, start, "start")
     if Person.objects.filter(id_number=fields["id_number"]).exists():
         raise ValidationError({"id_number": "该身份证号已登记"})
     full, initials = pinyin_keys(fields["name"])
@@ -196,6 +238,7 @@ def membership_transfer(
         raise ValidationError({"on": f"{on} 当天 {person.name} 不属于任何组织，无法转出"})
     if current.organization_id == to.pk:
         raise ValidationError({"to": f"{person.name} 已属于 {to.name}"})
+    _must_be_active(to, on, "to")
     if current.start == on:
         raise ValidationError({"on": "转接日期不能与本段组织关系的开始日期相同"})
     if person.memberships.filter(start__gt=on).exists():

@@ -12,6 +12,7 @@ urlpatterns = [
         "orgs/<int:org_id>/roles/<int:assignment_id>/revoke/", views.role_revoke, name="role_revoke"
     ),
     path("orgs/<int:org_id>/add/", views.organization_add, name="organization_add"),
+    path("orgs/<int:org_id>/close/", views.organization_close, name="organization_close"),
     path("orgs/<int:org_id>/people/add/", views.person_add, name="person_add"),
     path("people/<int:person_id>/", views.person, name="person"),
     path("people/<int:person_id>/edit/", views.person_edit, name="person_edit"),

@@ -16,6 +16,7 @@ from jifen.core.formflow import form_page
 from jifen.orgs import access, selectors, services
 from jifen.orgs.access import Action
 from jifen.orgs.forms import (
+    CloseForm,
     ExemptionForm,
     LeaveForm,
     OrganizationForm,
@@ -234,4 +235,20 @@ def person_leave(request: HttpRequest, person_id: int) -> HttpResponse:
         message=lambda _: f"{found.name} 的组织关系已结束",
         template="orgs/person_form.html",
         context={**_person_context(request, found), "form_title": "离开组织"},
+    )
+
+
+@login_required
+def organization_close(request: HttpRequest, org_id: int) -> HttpResponse:
+    organization = access.org_for(request.user, org_id, Action.MANAGE_ORGS, request=request)
+    return form_page(
+        request,
+        CloseForm(request.POST or None),
+        save=lambda data: services.organization_close(
+            organization=organization, actor=request.user, request=request, **data
+        ),
+        done=lambda closed: redirect("orgs:detail", org_id=closed.pk),
+        message=lambda closed: f"{closed.name} 自 {closed.active_until} 起撤销",
+        template="orgs/org_form.html",
+        context={"organization": organization, "form_title": "撤销组织"},
     )

@@ -95,6 +95,7 @@ MATRIX: dict[str, Entry] = {
     "orgs:roles": Entry(_org, ROLE_ADMINS),
     "orgs:role_revoke": Entry(_assignment, ROLE_ADMINS, method="post", ok=302),
     "orgs:organization_add": Entry(_org, ROLE_ADMINS),
+    "orgs:organization_close": Entry(_org, ROLE_ADMINS),
     "orgs:person_add": Entry(_org, MANAGERS),
     "orgs:person": Entry(_person, READERS),
     "orgs:person_edit": Entry(_person, MANAGERS),

@@ -184,3 +184,32 @@ def test_an_account_is_linked_to_one_person_only(
     with pytest.raises(ValidationError, match="已经关联了另一名人员"):
         person_link_account(person=li, user=account)  # type: ignore[arg-type]
     assert AuditEvent.objects.filter(action="person.link_account").count() == 1
+
+
+def test_an_organization_closes_only_once_everyone_has_moved(
+    tree: SimpleNamespace, make_person: Callable[..., Person]
+) -> None:
+    from jifen.orgs.services import organization_close
+
+    zhang = make_person("张三", tree.b2, start=D(2020, 1, 1))
+    with pytest.raises(ValidationError, match="仍有 1 人属于该组织"):
+        organization_close(organization=tree.b2, on=D(2022, 1, 1))
+    membership_transfer(person=zhang, to=tree.b1, on=D(2021, 12, 1))
+    closed = organization_close(organization=tree.b2, on=D(2022, 1, 1))
+    assert closed.active_until == D(2022, 1, 1)
+    with pytest.raises(ValidationError, match="已于 2022-01-01 撤销"):
+        organization_close(organization=tree.b2, on=D(2023, 1, 1))
+    assert AuditEvent.objects.filter(action="org.close").count() == 1
+
+
+def test_nobody_joins_a_closed_organization(
+    tree: SimpleNamespace, make_person: Callable[..., Person]
+) -> None:
+    from jifen.orgs.services import organization_close
+
+    organization_close(organization=tree.b2, on=D(2022, 1, 1))
+    with pytest.raises(ValidationError, match="不存续"):
+        make_person("新人", tree.b2, start=D(2022, 3, 1))
+    zhang = make_person("张三", tree.b1, start=D(2020, 1, 1))
+    with pytest.raises(ValidationError, match="不存续"):
+        membership_transfer(person=zhang, to=tree.b2, on=D(2022, 6, 1))
