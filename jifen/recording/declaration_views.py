@@ -26,7 +26,7 @@ from jifen.recording.declarations import (
     declaration_submit,
 )
 from jifen.recording.entries import may_decide_in
-from jifen.recording.evidence import MAX_BYTES, evidence_path
+from jifen.recording.evidence import MAX_BYTES, file_response
 from jifen.recording.forms import DeclarationForm
 from jifen.recording.models import Declaration, Evidence
 
@@ -184,8 +184,4 @@ def evidence(request: HttpRequest, evidence_id: int) -> FileResponse:
     if found is None:
         raise Http404("未找到")
     _readable(request, found.declaration_id)
-    response = FileResponse(evidence_path(found.name).open("rb"), content_type=found.content_type)
-    response["Content-Disposition"] = "inline"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return file_response(found.name, found.content_type)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import FileResponse
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -78,3 +79,13 @@ def evidence_path(name: str) -> Path:
     if path.parent != evidence_root().resolve():
         raise ValidationError("bad evidence name")
     return path
+
+
+def file_response(name: str, content_type: str) -> FileResponse:
+    """A stored file, shown in the browser, never sniffed as another type, cached privately.
+    Callers have already checked that the reader may see it."""
+    response = FileResponse(evidence_path(name).open("rb"), content_type=content_type)
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

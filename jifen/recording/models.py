@@ -132,49 +132,44 @@ class Declaration(models.Model):
         return f"declaration:{self.pk}"
 
 
-class Evidence(models.Model):
-    declaration = models.ForeignKey(Declaration, on_delete=models.PROTECT, related_name="evidence")
+class StoredFile(models.Model):
+    """A file kept by ``jifen.recording.evidence``: checked by content, stored outside the web
+    root under a random ``name``, served only through a permission-checked view."""
+
     name = models.CharField(max_length=64, unique=True)
     original_name = models.CharField("文件名", max_length=200)
     content_type = models.CharField(max_length=64)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+class Evidence(StoredFile):
+    declaration = models.ForeignKey(Declaration, on_delete=models.PROTECT, related_name="evidence")
 
     class Meta:
         verbose_name = "证明材料"
         verbose_name_plural = "证明材料"
 
-    def __str__(self) -> str:
-        return self.original_name
 
-    @property
-    def is_image(self) -> bool:
-        return self.content_type.startswith("image/")
-
-
-class Attachment(models.Model):
-    """A file kept with an activity (photos, the sign-in sheet scan, minutes as PDF). Stored
-    like declaration evidence: checked by content, outside the web root, served by a view."""
+class Attachment(StoredFile):
+    """A file kept with an activity (photos, the sign-in sheet scan, minutes as PDF)."""
 
     activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="attachments")
-    name = models.CharField(max_length=64, unique=True)
-    original_name = models.CharField("文件名", max_length=200)
-    content_type = models.CharField(max_length=64)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = "活动附件"
         verbose_name_plural = "活动附件"
-
-    def __str__(self) -> str:
-        return self.original_name
-
-    @property
-    def is_image(self) -> bool:
-        return self.content_type.startswith("image/")

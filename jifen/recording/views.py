@@ -33,7 +33,7 @@ from jifen.recording.entries import (
     veto_decide,
     veto_propose,
 )
-from jifen.recording.evidence import MAX_BYTES, evidence_path
+from jifen.recording.evidence import MAX_BYTES, file_response
 from jifen.recording.forms import ActivityForm, EntryForm, VetoForm
 from jifen.recording.models import Activity, Attachment, VetoProposal
 from jifen.recording.services import (
@@ -318,7 +318,4 @@ def attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
     if found is None:
         raise Http404("未找到")
     access.org_for(request.user, found.activity.organization_id, request=request)
-    response = FileResponse(evidence_path(found.name).open("rb"), content_type=found.content_type)
-    response["Content-Disposition"] = "inline"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_response(found.name, found.content_type)
