@@ -26,7 +26,7 @@ from jifen.recording.declarations import (
     declaration_submit,
 )
 from jifen.recording.entries import may_decide_in
-from jifen.recording.evidence import MAX_BYTES, file_response
+from jifen.recording.evidence import file_response, uploads
 from jifen.recording.forms import DeclarationForm
 from jifen.recording.models import Declaration, Evidence
 
@@ -36,15 +36,6 @@ def _own_person(request: HttpRequest) -> Person:
     if person is None:
         raise Http404("您的账号没有关联党员信息")
     return person
-
-
-def _uploads(request: HttpRequest) -> list[tuple[str, bytes]]:
-    files = []
-    for upload in request.FILES.getlist("files"):
-        if upload.size and upload.size > MAX_BYTES:
-            raise ValidationError({"files": f"{upload.name}：文件超过 10 MB"})
-        files.append((upload.name or "file", upload.read()))
-    return files
 
 
 @login_required
@@ -67,7 +58,7 @@ def new(request: HttpRequest) -> HttpResponse:
                 person=person,
                 actor=signed_in(request),
                 request=request,
-                files=_uploads(request),
+                files=uploads(request),
                 **form.cleaned_data,
             )
         except ValidationError as error:
@@ -137,7 +128,7 @@ def detail(request: HttpRequest, declaration_id: int) -> HttpResponse:
             if action == "resubmit" and own:
                 declaration_resubmit(
                     declaration=found,
-                    files=_uploads(request),
+                    files=uploads(request),
                     note=note,
                     actor=user,
                     request=request,

@@ -4,6 +4,7 @@ list, which takes effect only when the branch committee confirms it."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth.models import User
@@ -18,7 +19,8 @@ from jifen.ledger.models import Entry, Origin
 from jifen.ledger.services import entry_append, normalize_value
 from jifen.orgs.models import Organization, Person, RoleAssignment
 from jifen.orgs.selectors import memberships_on
-from jifen.recording.models import VetoProposal
+from jifen.recording.evidence import evidence_store
+from jifen.recording.models import FactFile, VetoProposal
 from jifen.rulebooks.services import adoption_for, rulebook_of
 from jifen.scoring import Fact, Rulebook, check_fact
 from jifen.scoring.model import Allowance, Earn
@@ -62,6 +64,29 @@ def _member_on(organization: Organization, person: Person, day: dt.date) -> None
         raise ValidationError({"person": f"{day} 当天 {person.name} 不属于 {organization.name}"})
 
 
+MAX_FILES = 9
+
+
+def _store_files(files: Sequence[tuple[str, bytes]], organization: Organization) -> list[FactFile]:
+    """Evidence checked and stored before anything is written, so a bad file changes nothing."""
+    if len(files) > MAX_FILES:
+        raise ValidationError({"files": f"证明材料最多 {MAX_FILES} 个文件"})
+    stored = []
+    for filename, data in files:
+        kept = evidence_store(data, filename)
+        stored.append(
+            FactFile.objects.create(
+                organization=organization,
+                name=kept.name,
+                original_name=filename[:200],
+                content_type=kept.content_type,
+                size=kept.size,
+                sha256=kept.sha256,
+            )
+        )
+    return stored
+
+
 @transaction.atomic
 def manual_entry(
     *,
@@ -72,9 +97,11 @@ def manual_entry(
     value: str,
     note: str,
     actor: User,
+    files: Sequence[tuple[str, bytes]] = (),
     request: HttpRequest | None = None,
 ) -> Entry:
-    """One fact entered by the scorekeeper, checked against the adopted rulebook first."""
+    """One fact entered by the scorekeeper, checked against the adopted rulebook first, with
+    its evidence (photos, PDF) if any."""
     rulebook = _rulebook(organization, date.year)
     if code not in dict(entry_choices(organization, date.year)):
         raise ValidationError({"code": "这个项目不能在这里录入"})
@@ -88,17 +115,21 @@ def manual_entry(
     issue = check_fact(rulebook, Fact("new", "p", date, code, number))
     if issue is not None:
         raise ValidationError({"value": issue.message})
-    return entry_append(
+    stored = _store_files(files, organization)
+    entry = entry_append(
         organization=organization,
         person=person,
         date=date,
         item=code,
         value=normalize_value(number),
         note=note.strip(),
+        evidence=[f.name for f in stored],
         origin=Origin.MANUAL,
         recorded_by=actor,
         request=request,
     )
+    FactFile.objects.filter(pk__in=[f.pk for f in stored]).update(entry=entry)
+    return entry
 
 
 @transaction.atomic
@@ -110,6 +141,7 @@ def veto_propose(
     code: str,
     reason: str,
     actor: User,
+    files: Sequence[tuple[str, bytes]] = (),
     request: HttpRequest | None = None,
 ) -> VetoProposal:
     rulebook = _rulebook(organization, date.year)
@@ -118,6 +150,7 @@ def veto_propose(
     if not reason.strip():
         raise ValidationError({"reason": "请写明事实与依据"})
     _member_on(organization, person, date)
+    stored = _store_files(files, organization)
     proposal = VetoProposal.objects.create(
         organization=organization,
         person=person,
@@ -126,6 +159,7 @@ def veto_propose(
         reason=reason.strip(),
         proposed_by=actor,
     )
+    FactFile.objects.filter(pk__in=[f.pk for f in stored]).update(proposal=proposal)
     audit_record(
         action="veto.propose",
         actor=actor,
@@ -182,12 +216,15 @@ def veto_decide(
             item=locked.code,
             value="1",
             note=f"{locked.reason}（支委会确认：{note.strip() or '属实'}）",
+            evidence=[f.name for f in locked.files.all()],
             origin=Origin.MANUAL,
             origin_ref=f"veto:{locked.pk}",
             recorded_by=actor,
             request=request,
         )
     locked.save()
+    if locked.entry is not None:
+        locked.files.update(entry=locked.entry)
     audit_record(
         action="veto.decide",
         actor=actor,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
+from django.http import FileResponse, HttpRequest
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -89,3 +89,13 @@ def file_response(name: str, content_type: str) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+def uploads(request: HttpRequest, field: str = "files") -> list[tuple[str, bytes]]:
+    """The files uploaded in ``field``, refused before reading when one is too large."""
+    files = []
+    for upload in request.FILES.getlist(field):
+        if upload.size and upload.size > MAX_BYTES:
+            raise ValidationError({"files": f"{upload.name}：文件超过 10 MB"})
+        files.append((upload.name or "file", upload.read()))
+    return files

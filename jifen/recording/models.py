@@ -173,3 +173,19 @@ class Attachment(StoredFile):
     class Meta:
         verbose_name = "活动附件"
         verbose_name_plural = "活动附件"
+
+
+class FactFile(StoredFile):
+    """Evidence for a scorekeeper's entry or a negative-list proposal (照片、处分决定……)."""
+
+    entry = models.ForeignKey(
+        "ledger.Entry", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    proposal = models.ForeignKey(
+        VetoProposal, null=True, blank=True, on_delete=models.PROTECT, related_name="files"
+    )
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "事实证明材料"
+        verbose_name_plural = "事实证明材料"

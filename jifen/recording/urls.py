@@ -15,6 +15,7 @@ urlpatterns = [
     ),
     path("checkin/<str:token>/", views.checkin, name="checkin"),
     path("attachments/<int:attachment_id>/", views.attachment, name="attachment"),
+    path("fact-files/<int:file_id>/", views.fact_file, name="fact_file"),
     path("orgs/<int:org_id>/entries/add/", views.entry_add, name="entry_add"),
     path("orgs/<int:org_id>/vetoes/", views.vetoes, name="vetoes"),
     path("orgs/<int:org_id>/vetoes/add/", views.veto_add, name="veto_add"),

@@ -33,9 +33,9 @@ from jifen.recording.entries import (
     veto_decide,
     veto_propose,
 )
-from jifen.recording.evidence import MAX_BYTES, file_response
+from jifen.recording.evidence import MAX_BYTES, file_response, uploads
 from jifen.recording.forms import ActivityForm, EntryForm, VetoForm
-from jifen.recording.models import Activity, Attachment, VetoProposal
+from jifen.recording.models import Activity, Attachment, FactFile, VetoProposal
 from jifen.recording.services import (
     MARKS,
     Mark,
@@ -191,14 +191,18 @@ def entry_add(request: HttpRequest, org_id: int) -> HttpResponse:
         request,
         EntryForm(request.POST or None, people=_people_of(organization), codes=codes),
         save=lambda data: manual_entry(
-            organization=organization, actor=signed_in(request), request=request, **data
+            organization=organization,
+            actor=signed_in(request),
+            files=uploads(request),
+            request=request,
+            **data,
         ),
         done=lambda _: redirect("recording:entry_add", org_id=organization.pk),
         message=lambda entry: (
             f"已记入台账：{entry.person.name} {entry.date} {entry.item} {entry.value}"
         ),
         template="orgs/org_form.html",
-        context={"organization": organization, "form_title": "录入积分事实"},
+        context={"organization": organization, "form_title": "录入积分事实", "with_files": True},
     )
 
 
@@ -211,12 +215,16 @@ def veto_add(request: HttpRequest, org_id: int) -> HttpResponse:
         request,
         VetoForm(request.POST or None, people=_people_of(organization), codes=codes),
         save=lambda data: veto_propose(
-            organization=organization, actor=signed_in(request), request=request, **data
+            organization=organization,
+            actor=signed_in(request),
+            files=uploads(request),
+            request=request,
+            **data,
         ),
         done=lambda _: redirect("recording:vetoes", org_id=organization.pk),
         message=lambda _: "已提交支委会确认；确认之前不影响积分",
         template="orgs/org_form.html",
-        context={"organization": organization, "form_title": "负面清单认定"},
+        context={"organization": organization, "form_title": "负面清单认定", "with_files": True},
     )
 
 
@@ -318,4 +326,14 @@ def attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
     if found is None:
         raise Http404("未找到")
     access.org_for(request.user, found.activity.organization_id, request=request)
+    return file_response(found.name, found.content_type)
+
+
+@login_required
+def fact_file(request: HttpRequest, file_id: int) -> FileResponse:
+    """Evidence of an entry or a proposal, to those who may see its organization."""
+    found = FactFile.objects.filter(pk=file_id).first()
+    if found is None:
+        raise Http404("未找到")
+    access.org_for(request.user, found.organization_id, request=request)
     return file_response(found.name, found.content_type)

@@ -25,7 +25,13 @@ from jifen.orgs.models import Organization, Person, RoleAssignment
 from jifen.orgs.services import role_grant
 from jifen.recording.checkin import checkin_token
 from jifen.recording.evidence import evidence_store
-from jifen.recording.models import Attachment, Declaration, Evidence, VetoProposal
+from jifen.recording.models import (
+    Attachment,
+    Declaration,
+    Evidence,
+    FactFile,
+    VetoProposal,
+)
 from jifen.recording.services import activity_create
 from jifen.roster.columns import HEADERS
 from jifen.roster.models import RosterImport
@@ -124,6 +130,7 @@ MATRIX: dict[str, Entry] = {
     "recording:attachment": Entry(
         lambda w, org: {"attachment_id": w.attachments[org.code].pk}, READERS
     ),
+    "recording:fact_file": Entry(lambda w, org: {"file_id": w.fact_files[org.code].pk}, READERS),
     "recording:entry_add": Entry(_org, RECORDERS),
     "recording:monthly": Entry(_org, RECORDERS),
     "recording:monthly_template": Entry(_org, RECORDERS),
@@ -238,8 +245,20 @@ def world(
         )
         for code, activity in activities.items()
     }
+    fact_files = {
+        org.code: FactFile.objects.create(
+            organization=org,
+            name=evidence_store(b"%PDF-1.4 decision", "d.pdf").name,
+            original_name="d.pdf",
+            content_type="application/pdf",
+            size=17,
+            sha256="0" * 64,
+        )
+        for org in (tree.g, tree.b1, tree.xb)
+    }
     places = {"own": tree.g, "child": tree.b1, "foreign": tree.xb}
     return SimpleNamespace(
+        fact_files=fact_files,
         attachments=attachments,
         declarations=declarations,
         evidence=evidence,

@@ -212,3 +212,98 @@ def test_the_veto_pages(
     proposal.refresh_from_db()
     assert proposal.status == VetoProposal.Status.CONFIRMED
     assert proposal.entry is not None
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_entries_and_proposals_carry_their_evidence(
+    client: Client,
+    seed001: SimpleNamespace,
+    scorekeeper: User,
+    secretary: User,
+    outsider: User,
+    make_person: Callable[..., Person],
+    settings: object,
+    tmp_path: object,
+) -> None:
+    from jifen.recording.models import FactFile
+
+    settings.MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]
+    zhang = make_person("张三")
+    with pytest.raises(ValidationError, match="只接受照片"):
+        manual_entry(
+            organization=seed001.b1,
+            person=zhang,
+            date=D(2026, 5, 6),
+            code="discipline",
+            value="1",
+            note="违反政治纪律",
+            actor=scorekeeper,
+            files=[("x.pdf", b"MZ...")],
+        )
+    assert not Entry.objects.exists()
+    assert not FactFile.objects.exists()
+    entry = manual_entry(
+        organization=seed001.b1,
+        person=zhang,
+        date=D(2026, 5, 6),
+        code="discipline",
+        value="1",
+        note="违反政治纪律",
+        actor=scorekeeper,
+        files=[("处理决定.pdf", PDF)],
+    )
+    kept = FactFile.objects.get()
+    assert kept.entry_id == entry.pk
+    assert entry.evidence == [kept.name]
+
+    proposal = veto_propose(
+        organization=seed001.b1,
+        person=zhang,
+        date=D(2026, 6, 1),
+        code="negative_list",
+        reason="参与邪教活动",
+        actor=scorekeeper,
+        files=[("通报.pdf", PDF)],
+    )
+    confirmed = veto_decide(proposal=proposal, confirm=True, note="属实", actor=secretary)
+    assert confirmed.entry is not None
+    assert confirmed.entry.evidence == [proposal.files.get().name]
+
+    url = reverse("recording:fact_file", kwargs={"file_id": kept.pk})
+    client.force_login(secretary)
+    assert client.get(url)["Content-Type"] == "application/pdf"
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
+
+
+def test_the_entry_form_takes_evidence_files(
+    client: Client,
+    seed003: SimpleNamespace,
+    scorekeeper: User,
+    make_person: Callable[..., Person],
+    settings: object,
+    tmp_path: object,
+) -> None:
+    import io
+
+    from jifen.recording.models import FactFile
+
+    settings.MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]
+    zhang = make_person("张三")
+    client.force_login(scorekeeper)
+    url = reverse("recording:entry_add", kwargs={"org_id": seed003.b1.pk})
+    assert 'enctype="multipart/form-data"' in client.get(url).content.decode()
+    upload = io.BytesIO(PDF)
+    upload.name = "批评教育记录.pdf"
+    form = {
+        "person": zhang.pk,
+        "date": "2026-05-06",
+        "code": "misconduct",
+        "value": "1",
+        "note": "违纪情节轻微",
+        "files": upload,
+    }
+    assert client.post(url, form).status_code == 302
+    assert FactFile.objects.get().original_name == "批评教育记录.pdf"
