@@ -20,7 +20,6 @@ from jifen.ledger.services import entry_append, normalize_value
 from jifen.orgs.models import Organization, Person
 from jifen.orgs.services import membership_current
 from jifen.recording.entries import may_decide_in
-from jifen.recording.evidence import evidence_store
 from jifen.recording.models import Declaration, Evidence
 from jifen.rulebooks.services import adoption_for, rulebook_of
 from jifen.scoring import Fact, check_fact
@@ -78,15 +77,7 @@ def _store_all(declaration: Declaration, files: Sequence[tuple[str, bytes]]) -> 
     if len(files) + declaration.evidence.count() > MAX_FILES:
         raise ValidationError({"files": f"证明材料最多 {MAX_FILES} 个文件"})
     for filename, data in files:
-        stored = evidence_store(data, filename)
-        Evidence.objects.create(
-            declaration=declaration,
-            name=stored.name,
-            original_name=filename[:200],
-            content_type=stored.content_type,
-            size=stored.size,
-            sha256=stored.sha256,
-        )
+        Evidence.store(data, filename, declaration=declaration)
 
 
 @transaction.atomic

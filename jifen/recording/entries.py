@@ -19,7 +19,6 @@ from jifen.ledger.models import Entry, Origin
 from jifen.ledger.services import entry_append, normalize_value
 from jifen.orgs.models import Organization, Person, RoleAssignment
 from jifen.orgs.selectors import memberships_on
-from jifen.recording.evidence import evidence_store
 from jifen.recording.models import FactFile, VetoProposal
 from jifen.rulebooks.services import adoption_for, rulebook_of
 from jifen.scoring import Fact, Rulebook, check_fact
@@ -71,20 +70,7 @@ def _store_files(files: Sequence[tuple[str, bytes]], organization: Organization)
     """Evidence checked and stored before anything is written, so a bad file changes nothing."""
     if len(files) > MAX_FILES:
         raise ValidationError({"files": f"证明材料最多 {MAX_FILES} 个文件"})
-    stored = []
-    for filename, data in files:
-        kept = evidence_store(data, filename)
-        stored.append(
-            FactFile.objects.create(
-                organization=organization,
-                name=kept.name,
-                original_name=filename[:200],
-                content_type=kept.content_type,
-                size=kept.size,
-                sha256=kept.sha256,
-            )
-        )
-    return stored
+    return [FactFile.store(data, filename, organization=organization) for filename, data in files]
 
 
 @transaction.atomic

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
 
 from jifen.orgs.models import Organization
+from jifen.recording.evidence import evidence_store
 
 
 class Activity(models.Model):
@@ -152,6 +154,20 @@ class StoredFile(models.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+    @classmethod
+    def store(cls, data: bytes, filename: str, **links: Any) -> Self:
+        """Check ``data`` by its content, keep it on disk and record it with ``links`` (the
+        declaration, activity or organization it belongs to). Raises ValidationError."""
+        kept = evidence_store(data, filename)
+        return cls._default_manager.create(
+            name=kept.name,
+            original_name=filename[:200],
+            content_type=kept.content_type,
+            size=kept.size,
+            sha256=kept.sha256,
+            **links,
+        )
 
 
 class Evidence(StoredFile):

@@ -15,7 +15,6 @@ from jifen.ledger.models import Entry, Origin
 from jifen.ledger.services import NewFact, entries_append, entry_correct
 from jifen.orgs import selectors
 from jifen.orgs.models import Organization, Person
-from jifen.recording.evidence import evidence_store
 from jifen.recording.models import Activity, Attachment
 from jifen.rulebooks.services import adoption_for, rulebook_of
 from jifen.scoring.model import Allowance
@@ -174,16 +173,7 @@ def attachment_add(
 ) -> Attachment:
     if activity.attachments.count() >= MAX_ATTACHMENTS:
         raise ValidationError(f"每个活动最多 {MAX_ATTACHMENTS} 个附件")
-    stored = evidence_store(data, filename)
-    attachment = Attachment.objects.create(
-        activity=activity,
-        name=stored.name,
-        original_name=filename[:200],
-        content_type=stored.content_type,
-        size=stored.size,
-        sha256=stored.sha256,
-        uploaded_by=actor,
-    )
+    attachment = Attachment.store(data, filename, activity=activity, uploaded_by=actor)
     audit_record(
         action="activity.attach",
         actor=actor,

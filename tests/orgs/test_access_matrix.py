@@ -24,7 +24,6 @@ from jifen.accounts.roles import Role
 from jifen.orgs.models import Organization, Person, RoleAssignment
 from jifen.orgs.services import role_grant
 from jifen.recording.checkin import checkin_token
-from jifen.recording.evidence import evidence_store
 from jifen.recording.models import (
     Attachment,
     Declaration,
@@ -223,37 +222,17 @@ def world(
         )
         for org in (tree.g, tree.b1, tree.xb)
     }
+    pdf = b"%PDF-1.4 test"
     evidence = {
-        code: Evidence.objects.create(
-            declaration=declaration,
-            name=evidence_store(b"%PDF-1.4 test", "x.pdf").name,
-            original_name="x.pdf",
-            content_type="application/pdf",
-            size=13,
-            sha256="0" * 64,
-        )
+        code: Evidence.store(pdf, "x.pdf", declaration=declaration)
         for code, declaration in declarations.items()
     }
     attachments = {
-        code: Attachment.objects.create(
-            activity=activity,
-            name=evidence_store(b"%PDF-1.4 minutes", "m.pdf").name,
-            original_name="m.pdf",
-            content_type="application/pdf",
-            size=16,
-            sha256="0" * 64,
-        )
+        code: Attachment.store(pdf, "m.pdf", activity=activity)
         for code, activity in activities.items()
     }
     fact_files = {
-        org.code: FactFile.objects.create(
-            organization=org,
-            name=evidence_store(b"%PDF-1.4 decision", "d.pdf").name,
-            original_name="d.pdf",
-            content_type="application/pdf",
-            size=17,
-            sha256="0" * 64,
-        )
+        org.code: FactFile.store(pdf, "d.pdf", organization=org)
         for org in (tree.g, tree.b1, tree.xb)
     }
     places = {"own": tree.g, "child": tree.b1, "foreign": tree.xb}

@@ -34,6 +34,12 @@ def seed001(tree: SimpleNamespace) -> SimpleNamespace:
     return tree
 
 
+def enter(world: SimpleNamespace, person: Person, actor: User, **given: object) -> object:
+    """A scorekeeper's entry in branch B1 on 6 May 2026; the test names what differs."""
+    fields: dict[str, object] = {"date": D(2026, 5, 6), "value": "1", "note": "", **given}
+    return manual_entry(organization=world.b1, person=person, actor=actor, **fields)  # type: ignore[arg-type]
+
+
 def test_the_choices_are_shortfalls_earnings_and_deductions(seed003: SimpleNamespace) -> None:
     codes = [code for code, _ in entry_choices(seed003.b1, 2026)]
     assert codes[:3] == ["xxqg_login", "xxqg_quiz", "dues"]
@@ -48,24 +54,8 @@ def test_a_deduction_needs_a_reason_and_counts_in_its_month(
 ) -> None:
     zhang = make_person("张三")
     with pytest.raises(ValidationError, match="扣分必须写明原因"):
-        manual_entry(
-            organization=seed003.b1,
-            person=zhang,
-            date=D(2026, 5, 6),
-            code="misconduct",
-            value="1",
-            note="",
-            actor=scorekeeper,
-        )
-    manual_entry(
-        organization=seed003.b1,
-        person=zhang,
-        date=D(2026, 5, 6),
-        code="misconduct",
-        value="1",
-        note="制造传播流言蜚语",
-        actor=scorekeeper,
-    )
+        enter(seed003, zhang, scorekeeper, code="misconduct")
+    enter(seed003, zhang, scorekeeper, code="misconduct", note="制造传播流言蜚语")
     year = member_year(zhang, 2026)
     assert year is not None
     assert year.result.category("base").periods["M05"] == 60  # 70 − 10
@@ -76,36 +66,12 @@ def test_values_are_checked_against_the_rulebook(
 ) -> None:
     zhang = make_person("张三")
     with pytest.raises(ValidationError, match="请填写一个数"):
-        manual_entry(
-            organization=seed003.b1,
-            person=zhang,
-            date=D(2026, 5, 6),
-            code="xxqg_login",
-            value="两天",
-            note="",
-            actor=scorekeeper,
-        )
+        enter(seed003, zhang, scorekeeper, code="xxqg_login", value="两天")
     with pytest.raises(ValidationError):
-        manual_entry(
-            organization=seed003.b1,
-            person=zhang,
-            date=D(2026, 5, 6),
-            code="xxqg_login",
-            value="-1",
-            note="",
-            actor=scorekeeper,
-        )
+        enter(seed003, zhang, scorekeeper, code="xxqg_login", value="-1")
     newcomer = make_person("李四", start=D(2026, 6, 1))
     with pytest.raises(ValidationError, match="2026-05-06 当天 李四 不属于"):
-        manual_entry(
-            organization=seed003.b1,
-            person=newcomer,
-            date=D(2026, 5, 6),
-            code="xxqg_login",
-            value="1",
-            note="",
-            actor=scorekeeper,
-        )
+        enter(seed003, newcomer, scorekeeper, code="xxqg_login")
     assert Entry.objects.count() == 0
 
 
@@ -232,26 +198,22 @@ def test_entries_and_proposals_carry_their_evidence(
     settings.MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]
     zhang = make_person("张三")
     with pytest.raises(ValidationError, match="只接受照片"):
-        manual_entry(
-            organization=seed001.b1,
-            person=zhang,
-            date=D(2026, 5, 6),
+        enter(
+            seed001,
+            zhang,
+            scorekeeper,
             code="discipline",
-            value="1",
             note="违反政治纪律",
-            actor=scorekeeper,
             files=[("x.pdf", b"MZ...")],
         )
     assert not Entry.objects.exists()
     assert not FactFile.objects.exists()
-    entry = manual_entry(
-        organization=seed001.b1,
-        person=zhang,
-        date=D(2026, 5, 6),
+    entry = enter(
+        seed001,
+        zhang,
+        scorekeeper,
         code="discipline",
-        value="1",
         note="违反政治纪律",
-        actor=scorekeeper,
         files=[("处理决定.pdf", PDF)],
     )
     kept = FactFile.objects.get()
