@@ -85,6 +85,10 @@ INSTALLED_APPS = [
     "jifen.ledger",
     "jifen.rulebooks",
     "jifen.recording",
+    "jifen.periods",
+    "jifen.ratings",
+    "jifen.reports",
+    "jifen.assessments",
 ]
 
 MIDDLEWARE = [

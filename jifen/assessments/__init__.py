@@ -1,0 +1,1 @@
+"""Organization assessments: rounds, self and committee sheets, rollups, the fortress index."""
