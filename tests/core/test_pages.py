@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import User
@@ -114,3 +115,18 @@ def test_idle_sessions_end_after_thirty_minutes(client: Client, member: User) ->
     client.force_login(member)
     client.get(reverse("core:home"))
     assert client.session.get_expiry_age() == 30 * 60
+
+
+def test_people_and_roster_pages_speak_english_when_asked(
+    client: Client, secretary: User, tree: SimpleNamespace
+) -> None:
+    client.force_login(secretary)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    detail = client.get(reverse("orgs:detail", args=[tree.b1.pk])).content.decode()
+    assert "Members" in detail
+    assert "Import roster" in detail
+    assert "党员名单" not in detail
+    roster = client.get(reverse("roster:import", args=[tree.b1.pk])).content.decode()
+    assert "Download the Excel template (.xlsx)" in roster
+    assert "下载 Excel 模板" not in roster
+    translation.activate("zh-hans")
