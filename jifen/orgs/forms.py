@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from jifen.accounts.roles import Role
 from jifen.orgs.models import Category, Gender, Organization, OrganizationKind
@@ -13,9 +14,9 @@ class DateInput(forms.DateInput):
 
 
 class TransferForm(forms.Form):
-    to = forms.ModelChoiceField(label="转入组织", queryset=Organization.objects.none())
-    on = forms.DateField(label="转接日期", widget=DateInput, initial=timezone.localdate)
-    note = forms.CharField(label="备注", max_length=200, required=False)
+    to = forms.ModelChoiceField(label=_("转入组织"), queryset=Organization.objects.none())
+    on = forms.DateField(label=_("转接日期"), widget=DateInput, initial=timezone.localdate)
+    note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
     def __init__(self, *args: object, organizations: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -23,17 +24,17 @@ class TransferForm(forms.Form):
 
 
 class ExemptionForm(forms.Form):
-    start = forms.DateField(label="开始日期", widget=DateInput)
-    end = forms.DateField(label="结束日期（可不填）", widget=DateInput, required=False)
-    reason = forms.CharField(label="原因", max_length=200, help_text="如：年老体弱、疾病")
-    committee_decided_on = forms.DateField(label="支委会研究日期", widget=DateInput)
-    general_meeting_on = forms.DateField(label="党员大会通过日期", widget=DateInput)
-    filed_on = forms.DateField(label="报党总支备案日期", widget=DateInput)
+    start = forms.DateField(label=_("开始日期"), widget=DateInput)
+    end = forms.DateField(label=_("结束日期（可不填）"), widget=DateInput, required=False)
+    reason = forms.CharField(label=_("原因"), max_length=200, help_text=_("如：年老体弱、疾病"))
+    committee_decided_on = forms.DateField(label=_("支委会研究日期"), widget=DateInput)
+    general_meeting_on = forms.DateField(label=_("党员大会通过日期"), widget=DateInput)
+    filed_on = forms.DateField(label=_("报党总支备案日期"), widget=DateInput)
 
 
 class RoleGrantForm(forms.Form):
-    username = forms.CharField(label="用户名", max_length=150)
-    role = forms.ChoiceField(label="角色")
+    username = forms.CharField(label=_("用户名"), max_length=150)
+    role = forms.ChoiceField(label=_("角色"))
 
     def __init__(self, *args: object, roles: list[Role], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -48,10 +49,10 @@ class RoleGrantForm(forms.Form):
 
 
 class OrganizationForm(forms.Form):
-    code = forms.CharField(label="组织代码", max_length=32)
-    name = forms.CharField(label="名称", max_length=100)
-    kind = forms.ModelChoiceField(label="类型", queryset=OrganizationKind.objects.all())
-    active_from = forms.DateField(label="成立日期", widget=DateInput, initial=timezone.localdate)
+    code = forms.CharField(label=_("组织代码"), max_length=32)
+    name = forms.CharField(label=_("名称"), max_length=100)
+    kind = forms.ModelChoiceField(label=_("类型"), queryset=OrganizationKind.objects.all())
+    active_from = forms.DateField(label=_("成立日期"), widget=DateInput, initial=timezone.localdate)
 
     def clean_code(self) -> str:
         code = str(self.cleaned_data["code"]).strip()
@@ -61,14 +62,14 @@ class OrganizationForm(forms.Form):
 
 
 class PersonForm(forms.Form):
-    name = forms.CharField(label="姓名", max_length=50)
-    gender = forms.ChoiceField(label="性别", choices=Gender.choices)
-    id_number = forms.CharField(label="身份证号", max_length=18)
-    phone = forms.CharField(label="手机号", max_length=20, required=False)
-    category = forms.ChoiceField(label="类别", choices=Category.choices)
-    joined_party = forms.DateField(label="入党日期", widget=DateInput, required=False)
-    probation_ends = forms.DateField(label="预备期满日期", widget=DateInput, required=False)
-    start = forms.DateField(label="加入本组织日期", widget=DateInput, initial=timezone.localdate)
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    gender = forms.ChoiceField(label=_("性别"), choices=Gender.choices)
+    id_number = forms.CharField(label=_("身份证号"), max_length=18)
+    phone = forms.CharField(label=_("手机号"), max_length=20, required=False)
+    category = forms.ChoiceField(label=_("类别"), choices=Category.choices)
+    joined_party = forms.DateField(label=_("入党日期"), widget=DateInput, required=False)
+    probation_ends = forms.DateField(label=_("预备期满日期"), widget=DateInput, required=False)
+    start = forms.DateField(label=_("加入本组织日期"), widget=DateInput, initial=timezone.localdate)
 
 
 class PersonEditForm(PersonForm):
@@ -78,11 +79,11 @@ class PersonEditForm(PersonForm):
 
 
 class LeaveForm(forms.Form):
-    on = forms.DateField(label="离开日期", widget=DateInput, initial=timezone.localdate)
+    on = forms.DateField(label=_("离开日期"), widget=DateInput, initial=timezone.localdate)
     note = forms.CharField(
-        label="原因", max_length=200, required=False, help_text="如：出党、去世、转出本单位"
+        label=_("原因"), max_length=200, required=False, help_text=_("如：出党、去世、转出本单位")
     )
 
 
 class CloseForm(forms.Form):
-    on = forms.DateField(label="撤销日期", widget=DateInput, initial=timezone.localdate)
+    on = forms.DateField(label=_("撤销日期"), widget=DateInput, initial=timezone.localdate)

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jifen.core.formflow import form_page
@@ -110,9 +111,9 @@ def person_transfer(request: HttpRequest, person_id: int) -> HttpResponse:
             person=found, actor=request.user, request=request, **data
         ),
         done=_to_person(found),
-        message=lambda _: f"{found.name} 的组织关系已转接",
+        message=lambda _result: _("%(name)s 的组织关系已转接") % {"name": found.name},
         template="orgs/person_form.html",
-        context={**_person_context(request, found), "form_title": "组织关系转接"},
+        context={**_person_context(request, found), "form_title": _("组织关系转接")},
     )
 
 
@@ -126,9 +127,9 @@ def person_exempt(request: HttpRequest, person_id: int) -> HttpResponse:
             person=found, actor=request.user, request=request, **data
         ),
         done=_to_person(found),
-        message=lambda _: f"{found.name} 已登记为不列入积分管理",
+        message=lambda _result: _("%(name)s 已登记为不列入积分管理") % {"name": found.name},
         template="orgs/person_form.html",
-        context={**_person_context(request, found), "form_title": "不列入积分管理"},
+        context={**_person_context(request, found), "form_title": _("不列入积分管理")},
     )
 
 
@@ -145,7 +146,7 @@ def roles(request: HttpRequest, org_id: int) -> HttpResponse:
             actor=request.user,
             request=request,
         )
-        messages.success(request, "角色已授予")
+        messages.success(request, _("角色已授予"))
         return redirect("orgs:roles", org_id=organization.pk)
     assignments = (
         RoleAssignment.objects.filter(
@@ -168,7 +169,7 @@ def role_revoke(request: HttpRequest, org_id: int, assignment_id: int) -> HttpRe
     if assignment is None:
         raise Http404("未找到")
     services.role_revoke(assignment=assignment, actor=request.user, request=request)
-    messages.success(request, "角色已撤销")
+    messages.success(request, _("角色已撤销"))
     return redirect("orgs:roles", org_id=organization.pk)
 
 
@@ -183,9 +184,9 @@ def organization_add(request: HttpRequest, org_id: int) -> HttpResponse:
             parent=parent, actor=request.user, request=request, **data
         ),
         done=lambda created: redirect("orgs:detail", org_id=created.pk),
-        message=lambda created: f"已新建 {created.name}",
+        message=lambda created: _("已新建 %(name)s") % {"name": created.name},
         template="orgs/org_form.html",
-        context={"organization": parent, "form_title": "新建下级组织"},
+        context={"organization": parent, "form_title": _("新建下级组织")},
     )
 
 
@@ -199,9 +200,9 @@ def person_add(request: HttpRequest, org_id: int) -> HttpResponse:
             organization=organization, actor=request.user, request=request, **data
         ),
         done=lambda created: redirect("orgs:person", person_id=created.pk),
-        message=lambda created: f"已添加 {created.name}",
+        message=lambda created: _("已添加 %(name)s") % {"name": created.name},
         template="orgs/org_form.html",
-        context={"organization": organization, "form_title": "添加人员"},
+        context={"organization": organization, "form_title": _("添加人员")},
     )
 
 
@@ -216,9 +217,9 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
             person=found, actor=request.user, request=request, **data
         ),
         done=_to_person(found),
-        message=lambda changed: "已保存" if changed else "没有改动",
+        message=lambda changed: _("已保存") if changed else _("没有改动"),
         template="orgs/person_form.html",
-        context={**_person_context(request, found), "form_title": "修改信息"},
+        context={**_person_context(request, found), "form_title": _("修改信息")},
     )
 
 
@@ -232,9 +233,9 @@ def person_leave(request: HttpRequest, person_id: int) -> HttpResponse:
             person=found, actor=request.user, request=request, **data
         ),
         done=_to_person(found),
-        message=lambda _: f"{found.name} 的组织关系已结束",
+        message=lambda _result: _("%(name)s 的组织关系已结束") % {"name": found.name},
         template="orgs/person_form.html",
-        context={**_person_context(request, found), "form_title": "离开组织"},
+        context={**_person_context(request, found), "form_title": _("离开组织")},
     )
 
 
@@ -248,7 +249,9 @@ def organization_close(request: HttpRequest, org_id: int) -> HttpResponse:
             organization=organization, actor=request.user, request=request, **data
         ),
         done=lambda closed: redirect("orgs:detail", org_id=closed.pk),
-        message=lambda closed: f"{closed.name} 自 {closed.active_until} 起撤销",
+        message=lambda closed: (
+            _("%(name)s 自 %(day)s 起撤销") % {"name": closed.name, "day": closed.active_until}
+        ),
         template="orgs/org_form.html",
-        context={"organization": organization, "form_title": "撤销组织"},
+        context={"organization": organization, "form_title": _("撤销组织")},
     )
