@@ -154,3 +154,51 @@ def test_the_score_form_prints_and_downloads_with_self_and_committee_columns(
     bulletin = client.get(reverse("assessments:bulletin_xlsx", args=[round_b1.pk])).content
     ranking = [[c.value for c in r] for r in load_workbook(io.BytesIO(bulletin)).active.iter_rows()]
     assert any(r[1] == "教工第一党支部" and r[5] == 97 for r in ranking)
+
+
+def test_the_committee_opens_a_round_by_form_and_a_wrong_period_is_explained(tree, committee_admin):
+    client = _client(committee_admin)
+    url = reverse("assessments:round_new", args=[tree.c.pk])
+    form = {
+        "year": "2026",
+        "period": "Y",
+        "rulebook": "seed000-branch",
+        "organizations": [tree.b1.pk, tree.b3.pk],
+        "self_deadline": "2026-06-20",
+        "committee_deadline": "2026-07-10",
+    }
+    refused = client.post(url, form)
+    assert refused.status_code == 400
+    assert "seed000-branch 每半年考核一轮，请选择上半年或下半年" in refused.content.decode()
+    assert not Round.objects.exists()
+    done = client.post(url, {**form, "period": "H1"})
+    found = Round.objects.get()
+    assert done["Location"] == reverse("assessments:round", args=[found.pk])
+    assert set(found.organizations.values_list("code", flat=True)) == {"B1", "B3"}
+    assert "rounds: half" in found.yaml_text  # the rulebook as it was, kept in the round
+    page = client.get(done["Location"]).content.decode()
+    assert "教工第一党支部" in page
+    assert "机关党支部" in page
+
+
+def test_the_year_view_combines_the_halves_and_the_two_year_view_ranks_by_the_mean(
+    tree, committee_admin, secretary
+):
+    for year in (2025, 2026):
+        found = round_open(
+            owner=tree.c,
+            year=year,
+            period="Y",
+            rulebook="seed002",
+            organizations=[tree.b1, tree.b3],
+            self_deadline=dt.date(year, 12, 1),
+            committee_deadline=dt.date(year, 12, 20),
+        )
+        submit(found, tree.b1, "committee", committee_admin, planning="2")  # 98
+        submit(found, tree.b3, "committee", committee_admin)  # 100
+    page = _client(committee_admin).get(reverse("assessments:two_years", args=[found.pk]))
+    text = page.content.decode()
+    # No self sheets: 0.7 × committee, incomplete. B3 70.00 both years; B1 68.60.
+    assert text.index("机关党支部") < text.index("教工第一党支部")
+    assert "68.60" in text
+    assert "70.00" in text
