@@ -202,3 +202,36 @@ def test_the_year_view_combines_the_halves_and_the_two_year_view_ranks_by_the_me
     assert text.index("机关党支部") < text.index("教工第一党支部")
     assert "68.60" in text
     assert "70.00" in text
+
+
+def test_evidence_is_checked_by_content_kept_with_its_item_and_served_in_scope(
+    tree, settings, tmp_path, secretary, committee_admin, outsider, round_b1
+):
+    settings.MEDIA_ROOT = tmp_path
+    client = _client(secretary)
+    url = _self_url(round_b1, tree.b1)
+    fake = io.BytesIO(b"not a pdf at all")
+    fake.name = "会议记录.pdf"
+    refused = client.post(url, {"file_item": "three_one", "files": fake})
+    assert refused.status_code == 400
+    assert "会议记录.pdf：只接受照片（JPEG、PNG 等）或 PDF 文件" in refused.content.decode()
+    pdf = io.BytesIO(b"%PDF-1.4 minutes")
+    pdf.name = "会议记录.pdf"
+    client.post(url, {"file_item": "three_one", "files": pdf, "score-three_one": "3"})
+    sheet = Sheet.objects.get(source="self")
+    kept = sheet.files.get()
+    assert kept.item == "three_one"
+    assert kept.original_name == "会议记录.pdf"
+    file_url = reverse("assessments:sheet_file", args=[kept.pk])
+    assert file_url in client.get(url).content.decode()
+    assert client.get(file_url).status_code == 200
+    assert _client(committee_admin).get(file_url).status_code == 200
+    assert _client(outsider).get(file_url).status_code == 404
+
+    check = _client(committee_admin).post(
+        reverse("assessments:spot_check_add", args=[round_b1.pk, tree.b1.pk]),
+        {"kind": "special", "date": "2026-05-12", "text": "专题抽检党费收缴", "items": ["dues"]},
+    )
+    assert check.status_code == 302
+    sheet_page = _client(committee_admin).get(check["Location"]).content.decode()
+    assert "专题抽检 2026-05-12：专题抽检党费收缴" in sheet_page
