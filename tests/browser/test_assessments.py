@@ -44,7 +44,7 @@ def test_a_self_sheet_is_filled_submitted_and_locked_then_assessed_and_read(
     )
     log_in(page, "shuji")
     page.locator(".nav-phone summary").click()
-    page.locator(".nav-phone").get_by_role("link", name="组织考核").click()
+    page.locator(".nav-phone").get_by_role("link", name="党建考核").click()
     page.get_by_role("link", name=found.title).click()
     page.get_by_role("link", name="自评").click()
 
