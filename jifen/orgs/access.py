@@ -30,6 +30,8 @@ class Action(enum.Enum):
     MANAGE_ROLES = "manage_roles"  # grant and revoke roles
     SEE_SENSITIVE = "see_sensitive"  # ID-card and phone numbers in full
     VIEW_AUDIT = "view_audit"  # the audit log
+    SELF_ASSESS = "self_assess"  # fill the organization's own assessment self sheet
+    ASSESS = "assess"  # open assessment rounds, fill committee sheets, publish results
 
 
 _R = Role
@@ -66,6 +68,8 @@ ALLOWED: dict[Action, frozenset[Role]] = {
         {_R.COMMITTEE_ADMIN, _R.GENERAL_BRANCH_ADMIN, _R.BRANCH_SECRETARY}
     ),
     Action.VIEW_AUDIT: frozenset({_R.AUDITOR}),
+    Action.SELF_ASSESS: frozenset({_R.BRANCH_SECRETARY, _R.GENERAL_BRANCH_ADMIN}),
+    Action.ASSESS: frozenset({_R.COMMITTEE_ADMIN}),
 }
 
 # Who may grant which role: nobody grants a role above their own.

@@ -21,6 +21,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from jifen.accounts.roles import Role
+from jifen.assessments.models import Sheet, SheetFile, SpotCheck, SpotCheckFile
+from jifen.assessments.services import round_open
 from jifen.orgs.models import Organization, Person, RoleAssignment
 from jifen.orgs.services import role_grant
 from jifen.recording.checkin import checkin_token
@@ -54,6 +56,7 @@ AUDITORS = frozenset({R.AUDITOR})
 RECORDERS = frozenset(
     {R.COMMITTEE_ADMIN, R.GENERAL_BRANCH_ADMIN, R.BRANCH_SECRETARY, R.SCOREKEEPER}
 )
+ASSESSORS = frozenset({R.COMMITTEE_ADMIN})
 PLACES = ("own", "child", "foreign")
 
 
@@ -147,6 +150,53 @@ MATRIX: dict[str, Entry] = {
     # refusal message and a redirect back to the list.
     "recording:veto_decide": Entry(_veto, READERS, method="post", ok=302),
 }
+MATRIX.update(
+    {
+        "assessments:index": Entry(None, READERS, scoped=False),
+        "assessments:round_new": Entry(_org, ASSESSORS),
+        "assessments:round": Entry(lambda w, org: {"round_id": w.rounds[org.code].pk}, READERS),
+        # Publishing needs the committee that opened the round (the matrix's round is G's).
+        "assessments:publish": Entry(
+            lambda w, org: {"round_id": w.rounds[org.code].pk}, ASSESSORS, method="post", ok=302
+        ),
+        "assessments:self_sheet": Entry(
+            lambda w, org: {"round_id": w.rounds[org.code].pk, "org_id": org.pk, "collection": "Y"},
+            READERS,
+        ),
+        "assessments:committee_sheet": Entry(
+            lambda w, org: {"round_id": w.rounds[org.code].pk, "org_id": org.pk}, ASSESSORS
+        ),
+        "assessments:spot_check_add": Entry(
+            lambda w, org: {"round_id": w.rounds[org.code].pk, "org_id": org.pk}, ASSESSORS
+        ),
+        "assessments:org_result": Entry(
+            lambda w, org: {"round_id": w.rounds[org.code].pk, "org_id": org.pk}, READERS
+        ),
+        "assessments:form_print": Entry(
+            lambda w, org: {"round_id": w.rounds[org.code].pk, "org_id": org.pk}, READERS
+        ),
+        "assessments:form_xlsx": Entry(
+            lambda w, org: {"round_id": w.rounds[org.code].pk, "org_id": org.pk}, READERS
+        ),
+        "assessments:results": Entry(lambda w, org: {"round_id": w.rounds[org.code].pk}, READERS),
+        "assessments:year": Entry(lambda w, org: {"round_id": w.rounds[org.code].pk}, READERS),
+        "assessments:two_years": Entry(lambda w, org: {"round_id": w.rounds[org.code].pk}, READERS),
+        "assessments:bulletin": Entry(lambda w, org: {"round_id": w.rounds[org.code].pk}, READERS),
+        "assessments:bulletin_xlsx": Entry(
+            lambda w, org: {"round_id": w.rounds[org.code].pk}, READERS
+        ),
+        # Reopening a sheet that is not submitted: refused with a message, back to the sheet.
+        "assessments:sheet_reopen": Entry(
+            lambda w, org: {"sheet_id": w.sheets[org.code].pk}, ASSESSORS, method="post", ok=302
+        ),
+        "assessments:sheet_file": Entry(
+            lambda w, org: {"file_id": w.sheet_files[org.code].pk}, READERS
+        ),
+        "assessments:spot_check_file": Entry(
+            lambda w, org: {"file_id": w.spot_check_files[org.code].pk}, ASSESSORS
+        ),
+    }
+)
 # Pages that every visitor reaches, signed in or not, and Django's own sites.
 OUTSIDE_THE_MATRIX = {"accounts:login", "accounts:logout", "set_language"}
 
@@ -235,8 +285,55 @@ def world(
         org.code: FactFile.store(pdf, "d.pdf", organization=org)
         for org in (tree.g, tree.b1, tree.xb)
     }
+    ours = round_open(
+        owner=tree.g,
+        year=year,
+        period="Y",
+        rulebook="seed004",
+        organizations=[tree.g, tree.b1],
+        self_deadline=dt.date(year, 12, 1),
+        committee_deadline=dt.date(year, 12, 20),
+    )
+    theirs = round_open(
+        owner=tree.x,
+        year=year,
+        period="Y",
+        rulebook="seed004",
+        organizations=[tree.xb],
+        self_deadline=dt.date(year, 12, 1),
+        committee_deadline=dt.date(year, 12, 20),
+    )
+    rounds = {"G": ours, "B1": ours, "XB": theirs}
+    sheets = {
+        org.code: Sheet.objects.create(
+            round=rounds[org.code], organization=org, source="self", collection="Y"
+        )
+        for org in (tree.g, tree.b1, tree.xb)
+    }
+    sheet_files = {
+        code: SheetFile.store(pdf, "s.pdf", sheet=sheet) for code, sheet in sheets.items()
+    }
+    spot_check_files = {
+        org.code: SpotCheckFile.store(
+            pdf,
+            "c.pdf",
+            spot_check=SpotCheck.objects.create(
+                round=rounds[org.code],
+                organization=org,
+                kind="daily",
+                date=dt.date(year, 3, 1),
+                text="抽检",
+                recorded_by=holder,
+            ),
+        )
+        for org in (tree.g, tree.b1, tree.xb)
+    }
     places = {"own": tree.g, "child": tree.b1, "foreign": tree.xb}
     return SimpleNamespace(
+        rounds=rounds,
+        sheets=sheets,
+        sheet_files=sheet_files,
+        spot_check_files=spot_check_files,
         fact_files=fact_files,
         attachments=attachments,
         declarations=declarations,

@@ -4,6 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from jifen.accounts.demo import DEMO_PASSWORD
+from jifen.demo.assessments import assessments_load
 from jifen.demo.college import college_load, reference_day
 from jifen.demo.year import year_load
 
@@ -30,6 +31,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         summary = college_load(options["year"])
         months = year_load(reference_day(options["year"]))
+        assessments_load(reference_day(options["year"]).year)
         seconds = time.perf_counter() - started
         out = self.stdout
         if summary.created:
