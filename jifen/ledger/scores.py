@@ -7,7 +7,7 @@ whenever they are asked for, so they are always current with the ledger.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
 from django.db.models import Q
@@ -125,6 +125,39 @@ def member_subject(person: Person, year: int, scope: Organization) -> Subject:
     return subject_of(person, year, memberships, exemptions)
 
 
+def months_reached(calendar: Calendar, today: dt.date | None) -> int:
+    """How many months of ``calendar``'s scoring year have begun by ``today`` (0..12).
+
+    The month ``today`` falls in counts as reached: its facts are being recorded. None means
+    the whole year (a closed year, or a question asked without a date)."""
+    if today is None:
+        return 12
+    first, last = calendar.bounds()
+    if today > last:
+        return 12
+    if today < first:
+        return 0
+    index = calendar.month_index(today)
+    return 12 if index is None else index + 1
+
+
+def subject_until(subject: Subject, calendar: Calendar, reached: int) -> Subject:
+    """``subject`` counted only in the first ``reached`` months of the year: months not yet
+    begun are neither scored nor counted in a mean (docs/decisions.md, "至今")."""
+    if reached >= 12:
+        return subject
+    if reached <= 0:
+        return replace(subject, active=())
+    cut = calendar.month_bounds(reached - 1)[1]
+    kept = []
+    for interval in subject.active:
+        if interval.start is not None and interval.start > cut:
+            continue
+        end = cut if interval.end is None or interval.end > cut else interval.end
+        kept.append(Interval(interval.start, end))
+    return replace(subject, active=tuple(kept))
+
+
 @dataclass(frozen=True)
 class MemberYear:
     person: Person
@@ -134,10 +167,16 @@ class MemberYear:
     result: SubjectResult
     entries: dict[str, Entry]
     active_months: tuple[int, ...]
+    # Months of the year begun by the ``today`` asked about (12: the whole year). Months from
+    # this index on are 未到: not scored, not counted.
+    reached: int = 12
 
 
-def member_year(person: Person, year: int) -> MemberYear | None:
-    """``person``'s explained score for ``year``, or None when no rulebook applies to them."""
+def member_year(person: Person, year: int, *, today: dt.date | None = None) -> MemberYear | None:
+    """``person``'s explained score for ``year``, or None when no rulebook applies to them.
+
+    With ``today``, the year so far: months after today's month are not counted (the caller
+    passes the date; nothing here reads the clock). Without it, the whole year."""
     membership = (
         person.memberships.filter(start__lte=dt.date(year, 12, 31))
         .filter(Q(end__isnull=True) | Q(end__gt=dt.date(year, 1, 1)))
@@ -152,16 +191,21 @@ def member_year(person: Person, year: int) -> MemberYear | None:
         return None
     rulebook = rulebook_of(adoption)
     subject = member_subject(person, year, adoption.organization)
+    calendar = Calendar(year, rulebook.year_start)
+    reached = months_reached(calendar, today)
     entries = {
         str(e.pk): e
         for e in Entry.objects.filter(person=person, date__year=year).select_related("recorded_by")
     }
-    sheet = score(
-        rulebook, [entry_fact(e) for e in entries.values()], year=year, subjects=[subject]
-    )
+    facts = [entry_fact(e) for e in entries.values()]
+    sheet = score(rulebook, facts, year=year, subjects=[subject_until(subject, calendar, reached)])
+    if not sheet.results:
+        # Nothing of the year has begun and nothing is recorded: the whole year's frame, shown
+        # as 未到 by the pages (they read ``reached``), never as points.
+        sheet = score(rulebook, [], year=year, subjects=[subject])
     (result,) = sheet.results
-    months = Calendar(year, rulebook.year_start).active_months(subject.active)
-    return MemberYear(person, year, adoption, rulebook, result, entries, months)
+    months = calendar.active_months(subject.active)
+    return MemberYear(person, year, adoption, rulebook, result, entries, months, reached)
 
 
 @dataclass(frozen=True)
@@ -172,12 +216,16 @@ class BranchYear:
     rulebook: Rulebook
     people: list[Person]
     results: dict[int, SubjectResult]
+    reached: int = 12  # months of the year begun by the ``today`` asked about
 
 
-def branch_year(organization: Organization, year: int) -> BranchYear | None:
+def branch_year(
+    organization: Organization, year: int, *, today: dt.date | None = None
+) -> BranchYear | None:
     """Everyone who belonged to ``organization`` (or below) in ``year``, scored in one pass so
     quotas and ranks see the whole branch. None when no rulebook applies. A fixed number of
-    queries whatever the size of the branch."""
+    queries whatever the size of the branch. With ``today``, the year so far (see
+    ``member_year``)."""
     adoption = adoption_for(organization, year)
     if adoption is None:
         return None
@@ -202,7 +250,14 @@ def branch_year(organization: Organization, year: int) -> BranchYear | None:
     exemptions: dict[int, list[Exemption]] = {}
     for exemption in Exemption.objects.filter(_in_year(year), person_id__in=here):
         exemptions.setdefault(exemption.person_id, []).append(exemption)
-    subjects = [subject_of(p, year, memberships[p.pk], exemptions.get(p.pk, [])) for p in people]
+    calendar = Calendar(year, rulebook.year_start)
+    reached = months_reached(calendar, today)
+    subjects = [
+        subject_until(
+            subject_of(p, year, memberships[p.pk], exemptions.get(p.pk, [])), calendar, reached
+        )
+        for p in people
+    ]
     rows = (
         Entry.objects.filter(person_id__in=here, date__year=year)
         .order_by("seq")
@@ -213,4 +268,4 @@ def branch_year(organization: Organization, year: int) -> BranchYear | None:
     )
     by_key = {result.subject: result for result in sheet.results}
     results = {p.pk: by_key[person_key(p.pk)] for p in people if person_key(p.pk) in by_key}
-    return BranchYear(organization, year, adoption, rulebook, people, results)
+    return BranchYear(organization, year, adoption, rulebook, people, results, reached)

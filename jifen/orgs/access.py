@@ -30,6 +30,9 @@ class Action(enum.Enum):
     MANAGE_ROLES = "manage_roles"  # grant and revoke roles
     SEE_SENSITIVE = "see_sensitive"  # ID-card and phone numbers in full
     VIEW_AUDIT = "view_audit"  # the audit log
+    VIEW_BULLETIN = (
+        "view_bulletin"  # the general branch's quarterly bulletin (通报) of its branches
+    )
 
 
 _R = Role
@@ -66,6 +69,7 @@ ALLOWED: dict[Action, frozenset[Role]] = {
         {_R.COMMITTEE_ADMIN, _R.GENERAL_BRANCH_ADMIN, _R.BRANCH_SECRETARY}
     ),
     Action.VIEW_AUDIT: frozenset({_R.AUDITOR}),
+    Action.VIEW_BULLETIN: frozenset({_R.COMMITTEE_ADMIN, _R.GENERAL_BRANCH_ADMIN, _R.AUDITOR}),
 }
 
 # Who may grant which role: nobody grants a role above their own.
