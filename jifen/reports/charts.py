@@ -7,6 +7,7 @@ a picture for the eye, the table for the record and for screen readers.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
@@ -56,9 +57,15 @@ def _number(value: Decimal | int | None) -> float | None:
     return None if value is None else float(value)
 
 
+# pygal writes its configuration into an inline <script> even with ``js=[]`` (for the tooltips
+# it would load), and comments naming its web site and the day it drew the chart; the page runs
+# no chart script and the same numbers should draw the same chart, so both are dropped.
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>|<!--.*?-->", re.DOTALL | re.IGNORECASE)
+
+
 def _render(chart: object) -> SafeString:
     svg: str = chart.render(is_unicode=True)  # type: ignore[attr-defined]
-    return mark_safe(svg)  # noqa: S308 - pygal escapes the labels it draws
+    return mark_safe(_SCRIPT.sub("", svg))  # noqa: S308 - pygal escapes the labels it draws
 
 
 def bars(
