@@ -258,6 +258,9 @@ def branch_year(
         )
         for p in people
     ]
+    if reached == 0:
+        # The year has not begun on ``today``: nobody has a score yet.
+        return BranchYear(organization, year, adoption, rulebook, people, {}, reached)
     rows = (
         Entry.objects.filter(person_id__in=here, date__year=year)
         .order_by("seq")

@@ -88,6 +88,21 @@ def bars(
     extra: dict[str, object] = {"show_legend": len(series) > 1}
     if range_:
         extra["range"] = range_
+    counts = [v for values in series.values() for v in values if v is not None]
+    if counts and all(isinstance(v, int) for v in counts):
+        # Counts of people: whole-number ticks only (pygal would draw 0.2, 0.4 …).
+        top = int(
+            max(
+                sum(int(values[i] or 0) for values in series.values())
+                if stacked
+                else max(int(values[i] or 0) for values in series.values())
+                for i in range(len(labels))
+            )
+            if labels
+            else 1
+        )
+        step = max(1, -(-top // 8))
+        extra["y_labels"] = list(range(0, max(top, 1) + step, step))
     if horizontal:
         extra["height"] = max(240, 28 * len(labels) + 120)
     chart = kind(**_config(**extra))

@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from jifen.ledger.scores import branch_year, member_year
+from jifen.ledger.scores import MemberYear, branch_year, member_year
 from jifen.orgs import access
 from jifen.orgs.models import Organization, Person
 from jifen.reports import figures
@@ -40,7 +40,9 @@ def _branch_of(person: Person, year: int) -> Organization | None:
     return membership.organization if membership is not None else None
 
 
-def _register(request: HttpRequest, person_id: int, year: int) -> tuple[Person, Register]:
+def _register(
+    request: HttpRequest, person_id: int, year: int
+) -> tuple[Person, Register, MemberYear]:
     person = access.person_for(request.user, person_id, request=request)
     today = _today()
     found = member_year(person, year, today=today)
@@ -49,14 +51,15 @@ def _register(request: HttpRequest, person_id: int, year: int) -> tuple[Person, 
         raise Http404(f"{year} 年没有适用于 {person.name} 的积分办法")
     rated = branch_year(branch, year, today=today)
     rating = rated.results.get(person.pk) if rated is not None else None
-    return person, register_of(found, branch=branch.name, rating=rating)
+    return person, register_of(found, branch=branch.name, rating=rating), found
 
 
 @login_required
 def register(request: HttpRequest, person_id: int, year: int) -> HttpResponse:
     """党员积分量化登记表, print-ready (A4 landscape), with the signature lines."""
-    person, sheet = _register(request, person_id, year)
+    person, sheet, found = _register(request, person_id, year)
     context = {
+        "months_figure": figures.member_months(found),
         "person": person,
         "year": year,
         "sheet": sheet,
@@ -69,7 +72,7 @@ def register(request: HttpRequest, person_id: int, year: int) -> HttpResponse:
 
 @login_required
 def register_xlsx(request: HttpRequest, person_id: int, year: int) -> HttpResponse:
-    person, sheet = _register(request, person_id, year)
+    person, sheet, _ = _register(request, person_id, year)
     data = form_xlsx(register_form(sheet, printed_on=_today()))
     return xlsx_response(data, f"党员积分量化登记表-{person.name}-{year}.xlsx")
 
