@@ -7,6 +7,7 @@ whenever they are asked for, so they are always current with the ledger.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
@@ -82,6 +83,20 @@ def _minus(
     return kept
 
 
+def _within(adoption: Adoption, field: str = "path") -> Q:
+    """Organizations ruled by ``adoption``: its organization's subtree, less the subtrees that
+    adopted a rulebook of their own for the year. A member who moved in from one of those
+    brings neither its facts (they stay in that organization's chain) nor its months along."""
+    scope = adoption.organization
+    query = Q(**{f"{field}__startswith": scope.path})
+    nested = Adoption.objects.filter(
+        year=adoption.year, organization__path__startswith=scope.path
+    ).exclude(pk=adoption.pk)
+    for path in nested.values_list("organization__path", flat=True):
+        query &= ~Q(**{f"{field}__startswith": path})
+    return query
+
+
 def _in_year(year: int) -> Q:
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     return Q(start__lte=last) & (Q(end__isnull=True) | Q(end__gt=first))
@@ -112,12 +127,13 @@ def subject_of(
     )
 
 
-def member_subject(person: Person, year: int, scope: Organization) -> Subject:
-    """One member under ``scope`` (their memberships in its subtree)."""
+def member_subject(
+    person: Person, year: int, scope: Organization, *, within: Q | None = None
+) -> Subject:
+    """One member under ``scope`` (their memberships in its subtree, or in ``within``)."""
+    where = within if within is not None else Q(organization__path__startswith=scope.path)
     memberships = list(
-        Membership.objects.filter(
-            _in_year(year), person=person, organization__path__startswith=scope.path
-        )
+        Membership.objects.filter(where, _in_year(year), person=person)
         .select_related("organization")
         .order_by("start")
     )
@@ -190,12 +206,15 @@ def member_year(person: Person, year: int, *, today: dt.date | None = None) -> M
     if adoption is None:
         return None
     rulebook = rulebook_of(adoption)
-    subject = member_subject(person, year, adoption.organization)
+    within = _within(adoption, "organization__path")
+    subject = member_subject(person, year, adoption.organization, within=within)
     calendar = Calendar(year, rulebook.year_start)
     reached = months_reached(calendar, today)
     entries = {
         str(e.pk): e
-        for e in Entry.objects.filter(person=person, date__year=year).select_related("recorded_by")
+        for e in Entry.objects.filter(within, person=person, date__year=year).select_related(
+            "recorded_by"
+        )
     }
     facts = [entry_fact(e) for e in entries.values()]
     sheet = score(rulebook, facts, year=year, subjects=[subject_until(subject, calendar, reached)])
@@ -226,14 +245,22 @@ def branch_year(
     quotas and ranks see the whole branch. None when no rulebook applies. A fixed number of
     queries whatever the size of the branch. With ``today``, the year so far (see
     ``member_year``)."""
+    return branch_years(organization, year, [today])[0]
+
+
+def branch_years(
+    organization: Organization, year: int, todays: Sequence[dt.date | None]
+) -> list[BranchYear | None]:
+    """``branch_year`` as it stood on each of ``todays`` (a branch's quarters): the ledger is
+    read once and scored once per distinct number of months reached."""
     adoption = adoption_for(organization, year)
     if adoption is None:
-        return None
+        return [None for _ in todays]
     rulebook = rulebook_of(adoption)
-    scope = adoption.organization
+    within = _within(adoption, "organization__path")
     memberships: dict[int, list[Membership]] = {}
     for m in (
-        Membership.objects.filter(_in_year(year), organization__path__startswith=scope.path)
+        Membership.objects.filter(within, _in_year(year))
         .select_related("organization", "person")
         .order_by("start")
     ):
@@ -251,24 +278,29 @@ def branch_year(
     for exemption in Exemption.objects.filter(_in_year(year), person_id__in=here):
         exemptions.setdefault(exemption.person_id, []).append(exemption)
     calendar = Calendar(year, rulebook.year_start)
-    reached = months_reached(calendar, today)
-    subjects = [
-        subject_until(
-            subject_of(p, year, memberships[p.pk], exemptions.get(p.pk, [])), calendar, reached
+    whole = [subject_of(p, year, memberships[p.pk], exemptions.get(p.pk, [])) for p in people]
+    facts: list[Fact] | None = None
+    scored: dict[int, BranchYear] = {}
+    for today in todays:
+        reached = months_reached(calendar, today)
+        if reached in scored:
+            continue
+        if reached == 0:
+            # The year has not begun on ``today``: nobody has a score yet.
+            scored[reached] = BranchYear(organization, year, adoption, rulebook, people, {}, 0)
+            continue
+        if facts is None:
+            rows = (
+                Entry.objects.filter(within, person_id__in=here, date__year=year)
+                .order_by("seq")
+                .values_list(*FACT_COLUMNS)
+            )
+            facts = [fact_from_row(row) for row in rows]
+        subjects = [subject_until(subject, calendar, reached) for subject in whole]
+        sheet = score(rulebook, facts, year=year, subjects=subjects, explain=False)
+        by_key = {result.subject: result for result in sheet.results}
+        results = {p.pk: by_key[person_key(p.pk)] for p in people if person_key(p.pk) in by_key}
+        scored[reached] = BranchYear(
+            organization, year, adoption, rulebook, people, results, reached
         )
-        for p in people
-    ]
-    if reached == 0:
-        # The year has not begun on ``today``: nobody has a score yet.
-        return BranchYear(organization, year, adoption, rulebook, people, {}, reached)
-    rows = (
-        Entry.objects.filter(person_id__in=here, date__year=year)
-        .order_by("seq")
-        .values_list(*FACT_COLUMNS)
-    )
-    sheet = score(
-        rulebook, [fact_from_row(row) for row in rows], year=year, subjects=subjects, explain=False
-    )
-    by_key = {result.subject: result for result in sheet.results}
-    results = {p.pk: by_key[person_key(p.pk)] for p in people if person_key(p.pk) in by_key}
-    return BranchYear(organization, year, adoption, rulebook, people, results, reached)
+    return [scored[months_reached(calendar, today)] for today in todays]

@@ -19,7 +19,7 @@ from jifen.orgs.models import Organization, Person
 from jifen.reports import figures
 from jifen.reports.bulletin import Bulletin, bulletin_form, bulletin_of
 from jifen.reports.register import SIGNATURES, Register, register_form, register_of
-from jifen.reports.stats import DISTRIBUTION_LABELS, STAR_LEVELS, branches_at, trend_of
+from jifen.reports.stats import DISTRIBUTION_LABELS, STAR_LEVELS, year_overview
 from jifen.reports.xlsx import form_xlsx, xlsx_response
 
 
@@ -83,10 +83,10 @@ def overview(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
     per branch, and each branch's trend across the quarters."""
     organization = access.org_for(request.user, org_id, request=request)
     today = _today()
-    units = branches_at(organization, year, today)
+    units, trends = year_overview(organization, year, today)
     scored = [stats for _, stats in units if stats is not None]
     totals = [t for stats in scored for t in stats.totals]
-    trends = [trend_of(unit, year, today) for unit, stats in units if stats is not None]
+    trends = [t for t in trends if any(t.members)]
     shown = [
         figures.distribution_figure(f"{organization.name} {year}年积分分布", totals)
         if scored

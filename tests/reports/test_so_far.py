@@ -99,3 +99,33 @@ def test_the_year_page_of_a_year_not_begun(
     html = client.get(reverse("ledger:member_year", args=[branch.yi.pk, YEAR])).content.decode()
     assert f"{YEAR} 年尚未开始" in html
     assert "<strong>—</strong>" in html
+
+
+@pytest.mark.django_db
+def test_a_member_moving_between_rulebooks_brings_no_facts_along(
+    tree: SimpleNamespace, make_person: object
+) -> None:
+    """C (seed003) → B3; G (seed001) → B1. 孙 moves from B3 to B1 on 1 July 2025. Her March
+    fact (seed003's 学习强国) stays in B3's year; her August 贡献 is scored by seed001 only.
+    Both used to raise: each rulebook refused the other's item codes."""
+    from jifen.orgs.services import membership_transfer
+    from jifen.rulebooks.services import adoption_set
+    from tests.reports.conftest import add
+
+    adoption_set(organization=tree.c, year=2025, rulebook="seed003")
+    adoption_set(organization=tree.g, year=2025, rulebook="seed001")
+    sun = make_person("孙", tree.b3, start=D(2020, 1, 1))  # type: ignore[operator]
+    add(tree.b3, sun, D(2025, 3, 5), "xxqg_login", 2)
+    membership_transfer(person=sun, to=tree.b1, on=D(2025, 7, 1))
+    add(tree.b1, sun, D(2025, 8, 3), "center_work", 5)
+    found = member_year(sun, 2025)
+    assert found is not None
+    assert found.rulebook.id == "seed001"
+    assert found.result.total == Decimal("75.00")  # 70 base + 5
+    before = branch_year(tree.b3, 2025)
+    assert before is not None
+    base = before.results[sun.pk].category("base")
+    assert base.score == Decimal("69.83")  # (5 × 70 + 69) / 6: January to June only
+    after = branch_year(tree.b1, 2025)
+    assert after is not None
+    assert after.results[sun.pk].total == Decimal("75.00")
