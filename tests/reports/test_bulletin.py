@@ -147,3 +147,25 @@ def test_a_branch_secretary_sees_the_overview_but_not_the_bulletin(
     assert client.get(reverse("reports:overview", args=[branch.b1.pk, YEAR])).status_code == 200
     url = reverse("reports:bulletin", args=[branch.b1.pk, YEAR, 4])
     assert client.get(url).status_code == 404
+
+
+def test_the_reports_index_lists_what_one_may_open(
+    client: Client,
+    branch: SimpleNamespace,
+    general_admin: User,
+    secretary: User,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: D(YEAR, 5, 1))
+    year = YEAR  # the index offers the current year
+    client.force_login(general_admin)
+    html = client.get(reverse("reports:index")).content.decode()
+    for org in (branch.tree.g, branch.b1, branch.tree.b2):
+        assert reverse("reports:overview", args=[org.pk, year]) in html
+    assert reverse("reports:bulletin", args=[branch.tree.g.pk, year, 1]) in html
+    assert reverse("reports:bulletin", args=[branch.b1.pk, year, 1]) not in html
+    client.force_login(secretary)
+    html = client.get(reverse("reports:index")).content.decode()
+    assert reverse("reports:overview", args=[branch.b1.pk, year]) in html
+    assert reverse("reports:overview", args=[branch.tree.g.pk, year]) not in html
+    assert "/bulletin/" not in html
