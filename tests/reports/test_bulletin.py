@@ -169,3 +169,17 @@ def test_the_reports_index_lists_what_one_may_open(
     assert reverse("reports:overview", args=[branch.b1.pk, year]) in html
     assert reverse("reports:overview", args=[branch.tree.g.pk, year]) not in html
     assert "/bulletin/" not in html
+
+
+def test_pages_of_a_year_without_a_rulebook_or_not_begun(
+    client: Client, branch: SimpleNamespace, general_admin: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: D(YEAR, 5, 1))
+    client.force_login(general_admin)
+    later = client.get(reverse("reports:overview", args=[branch.tree.g.pk, YEAR + 1]))
+    assert later.status_code == 200
+    assert "本年度未采用积分办法" in later.content.decode()
+    ahead = client.get(reverse("reports:bulletin", args=[branch.tree.g.pk, YEAR, 3]))
+    assert "本季度尚未开始" in ahead.content.decode()
+    running = client.get(reverse("reports:bulletin", args=[branch.tree.g.pk, YEAR, 2]))
+    assert f"季度尚未结束，积分为截至 {YEAR}-05-01 的年度累计积分" in running.content.decode()
