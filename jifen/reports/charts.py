@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from functools import lru_cache
 
 from django.utils.safestring import SafeString, mark_safe
 
@@ -121,6 +122,19 @@ def lines(
     range_: tuple[float, float] | None = None,
 ) -> SafeString:
     """Lines over time: a member's months, a branch across quarters."""
+    frozen = tuple((name, tuple(values)) for name, values in series.items())
+    return _lines(title, tuple(labels), frozen, range_)
+
+
+# The member's year page draws a chart on every visit and most members' months look alike
+# (full marks month after month): the same numbers are drawn once and remembered.
+@lru_cache(maxsize=1024)
+def _lines(
+    title: str,
+    labels: tuple[str, ...],
+    series: tuple[tuple[str, tuple[Decimal | int | None, ...]], ...],
+    range_: tuple[float, float] | None,
+) -> SafeString:
     import pygal
 
     extra: dict[str, object] = {"show_legend": len(series) > 1, "dots_size": 4}
@@ -129,7 +143,7 @@ def lines(
     chart = pygal.Line(**_config(**extra))
     chart.title = title
     chart.x_labels = list(labels)
-    for name, values in series.items():
+    for name, values in series:
         chart.add(name, [_number(v) for v in values])
     return _render(chart)
 

@@ -49,9 +49,8 @@ def member_months(found: MemberYear) -> Figure | None:
             periods.get(f"M{m + 1:02d}") if counted[m] else None for m in range(12)
         ]
     top = max((c.period_max or c.max for c in monthly), default=Decimal(100))
-    svg = charts.lines(
-        f"{found.person.name} {found.year}年 逐月积分", labels, series, range_=(0, float(top))
-    )
+    # The title names no one, so that members with the same months share one drawing.
+    svg = charts.lines(f"{found.year}年 逐月积分", labels, series, range_=(0, float(top)))
     rows = [
         [
             labels[m],
