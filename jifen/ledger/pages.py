@@ -33,12 +33,26 @@ def fact_text(entry: Entry) -> str:
     return " · ".join(parts)
 
 
+NOT_YET = "未到"
+
+# How a month's cell is drawn: counted, outside the member's time in scope, or not yet begun.
+COUNTED, INACTIVE, FUTURE = "", "inactive", "future"
+
+
 @dataclass(frozen=True)
 class MonthTable:
     title: str
-    months: list[tuple[str, bool]]  # label, active
-    rows: list[tuple[str, list[tuple[str, bool]]]]  # item title, cells (text, active)
-    total: list[tuple[str, bool]]
+    months: list[tuple[str, str]]  # label, state (COUNTED / INACTIVE / FUTURE)
+    rows: list[tuple[str, list[tuple[str, str]]]]  # item title, cells (text, state)
+    total: list[tuple[str, str]]
+
+
+def month_states(found: MemberYear) -> list[str]:
+    """Each month of the year: counted, inactive (not a member, exempted) or 未到."""
+    return [
+        FUTURE if m >= found.reached else COUNTED if m in found.active_months else INACTIVE
+        for m in range(12)
+    ]
 
 
 @dataclass(frozen=True)
@@ -50,17 +64,22 @@ class Explanation:
 
 def month_tables(found: MemberYear) -> list[MonthTable]:
     calendar = Calendar(found.year, found.rulebook.year_start)
-    months = [(calendar.month_label(m), m in found.active_months) for m in range(12)]
+    states = month_states(found)
+    months = [(calendar.month_label(m), states[m]) for m in range(12)]
     keys = [f"M{m + 1:02d}" for m in range(12)]
+    kinds = {c.code: c.period for c in found.rulebook.categories}
     tables = []
     for category in found.result.categories:
-        if len(category.periods) <= 1:
+        if kinds.get(category.code) != "month":
             continue
 
-        def cells(periods: object) -> list[tuple[str, bool]]:
+        def cells(periods: object) -> list[tuple[str, str]]:
             return [
-                (points_text(periods.get(key)), active)  # type: ignore[attr-defined]
-                for key, (_, active) in zip(keys, months, strict=True)
+                (
+                    NOT_YET if state == FUTURE else points_text(periods.get(key)),  # type: ignore[attr-defined]
+                    state,
+                )
+                for key, (_, state) in zip(keys, months, strict=True)
             ]
 
         rows = [(item.title, cells(item.periods)) for item in category.items]

@@ -7,7 +7,8 @@ whenever they are asked for, so they are always current with the ledger.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
 from django.db.models import Q
@@ -82,6 +83,20 @@ def _minus(
     return kept
 
 
+def _within(adoption: Adoption, field: str = "path") -> Q:
+    """Organizations ruled by ``adoption``: its organization's subtree, less the subtrees that
+    adopted a rulebook of their own for the year. A member who moved in from one of those
+    brings neither its facts (they stay in that organization's chain) nor its months along."""
+    scope = adoption.organization
+    query = Q(**{f"{field}__startswith": scope.path})
+    nested = Adoption.objects.filter(
+        year=adoption.year, organization__path__startswith=scope.path
+    ).exclude(pk=adoption.pk)
+    for path in nested.values_list("organization__path", flat=True):
+        query &= ~Q(**{f"{field}__startswith": path})
+    return query
+
+
 def _in_year(year: int) -> Q:
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     return Q(start__lte=last) & (Q(end__isnull=True) | Q(end__gt=first))
@@ -112,17 +127,51 @@ def subject_of(
     )
 
 
-def member_subject(person: Person, year: int, scope: Organization) -> Subject:
-    """One member under ``scope`` (their memberships in its subtree)."""
+def member_subject(
+    person: Person, year: int, scope: Organization, *, within: Q | None = None
+) -> Subject:
+    """One member under ``scope`` (their memberships in its subtree, or in ``within``)."""
+    where = within if within is not None else Q(organization__path__startswith=scope.path)
     memberships = list(
-        Membership.objects.filter(
-            _in_year(year), person=person, organization__path__startswith=scope.path
-        )
+        Membership.objects.filter(where, _in_year(year), person=person)
         .select_related("organization")
         .order_by("start")
     )
     exemptions = list(Exemption.objects.filter(_in_year(year), person=person))
     return subject_of(person, year, memberships, exemptions)
+
+
+def months_reached(calendar: Calendar, today: dt.date | None) -> int:
+    """How many months of ``calendar``'s scoring year have begun by ``today`` (0..12).
+
+    The month ``today`` falls in counts as reached: its facts are being recorded. None means
+    the whole year (a closed year, or a question asked without a date)."""
+    if today is None:
+        return 12
+    first, last = calendar.bounds()
+    if today > last:
+        return 12
+    if today < first:
+        return 0
+    index = calendar.month_index(today)
+    return 12 if index is None else index + 1
+
+
+def subject_until(subject: Subject, calendar: Calendar, reached: int) -> Subject:
+    """``subject`` counted only in the first ``reached`` months of the year: months not yet
+    begun are neither scored nor counted in a mean (docs/decisions.md, "至今")."""
+    if reached >= 12:
+        return subject
+    if reached <= 0:
+        return replace(subject, active=())
+    cut = calendar.month_bounds(reached - 1)[1]
+    kept = []
+    for interval in subject.active:
+        if interval.start is not None and interval.start > cut:
+            continue
+        end = cut if interval.end is None or interval.end > cut else interval.end
+        kept.append(Interval(interval.start, end))
+    return replace(subject, active=tuple(kept))
 
 
 @dataclass(frozen=True)
@@ -134,10 +183,16 @@ class MemberYear:
     result: SubjectResult
     entries: dict[str, Entry]
     active_months: tuple[int, ...]
+    # Months of the year begun by the ``today`` asked about (12: the whole year). Months from
+    # this index on are 未到: not scored, not counted.
+    reached: int = 12
 
 
-def member_year(person: Person, year: int) -> MemberYear | None:
-    """``person``'s explained score for ``year``, or None when no rulebook applies to them."""
+def member_year(person: Person, year: int, *, today: dt.date | None = None) -> MemberYear | None:
+    """``person``'s explained score for ``year``, or None when no rulebook applies to them.
+
+    With ``today``, the year so far: months after today's month are not counted (the caller
+    passes the date; nothing here reads the clock). Without it, the whole year."""
     membership = (
         person.memberships.filter(start__lte=dt.date(year, 12, 31))
         .filter(Q(end__isnull=True) | Q(end__gt=dt.date(year, 1, 1)))
@@ -151,17 +206,25 @@ def member_year(person: Person, year: int) -> MemberYear | None:
     if adoption is None:
         return None
     rulebook = rulebook_of(adoption)
-    subject = member_subject(person, year, adoption.organization)
+    within = _within(adoption, "organization__path")
+    subject = member_subject(person, year, adoption.organization, within=within)
+    calendar = Calendar(year, rulebook.year_start)
+    reached = months_reached(calendar, today)
     entries = {
         str(e.pk): e
-        for e in Entry.objects.filter(person=person, date__year=year).select_related("recorded_by")
+        for e in Entry.objects.filter(within, person=person, date__year=year).select_related(
+            "recorded_by"
+        )
     }
-    sheet = score(
-        rulebook, [entry_fact(e) for e in entries.values()], year=year, subjects=[subject]
-    )
+    facts = [entry_fact(e) for e in entries.values()]
+    sheet = score(rulebook, facts, year=year, subjects=[subject_until(subject, calendar, reached)])
+    if not sheet.results:
+        # Nothing of the year has begun and nothing is recorded: the whole year's frame, shown
+        # as 未到 by the pages (they read ``reached``), never as points.
+        sheet = score(rulebook, [], year=year, subjects=[subject])
     (result,) = sheet.results
-    months = Calendar(year, rulebook.year_start).active_months(subject.active)
-    return MemberYear(person, year, adoption, rulebook, result, entries, months)
+    months = calendar.active_months(subject.active)
+    return MemberYear(person, year, adoption, rulebook, result, entries, months, reached)
 
 
 @dataclass(frozen=True)
@@ -172,20 +235,32 @@ class BranchYear:
     rulebook: Rulebook
     people: list[Person]
     results: dict[int, SubjectResult]
+    reached: int = 12  # months of the year begun by the ``today`` asked about
 
 
-def branch_year(organization: Organization, year: int) -> BranchYear | None:
+def branch_year(
+    organization: Organization, year: int, *, today: dt.date | None = None
+) -> BranchYear | None:
     """Everyone who belonged to ``organization`` (or below) in ``year``, scored in one pass so
     quotas and ranks see the whole branch. None when no rulebook applies. A fixed number of
-    queries whatever the size of the branch."""
+    queries whatever the size of the branch. With ``today``, the year so far (see
+    ``member_year``)."""
+    return branch_years(organization, year, [today])[0]
+
+
+def branch_years(
+    organization: Organization, year: int, todays: Sequence[dt.date | None]
+) -> list[BranchYear | None]:
+    """``branch_year`` as it stood on each of ``todays`` (a branch's quarters): the ledger is
+    read once and scored once per distinct number of months reached."""
     adoption = adoption_for(organization, year)
     if adoption is None:
-        return None
+        return [None for _ in todays]
     rulebook = rulebook_of(adoption)
-    scope = adoption.organization
+    within = _within(adoption, "organization__path")
     memberships: dict[int, list[Membership]] = {}
     for m in (
-        Membership.objects.filter(_in_year(year), organization__path__startswith=scope.path)
+        Membership.objects.filter(within, _in_year(year))
         .select_related("organization", "person")
         .order_by("start")
     ):
@@ -202,15 +277,30 @@ def branch_year(organization: Organization, year: int) -> BranchYear | None:
     exemptions: dict[int, list[Exemption]] = {}
     for exemption in Exemption.objects.filter(_in_year(year), person_id__in=here):
         exemptions.setdefault(exemption.person_id, []).append(exemption)
-    subjects = [subject_of(p, year, memberships[p.pk], exemptions.get(p.pk, [])) for p in people]
-    rows = (
-        Entry.objects.filter(person_id__in=here, date__year=year)
-        .order_by("seq")
-        .values_list(*FACT_COLUMNS)
-    )
-    sheet = score(
-        rulebook, [fact_from_row(row) for row in rows], year=year, subjects=subjects, explain=False
-    )
-    by_key = {result.subject: result for result in sheet.results}
-    results = {p.pk: by_key[person_key(p.pk)] for p in people if person_key(p.pk) in by_key}
-    return BranchYear(organization, year, adoption, rulebook, people, results)
+    calendar = Calendar(year, rulebook.year_start)
+    whole = [subject_of(p, year, memberships[p.pk], exemptions.get(p.pk, [])) for p in people]
+    facts: list[Fact] | None = None
+    scored: dict[int, BranchYear] = {}
+    for today in todays:
+        reached = months_reached(calendar, today)
+        if reached in scored:
+            continue
+        if reached == 0:
+            # The year has not begun on ``today``: nobody has a score yet.
+            scored[reached] = BranchYear(organization, year, adoption, rulebook, people, {}, 0)
+            continue
+        if facts is None:
+            rows = (
+                Entry.objects.filter(within, person_id__in=here, date__year=year)
+                .order_by("seq")
+                .values_list(*FACT_COLUMNS)
+            )
+            facts = [fact_from_row(row) for row in rows]
+        subjects = [subject_until(subject, calendar, reached) for subject in whole]
+        sheet = score(rulebook, facts, year=year, subjects=subjects, explain=False)
+        by_key = {result.subject: result for result in sheet.results}
+        results = {p.pk: by_key[person_key(p.pk)] for p in people if person_key(p.pk) in by_key}
+        scored[reached] = BranchYear(
+            organization, year, adoption, rulebook, people, results, reached
+        )
+    return [scored[months_reached(calendar, today)] for today in todays]

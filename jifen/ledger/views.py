@@ -11,6 +11,7 @@ from jifen.ledger.pages import explanations, month_tables, points_text
 from jifen.ledger.scores import branch_year, member_year
 from jifen.orgs import access
 from jifen.orgs.models import Person
+from jifen.reports.figures import member_months
 
 
 @login_required
@@ -24,12 +25,15 @@ def my_points(request: HttpRequest) -> HttpResponse:
 @login_required
 def year(request: HttpRequest, person_id: int, year: int) -> HttpResponse:
     person = access.person_for(request.user, person_id, request=request)
-    found = member_year(person, year)
+    # "So far": months after today's are 未到, neither scored nor counted (docs/decisions.md).
+    found = member_year(person, year, today=timezone.localdate())
     context: dict[str, object] = {"person": person, "year": year, "found": found}
     if found is not None:
         context["tables"] = month_tables(found)
         context["explanations"] = explanations(found)
-        context["total"] = points_text(found.result.total)
+        context["total"] = points_text(found.result.total) if found.reached else "—"
+        context["so_far"] = found.reached < 12
+        context["months_figure"] = member_months(found)
     return render(request, "ledger/year.html", context)
 
 

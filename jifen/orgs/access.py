@@ -32,6 +32,9 @@ class Action(enum.Enum):
     VIEW_AUDIT = "view_audit"  # the audit log
     SELF_ASSESS = "self_assess"  # fill the organization's own assessment self sheet
     ASSESS = "assess"  # open assessment rounds, fill committee sheets, publish results
+    VIEW_BULLETIN = (
+        "view_bulletin"  # the general branch's quarterly bulletin (通报) of its branches
+    )
 
 
 _R = Role
@@ -70,6 +73,7 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.VIEW_AUDIT: frozenset({_R.AUDITOR}),
     Action.SELF_ASSESS: frozenset({_R.BRANCH_SECRETARY, _R.GENERAL_BRANCH_ADMIN}),
     Action.ASSESS: frozenset({_R.COMMITTEE_ADMIN}),
+    Action.VIEW_BULLETIN: frozenset({_R.COMMITTEE_ADMIN, _R.GENERAL_BRANCH_ADMIN, _R.AUDITOR}),
 }
 
 # Who may grant which role: nobody grants a role above their own.

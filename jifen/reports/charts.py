@@ -7,8 +7,10 @@ a picture for the eye, the table for the record and for screen readers.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from functools import lru_cache
 
 from django.utils.safestring import SafeString, mark_safe
 
@@ -56,9 +58,15 @@ def _number(value: Decimal | int | None) -> float | None:
     return None if value is None else float(value)
 
 
+# pygal writes its configuration into an inline <script> even with ``js=[]`` (for the tooltips
+# it would load), and comments naming its web site and the day it drew the chart; the page runs
+# no chart script and the same numbers should draw the same chart, so both are dropped.
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>|<!--.*?-->", re.DOTALL | re.IGNORECASE)
+
+
 def _render(chart: object) -> SafeString:
     svg: str = chart.render(is_unicode=True)  # type: ignore[attr-defined]
-    return mark_safe(svg)  # noqa: S308 - pygal escapes the labels it draws
+    return mark_safe(_SCRIPT.sub("", svg))  # noqa: S308 - pygal escapes the labels it draws
 
 
 def bars(
@@ -81,6 +89,21 @@ def bars(
     extra: dict[str, object] = {"show_legend": len(series) > 1}
     if range_:
         extra["range"] = range_
+    counts = [v for values in series.values() for v in values if v is not None]
+    if counts and all(isinstance(v, int) for v in counts):
+        # Counts of people: whole-number ticks only (pygal would draw 0.2, 0.4 …).
+        top = int(
+            max(
+                sum(int(values[i] or 0) for values in series.values())
+                if stacked
+                else max(int(values[i] or 0) for values in series.values())
+                for i in range(len(labels))
+            )
+            if labels
+            else 1
+        )
+        step = max(1, -(-top // 8))
+        extra["y_labels"] = list(range(0, max(top, 1) + step, step))
     if horizontal:
         extra["height"] = max(240, 28 * len(labels) + 120)
     chart = kind(**_config(**extra))
@@ -99,6 +122,19 @@ def lines(
     range_: tuple[float, float] | None = None,
 ) -> SafeString:
     """Lines over time: a member's months, a branch across quarters."""
+    frozen = tuple((name, tuple(values)) for name, values in series.items())
+    return _lines(title, tuple(labels), frozen, range_)
+
+
+# The member's year page draws a chart on every visit and most members' months look alike
+# (full marks month after month): the same numbers are drawn once and remembered.
+@lru_cache(maxsize=1024)
+def _lines(
+    title: str,
+    labels: tuple[str, ...],
+    series: tuple[tuple[str, tuple[Decimal | int | None, ...]], ...],
+    range_: tuple[float, float] | None,
+) -> SafeString:
     import pygal
 
     extra: dict[str, object] = {"show_legend": len(series) > 1, "dots_size": 4}
@@ -107,7 +143,7 @@ def lines(
     chart = pygal.Line(**_config(**extra))
     chart.title = title
     chart.x_labels = list(labels)
-    for name, values in series.items():
+    for name, values in series:
         chart.add(name, [_number(v) for v in values])
     return _render(chart)
 

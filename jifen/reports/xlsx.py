@@ -12,8 +12,12 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from jifen.spreadsheets import formula_safe
+
+if TYPE_CHECKING:
+    from django.http import HttpResponse
 
 Cell = str | int | Decimal | dt.date | None
 
@@ -125,12 +129,12 @@ def _write(workbook: object, form: Form) -> None:
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def xlsx_response(data: bytes, filename: str) -> object:
+def xlsx_response(data: bytes, filename: str) -> HttpResponse:
     """A download of ``data`` named ``filename`` (Chinese names survive: RFC 6266 encoding)."""
     from django.http import HttpResponse
+    from django.utils.http import content_disposition_header
 
     response = HttpResponse(data, content_type=XLSX_TYPE)
-    from django.utils.http import content_disposition_header
 
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response

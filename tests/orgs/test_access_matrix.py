@@ -57,6 +57,7 @@ RECORDERS = frozenset(
     {R.COMMITTEE_ADMIN, R.GENERAL_BRANCH_ADMIN, R.BRANCH_SECRETARY, R.SCOREKEEPER}
 )
 ASSESSORS = frozenset({R.COMMITTEE_ADMIN})
+BULLETIN_READERS = frozenset({R.COMMITTEE_ADMIN, R.GENERAL_BRANCH_ADMIN, R.AUDITOR})
 PLACES = ("own", "child", "foreign")
 
 
@@ -149,6 +150,18 @@ MATRIX: dict[str, Entry] = {
     # Deciding needs the branch committee role besides reach: outside reach 404, within it a
     # refusal message and a redirect back to the list.
     "recording:veto_decide": Entry(_veto, READERS, method="post", ok=302),
+    # Reports: a member's 登记表 behind the same door as their year page; a year overview for
+    # every reader; the general branch's bulletin for its admins and auditors.
+    "reports:index": Entry(None, READERS, scoped=False),
+    "reports:register": Entry(lambda w, org: {**_person(w, org), "year": 2026}, READERS),
+    "reports:register_xlsx": Entry(lambda w, org: {**_person(w, org), "year": 2026}, READERS),
+    "reports:overview": Entry(lambda w, org: {**_org(w, org), "year": 2026}, READERS),
+    "reports:bulletin": Entry(
+        lambda w, org: {**_org(w, org), "year": 2026, "quarter": 1}, BULLETIN_READERS
+    ),
+    "reports:bulletin_xlsx": Entry(
+        lambda w, org: {**_org(w, org), "year": 2026, "quarter": 1}, BULLETIN_READERS
+    ),
 }
 MATRIX.update(
     {

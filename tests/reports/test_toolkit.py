@@ -1,0 +1,133 @@
+"""The report toolkit every form goes through: xlsx.form_xlsx and charts (no database)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from decimal import Decimal
+from xml.etree import ElementTree
+
+from openpyxl import load_workbook
+
+from jifen.reports import charts
+from jifen.reports.xlsx import Form, form_xlsx
+
+D = Decimal
+
+
+def _form(**extra: object) -> Form:
+    fields: dict[str, object] = {
+        "title": "测试表",
+        "subtitle": "单位：教工第一党支部",
+        "headers": [["姓名", "积分", "", "日期"], ["", "基础", "特色", ""]],
+        "merges": ("A3:A4", "B3:C3", "D3:D4"),
+        "rows": [
+            ["=SUM(A1:A2)", D("69.9166"), D("3"), dt.date(2025, 3, 5)],
+            ["+86", D("70"), 7, None],
+            ["@cmd", D("0.1"), D("0.2"), None],
+            ["-1", D("59.99"), D("0"), None],
+        ],
+        "footer": ("支部书记签名：__________  日期：__________",),
+        **extra,
+    }
+    return Form(**fields)  # type: ignore[arg-type]
+
+
+def _sheet(data: bytes) -> object:
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet is not None
+    return sheet
+
+
+def test_cells_that_would_begin_a_formula_are_written_as_text() -> None:
+    sheet = _sheet(form_xlsx(_form()))
+    column = [sheet.cell(row, 1) for row in range(5, 9)]  # type: ignore[attr-defined]
+    assert [c.value for c in column] == ["'=SUM(A1:A2)", "'+86", "'@cmd", "'-1"]
+    assert all(c.data_type == "s" for c in column)
+    # a title that looks like a formula is escaped too
+    title = _sheet(form_xlsx(_form(title="=HYPERLINK(1)")))
+    assert title["A1"].value == "'=HYPERLINK(1)"  # type: ignore[index]
+
+
+def test_numbers_stay_exact_numbers_with_two_places() -> None:
+    data = form_xlsx(_form())
+    sheet = _sheet(data)
+    cell = sheet["B5"]  # type: ignore[index]
+    assert cell.data_type == "n"
+    assert cell.number_format == "0.00"
+    assert sheet["C6"].value == 7  # type: ignore[index]
+    # The stored text is the Decimal itself: no float noise (0.1 + 0.2 stays 0.1 and 0.2).
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode()
+    values = re.findall(r"<v>([^<]*)</v>", xml)
+    assert "69.9166" in values
+    assert "0.1" in values
+    assert "0.2" in values
+    assert "59.99" in values
+
+
+def test_dates_are_dates() -> None:
+    sheet = _sheet(form_xlsx(_form()))
+    cell = sheet["D5"]  # type: ignore[index]
+    assert cell.value == dt.datetime(2025, 3, 5)
+    assert cell.number_format == "yyyy-mm-dd"
+
+
+def test_the_page_is_a4_with_header_rows_repeated_and_a_signature_footer() -> None:
+    sheet = _sheet(form_xlsx(_form(landscape=True)))
+    assert int(sheet.page_setup.paperSize) == 9  # type: ignore[attr-defined]  # A4
+    assert sheet.page_setup.orientation == "landscape"  # type: ignore[attr-defined]
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage  # type: ignore[attr-defined]
+    assert sheet.print_title_rows == "$3:$4"  # type: ignore[attr-defined]
+    assert sheet.freeze_panes == "A5"  # type: ignore[attr-defined]
+    assert sheet["A1"].value == "测试表"  # type: ignore[index]
+    assert sheet["A2"].value == "单位：教工第一党支部"  # type: ignore[index]
+    merged = {str(r) for r in sheet.merged_cells.ranges}  # type: ignore[attr-defined]
+    assert {"A1:D1", "A2:D2", "A3:A4", "B3:C3", "D3:D4"} <= merged
+    assert sheet["A10"].value == "支部书记签名：__________  日期：__________"  # type: ignore[index]
+    assert "A10:D10" in merged
+    portrait = _sheet(form_xlsx(_form()))
+    assert portrait.page_setup.orientation == "portrait"  # type: ignore[attr-defined]
+
+
+def _svg_tree(svg: str) -> ElementTree.Element:
+    return ElementTree.fromstring(svg)  # noqa: S314 - our own chart, parsed to prove it is XML
+
+
+def _assert_self_contained(svg: str) -> None:
+    assert svg.startswith("<svg")
+    _svg_tree(svg)
+    assert "<script" not in svg.lower()
+    for link in re.findall(r'(?:href|src)\s*=\s*"([^"]*)"', svg):
+        assert link.startswith("#"), link
+    assert "http://" not in re.sub(r'xmlns(:\w+)?="[^"]*"', "", svg)
+    assert "https://" not in svg
+
+
+def test_charts_are_valid_svg_without_scripts_or_outside_links() -> None:
+    drawn = [
+        charts.bars(
+            "各支部星级人数", ["教工第一党支部", "学生党支部"], {"5星": [1, 0], "4星": [2, 3]}
+        ),
+        charts.bars("排名", ["甲", "乙"], {"积分": [D("82.92"), D("76.58")]}, horizontal=True),
+        charts.lines("逐月积分", ["1月", "2月", "3月"], {"基础分": [D(70), D(65), None]}),
+        charts.radar("类别", ["班子建设", "组织生活"], {"得分率": [D(90), D(75)]}),
+        charts.distribution("积分分布", [D("59.99"), D(60), D(90)]),
+    ]
+    for svg in drawn:
+        _assert_self_contained(str(svg))
+    assert "教工第一党支部" in drawn[0]
+    assert "各支部星级人数" in drawn[0]
+    assert "逐月积分" in drawn[2]
+    assert "3月" in drawn[2]  # the x labels; one series has no legend (its table names it)
+
+
+def test_distribution_counts_at_the_band_edges() -> None:
+    """Bands are [low, next low): 59.99 is below 60; 60 is in 60–69; 89.99 in 80–89; 90 is ≥90."""
+    totals = [D("59.99"), D(60), D("69.99"), D(70), D("89.99"), D(90), D(100), D(0)]
+    labels, counts = charts.distribution_rows(totals)
+    assert labels == ["<60", "60–69", "70–79", "80–89", "≥90"]
+    assert counts == [2, 2, 1, 1, 2]
+    assert charts.distribution_rows([]) == (labels, [0, 0, 0, 0, 0])
+    assert charts.distribution_rows([D(60)], edges=(0, 60)) == (["<60", "≥60"], [0, 1])
