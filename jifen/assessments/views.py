@@ -504,7 +504,7 @@ def form_xlsx(request: HttpRequest, round_id: int, org_id: int) -> HttpResponse:
     found = _round_for(request, round_id)
     org = _org_in_round(request, found, org_id)
     form = exports.score_form(found, org, with_committee=results_visible(request.user, found))
-    return xlsx_response(exports.as_xlsx(form), f"{org.name}-考核打分表.xlsx")  # type: ignore[return-value]
+    return xlsx_response(exports.as_xlsx(form), f"{org.name}-考核打分表.xlsx")
 
 
 @login_required
@@ -531,4 +531,4 @@ def bulletin_xlsx(request: HttpRequest, round_id: int) -> HttpResponse:
         {o.code for o in _visible_orgs(request, found)},
         visible=results_visible(request.user, found),
     )
-    return xlsx_response(exports.as_xlsx(form), f"{found.title}-排名通报.xlsx")  # type: ignore[return-value]
+    return xlsx_response(exports.as_xlsx(form), f"{found.title}-排名通报.xlsx")
