@@ -13,6 +13,7 @@ from django.http import HttpRequest
 
 from jifen.audit.services import audit_record
 from jifen.ledger.models import Entry, Origin
+from jifen.ledger.scores import collector_paused
 from jifen.ledger.services import NewFact, entries_append, entry_correct
 from jifen.orgs import selectors
 from jifen.orgs.models import Organization, Person
@@ -122,6 +123,18 @@ def attendance_record(
     A member already marked the same way is left alone, so a form submitted twice records once;
     a changed mark is a correction of the earlier entry, with the reason given.
     """
+    # 500 marks allocate thousands of short-lived model instances: see collector_paused.
+    with collector_paused():
+        return _attendance_record(activity=activity, marks=marks, actor=actor, request=request)
+
+
+def _attendance_record(
+    *,
+    activity: Activity,
+    marks: dict[int, Mark],
+    actor: User | None,
+    request: HttpRequest | None,
+) -> int:
     Activity.objects.select_for_update().filter(pk=activity.pk).first()
     roster = _roster_by_id(activity)
     unknown = set(marks) - set(roster)

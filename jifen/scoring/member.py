@@ -71,6 +71,13 @@ class MemberScorer:
         # The period kind of every code a fact may carry (items, then deductions, else the year).
         self.code_period = {**self.deduction_period, **self.item_period}
         self.vetoes = {veto.code for veto in rulebook.vetoes}
+        # Facts are also grouped by quarter (allowances spread over a quarter) and by month
+        # (earned items, for the monthly caps) — only for the codes that read those groups.
+        items = [item for category in rulebook.categories for item in category.items]
+        self.by_quarter_codes = {
+            item.code for item in items if isinstance(item, Allowance) and item.spread == "quarter"
+        }
+        self.by_month_codes = {item.code for item in items if isinstance(item, Earn)}
         self.category_codes = {
             category.code: tuple(item.code for item in category.items)
             + tuple(d.code for d in category.deductions)
@@ -100,12 +107,16 @@ class MemberScorer:
         by_month: dict[str, dict[int, list[Fact]]] = {}
         code_period = self.code_period
         vetoes = self.vetoes
+        by_quarter_codes = self.by_quarter_codes
+        by_month_codes = self.by_month_codes
+        # Calendar.month_index, inlined: this loop runs for every fact of a branch's year.
+        first_month = cal.year * 12 + cal.start - 1
         veto_facts: list[Fact] = []
         outside: list[str] = []
         # Facts in (date, id) order: every list below inherits it, so input order never matters.
         for fact in sorted(facts, key=fact_order):
-            month = cal.month_index(fact.date)
-            if month is None:
+            month = fact.date.year * 12 + fact.date.month - 1 - first_month
+            if not 0 <= month < 12:
                 continue
             code = fact.item
             if code in vetoes:
@@ -115,14 +126,19 @@ class MemberScorer:
                 outside.append(fact.id)
                 continue
             key = PERIOD_KEYS[code_period.get(code, "year")][month]
-            if code in by_period:
-                by_period[code].setdefault(key, []).append(fact)
-                by_quarter[code].setdefault(month // 3, []).append(fact)
-                by_month[code].setdefault(month, []).append(fact)
-            else:
+            periods = by_period.get(code)
+            if periods is None:
                 by_period[code] = {key: [fact]}
-                by_quarter[code] = {month // 3: [fact]}
-                by_month[code] = {month: [fact]}
+            else:
+                bucket = periods.get(key)
+                if bucket is None:
+                    periods[key] = [fact]
+                else:
+                    bucket.append(fact)
+            if code in by_quarter_codes:
+                by_quarter.setdefault(code, {}).setdefault(month // 3, []).append(fact)
+            if code in by_month_codes:
+                by_month.setdefault(code, {}).setdefault(month, []).append(fact)
         if outside:
             lines.append(
                 Line(
