@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -186,20 +187,32 @@ class BranchYear:
     results: dict[int, SubjectResult]
 
 
+_pause_lock = threading.Lock()
+_pauses = 0
+_resume = False
+
+
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector for a block that allocates many short-lived,
     acyclic objects (a branch's year: 10,000 facts and their results). Reference counting still
     frees every one of them; what is saved is the collector's full passes over the whole process
     heap that such a burst of allocations triggers midway (50–150 ms each, for nothing to
-    collect). The collector resumes, with its counts intact, when the block ends."""
-    was_enabled = gc.isenabled()
-    gc.disable()
+    collect). The collector resumes when the last paused block in the process ends (threads
+    count their pauses under a lock, so none leaves it off for good)."""
+    global _pauses, _resume  # noqa: PLW0603 (one collector per process)
+    with _pause_lock:
+        if _pauses == 0:
+            _resume = gc.isenabled()
+            gc.disable()
+        _pauses += 1
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        with _pause_lock:
+            _pauses -= 1
+            if _pauses == 0 and _resume:
+                gc.enable()
 
 
 def branch_year(organization: Organization, year: int) -> BranchYear | None:
