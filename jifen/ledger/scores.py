@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -18,10 +18,20 @@ from functools import lru_cache
 from django.db.models import Q
 
 from jifen.ledger.models import Entry
+from jifen.ledger.services import NewFact, normalize_value
 from jifen.orgs.models import Exemption, Membership, Organization, Person
 from jifen.rulebooks.models import Adoption
 from jifen.rulebooks.services import adoption_for, rulebook_of
-from jifen.scoring import Calendar, Fact, Interval, Rulebook, Subject, SubjectResult, score
+from jifen.scoring import (
+    Calendar,
+    Fact,
+    Interval,
+    Rulebook,
+    Subject,
+    SubjectResult,
+    check_fact,
+    score,
+)
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -77,6 +87,34 @@ def fact_from_row(row: FactRow) -> Fact:
 
 def entry_fact(entry: Entry) -> Fact:
     return fact_from_row(tuple(getattr(entry, column) for column in FACT_COLUMNS))
+
+
+def facts_refused(organization: Organization, facts: Sequence[NewFact]) -> list[str]:
+    """Why the rulebook ``organization`` adopted for each fact's year refuses any of ``facts``
+    (``entries_append`` writes what it is given): one Chinese message per refused fact, naming
+    the member; empty when every fact fits. Each distinct (year, item, value) is checked once,
+    so 500 attendance marks cost three checks, not 500."""
+    rulebooks: dict[int, Rulebook | None] = {}
+    verdicts: dict[tuple[int, str, str], str | None] = {}
+    problems: list[str] = []
+    for fact in facts:
+        year = fact.date.year
+        if year not in rulebooks:
+            adoption = adoption_for(organization, year)
+            rulebooks[year] = rulebook_of(adoption) if adoption is not None else None
+        rulebook = rulebooks[year]
+        if rulebook is None:
+            problems.append(f"{fact.person.name}：{organization.name} {year} 年还没有采用积分办法")
+            continue
+        raw = normalize_value(fact.value)
+        key = (year, fact.item, raw)
+        if key not in verdicts:
+            issue = check_fact(rulebook, Fact("new", "p", fact.date, fact.item, fact_value(raw)))
+            verdicts[key] = None if issue is None else issue.message
+        verdict = verdicts[key]
+        if verdict is not None:
+            problems.append(f"{fact.person.name} {fact.date}：{verdict}")
+    return problems
 
 
 def _minus(

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from jifen.audit.services import audit_record
 from jifen.ledger.models import Entry, Origin
-from jifen.ledger.scores import collector_paused
+from jifen.ledger.scores import collector_paused, facts_refused
 from jifen.ledger.services import NewFact, entries_append, entry_correct
 from jifen.orgs import selectors
 from jifen.orgs.models import Organization, Person
@@ -172,6 +172,9 @@ def _attendance_record(
                 request=request,
             )
         written += 1
+    refused = facts_refused(activity.organization, fresh)
+    if refused:
+        raise ValidationError({"marks": refused[:10]})
     entries_append(
         organization=activity.organization,
         facts=fresh,
@@ -201,6 +204,16 @@ def _locked(activity: Activity) -> Activity:
     if locked.cancelled:
         raise ValidationError("活动已取消，不能再修改")
     return locked
+
+
+def _check_window(opens: dt.datetime | None, closes: dt.datetime | None) -> None:
+    if (opens is None) != (closes is None):
+        raise ValidationError({"checkin_closes": "扫码签到的开始和截止时间要么都填，要么都不填"})
+    if opens is not None and closes is not None:
+        if closes <= opens:
+            raise ValidationError({"checkin_closes": "扫码签到的截止时间必须晚于开始时间"})
+        if closes - opens > MAX_CHECKIN_WINDOW:
+            raise ValidationError({"checkin_closes": "扫码签到时长不能超过 12 小时"})
 
 
 @transaction.atomic
@@ -234,13 +247,7 @@ def activity_update(
         )
     if item not in codes:
         raise ValidationError({"item": f"{item} 不是按签到记分的项目"})
-    if (checkin_opens is None) != (checkin_closes is None):
-        raise ValidationError({"checkin_closes": "扫码签到的开始和截止时间要么都填，要么都不填"})
-    if checkin_opens is not None and checkin_closes is not None:
-        if checkin_closes <= checkin_opens:
-            raise ValidationError({"checkin_closes": "扫码签到的截止时间必须晚于开始时间"})
-        if checkin_closes - checkin_opens > MAX_CHECKIN_WINDOW:
-            raise ValidationError({"checkin_closes": "扫码签到时长不能超过 12 小时"})
+    _check_window(checkin_opens, checkin_closes)
     current = attendance_current(locked)
     if item != locked.item and current:
         raise ValidationError(
@@ -269,14 +276,20 @@ def activity_update(
     old_date = locked.date
     moved: list[NewFact] = []
     if date != old_date and current:
+        # attendance_current holds member entries only (person_id set).
+        people = Person.objects.in_bulk(list(current))
+        moved = [
+            NewFact(people[pid], date, entry.item, entry.value, entry.note)
+            for pid, entry in current.items()
+        ]
+        refused = facts_refused(locked.organization, moved)
+        if refused:
+            raise ValidationError({"date": refused[:10]})
         why = f"活动日期由 {old_date} 改为 {date}" + (
             f"：{reason.strip()}" if reason.strip() else ""
         )
-        # attendance_current holds member entries only (person_id set).
-        people = Person.objects.in_bulk(list(current))
-        for pid, entry in current.items():
+        for entry in current.values():
             entry_correct(entry=entry, reason=why, recorded_by=actor, request=request)
-            moved.append(NewFact(people[pid], date, entry.item, entry.value, entry.note))
     for field, value in after.items():
         setattr(locked, field, value)
     locked.save(update_fields=list(after))
