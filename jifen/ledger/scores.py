@@ -14,8 +14,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from typing import Any, cast
 
-from django.db.models import Q
+from django.db import connections
+from django.db.models import Q, QuerySet
 
 from jifen.ledger.models import Entry
 from jifen.ledger.services import NewFact, normalize_value
@@ -83,6 +85,28 @@ def fact_from_row(row: FactRow) -> Fact:
         note,
         str(corrects_id) if corrects_id else None,
     )
+
+
+def fact_rows(entries: QuerySet[Entry]) -> list[FactRow]:
+    """``entries`` as FACT_COLUMNS tuples, read straight from the database cursor. A branch's
+    year is 10,000 rows or more, and Django's row-by-row conversions cost more than scoring a
+    row; only the date needs one (SQLite returns text), made once per distinct day."""
+    query = entries.values_list(*FACT_COLUMNS).query
+    sql, params = query.get_compiler(using=entries.db).as_sql()
+    with connections[entries.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        raw: list[tuple[Any, ...]] = cursor.fetchall()
+    if not raw or isinstance(raw[0][3], dt.date):
+        return cast(list[FactRow], raw)
+    days: dict[str, dt.date] = {}
+    converted = []
+    for row in raw:
+        text = row[3]
+        day = days.get(text)
+        if day is None:
+            day = days[text] = dt.date.fromisoformat(text)
+        converted.append((*row[:3], day, *row[4:]))
+    return cast(list[FactRow], converted)
 
 
 def entry_fact(entry: Entry) -> Fact:
@@ -287,11 +311,7 @@ def _branch_year(organization: Organization, year: int) -> BranchYear | None:
     for exemption in Exemption.objects.filter(_in_year(year), person_id__in=here):
         exemptions.setdefault(exemption.person_id, []).append(exemption)
     subjects = [subject_of(p, year, memberships[p.pk], exemptions.get(p.pk, [])) for p in people]
-    rows = (
-        Entry.objects.filter(person_id__in=here, date__year=year)
-        .order_by("seq")
-        .values_list(*FACT_COLUMNS)
-    )
+    rows = fact_rows(Entry.objects.filter(person_id__in=here, date__year=year).order_by("seq"))
     sheet = score(
         rulebook, [fact_from_row(row) for row in rows], year=year, subjects=subjects, explain=False
     )
