@@ -37,6 +37,8 @@ def _latest(facts: list[Fact]) -> Fact:
     return max(facts, key=fact_order)
 
 
+QUIET_KINDS = (Allowance, Earn)  # items with a value of their own when no fact is recorded
+
 # The period key of every month index, by period kind: M01…M12, Q1…Q4, H1/H2, Y.
 PERIOD_KEYS = {
     kind: tuple(period_key(kind, m) for m in range(12))
@@ -114,7 +116,9 @@ class MemberScorer:
         veto_facts: list[Fact] = []
         outside: list[str] = []
         # Facts in (date, id) order: every list below inherits it, so input order never matters.
-        for fact in sorted(facts, key=fact_order):
+        # Without explanations the order shows nowhere (every rule sums, caps or takes the
+        # latest by fact_order), so the sort is left out.
+        for fact in sorted(facts, key=fact_order) if self.explain else facts:
             month = fact.date.year * 12 + fact.date.month - 1 - first_month
             if not 0 <= month < 12:
                 continue
@@ -278,7 +282,7 @@ class MemberScorer:
         quiet_total = ZERO
         for item in category.items:
             facts_by_key = by_period.get(item.code)
-            if not facts_by_key and isinstance(item, Allowance | Earn):
+            if not facts_by_key and isinstance(item, QUIET_KINDS):
                 quiet_result, quiet_value = self._quiet_item(category, item, keys)
                 quiet_total += quiet_value
                 item_results.append(quiet_result)
