@@ -90,7 +90,8 @@ def fact_from_row(row: FactRow) -> Fact:
 def fact_rows(entries: QuerySet[Entry]) -> list[FactRow]:
     """``entries`` as FACT_COLUMNS tuples, read straight from the database cursor. A branch's
     year is 10,000 rows or more, and Django's row-by-row conversions cost more than scoring a
-    row; only the date needs one (SQLite returns text), made once per distinct day."""
+    row. Dates arrive as dates (psycopg, and the converters Django registers with sqlite3); a
+    backend that gives text has it parsed once per distinct day."""
     query = entries.values_list(*FACT_COLUMNS).query
     sql, params = query.get_compiler(using=entries.db).as_sql()
     with connections[entries.db].cursor() as cursor:
