@@ -7,13 +7,17 @@ page shows.
 .venv/bin/python bench/bench_recording.py            # SQLite
 JIFEN_BENCH_PG=postgres://postgres@/jifen_bench?host=/var/run/postgresql \\
     .venv/bin/python bench/bench_recording.py
+--repeat 3 runs the scenario three times on fresh databases (60 samples).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 import statistics
+import subprocess
+import sys
 import time
 
 from django_setup import percentile, scratch_database
@@ -22,7 +26,11 @@ ATTENDEES = 500
 RUNS = 20
 
 
-def main() -> None:
+def scenario() -> tuple[str, list[float], list[float], list[float]]:
+    """One fresh database, RUNS activities of 500 attendees one week apart: (engine, timings of
+    the write alone, timings of write + re-score, this process's CPU time for write + re-score
+    — steadier than the clock when other processes share the machine; PostgreSQL's own work is
+    not in it)."""
     url = scratch_database("recording")
     from jifen.ledger.scores import branch_year
     from jifen.orgs.kinds import kinds_ensure
@@ -51,7 +59,7 @@ def main() -> None:
     )
     rng = random.Random(7)
     labels = ["present"] * 8 + ["absent", "excused"]
-    record_times, total_times = [], []
+    record_times, total_times, cpu_times = [], [], []
     for run in range(RUNS):
         day = dt.date(2026, 1, 1) + dt.timedelta(days=run * 7)
         activity = activity_create(
@@ -61,23 +69,51 @@ def main() -> None:
         for person in people:
             label = rng.choice(labels)
             marks[person.pk] = Mark(label, "出差" if label == "excused" else "")
+        cpu = time.process_time()
         start = time.perf_counter()
         written = attendance_record(activity=activity, marks=marks, actor=None)
         recorded = time.perf_counter()
         sheet = branch_year(branch, 2026)
         done = time.perf_counter()
+        cpu_times.append(time.process_time() - cpu)
         assert written == ATTENDEES
         assert sheet is not None
         assert len(sheet.results) == ATTENDEES
         record_times.append(recorded - start)
         total_times.append(done - start)
     engine = "PostgreSQL" if url.startswith("postgres") else "SQLite"
+    return engine, record_times, total_times, cpu_times
+
+
+def main() -> None:
+    # --repeat N: the whole scenario N times on fresh databases, for a steadier p95 (with 20
+    # runs the p95 is the single slowest one, at the mercy of any other process on the machine).
+    repeat = int(sys.argv[sys.argv.index("--repeat") + 1]) if "--repeat" in sys.argv else 1
+    record_times: list[float] = []
+    total_times: list[float] = []
+    cpu_times: list[float] = []
+    engine = ""
+    if "--samples" in sys.argv:  # one scenario, timings as JSON for the parent process
+        print(json.dumps(scenario()))
+        return
+    for _ in range(repeat):
+        # A fresh process each time: Django's settings (the database) are fixed once loaded.
+        out = subprocess.run(  # noqa: S603 (this very script, no outside input)
+            [sys.executable, __file__, "--samples"], capture_output=True, text=True, check=True
+        ).stdout
+        engine, records, totals, cpus = json.loads(out.strip().splitlines()[-1])
+        record_times += records
+        total_times += totals
+        cpu_times += cpus
     p95 = percentile(total_times, 0.95) * 1000
     print(
         f"activity with {ATTENDEES} attendees on {engine}: record median "
-        f"{statistics.median(record_times) * 1000:.0f} ms; record + re-score the branch median "
-        f"{statistics.median(total_times) * 1000:.0f} ms, p95 {p95:.0f} ms ({RUNS} runs) — "
-        f"{'ok' if p95 <= 300 else 'SLOW'}"
+        f"{statistics.median(record_times) * 1000:.0f} ms, p95 "
+        f"{percentile(record_times, 0.95) * 1000:.0f} ms; record + re-score the branch median "
+        f"{statistics.median(total_times) * 1000:.0f} ms, p95 {p95:.0f} ms "
+        f"({len(total_times)} runs) — {'ok' if p95 <= 300 else 'SLOW'}; CPU of this process "
+        f"median {statistics.median(cpu_times) * 1000:.0f} ms, "
+        f"p95 {percentile(cpu_times, 0.95) * 1000:.0f} ms"
     )
 
 

@@ -7,17 +7,33 @@ whenever they are asked for, so they are always current with the ledger.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import gc
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import Any, cast
 
-from django.db.models import Q
+from django.db import connections
+from django.db.models import Q, QuerySet
 
 from jifen.ledger.models import Entry
+from jifen.ledger.services import NewFact, normalize_value
 from jifen.orgs.models import Exemption, Membership, Organization, Person
 from jifen.rulebooks.models import Adoption
 from jifen.rulebooks.services import adoption_for, rulebook_of
-from jifen.scoring import Calendar, Fact, Interval, Rulebook, Subject, SubjectResult, score
+from jifen.scoring import (
+    Calendar,
+    Fact,
+    Interval,
+    Rulebook,
+    Subject,
+    SubjectResult,
+    check_fact,
+    score,
+)
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -43,28 +59,87 @@ FACT_COLUMNS = (
 FactRow = tuple[int, int | None, int | None, dt.date, str, str, str, str, int | None]
 
 
+@lru_cache(maxsize=4096)
+def fact_value(raw: str) -> Decimal | str:
+    """A stored value as the engine reads it: a number as Decimal, a label as text. Remembered:
+    a branch's year repeats a few dozen values (present, absent, 1, 0.5 …) thousands of times,
+    and a label costs a caught exception to tell apart from a number."""
+    if not raw:
+        return ""
+    try:
+        return Decimal(raw)
+    except InvalidOperation:
+        return raw
+
+
 def fact_from_row(row: FactRow) -> Fact:
     """An entry as the engine's Fact: numbers as Decimal, labels as text, corrections as voids."""
     pk, person_id, subject_org_id, date, item, raw, source, note, corrects_id = row
-    value: Decimal | str
-    try:
-        value = Decimal(raw) if raw else ""
-    except InvalidOperation:
-        value = raw
     return Fact(
-        id=str(pk),
-        subject=person_key(person_id) if person_id else f"o{subject_org_id}",
-        date=date,
-        item=item,
-        value=value,
-        source=source or "committee",
-        note=note,
-        voids=str(corrects_id) if corrects_id else None,
+        str(pk),
+        f"p{person_id}" if person_id else f"o{subject_org_id}",
+        date,
+        item,
+        fact_value(raw),
+        source or "committee",
+        note,
+        str(corrects_id) if corrects_id else None,
     )
+
+
+def fact_rows(entries: QuerySet[Entry]) -> list[FactRow]:
+    """``entries`` as FACT_COLUMNS tuples, read straight from the database cursor. A branch's
+    year is 10,000 rows or more, and Django's row-by-row conversions cost more than scoring a
+    row. Dates arrive as dates (psycopg, and the converters Django registers with sqlite3); a
+    backend that gives text has it parsed once per distinct day."""
+    query = entries.values_list(*FACT_COLUMNS).query
+    sql, params = query.get_compiler(using=entries.db).as_sql()
+    with connections[entries.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        raw: list[tuple[Any, ...]] = cursor.fetchall()
+    if not raw or isinstance(raw[0][3], dt.date):
+        return cast(list[FactRow], raw)
+    days: dict[str, dt.date] = {}
+    converted = []
+    for row in raw:
+        text = row[3]
+        day = days.get(text)
+        if day is None:
+            day = days[text] = dt.date.fromisoformat(text)
+        converted.append((*row[:3], day, *row[4:]))
+    return cast(list[FactRow], converted)
 
 
 def entry_fact(entry: Entry) -> Fact:
     return fact_from_row(tuple(getattr(entry, column) for column in FACT_COLUMNS))
+
+
+def facts_refused(organization: Organization, facts: Sequence[NewFact]) -> list[str]:
+    """Why the rulebook ``organization`` adopted for each fact's year refuses any of ``facts``
+    (``entries_append`` writes what it is given): one Chinese message per refused fact, naming
+    the member; empty when every fact fits. Each distinct (year, item, value) is checked once,
+    so 500 attendance marks cost three checks, not 500."""
+    rulebooks: dict[int, Rulebook | None] = {}
+    verdicts: dict[tuple[int, str, str], str | None] = {}
+    problems: list[str] = []
+    for fact in facts:
+        year = fact.date.year
+        if year not in rulebooks:
+            adoption = adoption_for(organization, year)
+            rulebooks[year] = rulebook_of(adoption) if adoption is not None else None
+        rulebook = rulebooks[year]
+        if rulebook is None:
+            problems.append(f"{fact.person.name}：{organization.name} {year} 年还没有采用积分办法")
+            continue
+        raw = normalize_value(fact.value)
+        key = (year, fact.item, raw)
+        if key not in verdicts:
+            issue = check_fact(rulebook, Fact("new", "p", fact.date, fact.item, fact_value(raw)))
+            verdicts[key] = None if issue is None else issue.message
+        verdict = verdicts[key]
+        if verdict is not None:
+            problems.append(f"{fact.person.name} {fact.date}：{verdict}")
+    return problems
 
 
 def _minus(
@@ -238,6 +313,34 @@ class BranchYear:
     reached: int = 12  # months of the year begun by the ``today`` asked about
 
 
+_pause_lock = threading.Lock()
+_pauses = 0
+_resume = False
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for a block that allocates many short-lived,
+    acyclic objects (a branch's year: 10,000 facts and their results). Reference counting still
+    frees every one of them; what is saved is the collector's full passes over the whole process
+    heap that such a burst of allocations triggers midway (50–150 ms each, for nothing to
+    collect). The collector resumes when the last paused block in the process ends (threads
+    count their pauses under a lock, so none leaves it off for good)."""
+    global _pauses, _resume  # noqa: PLW0603 (one collector per process)
+    with _pause_lock:
+        if _pauses == 0:
+            _resume = gc.isenabled()
+            gc.disable()
+        _pauses += 1
+    try:
+        yield
+    finally:
+        with _pause_lock:
+            _pauses -= 1
+            if _pauses == 0 and _resume:
+                gc.enable()
+
+
 def branch_year(
     organization: Organization, year: int, *, today: dt.date | None = None
 ) -> BranchYear | None:
@@ -253,6 +356,13 @@ def branch_years(
 ) -> list[BranchYear | None]:
     """``branch_year`` as it stood on each of ``todays`` (a branch's quarters): the ledger is
     read once and scored once per distinct number of months reached."""
+    with collector_paused():
+        return _branch_years(organization, year, todays)
+
+
+def _branch_years(
+    organization: Organization, year: int, todays: Sequence[dt.date | None]
+) -> list[BranchYear | None]:
     adoption = adoption_for(organization, year)
     if adoption is None:
         return [None for _ in todays]
@@ -290,10 +400,8 @@ def branch_years(
             scored[reached] = BranchYear(organization, year, adoption, rulebook, people, {}, 0)
             continue
         if facts is None:
-            rows = (
-                Entry.objects.filter(within, person_id__in=here, date__year=year)
-                .order_by("seq")
-                .values_list(*FACT_COLUMNS)
+            rows = fact_rows(
+                Entry.objects.filter(within, person_id__in=here, date__year=year).order_by("seq")
             )
             facts = [fact_from_row(row) for row in rows]
         subjects = [subject_until(subject, calendar, reached) for subject in whole]

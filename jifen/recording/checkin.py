@@ -59,6 +59,8 @@ def checkin_open(
     actor: User,
     request: HttpRequest | None = None,
 ) -> Activity:
+    if Activity.objects.select_for_update().get(pk=activity.pk).cancelled:
+        raise ValidationError("活动已取消，不能开放扫码签到")
     window = dt.timedelta(minutes=minutes)
     if not dt.timedelta(minutes=5) <= window <= MAX_WINDOW:
         raise ValidationError({"minutes": "签到时长应在 5 分钟到 12 小时之间"})
@@ -97,6 +99,8 @@ def checkin_record(
     request: HttpRequest | None = None,
 ) -> Checkin:
     locked = Activity.objects.select_for_update().get(pk=activity.pk)
+    if locked.cancelled:
+        raise ValidationError("活动已取消，不能签到")
     if not locked.checkin_is_open(now):
         raise ValidationError("不在签到时间内：请向记分员确认签到时间")
     current = attendance_current(locked).get(person.pk)

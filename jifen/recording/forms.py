@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from jifen.orgs.forms import DateInput
 
@@ -68,3 +69,50 @@ class DeclarationForm(forms.Form):
     def __init__(self, *args: object, items: list[tuple[str, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["item"].choices = items  # type: ignore[attr-defined]
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M")
+
+
+class ActivityEditForm(ActivityForm):
+    """Editing an activity: its details and the QR check-in window."""
+
+    checkin_opens = forms.DateTimeField(
+        label=_("扫码签到开始"),
+        widget=DateTimeInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        required=False,
+    )
+    checkin_closes = forms.DateTimeField(
+        label=_("扫码签到截止"),
+        widget=DateTimeInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        required=False,
+        help_text=_("两项都留空即关闭扫码签到；时长不超过 12 小时"),
+    )
+    reason = forms.CharField(
+        label=_("修改原因"),
+        max_length=200,
+        required=False,
+        help_text=_("改日期时写入台账的更正记录"),
+    )
+
+    def __init__(self, *args: object, items: list[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(*args, items=items, **kwargs)
+        self.fields["date"].help_text = _(
+            "改日期后，已记录的签到随之移到新日期：原记录在台账中作废（写明原因），"
+            "再按新日期记入，不删除任何记录"
+        )
+
+
+class ActivityCancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("取消原因"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("例如：误登记、重复登记、活动未举行"),
+    )

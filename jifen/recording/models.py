@@ -29,6 +29,13 @@ class Activity(models.Model):
     # Members may check in by scanning the activity's QR code between these two moments.
     checkin_opens = models.DateTimeField("扫码签到开始", null=True, blank=True)
     checkin_closes = models.DateTimeField("扫码签到截止", null=True, blank=True)
+    # An activity recorded by mistake is cancelled, never deleted: it stays listed, marked
+    # 已取消, its attendance facts voided in the ledger with this reason.
+    cancelled_at = models.DateTimeField("取消时间", null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cancel_reason = models.CharField("取消原因", max_length=500, blank=True)
 
     class Meta:
         verbose_name = "活动"
@@ -39,9 +46,15 @@ class Activity(models.Model):
         return f"{self.date} {self.title}"
 
     def checkin_is_open(self, now: dt.datetime) -> bool:
+        if self.cancelled_at is not None:
+            return False
         return bool(self.checkin_opens and self.checkin_closes) and (
             self.checkin_opens <= now < self.checkin_closes  # type: ignore[operator]
         )
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
     @property
     def ref(self) -> str:

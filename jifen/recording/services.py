@@ -8,10 +8,13 @@ from dataclasses import dataclass
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
+from django.utils import timezone
 
 from jifen.audit.services import audit_record
 from jifen.ledger.models import Entry, Origin
+from jifen.ledger.scores import collector_paused, facts_refused
 from jifen.ledger.services import NewFact, entries_append, entry_correct
 from jifen.orgs import selectors
 from jifen.orgs.models import Organization, Person
@@ -100,6 +103,14 @@ def attendance_roster(activity: Activity) -> list[Person]:
     return selectors.people_on(organization=activity.organization, day=activity.date, subtree=True)
 
 
+def _roster_by_id(activity: Activity) -> dict[int, Person]:
+    """attendance_roster's people by id, with only the columns recording needs (500 members in
+    a few milliseconds: no membership or organization rows, no ordering)."""
+    where = Q(memberships__organization__path__startswith=activity.organization.path)
+    people = Person.objects.filter(where & selectors.on_day(activity.date, "memberships__"))
+    return {p.pk: p for p in people.only("id", "name")}
+
+
 @transaction.atomic
 def attendance_record(
     *,
@@ -113,8 +124,22 @@ def attendance_record(
     A member already marked the same way is left alone, so a form submitted twice records once;
     a changed mark is a correction of the earlier entry, with the reason given.
     """
-    Activity.objects.select_for_update().filter(pk=activity.pk).first()
-    roster = {p.pk: p for p in attendance_roster(activity)}
+    # 500 marks allocate thousands of short-lived model instances: see collector_paused.
+    with collector_paused():
+        return _attendance_record(activity=activity, marks=marks, actor=actor, request=request)
+
+
+def _attendance_record(
+    *,
+    activity: Activity,
+    marks: dict[int, Mark],
+    actor: User | None,
+    request: HttpRequest | None,
+) -> int:
+    locked = Activity.objects.select_for_update().filter(pk=activity.pk).first()
+    if locked is None or locked.cancelled:
+        raise ValidationError({"marks": "活动已取消，不再记录签到"})
+    roster = _roster_by_id(activity)
     unknown = set(marks) - set(roster)
     if unknown:
         raise ValidationError({"marks": f"{len(unknown)} 人在活动当天不属于本组织"})
@@ -147,6 +172,9 @@ def attendance_record(
                 request=request,
             )
         written += 1
+    refused = facts_refused(activity.organization, fresh)
+    if refused:
+        raise ValidationError({"marks": refused[:10]})
     entries_append(
         organization=activity.organization,
         facts=fresh,
@@ -157,6 +185,175 @@ def attendance_record(
         request=request,
     )
     return written
+
+
+# --- editing and cancelling an activity ---------------------------------------------------------
+
+MAX_CHECKIN_WINDOW = dt.timedelta(hours=12)
+EDITABLE = ("item", "title", "date", "place", "organizer", "content")
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(timezone.get_current_timezone()).strftime("%Y-%m-%d %H:%M")
+    return "" if value is None else str(value)
+
+
+def _locked(activity: Activity) -> Activity:
+    locked = Activity.objects.select_for_update().select_related("organization").get(pk=activity.pk)
+    if locked.cancelled:
+        raise ValidationError("活动已取消，不能再修改")
+    return locked
+
+
+def _check_window(opens: dt.datetime | None, closes: dt.datetime | None) -> None:
+    if (opens is None) != (closes is None):
+        raise ValidationError({"checkin_closes": "扫码签到的开始和截止时间要么都填，要么都不填"})
+    if opens is not None and closes is not None:
+        if closes <= opens:
+            raise ValidationError({"checkin_closes": "扫码签到的截止时间必须晚于开始时间"})
+        if closes - opens > MAX_CHECKIN_WINDOW:
+            raise ValidationError({"checkin_closes": "扫码签到时长不能超过 12 小时"})
+
+
+@transaction.atomic
+def activity_update(
+    *,
+    activity: Activity,
+    item: str,
+    title: str,
+    date: dt.date,
+    place: str = "",
+    organizer: str = "",
+    content: str = "",
+    checkin_opens: dt.datetime | None = None,
+    checkin_closes: dt.datetime | None = None,
+    reason: str = "",
+    actor: User | None,
+    request: HttpRequest | None = None,
+) -> Activity:
+    """Change an activity's details; audited with every changed field before and after.
+
+    A new date moves the attendance with it: every standing mark is voided in the ledger
+    (a correction naming the old and new dates and ``reason``) and recorded again on the new
+    date — facts are never edited. The type (rulebook item) cannot change once attendance is
+    recorded: the marks were scored under it (cancel the activity and record it again).
+    """
+    locked = _locked(activity)
+    codes = dict(attendance_items(locked.organization, date.year))
+    if not codes:
+        raise ValidationError(
+            {"date": f"{locked.organization.name} {date.year} 年还没有采用积分办法"}
+        )
+    if item not in codes:
+        raise ValidationError({"item": f"{item} 不是按签到记分的项目"})
+    _check_window(checkin_opens, checkin_closes)
+    current = attendance_current(locked)
+    if item != locked.item and current:
+        raise ValidationError(
+            {
+                "item": f"已有 {len(current)} 人的签到记录，不能更改活动类型："
+                "请取消本活动（签到记录随之作废）后重新登记"
+            }
+        )
+    after: dict[str, object] = {
+        "item": item,
+        "title": title.strip(),
+        "date": date,
+        "place": place.strip(),
+        "organizer": organizer.strip(),
+        "content": content,
+        "checkin_opens": checkin_opens,
+        "checkin_closes": checkin_closes,
+    }
+    changed = {
+        field: (_shown(getattr(locked, field)), _shown(value))
+        for field, value in after.items()
+        if getattr(locked, field) != value
+    }
+    if not changed:
+        return locked
+    old_date = locked.date
+    moved: list[NewFact] = []
+    if date != old_date and current:
+        # attendance_current holds member entries only (person_id set).
+        people = Person.objects.in_bulk(list(current))
+        moved = [
+            NewFact(people[pid], date, entry.item, entry.value, entry.note)
+            for pid, entry in current.items()
+        ]
+        refused = facts_refused(locked.organization, moved)
+        if refused:
+            raise ValidationError({"date": refused[:10]})
+        why = f"活动日期由 {old_date} 改为 {date}" + (
+            f"：{reason.strip()}" if reason.strip() else ""
+        )
+        for entry in current.values():
+            entry_correct(entry=entry, reason=why, recorded_by=actor, request=request)
+    for field, value in after.items():
+        setattr(locked, field, value)
+    locked.save(update_fields=list(after))
+    if moved:
+        entries_append(
+            organization=locked.organization,
+            facts=moved,
+            origin=Origin.ACTIVITY,
+            origin_ref=locked.ref,
+            recorded_by=actor,
+            summary=f"{locked.title} 改期 {old_date} → {date}，签到 {len(moved)} 人随之移到新日期",
+            request=request,
+        )
+    audit_record(
+        action="activity.update",
+        actor=actor,
+        request=request,
+        target=locked,
+        summary=f"修改活动 {locked.title}：{'、'.join(changed)}"
+        + (f"（签到 {len(moved)} 人移到新日期）" if moved else ""),
+        detail={
+            "before": {field: old for field, (old, _) in changed.items()},
+            "after": {field: new for field, (_, new) in changed.items()},
+            "reason": reason.strip(),
+            "moved": len(moved),
+        },
+    )
+    return locked
+
+
+@transaction.atomic
+def activity_cancel(
+    *,
+    activity: Activity,
+    reason: str,
+    actor: User | None,
+    request: HttpRequest | None = None,
+    now: dt.datetime | None = None,
+) -> Activity:
+    """Cancel an activity recorded by mistake: it stays (marked 已取消, with ``reason``), every
+    attendance fact it produced is voided in the ledger with that reason, and it takes no more
+    attendance or check-ins. Nothing is deleted."""
+    if not reason.strip():
+        raise ValidationError({"reason": "取消活动必须写明原因"})
+    locked = _locked(activity)
+    current = attendance_current(locked)
+    for entry in current.values():
+        entry_correct(
+            entry=entry, reason=f"活动取消：{reason.strip()}", recorded_by=actor, request=request
+        )
+    locked.cancelled_at = now or timezone.now()
+    locked.cancelled_by = actor
+    locked.cancel_reason = reason.strip()[:500]
+    locked.save(update_fields=["cancelled_at", "cancelled_by", "cancel_reason"])
+    audit_record(
+        action="activity.cancel",
+        actor=actor,
+        request=request,
+        target=locked,
+        summary=f"取消活动 {locked.date} {locked.title}：{locked.cancel_reason}；"
+        f"作废签到 {len(current)} 条",
+        detail={"reason": locked.cancel_reason, "voided": [e.pk for e in current.values()]},
+    )
+    return locked
 
 
 MAX_ATTACHMENTS = 20

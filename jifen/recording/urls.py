@@ -8,6 +8,10 @@ urlpatterns = [
     path("orgs/<int:org_id>/activities/", views.activities, name="activities"),
     path("orgs/<int:org_id>/activities/add/", views.activity_add, name="activity_add"),
     path("activities/<int:activity_id>/", views.activity, name="activity"),
+    path("activities/<int:activity_id>/edit/", views.activity_edit, name="activity_edit"),
+    path(
+        "activities/<int:activity_id>/cancel/", views.activity_cancel_view, name="activity_cancel"
+    ),
     path(
         "activities/<int:activity_id>/checkin/open/",
         views.checkin_open_view,

@@ -34,12 +34,20 @@ from jifen.recording.entries import (
     veto_propose,
 )
 from jifen.recording.evidence import MAX_BYTES, file_response, uploads
-from jifen.recording.forms import ActivityForm, EntryForm, VetoForm
+from jifen.recording.forms import (
+    ActivityCancelForm,
+    ActivityEditForm,
+    ActivityForm,
+    EntryForm,
+    VetoForm,
+)
 from jifen.recording.models import Activity, Attachment, FactFile, VetoProposal
 from jifen.recording.services import (
     MARKS,
     Mark,
+    activity_cancel,
     activity_create,
+    activity_update,
     attachment_add,
     attendance_current,
     attendance_items,
@@ -80,6 +88,63 @@ def activity_add(request: HttpRequest, org_id: int) -> HttpResponse:
     )
 
 
+@login_required
+def activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
+    """Change an activity's details and check-in window; a new date moves its attendance."""
+    found = _activity_for(request, activity_id, Action.RECORD)
+    if found.cancelled:
+        messages.error(request, "活动已取消，不能再修改")
+        return redirect("recording:activity", activity_id=found.pk)
+    items = attendance_items(found.organization, found.date.year)
+    if found.item not in dict(items):
+        items = [(found.item, found.item), *items]
+    initial = {
+        field: getattr(found, field)
+        for field in ("item", "title", "date", "place", "organizer", "content")
+    }
+    initial["checkin_opens"] = found.checkin_opens
+    initial["checkin_closes"] = found.checkin_closes
+    return form_page(
+        request,
+        ActivityEditForm(request.POST or None, items=items, initial=initial),
+        save=lambda data: activity_update(
+            activity=found, actor=signed_in(request), request=request, **data
+        ),
+        done=lambda updated: redirect("recording:activity", activity_id=updated.pk),
+        message=lambda _: "活动已修改",
+        template="recording/activity_form.html",
+        context={
+            "activity": found,
+            "form_title": "修改活动",
+            "recorded": len(attendance_current(found)),
+        },
+    )
+
+
+@login_required
+def activity_cancel_view(request: HttpRequest, activity_id: int) -> HttpResponse:
+    """Cancel an activity recorded by mistake: its attendance is voided, nothing deleted."""
+    found = _activity_for(request, activity_id, Action.RECORD)
+    if found.cancelled:
+        messages.info(request, "活动已经取消")
+        return redirect("recording:activity", activity_id=found.pk)
+    return form_page(
+        request,
+        ActivityCancelForm(request.POST or None),
+        save=lambda data: activity_cancel(
+            activity=found, actor=signed_in(request), request=request, **data
+        ),
+        done=lambda cancelled: redirect("recording:activity", activity_id=cancelled.pk),
+        message=lambda _: "活动已取消，签到记录已在台账中作废",
+        template="recording/activity_cancel.html",
+        context={
+            "activity": found,
+            "form_title": "取消活动",
+            "recorded": len(attendance_current(found)),
+        },
+    )
+
+
 def _activity_for(request: HttpRequest, activity_id: int, action: Action) -> Activity:
     found = Activity.objects.select_related("organization").filter(pk=activity_id).first()
     if found is None:
@@ -112,17 +177,10 @@ def activity(request: HttpRequest, activity_id: int) -> HttpResponse:
         return redirect("recording:activity", activity_id=found.pk)
     upload = request.FILES.get("sheet") if request.method == "POST" else None
     if upload is not None:
-        sheet = signin_read(found, upload.read() if (upload.size or 0) <= 5 * 1024 * 1024 else b"")
-        errors = [str(problem) for problem in sheet.problems] or (
-            [] if sheet.marks else ["签到表中没有任何党员"]
+        errors = _sheet_import(
+            request, found, upload.read() if (upload.size or 0) <= 5 * 1024 * 1024 else b""
         )
         if not errors:
-            written = attendance_record(
-                activity=found, marks=sheet.marks, actor=signed_in(request), request=request
-            )
-            messages.success(
-                request, f"已按签到表记录：{written} 人（未变的 {len(sheet.marks) - written} 人）"
-            )
             return redirect("recording:activity", activity_id=found.pk)
     elif request.method == "POST":
         marks = {
@@ -166,15 +224,38 @@ def activity(request: HttpRequest, activity_id: int) -> HttpResponse:
         "counts": counts,
         "errors": errors,
         "can_record": access.can(request.user, Action.RECORD, found.organization),
+        # A cancelled activity is shown as it was, read-only: no marks, check-ins or edits.
+        "can_mark": not found.cancelled
+        and access.can(request.user, Action.RECORD, found.organization),
         "checkin_open": found.checkin_is_open(timezone.now()),
         "attachments": found.attachments.all(),
     }
-    if context["checkin_open"] and context["can_record"]:
+    if context["checkin_open"] and context["can_mark"]:
         url = request.build_absolute_uri(
             reverse("recording:checkin", kwargs={"token": checkin_token(found)})
         )
         context.update({"checkin_url": url, "checkin_qr": qr_svg(url)})
     return render(request, "recording/activity.html", context, status=400 if errors else 200)
+
+
+def _sheet_import(request: HttpRequest, found: Activity, data: bytes) -> list[str]:
+    """Record an uploaded sign-in sheet; the problems found, or none when it was recorded."""
+    sheet = signin_read(found, data)
+    errors = [str(problem) for problem in sheet.problems] or (
+        [] if sheet.marks else ["签到表中没有任何党员"]
+    )
+    if errors:
+        return errors
+    try:
+        written = attendance_record(
+            activity=found, marks=sheet.marks, actor=signed_in(request), request=request
+        )
+    except ValidationError as error:
+        return list(error.messages)
+    messages.success(
+        request, f"已按签到表记录：{written} 人（未变的 {len(sheet.marks) - written} 人）"
+    )
+    return []
 
 
 def _people_of(organization: Organization) -> QuerySet[Person]:

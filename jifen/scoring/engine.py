@@ -208,8 +208,9 @@ def score(
     for the consecutive-year flag. Raises :class:`FactsError` if any fact does not fit the
     rulebook (every problem listed). Facts outside the scoring year are ignored.
 
-    ``explain=False`` leaves out the per-period wording of allowance items (the scores are
-    identical); ``jifen simulate`` uses it when the output shows no explanations.
+    ``explain=False`` leaves out the per-period wording of allowance items and of items without
+    a fact (every number is identical, see tests/scoring/test_lean_path.py); the month sheet and
+    ``jifen simulate`` use it when they show no explanations.
     """
     all_facts = list(facts)
     calendar = Calendar(year, rulebook.year_start)

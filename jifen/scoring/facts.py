@@ -122,10 +122,19 @@ class Calendar:
     def active_months(self, intervals: tuple[Interval, ...]) -> tuple[int, ...]:
         """Months in which the subject is active for at least one day."""
         if intervals == ALWAYS:
-            return tuple(range(12))
-        return tuple(
-            m for m in range(12) if any(iv.overlaps(*self.month_bounds(m)) for iv in intervals)
-        )
+            return ALL_MONTHS
+        # Remembered: a branch's members mostly share a handful of membership spans.
+        return _active_months(self, intervals)
+
+
+ALL_MONTHS = tuple(range(12))
+
+
+@lru_cache(maxsize=4096)
+def _active_months(calendar: Calendar, intervals: tuple[Interval, ...]) -> tuple[int, ...]:
+    return tuple(
+        m for m in range(12) if any(iv.overlaps(*calendar.month_bounds(m)) for iv in intervals)
+    )
 
 
 def period_key(kind: str, month: int) -> str:

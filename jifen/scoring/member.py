@@ -37,11 +37,21 @@ def _latest(facts: list[Fact]) -> Fact:
     return max(facts, key=fact_order)
 
 
-def _period_keys(category: Category, months: tuple[int, ...]) -> list[str]:
+QUIET_KINDS = (Allowance, Earn)  # items with a value of their own when no fact is recorded
+
+# The period key of every month index, by period kind: M01…M12, Q1…Q4, H1/H2, Y.
+PERIOD_KEYS = {
+    kind: tuple(period_key(kind, m) for m in range(12))
+    for kind in ("month", "quarter", "half", "year")
+}
+
+
+@lru_cache(maxsize=1024)
+def _period_keys(period: str, months: tuple[int, ...]) -> tuple[str, ...]:
     seen: dict[str, None] = {}
     for m in months:
-        seen[period_key(category.period, m)] = None
-    return list(seen)
+        seen[PERIOD_KEYS[period][m]] = None
+    return tuple(seen)
 
 
 class MemberScorer:
@@ -60,6 +70,25 @@ class MemberScorer:
         self.deduction_period = {
             d.code: category.period for category in rulebook.categories for d in category.deductions
         }
+        # The period kind of every code a fact may carry (items, then deductions, else the year).
+        self.code_period = {**self.deduction_period, **self.item_period}
+        self.vetoes = {veto.code for veto in rulebook.vetoes}
+        # Facts are also grouped by quarter (allowances spread over a quarter) and by month
+        # (earned items, for the monthly caps) — only for the codes that read those groups.
+        items = [item for category in rulebook.categories for item in category.items]
+        self.by_quarter_codes = {
+            item.code for item in items if isinstance(item, Allowance) and item.spread == "quarter"
+        }
+        self.by_month_codes = {item.code for item in items if isinstance(item, Earn)}
+        self.category_codes = {
+            category.code: tuple(item.code for item in category.items)
+            + tuple(d.code for d in category.deductions)
+            for category in rulebook.categories
+        }
+        # Results that depend only on the active months, shared between the members of a sheet
+        # (results are frozen): a category without a single fact, an item without a fact.
+        self._quiet_categories: dict[tuple[str, tuple[int, ...]], tuple[CategoryResult, bool]] = {}
+        self._quiet_items: dict[tuple[str, str, tuple[str, ...]], tuple[ItemResult, Decimal]] = {}
 
     def label(self, key: str) -> str:
         """``M03`` → ``3月``, remembered (the same dozen keys come up for every member)."""
@@ -78,31 +107,42 @@ class MemberScorer:
         by_period: dict[str, dict[str, list[Fact]]] = {}
         by_quarter: dict[str, dict[int, list[Fact]]] = {}
         by_month: dict[str, dict[int, list[Fact]]] = {}
-        item_period = self.item_period
+        code_period = self.code_period
+        vetoes = self.vetoes
+        by_quarter_codes = self.by_quarter_codes
+        by_month_codes = self.by_month_codes
+        # Calendar.month_index, inlined: this loop runs for every fact of a branch's year.
+        first_month = cal.year * 12 + cal.start - 1
         veto_facts: list[Fact] = []
         outside: list[str] = []
         # Facts in (date, id) order: every list below inherits it, so input order never matters.
-        for fact in sorted(facts, key=fact_order):
-            month = cal.month_index(fact.date)
-            if month is None:
+        # Without explanations the order shows nowhere (every rule sums, caps or takes the
+        # latest by fact_order), so the sort is left out.
+        for fact in sorted(facts, key=fact_order) if self.explain else facts:
+            month = fact.date.year * 12 + fact.date.month - 1 - first_month
+            if not 0 <= month < 12:
                 continue
-            if rb.veto(fact.item) is not None:
+            code = fact.item
+            if code in vetoes:
                 veto_facts.append(fact)
                 continue
             if month not in active_months:
                 outside.append(fact.id)
                 continue
-            code = fact.item
-            kind = item_period.get(code) or self.deduction_period.get(code) or "year"
-            key = period_key(kind, month)
-            if code in by_period:
-                by_period[code].setdefault(key, []).append(fact)
-                by_quarter[code].setdefault(month // 3, []).append(fact)
-                by_month[code].setdefault(month, []).append(fact)
-            else:
+            key = PERIOD_KEYS[code_period.get(code, "year")][month]
+            periods = by_period.get(code)
+            if periods is None:
                 by_period[code] = {key: [fact]}
-                by_quarter[code] = {month // 3: [fact]}
-                by_month[code] = {month: [fact]}
+            else:
+                bucket = periods.get(key)
+                if bucket is None:
+                    periods[key] = [fact]
+                else:
+                    bucket.append(fact)
+            if code in by_quarter_codes:
+                by_quarter.setdefault(code, {}).setdefault(month // 3, []).append(fact)
+            if code in by_month_codes:
+                by_month.setdefault(code, {}).setdefault(month, []).append(fact)
         if outside:
             lines.append(
                 Line(
@@ -178,27 +218,83 @@ class MemberScorer:
         by_quarter: dict[str, dict[int, list[Fact]]],
         by_month: dict[str, dict[int, list[Fact]]],
     ) -> tuple[CategoryResult, bool]:
-        keys = _period_keys(category, months)
+        for code in self.category_codes[category.code]:
+            if code in by_period:
+                return self._category_scored(category, months, by_period, by_quarter, by_month)
+        # Not one fact in the category: the result depends on the active months alone.
+        memo = (category.code, months)
+        found = self._quiet_categories.get(memo)
+        if found is None:
+            found = self._category_scored(category, months, {}, {}, {})
+            self._quiet_categories[memo] = found
+        return found
+
+    def _quiet_item(
+        self, category: Category, item: Allowance | Earn, keys: tuple[str, ...]
+    ) -> tuple[ItemResult, Decimal]:
+        """An item without a fact all year: an allowance kept in full, nothing earned."""
+        memo = (category.code, item.code, keys)
+        found = self._quiet_items.get(memo)
+        if found is not None:
+            return found
+        quiet_score = item.points if isinstance(item, Allowance) else ZERO
+        lines: tuple[Line, ...] = ()
+        if keys and self.explain:
+            rule = f"{category.code}.{item.code}"
+            if category.period == "year":
+                text = f"{item.title}: 无扣分记录，得 {fmt(quiet_score)}"
+                if isinstance(item, Earn):
+                    text = f"{item.title}: 无加分记录，得 0.00"
+                lines = (Line(rule, "Y", text, (), quiet_score),)
+            else:
+                what = "加分" if isinstance(item, Earn) else "扣分"
+                text = (
+                    f"{item.title}: 全部 {len(keys)} {PERIOD_WORD[category.period]}无{what}记录，"
+                    f"每{PERIOD_UNIT[category.period]}得 {fmt(quiet_score)}"
+                )
+                lines = (Line(rule, "", text, (), quiet_score),)
+        periods = dict.fromkeys(keys, quiet_score)
+        result = ItemResult(
+            code=item.code,
+            title=item.title,
+            rule=item.rule,
+            score=self._combine(list(periods.values()), category),
+            periods=periods,
+            lines=lines,
+            incomplete=False,
+        )
+        self._quiet_items[memo] = (result, quiet_score)
+        return result, quiet_score
+
+    def _category_scored(
+        self,
+        category: Category,
+        months: tuple[int, ...],
+        by_period: dict[str, dict[str, list[Fact]]],
+        by_quarter: dict[str, dict[int, list[Fact]]],
+        by_month: dict[str, dict[int, list[Fact]]],
+    ) -> tuple[CategoryResult, bool]:
+        keys = _period_keys(category.period, months)
         item_results: list[ItemResult] = []
         per_period_sum: dict[str, Decimal] = dict.fromkeys(keys, ZERO)
         missing_any = False
+        # Items without a fact give the same value in every period: added once at the end.
+        quiet_total = ZERO
         for item in category.items:
+            facts_by_key = by_period.get(item.code)
+            if not facts_by_key and isinstance(item, QUIET_KINDS):
+                quiet_result, quiet_value = self._quiet_item(category, item, keys)
+                quiet_total += quiet_value
+                item_results.append(quiet_result)
+                continue
+            if facts_by_key is None:
+                facts_by_key = {}
             periods: dict[str, Decimal] = {}
             item_lines: list[Line] = []
             quiet: list[str] = []
             quiet_score: Decimal | None = None
             missing_item = False
-            facts_by_key = by_period.get(item.code, {})
-            if not facts_by_key and not isinstance(item, Grade):
-                # No fact for the item all year: an allowance is kept in full, nothing is earned.
-                quiet_score = item.points if isinstance(item, Allowance) else ZERO
-                periods = dict.fromkeys(keys, quiet_score)
-                for key in keys:
-                    per_period_sum[key] += quiet_score
-                quiet = list(keys)
-                keys_to_score: list[str] = []
-            else:
-                keys_to_score = keys
+            keys_to_score = keys
             is_allowance = isinstance(item, Allowance)
             spread_quarters = by_quarter.get(item.code, {}) if is_allowance else {}
             for key in keys_to_score:
@@ -260,6 +356,10 @@ class MemberScorer:
                 )
             )
 
+        if quiet_total:
+            for key in keys:
+                per_period_sum[key] += quiet_total
+
         # period scores: cap at period_max (or max for a year category), then deductions, floor 0
         cap = (
             category.period_max
@@ -268,9 +368,16 @@ class MemberScorer:
         )
         period_scores: dict[str, Decimal] = {}
         cat_lines: list[Line] = []
+        deducted = {
+            key for deduction in category.deductions for key in by_period.get(deduction.code, {})
+        }
         for key in keys:
             raw = per_period_sum[key]
             value = min(raw, cap)
+            if raw <= cap and value >= 0 and key not in deducted:
+                # Nothing to cap, deduct or floor: the common period, no line to write.
+                period_scores[key] = value
+                continue
             label = self.label(key)
             notes: list[str] = []
             fact_ids: list[str] = []

@@ -70,6 +70,23 @@ def test_a_scorekeeper_records_an_activity_and_its_attendance(
     entry = Entry.objects.get()
     assert (entry.value, entry.note) == ("excused", "出差")
 
+    # The date was wrong: edit it; the mark follows through a void and a new entry.
+    page.get_by_role("link", name="修改活动").click()
+    assert "1 人的签到记录" in page.locator("main").inner_text()
+    page.get_by_label("日期").fill(f"{year}-04-02")
+    page.get_by_label("地点").fill("党员活动室")
+    page.get_by_label("修改原因").fill("日期登记错了")
+    page.get_by_role("button", name="保存").click()
+    assert page.get_by_role("status").inner_text() == "活动已修改"
+    assert "党员活动室" in page.locator("main").inner_text()
+    assert f"{year}年4月2日" in page.locator("main").inner_text()
+    void, moved = Entry.objects.order_by("seq")[1:]
+    assert (void.corrects, void.reason) == (
+        entry,
+        f"活动日期由 {year}-03-28 改为 {year}-04-02：日期登记错了",
+    )
+    assert (moved.date, moved.value, moved.note) == (dt.date(year, 4, 2), "excused", "出差")
+
 
 def test_a_member_checks_in_by_scanning_on_a_phone(
     page: Any, adopted: SimpleNamespace, scorekeeper: User, member: User

@@ -125,6 +125,8 @@ MATRIX: dict[str, Entry] = {
     "recording:activities": Entry(_org, READERS),
     "recording:activity_add": Entry(_org, RECORDERS),
     "recording:activity": Entry(_activity, READERS),
+    "recording:activity_edit": Entry(_activity, RECORDERS),
+    "recording:activity_cancel": Entry(_activity, RECORDERS),
     "recording:checkin_open": Entry(_activity, RECORDERS, method="post", ok=302),
     # The check-in page is for the activity's own members; the matrix's users are nobody's.
     "recording:checkin": Entry(
