@@ -174,10 +174,13 @@ class BranchYear:
     results: dict[int, SubjectResult]
 
 
-def branch_year(organization: Organization, year: int) -> BranchYear | None:
+def branch_year(
+    organization: Organization, year: int, *, until: dt.date | None = None
+) -> BranchYear | None:
     """Everyone who belonged to ``organization`` (or below) in ``year``, scored in one pass so
     quotas and ranks see the whole branch. None when no rulebook applies. A fixed number of
-    queries whatever the size of the branch."""
+    queries whatever the size of the branch. ``until``: only facts dated on or before it (a
+    quarter's sheet must not change with a later quarter's facts)."""
     adoption = adoption_for(organization, year)
     if adoption is None:
         return None
@@ -203,11 +206,10 @@ def branch_year(organization: Organization, year: int) -> BranchYear | None:
     for exemption in Exemption.objects.filter(_in_year(year), person_id__in=here):
         exemptions.setdefault(exemption.person_id, []).append(exemption)
     subjects = [subject_of(p, year, memberships[p.pk], exemptions.get(p.pk, [])) for p in people]
-    rows = (
-        Entry.objects.filter(person_id__in=here, date__year=year)
-        .order_by("seq")
-        .values_list(*FACT_COLUMNS)
-    )
+    entries = Entry.objects.filter(person_id__in=here, date__year=year)
+    if until is not None:
+        entries = entries.filter(date__lte=until)
+    rows = entries.order_by("seq").values_list(*FACT_COLUMNS)
     sheet = score(
         rulebook, [fact_from_row(row) for row in rows], year=year, subjects=subjects, explain=False
     )
