@@ -30,6 +30,11 @@ class Action(enum.Enum):
     MANAGE_ROLES = "manage_roles"  # grant and revoke roles
     SEE_SENSITIVE = "see_sensitive"  # ID-card and phone numbers in full
     VIEW_AUDIT = "view_audit"  # the audit log
+    SIGN_PERIOD = "sign_period"  # sign a quarter (签名确认) and open its public notice
+    INVESTIGATE = "investigate"  # the branch committee's finding on an objection
+    SPECIAL_REVIEW = "special_review"  # the general branch's 专项查核 of an escalated objection
+    VIEW_NOTICE = "view_notice"  # read a public notice (公示) and its objections
+    OBJECT = "object"  # file an objection during a public notice
 
 
 _R = Role
@@ -66,6 +71,22 @@ ALLOWED: dict[Action, frozenset[Role]] = {
         {_R.COMMITTEE_ADMIN, _R.GENERAL_BRANCH_ADMIN, _R.BRANCH_SECRETARY}
     ),
     Action.VIEW_AUDIT: frozenset({_R.AUDITOR}),
+    Action.SIGN_PERIOD: frozenset({_R.BRANCH_SECRETARY}),
+    Action.INVESTIGATE: frozenset({_R.BRANCH_SECRETARY, _R.BRANCH_COMMITTEE}),
+    Action.SPECIAL_REVIEW: frozenset({_R.COMMITTEE_ADMIN, _R.GENERAL_BRANCH_ADMIN}),
+    Action.VIEW_NOTICE: frozenset(
+        {
+            _R.COMMITTEE_ADMIN,
+            _R.GENERAL_BRANCH_ADMIN,
+            _R.BRANCH_SECRETARY,
+            _R.BRANCH_COMMITTEE,
+            _R.SCOREKEEPER,
+            _R.AUDITOR,
+            _R.MEMBER,
+            _R.OBSERVER,
+        }
+    ),
+    Action.OBJECT: frozenset({_R.MEMBER, _R.OBSERVER}),
 }
 
 # Who may grant which role: nobody grants a role above their own.
