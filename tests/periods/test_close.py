@@ -151,7 +151,8 @@ def test_a_signed_quarter_changes_only_by_a_correction_that_reopens_it(
         entry=absent, value="excused", reason="经核实请过假", recorded_by=branch.secretary
     )
     sheet = quarter_sheet(branch.org, 2026, 1)
-    assert sheet is not None and sheet.sheet_hash != first.sheet_hash
+    assert sheet is not None
+    assert sheet.sheet_hash != first.sheet_hash
     assert _row(sheet, branch.zhao).quarter[-1] == "70.00"
     assert status_of(sheet, first) == Status.REOPENED
     second = period_sign(
@@ -196,6 +197,7 @@ def test_names_are_shown_but_not_signed(branch: SimpleNamespace) -> None:
     branch.qian.name = "钱芳芳"
     branch.qian.save(update_fields=["name"])
     after = quarter_sheet(branch.org, 2026, 1)
-    assert after is not None and before is not None
+    assert after is not None
+    assert before is not None
     assert after.sheet_hash == before.sheet_hash
     assert _row(after, branch.qian).canonical["name"] == "钱芳芳"

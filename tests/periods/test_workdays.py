@@ -53,5 +53,5 @@ def test_an_unknown_year_counts_monday_to_friday_and_says_so() -> None:
 
 
 def test_a_notice_runs_at_least_one_day() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="at least one"):
         notice_window(D(2026, 3, 2), 0)
