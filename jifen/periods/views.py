@@ -59,6 +59,11 @@ from jifen.rulebooks.services import adoption_for, rulebook_of
 PUBLIC_SALT = "jifen.periods.notice"
 
 
+def _today() -> dt.date:
+    # One place for "today", so tests can set the day the pages see.
+    return timezone.localdate()
+
+
 def _quarter(number: int) -> int:
     if number not in QUARTERS:
         raise Http404("未找到")
@@ -82,7 +87,7 @@ def public_token(notice: Notice) -> str:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """The organizations whose quarters this user reviews, and the notices they may read."""
-    year = timezone.localdate().year
+    year = _today().year
     organizations = access.orgs_for(request.user, Action.VIEW_ORG).order_by("path")
     return render(
         request,
@@ -93,7 +98,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def _notices_for(request: HttpRequest) -> list[tuple[Notice, str]]:
     reach = access.reach(request.user, Action.VIEW_NOTICE)
-    today = timezone.localdate()
+    today = _today()
     found = (
         Notice.objects.filter(reach.org_filter("signature__organization__path"))
         .select_related("signature__organization")
@@ -148,7 +153,7 @@ def quarter(request: HttpRequest, org_id: int, year: int, quarter: int) -> HttpR
     confirmations = latest_confirmations(organization, year, quarter)
     rows = [(row, confirmations.get(row.person.pk), row.row_hash) for row in sheet.rows]
     found_notices = notices_of(organization, year, quarter)
-    today = timezone.localdate()
+    today = _today()
     can_sign = access.can(request.user, Action.SIGN_PERIOD, organization)
     context = {
         "organization": organization,
@@ -249,7 +254,7 @@ def sign(request: HttpRequest, org_id: int, year: int, quarter: int) -> HttpResp
             year=year,
             quarter=quarter,
             actor=signed_in(request),
-            today=timezone.localdate(),
+            today=_today(),
             request=request,
         )
     except ValidationError as error:
@@ -277,7 +282,7 @@ def notice_open_view(request: HttpRequest, org_id: int, year: int, quarter: int)
             notice = notice_open(
                 signature=signatures[-1],
                 actor=signed_in(request),
-                today=timezone.localdate(),
+                today=_today(),
                 how_to_object=form.cleaned_data["how_to_object"],
                 request=request,
             )
@@ -323,7 +328,7 @@ def notice_rows(notice: Notice) -> tuple[list[str], list[list[str]]]:
 
 def _notice_context(request: HttpRequest, notice: Notice) -> dict[str, Any]:
     headers, rows = notice_rows(notice)
-    today = timezone.localdate()
+    today = _today()
     public_url = request.build_absolute_uri(
         reverse("periods:notice_public", args=[public_token(notice)])
     )
@@ -418,7 +423,7 @@ def notice_public(request: HttpRequest, token: str) -> HttpResponse:
     )
     if found is None:
         raise Http404("未找到")
-    today = timezone.localdate()
+    today = _today()
     headers, rows = notice_rows(found)
     is_open = notice_is_open(found, today)
     return render(
@@ -453,7 +458,7 @@ def objection_new(request: HttpRequest, notice_id: int) -> HttpResponse:
             actor=signed_in(request),
             text=data["text"],
             person=data["person"],
-            today=timezone.localdate(),
+            today=_today(),
             request=request,
         ),
         done=lambda objection: redirect("periods:objection", objection.pk),
