@@ -37,7 +37,7 @@ from jifen.periods.selectors import (
     status_of,
 )
 from jifen.periods.sheet import QUARTERS, QuarterSheet, quarter_sheet
-from jifen.periods.workdays import DEFAULT_NOTICE_DAYS, notice_window
+from jifen.periods.workdays import DEFAULT_NOTICE_DAYS, cn_date, notice_window
 
 DEFAULT_HOW_TO_OBJECT = (
     "对公示的分数有异议的，请在公示期内登录积分系统，在本公示页面点击“提出异议”并写明理由；"
@@ -118,7 +118,7 @@ def period_sign(
     sheet = _sheet(organization, year, quarter)
     if today <= sheet.quarter.end:
         raise ValidationError(
-            f"{sheet.quarter.name}到 {sheet.quarter.end} 才结束，季度结束后才能签名确认"
+            f"{sheet.quarter.name}到 {cn_date(sheet.quarter.end)} 才结束，季度结束后才能签名确认"
         )
     # One signer at a time per organization: lock the chain head as a writer would.
     head, _ = LedgerHead.objects.select_for_update().get_or_create(organization=organization)
@@ -204,7 +204,7 @@ def notice_open(
         target=notice,
         summary=(
             f"公示 {signature.organization.name}{sheet.quarter.name}考评结果："
-            f"{window.starts} 至 {window.ends}（{days} 个工作日）"
+            f"{cn_date(window.starts)} 至 {cn_date(window.ends)}（{days} 个工作日）"
             + ("" if window.holidays_known else "；该年度节假日安排未知，按周一至周五计算")
         ),
     )
@@ -236,9 +236,10 @@ def objection_file(
     role = _objector_role(actor, organization)
     if not notice_is_open(notice, today):
         if today < notice.opened_on:
-            raise ValidationError(f"公示自 {notice.opened_on} 起，尚未开始")
+            raise ValidationError(f"公示自 {cn_date(notice.opened_on)} 起，尚未开始")
         raise ValidationError(
-            f"公示期为 {notice.starts} 至 {notice.ends}，已于 {notice.ends} 结束，"
+            f"公示期为 {cn_date(notice.starts)} 至 {cn_date(notice.ends)}，"
+            f"已于 {cn_date(notice.ends)} 结束，"
             "不能再提出异议；如有问题请向支部委员会反映"
         )
     if not text.strip():
@@ -313,7 +314,9 @@ def _apply_fixes(
             if person is None:
                 raise ValidationError({"item": "异议没有指明党员，不能补录记录"})
             if fix.date is None or not start <= fix.date <= end:
-                raise ValidationError({"date": f"补录的日期应在 {start} 至 {end} 之间"})
+                raise ValidationError(
+                    {"date": f"补录的日期应在 {cn_date(start)} 至 {cn_date(end)} 之间"}
+                )
             if not fix.item or fix.value in (None, ""):
                 raise ValidationError({"item": "补录须选择项目并填写值"})
             written.append(

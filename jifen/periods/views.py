@@ -52,6 +52,7 @@ from jifen.periods.services import (
     period_sign,
 )
 from jifen.periods.sheet import QUARTER_NAMES, QUARTERS, QuarterSheet, quarter_of, quarter_sheet
+from jifen.periods.workdays import cn_date
 from jifen.recording.checkin import qr_svg
 from jifen.reports.xlsx import Form, form_xlsx, xlsx_response
 from jifen.rulebooks.services import adoption_for, rulebook_of
@@ -289,7 +290,9 @@ def notice_open_view(request: HttpRequest, org_id: int, year: int, quarter: int)
         except ValidationError as error:
             messages.error(request, "；".join(error.messages))
         else:
-            messages.success(request, f"已开始公示：{notice.starts} 至 {notice.ends}")
+            messages.success(
+                request, f"已开始公示：{cn_date(notice.starts)} 至 {cn_date(notice.ends)}"
+            )
             return redirect("periods:notice", notice.pk)
     return redirect("periods:quarter", organization.pk, year, quarter)
 
@@ -351,7 +354,8 @@ def _notice_context(request: HttpRequest, notice: Notice) -> dict[str, Any]:
 def quarter_of_signature(signature: Signature) -> str:
     sheet = signature.sheet
     name = QUARTER_NAMES[signature.quarter]
-    return f"{signature.year}年{name}（{sheet['start']} 至 {sheet['end']}）"
+    start, end = dt.date.fromisoformat(sheet["start"]), dt.date.fromisoformat(sheet["end"])
+    return f"{signature.year}年{name}（{cn_date(start)} 至 {cn_date(end)}）"
 
 
 @login_required
@@ -391,7 +395,8 @@ def notice_xlsx(request: HttpRequest, notice_id: int) -> HttpResponse:
         sheet_name="公示名单",
         subtitle=(
             f"{found.signature.organization.name}    {quarter_of_signature(found.signature)}"
-            f"    公示期：{found.starts} 至 {found.ends}（{found.working_days} 个工作日）"
+            f"    公示期：{cn_date(found.starts)} 至 {cn_date(found.ends)}"
+            f"（{found.working_days} 个工作日）"
         ),
         headers=[headers],
         rows=[[cell(text, i) for i, text in enumerate(row)] for row in rows],

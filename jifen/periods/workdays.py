@@ -54,3 +54,8 @@ def notice_window(opened: dt.date, days: int = DEFAULT_NOTICE_DAYS) -> Window:
             if counted == days:
                 return Window(starts, day, days, known)
         day += ONE_DAY
+
+
+def cn_date(day: dt.date) -> str:
+    """2026年10月8日, as notices and their messages write a date."""
+    return f"{day.year}年{day.month}月{day.day}日"

@@ -76,7 +76,7 @@ def test_objections_inside_the_window_and_refused_after_it(
     )
     assert observed.filed_role == "observer"
     with pytest.raises(
-        ValidationError, match="公示期为 2026-10-08 至 2026-10-13，已于 2026-10-13 结束"
+        ValidationError, match="公示期为 2026年10月8日 至 2026年10月13日，已于 2026年10月13日 结束"
     ):
         objection_file(notice=notice, actor=branch.member, text="晚了", today=D(2026, 10, 14))
     with pytest.raises(ValidationError, match="党员或群众代表"):
@@ -148,7 +148,7 @@ def test_a_missing_fact_is_added_as_a_correction_with_the_objection_as_reason(
     (added,) = Entry.objects.filter(pk__in=finding.corrections)
     assert (added.person, added.item, added.value) == (branch.qian, "volunteer", "2")
     assert "有照片为证" in added.reason
-    with pytest.raises(ValidationError, match="日期应在 2026-07-01 至 2026-09-30"):
+    with pytest.raises(ValidationError, match="日期应在 2026年7月1日 至 2026年9月30日"):
         finding_record(
             objection=objection_file(
                 notice=notice,
