@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -201,3 +203,43 @@ def test_names_are_shown_but_not_signed(branch: SimpleNamespace) -> None:
     assert before is not None
     assert after.sheet_hash == before.sheet_hash
     assert _row(after, branch.qian).canonical["name"] == "钱芳芳"
+
+
+def test_a_declaration_or_a_scorekeepers_entry_in_a_signed_quarter_says_why(
+    branch: SimpleNamespace, scorekeeper: object, settings: Any, tmp_path: Path
+) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    from jifen.recording.declarations import declaration_review, declaration_submit
+    from jifen.recording.entries import manual_entry
+    from jifen.recording.models import Declaration
+
+    declaration = declaration_submit(
+        person=branch.zhao,
+        item="volunteer",
+        date=D(2026, 3, 8),
+        description="社区志愿服务",
+        points=Decimal(2),
+        files=[("证明.pdf", b"%PDF-1.4 test")],
+        actor=branch.member,
+    )
+    period_sign(
+        organization=branch.org, year=2026, quarter=1, actor=branch.secretary, today=AFTER_Q1
+    )
+    with pytest.raises(ValidationError, match="已由支部书记签名确认"):
+        declaration_review(
+            declaration=declaration,
+            decision="approve",
+            note="",
+            actor=scorekeeper,  # type: ignore[arg-type]
+        )
+    assert Declaration.objects.get().status == "submitted"
+    with pytest.raises(ValidationError, match="已由支部书记签名确认"):
+        manual_entry(
+            organization=branch.org,
+            person=branch.zhao,
+            date=D(2026, 3, 9),
+            code="misconduct",
+            value="1",
+            note="测试",
+            actor=scorekeeper,  # type: ignore[arg-type]
+        )
