@@ -177,6 +177,8 @@ def notice_open(
 ) -> Notice:
     """Publicize a signed sheet for ``days`` working days from ``today``. Only the latest
     signature, only while the sheet is still exactly what was signed, and once per signature."""
+    # Two clicks at once must not open two notices of one signature.
+    Signature.objects.select_for_update().filter(pk=signature.pk).first()
     sheet = _sheet(signature.organization, signature.year, signature.quarter)
     signatures = signatures_of(signature.organization, signature.year, signature.quarter)
     if signatures[-1].pk != signature.pk:
