@@ -93,8 +93,36 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "periods/index.html",
-        {"organizations": organizations, "year": year, "notices": _notices_for(request)},
+        {
+            "organizations": organizations,
+            "year": year,
+            "notices": _notices_for(request),
+            "waiting": _waiting_for(request),
+        },
     )
+
+
+def _waiting_for(request: HttpRequest) -> list[tuple[Objection, str]]:
+    """Objections waiting for this user: the branch committee's finding, or the general
+    branch's 专项查核 of an escalated one."""
+    investigate = access.reach(request.user, Action.INVESTIGATE)
+    review = access.reach(request.user, Action.SPECIAL_REVIEW)
+    where = "notice__signature__organization__path"
+    found = (
+        Objection.objects.filter(investigate.org_filter(where) | review.org_filter(where))
+        .select_related("notice__signature__organization", "person")
+        .prefetch_related("findings")
+        .order_by("filed_at")[:100]
+    )
+    waiting = []
+    for objection in found:
+        state = objection_state(objection)
+        organization = objection.notice.signature.organization
+        if state.branch is None and investigate.covers(organization):
+            waiting.append((objection, "待支委会调查"))
+        elif state.escalated and state.general is None and review.covers(organization):
+            waiting.append((objection, "待专项查核"))
+    return waiting
 
 
 def _notices_for(request: HttpRequest) -> list[tuple[Notice, str]]:

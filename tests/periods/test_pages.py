@@ -177,3 +177,28 @@ def test_the_monthly_import_of_a_signed_month_says_why(
     assert response.status_code == 400
     assert "已由支部书记签名确认" in response.content.decode()
     assert not Entry.objects.filter(origin=Origin.IMPORT).exists()
+
+
+def test_objections_waiting_are_listed_for_who_must_act(
+    branch: SimpleNamespace, day: dict[str, dt.date]
+) -> None:
+    from jifen.periods.models import Level
+    from jifen.periods.services import escalation_file, finding_record, objection_file
+
+    notice = _signed(branch, day)
+    objection = objection_file(
+        notice=notice, actor=branch.member, person=branch.zhao, text="有误", today=day["value"]
+    )
+    index = reverse("periods:index")
+    assert "待支委会调查" in _client(branch.committee).get(index).content.decode()
+    assert "待专项查核" not in _client(branch.general_admin).get(index).content.decode()
+    finding_record(
+        objection=objection,
+        level=Level.BRANCH,
+        outcome="rejected",
+        text="核实无误",
+        actor=branch.committee,
+    )
+    escalation_file(objection=objection, actor=branch.member, reason="不服")
+    assert "待支委会调查" not in _client(branch.committee).get(index).content.decode()
+    assert "待专项查核" in _client(branch.general_admin).get(index).content.decode()
