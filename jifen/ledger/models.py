@@ -103,3 +103,37 @@ class Entry(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.date} {self.item} {self.value}"
+
+
+class Seal(AppendOnlyModel):
+    """A span of days the branch secretary has signed for an organization (and its subtree).
+
+    Written by whoever signs (periods) and read by the ledger itself: a new fact about someone
+    who belonged to the organization on a sealed day is refused unless it is a correction with
+    a reason. A seal is never lifted; a correction inside it shows as a changed sheet that needs
+    a new signature. The ledger knows nothing of quarters or notices: ``ref`` and ``label`` are
+    the signer's words for the span.
+    """
+
+    refusal = "签名封存记录不能修改或删除"
+
+    organization = models.ForeignKey(
+        Organization, verbose_name="组织", on_delete=models.PROTECT, related_name="+"
+    )
+    start = models.DateField("开始日期")
+    end = models.DateField("结束日期")  # inclusive, as the engine's periods
+    label = models.CharField("期间", max_length=64)
+    ref = models.CharField("出处", max_length=64)
+    sealed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    sealed_at = models.DateTimeField("签名时间")
+
+    class Meta:
+        verbose_name = "签名封存"
+        verbose_name_plural = "签名封存"
+        db_table = appendonly.register("ledger_seal")
+        indexes = [models.Index(fields=["start", "end"])]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.label} {self.start}–{self.end}"

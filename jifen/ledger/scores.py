@@ -342,26 +342,38 @@ def collector_paused() -> Iterator[None]:
 
 
 def branch_year(
-    organization: Organization, year: int, *, today: dt.date | None = None
+    organization: Organization,
+    year: int,
+    *,
+    today: dt.date | None = None,
+    until: dt.date | None = None,
 ) -> BranchYear | None:
     """Everyone who belonged to ``organization`` (or below) in ``year``, scored in one pass so
     quotas and ranks see the whole branch. None when no rulebook applies. A fixed number of
     queries whatever the size of the branch. With ``today``, the year so far (see
-    ``member_year``)."""
-    return branch_years(organization, year, [today])[0]
+    ``member_year``). ``until``: only facts dated on or before it (a quarter's sheet must not
+    change with a later quarter's facts)."""
+    return branch_years(organization, year, [today], until=until)[0]
 
 
 def branch_years(
-    organization: Organization, year: int, todays: Sequence[dt.date | None]
+    organization: Organization,
+    year: int,
+    todays: Sequence[dt.date | None],
+    *,
+    until: dt.date | None = None,
 ) -> list[BranchYear | None]:
     """``branch_year`` as it stood on each of ``todays`` (a branch's quarters): the ledger is
     read once and scored once per distinct number of months reached."""
     with collector_paused():
-        return _branch_years(organization, year, todays)
+        return _branch_years(organization, year, todays, until)
 
 
 def _branch_years(
-    organization: Organization, year: int, todays: Sequence[dt.date | None]
+    organization: Organization,
+    year: int,
+    todays: Sequence[dt.date | None],
+    until: dt.date | None,
 ) -> list[BranchYear | None]:
     adoption = adoption_for(organization, year)
     if adoption is None:
@@ -400,9 +412,10 @@ def _branch_years(
             scored[reached] = BranchYear(organization, year, adoption, rulebook, people, {}, 0)
             continue
         if facts is None:
-            rows = fact_rows(
-                Entry.objects.filter(within, person_id__in=here, date__year=year).order_by("seq")
-            )
+            entries = Entry.objects.filter(within, person_id__in=here, date__year=year)
+            if until is not None:
+                entries = entries.filter(date__lte=until)
+            rows = fact_rows(entries.order_by("seq"))
             facts = [fact_from_row(row) for row in rows]
         subjects = [subject_until(subject, calendar, reached) for subject in whole]
         sheet = score(rulebook, facts, year=year, subjects=subjects, explain=False)

@@ -11,13 +11,14 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
 from jifen.audit.services import audit_record
 from jifen.ledger.chain import entry_hash
-from jifen.ledger.models import Correction, Entry, LedgerHead, Origin
-from jifen.orgs.models import Organization, Person
+from jifen.ledger.models import Correction, Entry, LedgerHead, Origin, Seal
+from jifen.orgs.models import Membership, Organization, Person
 
 LABELS = frozenset({"present", "absent", "excused"})
 
@@ -38,6 +39,58 @@ def normalize_value(value: Decimal | int | str) -> str:
         raise ValidationError({"value": "值必须是一个数"})
     normalized = number.normalize()
     return format(normalized, "f")
+
+
+def sealed_refusal(rows: Sequence[dict[str, Any]]) -> str | None:
+    """Why these new facts may not enter the ledger: the first one dated on a day its subject's
+    organization (or one above it) has signed (a :class:`Seal`), in Chinese; None when none is.
+    One query when nothing is sealed near these dates, two otherwise."""
+    if not rows:
+        return None
+    first, last = min(r["date"] for r in rows), max(r["date"] for r in rows)
+    seals = list(
+        Seal.objects.filter(start__lte=last, end__gte=first).select_related("organization")
+    )
+    if not seals:
+        return None
+    person_ids = {r["person"].pk for r in rows if r["person"] is not None}
+    held: dict[int, list[Membership]] = {}
+    for membership in Membership.objects.filter(
+        Q(end__isnull=True) | Q(end__gt=first), person_id__in=person_ids, start__lte=last
+    ).select_related("organization"):
+        held.setdefault(membership.person_id, []).append(membership)
+    for row in rows:
+        day = row["date"]
+        if row["person"] is not None:
+            name = row["person"].name
+            paths = [
+                m.organization.path
+                for m in held.get(row["person"].pk, [])
+                if m.start <= day and (m.end is None or m.end > day)
+            ]
+        else:
+            name, paths = row["subject_org"].name, [row["subject_org"].path]
+        for seal in seals:
+            if seal.start <= day <= seal.end and any(
+                path.startswith(seal.organization.path) for path in paths
+            ):
+                return (
+                    f"{name} {day.year}年{day.month}月{day.day}日的记录属于{seal.organization.name}"
+                    f"已由支部书记签名确认的{seal.label}（{seal.start} 至 {seal.end}），"
+                    "不能再直接录入。确需改动的，请以更正方式录入并写明原因；"
+                    "更正后该期间需要重新签名。"
+                )
+    return None
+
+
+def _refuse_sealed(rows: Sequence[dict[str, Any]]) -> None:
+    # A correction with a written reason may enter a signed span (and so reopens it);
+    # anything else dated there is refused, whichever way it arrives.
+    if all(r["origin"] == Origin.CORRECTION and r["reason"] for r in rows):
+        return
+    refusal = sealed_refusal(rows)
+    if refusal is not None:
+        raise ValidationError(refusal)
 
 
 def _append(many: Sequence[dict[str, Any]], organization: Organization) -> list[Entry]:
@@ -81,9 +134,13 @@ def entry_append(
     note: str = "",
     evidence: Sequence[str] = (),
     origin_ref: str = "",
+    reason: str = "",
     request: HttpRequest | None = None,
 ) -> Entry:
-    """Append one fact to ``organization``'s ledger chain."""
+    """Append one fact to ``organization``'s ledger chain.
+
+    A fact dated in a signed span (:class:`Seal`) is refused (ValidationError, in Chinese)
+    unless it is a correction (``origin=Origin.CORRECTION``) with a ``reason``."""
     if (person is None) == (subject_org is None):
         raise ValueError("an entry has exactly one subject: a person or an organization")
     fields = {
@@ -97,9 +154,11 @@ def entry_append(
         "evidence": list(evidence),
         "origin": Origin(origin),
         "origin_ref": origin_ref,
+        "reason": reason.strip()[:500],
         "recorded_by": recorded_by,
         "recorded_at": timezone.now(),
     }
+    _refuse_sealed([fields])
     with transaction.atomic():
         (entry,) = _append_with_retry([fields], organization)
         audit_record(
@@ -131,11 +190,13 @@ def entries_append(
     origin_ref: str,
     recorded_by: User | None,
     summary: str,
+    reason: str = "",
     request: HttpRequest | None = None,
 ) -> list[Entry]:
     """Append many facts at once — an activity's attendance, a month's figures — in one
     transaction, one lock of the chain's head and one audit event, instead of one of each per
-    fact (500 attendees in well under a second)."""
+    fact (500 attendees in well under a second). Refused as a whole, like :func:`entry_append`,
+    when one of them is dated in a signed span."""
     now = timezone.now()
     rows: list[dict[str, Any]] = [
         {
@@ -149,6 +210,7 @@ def entries_append(
             "evidence": [],
             "origin": Origin(origin),
             "origin_ref": origin_ref,
+            "reason": reason.strip()[:500],
             "recorded_by": recorded_by,
             "recorded_at": now,
         }
@@ -156,6 +218,7 @@ def entries_append(
     ]
     if not rows:
         return []
+    _refuse_sealed(rows)
     with transaction.atomic():
         entries = _append_with_retry(rows, organization)
         audit_record(
@@ -214,3 +277,36 @@ def entry_correct(
             summary=f"台账 {entry.organization.code} #{entry.seq} {verb}：{correction.reason}",
         )
     return correction
+
+
+def seal_add(
+    *,
+    organization: Organization,
+    start: dt.date,
+    end: dt.date,
+    label: str,
+    ref: str,
+    sealed_by: User | None,
+    request: HttpRequest | None = None,
+) -> Seal:
+    """Seal [``start``, ``end``] for ``organization`` and its subtree: from now on a fact dated
+    there enters only as a correction with a reason. Sealing a span twice is harmless."""
+    if end < start:
+        raise ValueError("a seal ends on or after its start")
+    seal = Seal.objects.create(
+        organization=organization,
+        start=start,
+        end=end,
+        label=label[:64],
+        ref=ref[:64],
+        sealed_by=sealed_by,
+        sealed_at=timezone.now(),
+    )
+    audit_record(
+        action="ledger.seal",
+        actor=sealed_by,
+        request=request,
+        target=seal,
+        summary=f"封存 {organization.name} {label}（{start} 至 {end}）",
+    )
+    return seal

@@ -35,6 +35,11 @@ class Action(enum.Enum):
     VIEW_BULLETIN = (
         "view_bulletin"  # the general branch's quarterly bulletin (通报) of its branches
     )
+    SIGN_PERIOD = "sign_period"  # sign a quarter (签名确认) and open its public notice
+    INVESTIGATE = "investigate"  # the branch committee's finding on an objection
+    SPECIAL_REVIEW = "special_review"  # the general branch's 专项查核 of an escalated objection
+    VIEW_NOTICE = "view_notice"  # read a public notice (公示) and its objections
+    OBJECT = "object"  # file an objection during a public notice
 
 
 _R = Role
@@ -74,6 +79,22 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.SELF_ASSESS: frozenset({_R.BRANCH_SECRETARY, _R.GENERAL_BRANCH_ADMIN}),
     Action.ASSESS: frozenset({_R.COMMITTEE_ADMIN}),
     Action.VIEW_BULLETIN: frozenset({_R.COMMITTEE_ADMIN, _R.GENERAL_BRANCH_ADMIN, _R.AUDITOR}),
+    Action.SIGN_PERIOD: frozenset({_R.BRANCH_SECRETARY}),
+    Action.INVESTIGATE: frozenset({_R.BRANCH_SECRETARY, _R.BRANCH_COMMITTEE}),
+    Action.SPECIAL_REVIEW: frozenset({_R.COMMITTEE_ADMIN, _R.GENERAL_BRANCH_ADMIN}),
+    Action.VIEW_NOTICE: frozenset(
+        {
+            _R.COMMITTEE_ADMIN,
+            _R.GENERAL_BRANCH_ADMIN,
+            _R.BRANCH_SECRETARY,
+            _R.BRANCH_COMMITTEE,
+            _R.SCOREKEEPER,
+            _R.AUDITOR,
+            _R.MEMBER,
+            _R.OBSERVER,
+        }
+    ),
+    Action.OBJECT: frozenset({_R.MEMBER, _R.OBSERVER}),
 }
 
 # Who may grant which role: nobody grants a role above their own.

@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -68,14 +69,19 @@ def monthly(request: HttpRequest, org_id: int) -> HttpResponse:
                 organization=organization, year=year, month=number, data=upload.read()
             )
             problems = checked.problems
+            applied = None
             if not problems:
-                applied = monthly_apply(
-                    organization=organization,
-                    checked=checked,
-                    filename=upload.name or "",
-                    actor=signed_in(request),
-                    request=request,
-                )
+                try:
+                    applied = monthly_apply(
+                        organization=organization,
+                        checked=checked,
+                        filename=upload.name or "",
+                        actor=signed_in(request),
+                        request=request,
+                    )
+                except ValidationError as error:  # e.g. a month in a signed quarter
+                    problems = [Problem(0, "", m) for m in error.messages]
+            if applied is not None:
                 messages.success(
                     request,
                     f"导入完成：新增 {applied.new} 项，更正 {applied.changed} 项，"

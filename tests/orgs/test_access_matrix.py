@@ -25,6 +25,8 @@ from jifen.assessments.models import Sheet, SheetFile, SpotCheck, SpotCheckFile
 from jifen.assessments.services import round_open
 from jifen.orgs.models import Organization, Person, RoleAssignment
 from jifen.orgs.services import role_grant
+from jifen.periods.models import Objection
+from jifen.periods.services import notice_open, period_sign
 from jifen.recording.checkin import checkin_token
 from jifen.recording.models import (
     Attachment,
@@ -96,6 +98,22 @@ def _roster_import(world: SimpleNamespace, org: Organization) -> dict[str, int]:
 def _assignment(world: SimpleNamespace, org: Organization) -> dict[str, int]:
     return {"org_id": org.pk, "assignment_id": world.assignments[org.code].pk}
 
+
+def _quarter(world: SimpleNamespace, org: Organization) -> dict[str, int]:
+    return {"org_id": org.pk, "year": timezone.localdate().year, "quarter": 1}
+
+
+def _notice(world: SimpleNamespace, org: Organization) -> dict[str, int]:
+    return {"notice_id": world.notices[org.code].pk}
+
+
+def _objection(world: SimpleNamespace, org: Organization) -> dict[str, int]:
+    return {"objection_id": world.objections[org.code].pk}
+
+
+SIGNERS = frozenset({R.BRANCH_SECRETARY})
+NOTICE_READERS = READERS | {R.MEMBER, R.OBSERVER}
+OBJECTORS = frozenset({R.MEMBER, R.OBSERVER})
 
 MATRIX: dict[str, Entry] = {
     "core:home": Entry(None, ALL, scoped=False),
@@ -212,8 +230,34 @@ MATRIX.update(
         ),
     }
 )
-# Pages that every visitor reaches, signed in or not, and Django's own sites.
-OUTSIDE_THE_MATRIX = {"accounts:login", "accounts:logout", "set_language"}
+MATRIX.update(
+    {
+        # Periods: the lists show each user what they may see; the sheet to its readers; signing
+        # and opening a notice to the branch secretary; notices also to members and 群众代表.
+        "periods:index": Entry(None, ALL, scoped=False),
+        "periods:notices": Entry(None, ALL, scoped=False),
+        "periods:year": Entry(lambda w, org: {**_org(w, org), "year": 2026}, READERS),
+        "periods:quarter": Entry(_quarter, READERS),
+        "periods:quarter_print": Entry(_quarter, READERS),
+        "periods:quarter_xlsx": Entry(_quarter, READERS),
+        "periods:sign": Entry(_quarter, SIGNERS, method="post", ok=302),
+        "periods:notice_open": Entry(_quarter, SIGNERS, method="post", ok=302),
+        "periods:notice": Entry(_notice, NOTICE_READERS),
+        "periods:notice_print": Entry(_notice, NOTICE_READERS),
+        "periods:notice_xlsx": Entry(_notice, NOTICE_READERS),
+        "periods:objection_new": Entry(_notice, OBJECTORS),
+        # The matrix's users did not file the objection: the committee and the readers see it.
+        "periods:objection": Entry(_objection, READERS),
+        "periods:finding": Entry(_objection, frozenset({R.BRANCH_SECRETARY, R.BRANCH_COMMITTEE})),
+        "periods:escalate": Entry(_objection, frozenset()),
+        "periods:confirm": Entry(
+            lambda w, org: {"year": 2026, "quarter": 1}, frozenset(), scoped=False
+        ),
+    }
+)
+# Pages that every visitor reaches, signed in or not, and Django's own sites. The public notice
+# (公示) opened from the paper notice's QR code carries a signed token (tests/periods).
+OUTSIDE_THE_MATRIX = {"accounts:login", "accounts:logout", "set_language", "periods:notice_public"}
 
 
 def _url_names(resolver: URLResolver, namespace: str = "") -> set[str]:
@@ -343,8 +387,30 @@ def world(
         )
         for org in (tree.g, tree.b1, tree.xb)
     }
+    notices = {
+        org.code: notice_open(
+            signature=period_sign(
+                organization=org, year=year, quarter=1, actor=holder, today=dt.date(year, 4, 1)
+            ),
+            actor=holder,
+            today=timezone.localdate(),
+        )
+        for org in (tree.g, tree.b1, tree.xb)
+    }
+    objections = {
+        code: Objection.objects.create(
+            notice=notice,
+            text="测试",
+            filed_by=holder,
+            filed_role="member",
+            filed_at=timezone.now(),
+        )
+        for code, notice in notices.items()
+    }
     places = {"own": tree.g, "child": tree.b1, "foreign": tree.xb}
     return SimpleNamespace(
+        notices=notices,
+        objections=objections,
         rounds=rounds,
         sheets=sheets,
         sheet_files=sheet_files,

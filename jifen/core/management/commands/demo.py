@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from jifen.accounts.demo import DEMO_PASSWORD
 from jifen.demo.assessments import assessments_load
 from jifen.demo.college import college_load, reference_day
+from jifen.demo.periods import periods_load
 from jifen.demo.year import year_load
 
 
@@ -32,6 +33,7 @@ class Command(BaseCommand):
         summary = college_load(options["year"])
         months = year_load(reference_day(options["year"]))
         assessments_load(reference_day(options["year"]).year)
+        closed = periods_load(reference_day(options["year"]))
         seconds = time.perf_counter() - started
         out = self.stdout
         if summary.created:
@@ -59,6 +61,8 @@ class Command(BaseCommand):
                 "经济管理学院党总支采用自己的细则（继承 seed001）；"
                 f"已记录 {months} 个月的活动签到、学习强国数据和加分"
             )
+        for line in closed:
+            out.write(f"  季度考评 {line}")
         out.write(f"\n打开 Open: {options['url']}\n")
         out.write(f"演示账号（密码均为 {DEMO_PASSWORD}）Demo accounts (password {DEMO_PASSWORD}):")
         for account, where in summary.accounts:

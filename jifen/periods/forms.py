@@ -1,0 +1,91 @@
+"""Forms of the quarter's close. Labels and errors in Chinese."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from jifen.ledger.models import Entry
+from jifen.orgs.models import Person
+from jifen.periods.models import Confirmation, Finding
+
+
+class ConfirmForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("我的意见"), choices=Confirmation.Kind.choices, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label=_("理由（有异议时必填）"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class NoticeForm(forms.Form):
+    how_to_object = forms.CharField(
+        label=_("异议方式"),
+        required=False,
+        max_length=500,
+        help_text=_("留空则使用默认说明：在公示期内登录系统提出异议，或向支部委员会反映。"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ObjectionForm(forms.Form):
+    person = forms.ModelChoiceField(
+        label=_("涉及党员（可不选）"), queryset=Person.objects.none(), required=False
+    )
+    text = forms.CharField(
+        label=_("异议内容"), max_length=1000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+    def __init__(self, *args: Any, people: QuerySet[Person], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people  # type: ignore[attr-defined]
+
+
+class EntryChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        how = obj.note or obj.get_origin_display()
+        return f"#{obj.seq} {obj.date} {obj.item} = {obj.value}（{how}）"
+
+
+class FindingForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("结论"), choices=Finding.Outcome.choices, widget=forms.RadioSelect
+    )
+    text = forms.CharField(
+        label=_("调查情况"), max_length=1000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    entry = EntryChoice(
+        label=_("异议成立时：更正哪一条记录"), queryset=Entry.objects.none(), required=False
+    )
+    value = forms.CharField(label=_("改为（留空则作废该条）"), required=False, max_length=64)
+    item = forms.ChoiceField(label=_("或补录：项目"), required=False, choices=[])
+    date = forms.DateField(
+        label=_("补录：日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    add_value = forms.CharField(
+        label=_("补录：值（出席填 present，缺席 absent，或数字）"), required=False, max_length=64
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        entries: QuerySet[Entry],
+        items: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["entry"].queryset = entries  # type: ignore[attr-defined]
+        self.fields["item"].choices = [("", "—"), *items]  # type: ignore[attr-defined]
+
+
+class EscalationForm(forms.Form):
+    reason = forms.CharField(
+        label=_("申请专项查核的理由"), max_length=1000, widget=forms.Textarea(attrs={"rows": 4})
+    )

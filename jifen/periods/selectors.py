@@ -1,0 +1,108 @@
+"""Reading the state of a quarter: signed or reopened, its notices, confirmations, objections."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import models
+
+from jifen.orgs.models import Organization
+from jifen.periods.models import Confirmation, Finding, Level, Notice, Objection, Signature
+from jifen.periods.sheet import QuarterSheet
+
+
+class Status(models.TextChoices):
+    UNSIGNED = "unsigned", "未签名"
+    SIGNED = "signed", "已签名"
+    REOPENED = "reopened", "已重开（需重新签名）"
+
+
+def signatures_of(organization: Organization, year: int, quarter: int) -> list[Signature]:
+    return list(
+        Signature.objects.filter(organization=organization, year=year, quarter=quarter)
+        .select_related("signed_by")
+        .order_by("signed_at", "pk")
+    )
+
+
+def status_of(sheet: QuarterSheet, latest: Signature | None) -> Status:
+    """Signed while the sheet is exactly what was signed; reopened once a correction changed it."""
+    if latest is None:
+        return Status.UNSIGNED
+    return Status.SIGNED if latest.sheet_hash == sheet.sheet_hash else Status.REOPENED
+
+
+def notice_state(notice: Notice, today: dt.date) -> str:
+    if today < notice.opened_on:
+        return "未开始"
+    if today <= notice.ends:
+        return "公示中"
+    return "已结束"
+
+
+def notice_is_open(notice: Notice, today: dt.date) -> bool:
+    """Objections are received from the day the notice is opened to its last working day."""
+    return notice.opened_on <= today <= notice.ends
+
+
+def latest_confirmations(
+    organization: Organization, year: int, quarter: int
+) -> dict[int, Confirmation]:
+    latest: dict[int, Confirmation] = {}
+    for c in Confirmation.objects.filter(
+        organization=organization, year=year, quarter=quarter
+    ).order_by("recorded_at", "pk"):
+        latest[c.person_id] = c
+    return latest
+
+
+def notices_of(organization: Organization, year: int, quarter: int) -> list[Notice]:
+    return list(
+        Notice.objects.filter(
+            signature__organization=organization,
+            signature__year=year,
+            signature__quarter=quarter,
+        )
+        .select_related("signature", "opened_by")
+        .order_by("opened_at", "pk")
+    )
+
+
+def objections_of(notices: list[Notice]) -> list[Objection]:
+    return list(
+        Objection.objects.filter(notice__in=notices)
+        .select_related("person", "filed_by", "notice", "notice__signature")
+        .prefetch_related("findings")
+        .order_by("filed_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class ObjectionState:
+    branch: Finding | None
+    general: Finding | None
+    escalated: bool
+
+    @property
+    def final(self) -> Finding | None:
+        return self.general or (self.branch if not self.escalated else None)
+
+    @property
+    def label(self) -> str:
+        if self.general is not None:
+            return f"专项查核：{self.general.get_outcome_display()}（最终结论）"
+        if self.escalated:
+            return "已申请党总支专项查核，待查核"
+        if self.branch is not None:
+            return f"支委会：{self.branch.get_outcome_display()}"
+        return "待支委会调查"
+
+
+def objection_state(objection: Objection) -> ObjectionState:
+    findings = {f.level: f for f in objection.findings.all()}
+    return ObjectionState(
+        findings.get(Level.BRANCH),
+        findings.get(Level.GENERAL),
+        hasattr(objection, "escalation"),
+    )
