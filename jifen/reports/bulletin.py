@@ -24,18 +24,28 @@ from jifen.reports.stats import (
 from jifen.reports.xlsx import Cell, Form
 from jifen.scoring import Calendar
 
-UNKNOWN = "未知"
 
+def branch_status(org: Organization, year: int, quarter: int, today: dt.date) -> str:
+    """Where ``org`` stands in closing ``quarter`` of ``year``, in words: 未签名; 已签名 (who,
+    when); 已重开（需重新签名） when a correction changed the signed sheet; and the latest
+    public notice of the signed sheet (公示中 to its last day, then 已结束)."""
+    from jifen.periods.selectors import Status, notice_state, notices_of, signatures_of, status_of
+    from jifen.periods.sheet import quarter_sheet
 
-def branch_status(org: Organization, year: int, quarter: int) -> str:
-    """The sign-off and public-notice status of ``org``'s ``quarter`` of ``year``, in words
-    (已签名、公示中、公示期满 …).
-
-    THE SEAM for the ``periods`` app, built in parallel: until the lead wires it to the
-    periods' records this answers 未知 for every branch. The bulletin (page, print form and
-    xlsx) shows whatever it returns, one line per branch; nothing else needs to change.
-    """
-    return UNKNOWN
+    signatures = signatures_of(org, year, quarter)
+    if not signatures:
+        return str(Status.UNSIGNED.label)
+    latest = signatures[-1]
+    sheet = quarter_sheet(org, year, quarter)
+    status = status_of(sheet, latest) if sheet is not None else Status.UNSIGNED
+    signer = latest.signed_by.get_full_name() or latest.signed_by.get_username()
+    words = f"{status.label}（{signer}，{latest.signed_at:%Y-%m-%d}）"
+    notices = [n for n in notices_of(org, year, quarter) if n.signature_id == latest.pk]
+    if status == Status.SIGNED and notices:
+        notice = notices[-1]
+        state = notice_state(notice, today)
+        words += f"；{state}（{notice.opened_on:%m-%d} 至 {notice.ends:%m-%d}）"
+    return words
 
 
 @dataclass(frozen=True)
@@ -104,7 +114,7 @@ def bulletin_of(organization: Organization, year: int, quarter: int, today: dt.d
     rows: list[BulletinRow] = []
     if as_of is not None:
         for unit, stats in branches_at(organization, year, as_of):
-            rows.append(BulletinRow(unit, stats, branch_status(unit, year, quarter)))
+            rows.append(BulletinRow(unit, stats, branch_status(unit, year, quarter, today)))
     return Bulletin(organization, year, quarter, first, last, as_of, rows, _overall(rows))
 
 

@@ -14,7 +14,10 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from jifen.reports.bulletin import UNKNOWN, branch_status, bulletin_form, bulletin_of
+from jifen.ledger.models import Entry
+from jifen.ledger.services import entry_correct
+from jifen.periods.services import notice_open, period_sign
+from jifen.reports.bulletin import branch_status, bulletin_form, bulletin_of
 from jifen.reports.stats import trend_of
 from jifen.reports.xlsx import form_xlsx
 from tests.reports.conftest import YEAR
@@ -42,7 +45,7 @@ def test_the_fourth_quarter_bulletin_worked_by_hand(branch: SimpleNamespace) -> 
     assert bulletin.overall is not None
     assert bulletin.overall.members == 6
     assert bulletin.overall.mean == Decimal("72.83")  # 437 / 6
-    assert [row.status for row in bulletin.rows] == [UNKNOWN, UNKNOWN]
+    assert [row.status for row in bulletin.rows] == ["未签名", "未签名"]
 
 
 def test_the_first_quarter_stands_at_the_end_of_march(branch: SimpleNamespace) -> None:
@@ -62,8 +65,24 @@ def test_a_quarter_not_begun_has_no_rows(branch: SimpleNamespace) -> None:
     assert bulletin.rows == []
 
 
-def test_the_branch_status_is_the_seam_left_for_periods(branch: SimpleNamespace) -> None:
-    assert branch_status(branch.b1, YEAR, 1) == "未知"
+def test_the_branch_status_follows_the_signature_and_the_notice(
+    branch: SimpleNamespace, secretary: User
+) -> None:
+    assert branch_status(branch.b1, YEAR, 1, AFTER) == "未签名"
+    signature = period_sign(
+        organization=branch.b1, year=YEAR, quarter=1, actor=secretary, today=D(YEAR, 4, 1)
+    )
+    signed = branch_status(branch.b1, YEAR, 1, AFTER)
+    assert signed.startswith("已签名（张伟，")
+    notice_open(signature=signature, actor=secretary, today=D(YEAR, 4, 1))
+    # 2025-04-01 (Tue) + 5 working days, 清明 on Fri 4 April: 1, 2, 3, 7, 8 April.
+    assert branch_status(branch.b1, YEAR, 1, D(YEAR, 4, 2)).endswith("；公示中（04-01 至 04-08）")
+    assert branch_status(branch.b1, YEAR, 1, AFTER).endswith("；已结束（04-01 至 04-08）")
+    # A correction to a signed quarter reopens it: the bulletin says so, not "signed".
+    late = Entry.objects.get(person=branch.jia, item="xxqg_login")
+    entry_correct(entry=late, reason="核实后实际登录", recorded_by=secretary)
+    assert branch_status(branch.b1, YEAR, 1, AFTER).startswith("已重开（需重新签名）（张伟，")
+    assert branch_status(branch.tree.b2, YEAR, 1, AFTER) == "未签名"
 
 
 def test_the_bulletin_xlsx_cell_by_cell(branch: SimpleNamespace) -> None:
@@ -88,7 +107,7 @@ def test_the_bulletin_xlsx_cell_by_cell(branch: SimpleNamespace) -> None:
         "丁 65.00 黄色预警（约谈提醒）；"
         "戊 52.50 红色预警（帮扶教育、限期改正、取消本年度评先评优资格）"
     )
-    assert row[16] == "未知"
+    assert row[16] == "未签名"
     total = [c.value for c in sheet[7]]
     assert total[0] == "合计"
     assert total[2] == 6
