@@ -9,10 +9,12 @@ so the table is looked up by item code within the rulebook id, then the id it ex
 from __future__ import annotations
 
 import datetime as dt
+from calendar import monthrange
 from collections import Counter
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils import timezone
 
 from jifen.ledger.models import Entry
 from jifen.orgs.models import Organization
@@ -28,19 +30,24 @@ MEASURES: dict[str, dict[str, tuple[str, ...]]] = {
     "seed000-branch": {
         "three_one": ("meetings_per_quarter",),
         "party_day_28": ("party_days_per_month",),
-        "member_points": ("monthly_archive", "declarations_reviewed"),
+        "member_points": ("monthly_archive", "quarter_closes", "declarations_reviewed"),
     },
     "seed002": {
         "three_one": ("meetings_per_quarter",),
         "party_day": ("party_days_per_month",),
     },
     "seed004": {
-        "points_system": ("monthly_archive", "declarations_reviewed"),
+        "points_system": ("monthly_archive", "quarter_closes", "declarations_reviewed"),
         "ledger_complete": ("meetings_per_quarter",),
     },
 }
 
 MONTHS = {"H1": range(1, 7), "H2": range(7, 13), "Y": range(1, 13)}
+
+# A quarter's close (签名确认) counts as on time when signed within this many days of the
+# quarter's end. The seeds set no deadline (seed 003: 每季度召开一次考评小组会议 … 季评结束后公示);
+# a month is what the assessors we modelled would accept — change it here.
+CLOSE_GRACE_DAYS = 31
 
 
 @dataclass(frozen=True)
@@ -137,7 +144,54 @@ def measure(name: str, org: Organization, year: int, period: str) -> Suggestion:
         return Suggestion(
             f"党员积分台账：{sum(1 for m in months if per[m])} 个月有记录{gap}", links
         )
+    if name == "quarter_closes":
+        return _quarter_closes(org, year, months)
     raise KeyError(name)
+
+
+def _quarter_closes(org: Organization, year: int, months: range) -> Suggestion:
+    """The quarters of the round signed by the branch secretary, and how soon after the
+    quarter's end (on time: within ``CLOSE_GRACE_DAYS``), with their public notices."""
+    from jifen.periods.models import Notice, Signature
+
+    quarters = sorted({(m - 1) // 3 + 1 for m in months})
+    first_signed: dict[int, Signature] = {}
+    for signature in Signature.objects.filter(
+        organization=org, year=year, quarter__in=quarters
+    ).order_by("signed_at", "pk"):
+        first_signed.setdefault(signature.quarter, signature)
+    noticed = set(
+        Notice.objects.filter(
+            signature__organization=org, signature__year=year, signature__quarter__in=quarters
+        ).values_list("signature__quarter", flat=True)
+    )
+    parts: list[str] = []
+    on_time = 0
+    for quarter in quarters:
+        end = dt.date(year, quarter * 3, monthrange(year, quarter * 3)[1])
+        found = first_signed.get(quarter)
+        if found is None:
+            parts.append(f"第{quarter}季度未签名")
+            continue
+        late = (timezone.localdate(found.signed_at) - end).days
+        timely = late <= CLOSE_GRACE_DAYS
+        on_time += timely
+        overdue = "" if timely else f"（逾期 {late - CLOSE_GRACE_DAYS} 天）"
+        published = "，已公示" if quarter in noticed else "，未公示"
+        signed_on = timezone.localdate(found.signed_at)
+        parts.append(f"第{quarter}季度 {signed_on:%m-%d} 签名{overdue}{published}")
+    links = tuple(
+        (
+            f"第{q}季度考评表",
+            reverse("periods:quarter", kwargs={"org_id": org.pk, "year": year, "quarter": q}),
+        )
+        for q in quarters
+    )
+    return Suggestion(
+        f"季度签名确认：{len(quarters)} 个季度中按时 {on_time} 个（季度结束后 "
+        f"{CLOSE_GRACE_DAYS} 天内）；" + "；".join(parts),
+        links,
+    )
 
 
 def suggestions_for(
