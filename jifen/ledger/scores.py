@@ -7,6 +7,7 @@ whenever they are asked for, so they are always current with the ledger.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -16,7 +17,16 @@ from jifen.ledger.models import Entry
 from jifen.orgs.models import Exemption, Membership, Organization, Person
 from jifen.rulebooks.models import Adoption
 from jifen.rulebooks.services import adoption_for, rulebook_of
-from jifen.scoring import Calendar, Fact, Interval, Rulebook, Subject, SubjectResult, score
+from jifen.scoring import (
+    Calendar,
+    Fact,
+    Interval,
+    Rulebook,
+    Subject,
+    SubjectResult,
+    Tie,
+    score,
+)
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -172,12 +182,19 @@ class BranchYear:
     rulebook: Rulebook
     people: list[Person]
     results: dict[int, SubjectResult]
+    # Members tied at a quota's cut-off (subjects are person keys), for the year-end decision.
+    ties: tuple[Tie, ...] = ()
 
 
-def branch_year(organization: Organization, year: int) -> BranchYear | None:
+def branch_year(
+    organization: Organization,
+    year: int,
+    prior_totals: Mapping[str, Mapping[int, Decimal]] | None = None,
+) -> BranchYear | None:
     """Everyone who belonged to ``organization`` (or below) in ``year``, scored in one pass so
     quotas and ranks see the whole branch. None when no rulebook applies. A fixed number of
-    queries whatever the size of the branch."""
+    queries whatever the size of the branch. ``prior_totals`` (person key → year → total) feeds
+    the rulebook's consecutive-year flags (below 60 two years running)."""
     adoption = adoption_for(organization, year)
     if adoption is None:
         return None
@@ -209,8 +226,13 @@ def branch_year(organization: Organization, year: int) -> BranchYear | None:
         .values_list(*FACT_COLUMNS)
     )
     sheet = score(
-        rulebook, [fact_from_row(row) for row in rows], year=year, subjects=subjects, explain=False
+        rulebook,
+        [fact_from_row(row) for row in rows],
+        year=year,
+        subjects=subjects,
+        prior_totals=prior_totals,
+        explain=False,
     )
     by_key = {result.subject: result for result in sheet.results}
     results = {p.pk: by_key[person_key(p.pk)] for p in people if person_key(p.pk) in by_key}
-    return BranchYear(organization, year, adoption, rulebook, people, results)
+    return BranchYear(organization, year, adoption, rulebook, people, results, sheet.ties)
