@@ -34,6 +34,7 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
     NavEntry(_("我的积分"), "ledger:my_points", roles=frozenset({Role.MEMBER})),
     NavEntry(_("我的申报"), "recording:declarations_mine", roles=frozenset({Role.MEMBER})),
     NavEntry(_("组织"), "orgs:tree", roles=ALLOWED[Action.VIEW_ORG]),
+    NavEntry(_("年终评定"), "ratings:home", roles=ALLOWED[Action.VIEW_ORG]),
     NavEntry(_("审计日志"), "audit:log", roles=ALLOWED[Action.VIEW_AUDIT]),
     NavEntry(_("管理后台"), "admin:index", staff_only=True),
 )
