@@ -318,11 +318,15 @@ def followups_raise_view(request: HttpRequest, org_id: int, year: int) -> HttpRe
 
 class StepForm(forms.Form):
     kind = forms.ChoiceField(label="记录")
-    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label="日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     done_by = forms.CharField(label="约谈人 / 执行人", required=False, max_length=100)
     mentor = forms.ModelChoiceField(label="帮教人", queryset=Person.objects.none(), required=False)
     deadline = forms.DateField(
-        label="整改期限", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="整改期限",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     outcome = forms.CharField(label="结果", required=False, max_length=200)
     note = forms.CharField(
