@@ -64,8 +64,9 @@ class Member:
 
 
 def members_of(organization: Organization, year: int, item: str) -> list[Member]:
-    """Everyone who belonged to ``organization`` (or below) on some day of ``year``, in name
-    order, each with their effective grade entry (the latest that no correction replaced)."""
+    """Everyone who belonged to ``organization`` (or below) on some day of ``year`` and is
+    scored with its rulebook, in name order, each with their effective grade entry (the latest
+    that no correction replaced)."""
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     found: dict[int, Member] = {}
     for m in (
@@ -80,6 +81,19 @@ def members_of(organization: Organization, year: int, item: str) -> list[Member]
         known = found.get(m.person_id)
         if known is None or end >= known.day:
             found[m.person_id] = Member(m.person, m.organization, end)
+    # A general branch or a committee may hold branches that adopted another rulebook: their
+    # members are graded (or not) under their own rulebook, never with this one's item.
+    adoption = adoption_for(organization, year)
+    same: dict[int, bool] = {}
+    for person_id, member in list(found.items()):
+        branch = member.branch
+        if branch.pk not in same:
+            theirs = adoption_for(branch, year)
+            same[branch.pk] = (
+                adoption is not None and theirs is not None and theirs.pk == adoption.pk
+            )
+        if not same[branch.pk]:
+            del found[person_id]
     entries = (
         Entry.objects.filter(person_id__in=found, item=item, date__year=year)
         .exclude(correction=Correction.VOID)
@@ -129,7 +143,9 @@ def grades_enter(
             continue
         member = members.get(person_id)
         if member is None:
-            problems.append(f"人员 {person_id} 不是 {organization.name} {year} 年的党员")
+            problems.append(
+                f"人员 {person_id} 不在 {organization.name} {year} 年按本办法评议的党员名单中"
+            )
             continue
         if grade not in item.grades:
             problems.append(

@@ -141,3 +141,17 @@ def test_an_uploaded_sheet_is_read_row_by_row(seed003: SimpleNamespace) -> None:
     )
     assert good.problems == []
     assert good.grades == {seed003.zhang.pk: "优秀", seed003.li.pk: "不合格"}
+
+
+def test_members_of_a_branch_with_its_own_rulebook_are_not_graded_from_above(
+    seed003: SimpleNamespace, secretary: User, committee_admin: User
+) -> None:
+    adoption_set(organization=seed003.b2, year=2026, rulebook="seed001")  # 王五's branch
+    with pytest.raises(ValidationError, match="不在 测试学院党委 2026 年按本办法评议的党员名单中"):
+        grades_enter(
+            organization=seed003.c,
+            year=2026,
+            grades={seed003.zhang.pk: "优秀", seed003.wang.pk: "优秀"},
+            actor=committee_admin,
+        )
+    assert not Entry.objects.exists()
