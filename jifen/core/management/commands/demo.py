@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 
 from jifen.accounts.demo import DEMO_PASSWORD
 from jifen.demo.college import college_load, reference_day
+from jifen.demo.ratings import ratings_load
 from jifen.demo.year import year_load
 
 
@@ -30,6 +31,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         summary = college_load(options["year"])
         months = year_load(reference_day(options["year"]))
+        ratings_load(reference_day(options["year"]).year - 1)
         seconds = time.perf_counter() - started
         out = self.stdout
         if summary.created:
