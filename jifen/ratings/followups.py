@@ -78,8 +78,10 @@ def followups_raise(
 ) -> list[FollowUp]:
     """One follow-up per action of every yellow or red warning the engine gives a member of
     ``organization`` in ``year``; those already raised are left as they are."""
-    from jifen.ratings.selectors import year_of
+    from jifen.ratings.selectors import MIXED, mixed, year_of
 
+    if mixed(organization, year):
+        raise ValidationError(MIXED)
     current = year_of(organization, year)
     if current is None:
         raise ValidationError(f"{organization.name} {year} 年没有采用积分办法")

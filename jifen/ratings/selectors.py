@@ -10,10 +10,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
+
 from jifen.ledger.scores import BranchYear, branch_year, person_key
 from jifen.orgs.models import Organization, Person
 from jifen.ratings.models import FollowUp, StarDecision, StarProposal
-from jifen.scoring import SubjectResult
+from jifen.rulebooks.models import Adoption
+from jifen.scoring import FactsError, SubjectResult
 
 CATEGORY_LABELS = {
     "full": "正式党员",
@@ -31,7 +34,9 @@ def prior_totals(
     for its consecutive-year flags. Earlier years are scored with their own adopted rulebooks."""
     totals: dict[str, dict[int, Decimal]] = {}
     for back in range(1, years):
-        earlier = branch_year(organization, year - back)
+        earlier = (
+            None if mixed(organization, year - back) else branch_year(organization, year - back)
+        )
         if earlier is None:
             break
         for pk, result in earlier.results.items():
@@ -39,14 +44,42 @@ def prior_totals(
     return totals
 
 
+MIXED = "下属组织采用了不同的积分办法，请按党总支或党支部分别查看和评定"
+
+
+def mixed(organization: Organization, year: int) -> list[Organization]:
+    """The organizations below ``organization`` that adopted their own rulebook for ``year``:
+    its members are then not all scored with one rulebook, so its year is taken branch by
+    branch (or general branch by general branch) instead."""
+    return [
+        a.organization
+        for a in Adoption.objects.filter(
+            year=year, organization__path__startswith=organization.path
+        )
+        .exclude(organization=organization)
+        .select_related("organization")
+        .order_by("organization__path")
+    ]
+
+
 def year_of(organization: Organization, year: int) -> BranchYear | None:
     """``organization``'s year scored by the engine, with stars, ties, bands, warnings and the
-    consecutive-year flags (which need the earlier years). None when no rulebook applies."""
-    current = branch_year(organization, year)
-    if current is None or not current.rulebook.consecutive:
-        return current
-    years = max(flag.years for flag in current.rulebook.consecutive)
-    return branch_year(organization, year, prior_totals(organization, year, years))
+    consecutive-year flags (which need the earlier years). None when no rulebook applies, or
+    when organizations below adopted rulebooks of their own (see :func:`mixed`). A ledger the
+    rulebook cannot score is a ValidationError naming the facts."""
+    if mixed(organization, year):
+        return None
+    try:
+        current = branch_year(organization, year)
+        if current is None or not current.rulebook.consecutive:
+            return current
+        years = max(flag.years for flag in current.rulebook.consecutive)
+        return branch_year(organization, year, prior_totals(organization, year, years))
+    except FactsError as error:
+        raise ValidationError(
+            f"{organization.name} {year} 年的台账中有不符合所采用积分办法的记录"
+            f"（常见于年中从采用其他积分办法的组织转入的党员），暂时不能评定：{error}"
+        ) from error
 
 
 @dataclass(frozen=True)

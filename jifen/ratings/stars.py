@@ -19,7 +19,14 @@ from jifen.audit.services import audit_record
 from jifen.orgs.models import Organization
 from jifen.ratings.followups import followups_raise
 from jifen.ratings.models import StarDecision, StarProposal
-from jifen.ratings.selectors import ProposalState, proposals_of, snapshot, year_of
+from jifen.ratings.selectors import (
+    MIXED,
+    ProposalState,
+    mixed,
+    proposals_of,
+    snapshot,
+    year_of,
+)
 
 
 @transaction.atomic
@@ -32,6 +39,8 @@ def stars_propose(
     request: HttpRequest | None = None,
 ) -> StarProposal:
     """Record the engine's stars for ``organization``'s ``year`` as the branch's proposal."""
+    if mixed(organization, year):
+        raise ValidationError(MIXED)
     current = year_of(organization, year)
     if current is None:
         raise ValidationError(f"{organization.name} {year} 年没有采用积分办法")

@@ -24,7 +24,15 @@ from jifen.ratings.exports import statistics_form
 from jifen.ratings.grades import grade_item_for, grades_enter, grades_read, members_of
 from jifen.ratings.models import FollowUp, StarProposal
 from jifen.ratings.rollover import rollover_plan, year_rollover
-from jifen.ratings.selectors import STAR_NAMES, followups_of, proposals_of, rows_of, year_of
+from jifen.ratings.selectors import (
+    MIXED,
+    STAR_NAMES,
+    followups_of,
+    mixed,
+    proposals_of,
+    rows_of,
+    year_of,
+)
 from jifen.ratings.stars import stars_propose, stars_verdict, tie_decide
 from jifen.reports.xlsx import form_xlsx, xlsx_response
 
@@ -45,7 +53,16 @@ def _base(organization: Organization, year: int, user: Any) -> dict[str, Any]:
         "can_propose": access.can(user, Action.PROPOSE_STARS, organization),
         "can_approve": access.can(user, Action.APPROVE_STARS, organization),
         "can_follow": access.can(user, Action.FOLLOW_UP, organization),
+        "mixed": mixed(organization, year),
     }
+
+
+def _year(organization: Organization, year: int) -> tuple[Any, str]:
+    """The year, or the reason it cannot be scored (shown on the page instead of an error)."""
+    try:
+        return year_of(organization, year), ""
+    except ValidationError as error:
+        return None, "；".join(error.messages)
 
 
 @login_required
@@ -70,9 +87,11 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def year_page(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
     organization = access.org_for(request.user, org_id, request=request)
-    current = year_of(organization, year)
+    current, problem = _year(organization, year)
     context = _base(organization, year, request.user)
-    context.update({"found": current, "rows": rows_of(current) if current else []})
+    context.update(
+        {"found": current, "rows": rows_of(current) if current else [], "problem": problem}
+    )
     if current is not None:
         context["categories"] = current.rulebook.categories
         context["ties"] = current.ties
@@ -166,7 +185,7 @@ def grades_upload(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
 @login_required
 def stars(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
     organization = access.org_for(request.user, org_id, request=request)
-    current = year_of(organization, year)
+    current, problem = _year(organization, year)
     states = proposals_of(organization, year)
     names: dict[int, str] = {}
     for state in states:
@@ -210,6 +229,7 @@ def stars(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
             "has_stars": current is not None and current.rulebook.stars is not None,
             "proposals": shown,
             "stale": stale,
+            "problem": problem,
         }
     )
     return render(request, "ratings/stars.html", context)
@@ -382,19 +402,24 @@ def followup(request: HttpRequest, followup_id: int) -> HttpResponse:
     )
 
 
-def _statistics(request: HttpRequest, org_id: int, year: int) -> tuple[Organization, Any]:
+def _statistics(request: HttpRequest, org_id: int, year: int) -> tuple[Organization, Any, str]:
     organization = access.org_for(request.user, org_id, request=request)
-    return organization, statistics_form(organization, year)
+    try:
+        return organization, statistics_form(organization, year), ""
+    except ValidationError as error:
+        return organization, None, "；".join(error.messages)
 
 
 @login_required
 def statistics(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
-    organization, form = _statistics(request, org_id, year)
+    organization, form, problem = _statistics(request, org_id, year)
     context = {
+        "problem": problem,
         "organization": organization,
         "year": year,
         "form": form,
         "landscape": form is not None and form.landscape,
+        "mixed": mixed(organization, year),
         "xlsx_url": reverse("ratings:statistics_xlsx", kwargs={"org_id": org_id, "year": year})
         if form
         else "",
@@ -404,9 +429,10 @@ def statistics(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
 
 @login_required
 def statistics_xlsx(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
-    organization, form = _statistics(request, org_id, year)
+    organization, form, problem = _statistics(request, org_id, year)
     if form is None:
-        messages.error(request, f"{organization.name} {year} 年没有采用积分办法")
+        missing = f"{organization.name} {year} 年没有采用积分办法"
+        messages.error(request, problem or (MIXED if mixed(organization, year) else missing))
         return redirect("ratings:statistics", org_id=org_id, year=year)
     filename = f"{organization.name}{year}年党员积分量化星级评定情况统计表.xlsx"
     return xlsx_response(form_xlsx(form), filename)  # type: ignore[return-value]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Callable
 from types import SimpleNamespace
@@ -187,3 +188,45 @@ def test_the_rollover_page_carries_the_adoption_forward(
     assert "将沿用" in client.get(url, {"year": 2026}).content.decode()
     assert client.post(url, {"year": 2026}).status_code == 302
     assert Adoption.objects.filter(organization=seed003.c, year=2027).exists()
+
+
+def test_a_committee_whose_branches_adopted_their_own_rulebooks_is_taken_branch_by_branch(
+    seed003: SimpleNamespace, committee_admin: User, secretary: User
+) -> None:
+    adoption_set(organization=seed003.g, year=2026, rulebook="seed001")
+    client = client_for(committee_admin)
+    kwargs = {"org_id": seed003.c.pk, "year": 2026}
+    page = client.get(reverse("ratings:year", kwargs=kwargs)).content.decode()
+    assert "下属组织采用了不同的积分办法" in page
+    assert "计算机学院党总支" in page
+    xlsx = client.get(reverse("ratings:statistics_xlsx", kwargs=kwargs), follow=True)
+    assert "请按党总支或党支部分别查看和评定" in xlsx.content.decode()
+    mine = client_for(secretary).get(
+        reverse("ratings:year", kwargs={**kwargs, "org_id": seed003.b1.pk})
+    )
+    assert "山东工商学院" in mine.content.decode()
+
+
+def test_a_ledger_the_rulebook_cannot_score_is_named_not_a_crash(
+    seed003: SimpleNamespace, secretary: User
+) -> None:
+    # A fact of another rulebook's item (a member transferred in from a seed001 branch).
+    from jifen.ledger.services import entry_append
+
+    entry_append(
+        organization=seed003.b1,
+        person=seed003.zhang,
+        date=dt.date(2026, 3, 1),
+        item="org_life",
+        value="absent",
+        origin="manual",
+        recorded_by=None,
+    )
+    client = client_for(secretary)
+    kwargs = {"org_id": seed003.b1.pk, "year": 2026}
+    for name in ("ratings:year", "ratings:stars", "ratings:statistics"):
+        page = client.get(reverse(name, kwargs=kwargs))
+        assert page.status_code == 200
+        assert "暂时不能评定" in page.content.decode()
+    refused = client.post(reverse("ratings:stars_propose", kwargs=kwargs), follow=True)
+    assert "暂时不能评定" in refused.content.decode()
