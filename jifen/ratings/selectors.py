@@ -91,7 +91,12 @@ class Row:
     person: Person
     result: SubjectResult
     category_label: str
-    stars_final: int | None = None
+    branch_name: str = ""
+
+
+def branch_names(codes: set[str]) -> dict[str, str]:
+    """Organization code → name, for showing the branch a member is rated in."""
+    return dict(Organization.objects.filter(code__in=codes).values_list("code", "name"))
 
 
 def rows_of(year: BranchYear) -> list[Row]:
@@ -100,12 +105,14 @@ def rows_of(year: BranchYear) -> list[Row]:
         (p for p in year.people if p.pk in year.results),
         key=lambda p: (-year.results[p.pk].total, p.name_pinyin, p.pk),
     )
+    names = branch_names({r.group for r in year.results.values()})
     return [
         Row(
             number=i,
             person=p,
             result=year.results[p.pk],
             category_label=CATEGORY_LABELS.get(p.category, p.category),
+            branch_name=names.get(year.results[p.pk].group, year.results[p.pk].group),
         )
         for i, p in enumerate(ordered, start=1)
     ]

@@ -27,6 +27,7 @@ from jifen.ratings.rollover import rollover_plan, year_rollover
 from jifen.ratings.selectors import (
     MIXED,
     STAR_NAMES,
+    branch_names,
     followups_of,
     mixed,
     proposals_of,
@@ -190,6 +191,7 @@ def stars(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
     names: dict[int, str] = {}
     for state in states:
         names.update({row["person"]: row["name"] for row in state.proposal.rows})
+    branches = branch_names({row["branch"] for s in states for row in s.proposal.rows})
     context = _base(organization, year, request.user)
     shown = []
     for state in states:
@@ -212,6 +214,7 @@ def stars(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
             {
                 **row,
                 "final": final.get(row["person"]),
+                "branch_name": branches.get(row["branch"], row["branch"]),
                 "star_name": STAR_NAMES.get(final.get(row["person"]) or 0, ""),
             }
             for row in state.proposal.rows
