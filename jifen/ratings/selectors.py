@@ -16,6 +16,7 @@ from jifen.ledger.scores import BranchYear, branch_year, person_key
 from jifen.orgs.models import Organization, Person
 from jifen.ratings.models import FollowUp, StarDecision, StarProposal
 from jifen.rulebooks.models import Adoption
+from jifen.rulebooks.services import adoption_for, rulebook_of
 from jifen.scoring import FactsError, SubjectResult
 
 CATEGORY_LABELS = {
@@ -70,11 +71,13 @@ def year_of(organization: Organization, year: int) -> BranchYear | None:
     if mixed(organization, year):
         return None
     try:
-        current = branch_year(organization, year)
-        if current is None or not current.rulebook.consecutive:
-            return current
-        years = max(flag.years for flag in current.rulebook.consecutive)
-        return branch_year(organization, year, prior_totals(organization, year, years))
+        adoption = adoption_for(organization, year)
+        if adoption is None:
+            return None
+        flags = rulebook_of(adoption).consecutive
+        years = max((flag.years for flag in flags), default=1)
+        priors = prior_totals(organization, year, years) if years > 1 else None
+        return branch_year(organization, year, priors)
     except FactsError as error:
         raise ValidationError(
             f"{organization.name} {year} 年的台账中有不符合所采用积分办法的记录"
