@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
@@ -31,6 +31,7 @@ from jifen.scoring import (
     Rulebook,
     Subject,
     SubjectResult,
+    Tie,
     check_fact,
     score,
 )
@@ -311,6 +312,8 @@ class BranchYear:
     people: list[Person]
     results: dict[int, SubjectResult]
     reached: int = 12  # months of the year begun by the ``today`` asked about
+    # Members tied at a quota's cut-off (subjects are person keys), for the year-end decision.
+    ties: tuple[Tie, ...] = ()
 
 
 _pause_lock = threading.Lock()
@@ -347,13 +350,15 @@ def branch_year(
     *,
     today: dt.date | None = None,
     until: dt.date | None = None,
+    prior_totals: Mapping[str, Mapping[int, Decimal]] | None = None,
 ) -> BranchYear | None:
     """Everyone who belonged to ``organization`` (or below) in ``year``, scored in one pass so
     quotas and ranks see the whole branch. None when no rulebook applies. A fixed number of
     queries whatever the size of the branch. With ``today``, the year so far (see
     ``member_year``). ``until``: only facts dated on or before it (a quarter's sheet must not
-    change with a later quarter's facts)."""
-    return branch_years(organization, year, [today], until=until)[0]
+    change with a later quarter's facts). ``prior_totals`` (person key → year → total) feeds
+    the rulebook's consecutive-year flags (below 60 two years running)."""
+    return branch_years(organization, year, [today], until=until, prior_totals=prior_totals)[0]
 
 
 def branch_years(
@@ -362,11 +367,12 @@ def branch_years(
     todays: Sequence[dt.date | None],
     *,
     until: dt.date | None = None,
+    prior_totals: Mapping[str, Mapping[int, Decimal]] | None = None,
 ) -> list[BranchYear | None]:
     """``branch_year`` as it stood on each of ``todays`` (a branch's quarters): the ledger is
     read once and scored once per distinct number of months reached."""
     with collector_paused():
-        return _branch_years(organization, year, todays, until)
+        return _branch_years(organization, year, todays, until, prior_totals)
 
 
 def _branch_years(
@@ -374,6 +380,7 @@ def _branch_years(
     year: int,
     todays: Sequence[dt.date | None],
     until: dt.date | None,
+    prior_totals: Mapping[str, Mapping[int, Decimal]] | None,
 ) -> list[BranchYear | None]:
     adoption = adoption_for(organization, year)
     if adoption is None:
@@ -418,10 +425,17 @@ def _branch_years(
             rows = fact_rows(entries.order_by("seq"))
             facts = [fact_from_row(row) for row in rows]
         subjects = [subject_until(subject, calendar, reached) for subject in whole]
-        sheet = score(rulebook, facts, year=year, subjects=subjects, explain=False)
+        sheet = score(
+            rulebook,
+            facts,
+            year=year,
+            subjects=subjects,
+            prior_totals=prior_totals,
+            explain=False,
+        )
         by_key = {result.subject: result for result in sheet.results}
         results = {p.pk: by_key[person_key(p.pk)] for p in people if person_key(p.pk) in by_key}
         scored[reached] = BranchYear(
-            organization, year, adoption, rulebook, people, results, reached
+            organization, year, adoption, rulebook, people, results, reached, sheet.ties
         )
     return [scored[months_reached(calendar, today)] for today in todays]

@@ -40,6 +40,11 @@ class Action(enum.Enum):
     SPECIAL_REVIEW = "special_review"  # the general branch's 专项查核 of an escalated objection
     VIEW_NOTICE = "view_notice"  # read a public notice (公示) and its objections
     OBJECT = "object"  # file an objection during a public notice
+    ENTER_GRADES = "enter_grades"  # democratic-review grades (民主评议), for the branch committee
+    PROPOSE_STARS = "propose_stars"  # the branch secretary proposes the year's stars
+    APPROVE_STARS = "approve_stars"  # the general branch decides ties and approves the stars
+    FOLLOW_UP = "follow_up"  # record the steps of warnings' follow-up actions (约谈, 帮教 …)
+    ROLLOVER = "rollover"  # carry the year's rulebook adoptions forward to the next year
 
 
 _R = Role
@@ -95,6 +100,14 @@ ALLOWED: dict[Action, frozenset[Role]] = {
         }
     ),
     Action.OBJECT: frozenset({_R.MEMBER, _R.OBSERVER}),
+    Action.ENTER_GRADES: frozenset({_R.BRANCH_SECRETARY, _R.BRANCH_COMMITTEE}),
+    Action.PROPOSE_STARS: frozenset({_R.BRANCH_SECRETARY}),
+    # A branch directly under the committee (直属党支部) is approved by the committee.
+    Action.APPROVE_STARS: frozenset({_R.GENERAL_BRANCH_ADMIN, _R.COMMITTEE_ADMIN}),
+    Action.FOLLOW_UP: frozenset(
+        {_R.COMMITTEE_ADMIN, _R.GENERAL_BRANCH_ADMIN, _R.BRANCH_SECRETARY, _R.BRANCH_COMMITTEE}
+    ),
+    Action.ROLLOVER: frozenset({_R.COMMITTEE_ADMIN, _R.GENERAL_BRANCH_ADMIN}),
 }
 
 # Who may grant which role: nobody grants a role above their own.

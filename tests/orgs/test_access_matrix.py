@@ -39,6 +39,7 @@ from jifen.recording.services import activity_create
 from jifen.roster.columns import HEADERS
 from jifen.roster.models import RosterImport
 from jifen.rulebooks.services import adoption_set
+from tests.ratings.world import followup_in
 
 R = Role
 ALL = frozenset(Role)
@@ -61,6 +62,11 @@ RECORDERS = frozenset(
 ASSESSORS = frozenset({R.COMMITTEE_ADMIN})
 BULLETIN_READERS = frozenset({R.COMMITTEE_ADMIN, R.GENERAL_BRANCH_ADMIN, R.AUDITOR})
 PLACES = ("own", "child", "foreign")
+GRADERS = frozenset({R.BRANCH_SECRETARY, R.BRANCH_COMMITTEE})
+APPROVERS = frozenset({R.GENERAL_BRANCH_ADMIN, R.COMMITTEE_ADMIN})
+FOLLOWERS = frozenset(
+    {R.COMMITTEE_ADMIN, R.GENERAL_BRANCH_ADMIN, R.BRANCH_SECRETARY, R.BRANCH_COMMITTEE}
+)
 
 
 @dataclass(frozen=True)
@@ -182,6 +188,29 @@ MATRIX: dict[str, Entry] = {
     "reports:bulletin_xlsx": Entry(
         lambda w, org: {**_org(w, org), "year": 2026, "quarter": 1}, BULLETIN_READERS
     ),
+    # The year end (jifen/ratings).
+    "ratings:home": Entry(None, READERS, scoped=False),
+    "ratings:year": Entry(lambda w, org: {**_org(w, org), "year": 2026}, READERS),
+    "ratings:grades": Entry(lambda w, org: {**_org(w, org), "year": 2026}, GRADERS),
+    "ratings:grades_upload": Entry(lambda w, org: {**_org(w, org), "year": 2026}, GRADERS),
+    "ratings:stars": Entry(lambda w, org: {**_org(w, org), "year": 2026}, READERS),
+    "ratings:stars_propose": Entry(
+        lambda w, org: {**_org(w, org), "year": 2026},
+        frozenset({R.BRANCH_SECRETARY}),
+        method="post",
+        ok=302,
+    ),
+    "ratings:stars_decide": Entry(
+        lambda w, org: {**_org(w, org), "year": 2026}, APPROVERS, method="post", ok=302
+    ),
+    "ratings:followups": Entry(lambda w, org: {**_org(w, org), "year": 2026}, READERS),
+    "ratings:followups_raise": Entry(
+        lambda w, org: {**_org(w, org), "year": 2026}, FOLLOWERS, method="post", ok=302
+    ),
+    "ratings:followup": Entry(followup_in, READERS),
+    "ratings:statistics": Entry(lambda w, org: {**_org(w, org), "year": 2026}, READERS),
+    "ratings:statistics_xlsx": Entry(lambda w, org: {**_org(w, org), "year": 2026}, READERS),
+    "ratings:rollover": Entry(_org, APPROVERS),
 }
 MATRIX.update(
     {

@@ -7,6 +7,7 @@ from jifen.accounts.demo import DEMO_PASSWORD
 from jifen.demo.assessments import assessments_load
 from jifen.demo.college import college_load, reference_day
 from jifen.demo.periods import periods_load
+from jifen.demo.ratings import ratings_load
 from jifen.demo.year import year_load
 
 
@@ -34,6 +35,7 @@ class Command(BaseCommand):
         months = year_load(reference_day(options["year"]))
         assessments_load(reference_day(options["year"]).year)
         closed = periods_load(reference_day(options["year"]))
+        ratings_load(reference_day(options["year"]).year - 1)
         seconds = time.perf_counter() - started
         out = self.stdout
         if summary.created:

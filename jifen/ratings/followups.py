@@ -1,0 +1,204 @@
+"""Follow-up actions for the year's warnings, and the recorded steps that close them.
+
+Which actions a warning calls for comes from the rulebook: each yellow or red band (and
+consecutive-year flag) lists its ``actions``; each action becomes one follow-up for the member.
+Its kind — a talk (约谈), a mentor (帮教), an extension of probation (延长预备期), a deadline to
+put things right (限期整改), or another measure — is read from the action's wording and decides
+which steps close it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from jifen.audit.services import audit_record
+from jifen.orgs.models import Membership, Organization, Person
+from jifen.ratings.models import FollowUp, FollowUpStep
+
+K = FollowUp.Kind
+S = FollowUpStep.Kind
+
+# The first match wins: "延长预备期" before "约谈", "帮扶教育" is mentoring.
+KIND_WORDS: tuple[tuple[str, FollowUp.Kind], ...] = (
+    ("预备期", K.PROBATION),
+    ("帮教", K.MENTOR),
+    ("帮扶", K.MENTOR),
+    ("约谈", K.TALK),
+    ("谈话", K.TALK),
+    ("整改", K.RECTIFY),
+    ("改正", K.RECTIFY),
+)
+
+# The steps each kind takes, and which of them closes the follow-up.
+STEPS: dict[str, tuple[FollowUpStep.Kind, ...]] = {
+    K.TALK: (S.TALK, S.NOTE),
+    K.MENTOR: (S.MENTOR, S.NOTE),
+    K.PROBATION: (S.PROBATION_PROPOSED, S.PROBATION_OUTCOME, S.NOTE),
+    K.RECTIFY: (S.DEADLINE, S.DONE, S.NOTE),
+    K.OTHER: (S.DONE, S.NOTE),
+}
+CLOSING = frozenset({S.TALK, S.MENTOR, S.PROBATION_OUTCOME, S.DONE})
+
+
+def kind_of(action: str) -> FollowUp.Kind:
+    for word, kind in KIND_WORDS:
+        if word in action:
+            return kind
+    return K.OTHER
+
+
+def _branch_of(person_id: int, organization: Organization, year: int) -> Organization:
+    """The member's branch at the end of their year under ``organization``."""
+    membership = (
+        Membership.objects.filter(
+            person_id=person_id,
+            organization__path__startswith=organization.path,
+            start__lte=dt.date(year, 12, 31),
+        )
+        .select_related("organization")
+        .order_by("-start")
+        .first()
+    )
+    return membership.organization if membership else organization
+
+
+@transaction.atomic
+def followups_raise(
+    *,
+    organization: Organization,
+    year: int,
+    actor: User | None,
+    request: HttpRequest | None = None,
+) -> list[FollowUp]:
+    """One follow-up per action of every yellow or red warning the engine gives a member of
+    ``organization`` in ``year``; those already raised are left as they are."""
+    from jifen.ratings.selectors import MIXED, mixed, year_of
+
+    if mixed(organization, year):
+        raise ValidationError(MIXED)
+    current = year_of(organization, year)
+    if current is None:
+        raise ValidationError(f"{organization.name} {year} 年没有采用积分办法")
+    existing = set(
+        FollowUp.objects.filter(person_id__in=current.results, year=year).values_list(
+            "person_id", "band", "action"
+        )
+    )
+    now = timezone.now()
+    created: list[FollowUp] = []
+    for person in current.people:
+        result = current.results.get(person.pk)
+        if result is None:
+            continue
+        for hit in result.bands:
+            if hit.level == "info":
+                continue
+            for action in hit.actions or (hit.label,):
+                if (person.pk, hit.code, action) in existing:
+                    continue
+                try:
+                    with transaction.atomic():
+                        followup = FollowUp.objects.create(
+                            organization=_branch_of(person.pk, organization, year),
+                            year=year,
+                            person=person,
+                            band=hit.code,
+                            band_label=hit.label[:200],
+                            level=hit.level,
+                            action=action[:300],
+                            kind=kind_of(action),
+                            total=result.total,
+                            raised_by=actor,
+                            raised_at=now,
+                        )
+                except IntegrityError:
+                    continue  # raised a moment ago by someone else
+                created.append(followup)
+    if created:
+        audit_record(
+            action="ratings.followups",
+            actor=actor,
+            request=request,
+            target=organization,
+            summary=f"{organization.name} {year} 年预警跟进事项 {len(created)} 项",
+        )
+    return created
+
+
+def is_open(followup: FollowUp) -> bool:
+    return not followup.steps.filter(closes=True).exists()
+
+
+@transaction.atomic
+def followup_step(
+    *,
+    followup: FollowUp,
+    kind: str,
+    date: dt.date,
+    actor: User,
+    done_by: str = "",
+    mentor: Person | None = None,
+    deadline: dt.date | None = None,
+    outcome: str = "",
+    note: str = "",
+    request: HttpRequest | None = None,
+) -> FollowUpStep:
+    """Record one step of a follow-up; a closing step (talk held, mentor named, outcome of
+    the probation proposal, done) closes it. A closed follow-up takes no more steps."""
+    FollowUp.objects.select_for_update().filter(pk=followup.pk).exists()
+    if not is_open(followup):
+        raise ValidationError("这项跟进已经办结")
+    allowed = STEPS[followup.kind]
+    if kind not in allowed:
+        shown = "、".join(str(S(k).label) for k in allowed)
+        raise ValidationError({"kind": f"“{followup.action}”可以记录：{shown}"})
+    problems: dict[str, str] = {}
+    if date > timezone.localdate():
+        problems["date"] = "日期不能晚于今天"
+    if kind == S.TALK and not done_by.strip():
+        problems["done_by"] = "请写明约谈人"
+    if kind == S.MENTOR and mentor is None:
+        problems["mentor"] = "请选择帮教人"
+    if kind == S.MENTOR and mentor is not None and mentor.pk == followup.person_id:
+        problems["mentor"] = "帮教人不能是本人"
+    if kind == S.DEADLINE and deadline is None:
+        problems["deadline"] = "请填写整改期限"
+    if kind == S.PROBATION_OUTCOME:
+        if not followup.steps.filter(kind=S.PROBATION_PROPOSED).exists():
+            problems["kind"] = "请先记录“提出延长预备期”"
+        if not outcome.strip():
+            problems["outcome"] = "请写明结果（如：同意延长预备期一年）"
+    if kind in (S.NOTE, S.DONE, S.PROBATION_PROPOSED) and not note.strip():
+        problems["note"] = "请写明情况"
+    if problems:
+        raise ValidationError(problems)
+    step = FollowUpStep.objects.create(
+        followup=followup,
+        kind=kind,
+        date=date,
+        done_by=done_by.strip()[:100],
+        mentor=mentor,
+        deadline=deadline,
+        outcome=outcome.strip()[:200],
+        note=note.strip()[:500],
+        closes=kind in CLOSING,
+        recorded_by=actor,
+        recorded_at=timezone.now(),
+    )
+    audit_record(
+        action="ratings.followup",
+        actor=actor,
+        request=request,
+        target=followup,
+        summary=(
+            f"{followup.person.name} {followup.year} 年“{followup.action}”："
+            f"{step.get_kind_display()}{'（办结）' if step.closes else ''}"
+        ),
+    )
+    return step
