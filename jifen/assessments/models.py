@@ -47,6 +47,10 @@ class Round(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Results are publicized like members' scores (公示): for working days counted with the
+    # Chinese calendar from the day they are published.
+    notice_starts = models.DateField("公示开始", null=True, blank=True)
+    notice_ends = models.DateField("公示截止", null=True, blank=True)
 
     class Meta:
         verbose_name = "考核轮次"

@@ -360,22 +360,36 @@ def spot_check_record(
 
 @transaction.atomic
 def round_publish(
-    *, assessment_round: Round, actor: User, request: HttpRequest | None = None
+    *,
+    assessment_round: Round,
+    actor: User,
+    today: dt.date | None = None,
+    request: HttpRequest | None = None,
 ) -> Round:
     """Publish a round's results to the organizations in it (until then only the committee
-    sees them)."""
+    sees them) and publicize them for the same number of working days as members' scores
+    (公示, weekends, statutory holidays and 调休 workdays respected)."""
+    from jifen.periods.workdays import DEFAULT_NOTICE_DAYS, notice_window
+
     if not access.can(actor, Action.ASSESS, assessment_round.owner):
         raise ValidationError("只有开启考核的党委可以公布结果")
     if assessment_round.published_at is not None:
         raise ValidationError("结果已经公布")
+    window = notice_window(today or timezone.localdate(), DEFAULT_NOTICE_DAYS)
     assessment_round.published_at = timezone.now()
     assessment_round.published_by = actor
-    assessment_round.save(update_fields=["published_at", "published_by"])
+    assessment_round.notice_starts, assessment_round.notice_ends = window.starts, window.ends
+    assessment_round.save(
+        update_fields=["published_at", "published_by", "notice_starts", "notice_ends"]
+    )
     audit_record(
         action="assessment.publish",
         actor=actor,
         request=request,
         target=assessment_round,
-        summary=f"公布考核结果：{assessment_round.title}",
+        summary=(
+            f"公布考核结果：{assessment_round.title}，公示 {window.starts} 至 {window.ends}"
+            f"（{DEFAULT_NOTICE_DAYS} 个工作日）"
+        ),
     )
     return assessment_round

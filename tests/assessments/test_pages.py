@@ -13,7 +13,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from jifen.assessments.models import Round, Sheet
-from jifen.assessments.services import round_open, spot_check_record
+from jifen.assessments.services import round_open, round_publish, spot_check_record
 from jifen.recording.services import activity_create
 from jifen.rulebooks.services import adoption_set
 from tests.assessments.helpers import submit
@@ -235,3 +235,18 @@ def test_evidence_is_checked_by_content_kept_with_its_item_and_served_in_scope(
     assert check.status_code == 302
     sheet_page = _client(committee_admin).get(check["Location"]).content.decode()
     assert "专题抽检 2026-05-12：专题抽检党费收缴" in sheet_page
+
+
+def test_published_results_are_publicized_for_five_working_days(
+    tree, committee_admin, secretary, round_b1
+):
+    """Published on Wednesday 30 September 2026, the eve of National Day: 9/30, then 10/8,
+    10/9, Saturday 10/10 (a 调休 workday) and 10/12 — 1–7 October are the holiday."""
+    round_publish(assessment_round=round_b1, actor=committee_admin, today=dt.date(2026, 9, 30))
+    round_b1.refresh_from_db()
+    assert (round_b1.notice_starts, round_b1.notice_ends) == (
+        dt.date(2026, 9, 30),
+        dt.date(2026, 10, 12),
+    )
+    page = _client(secretary).get(reverse("assessments:results", args=[round_b1.pk]))
+    assert "公示期：2026年9月30日 至 2026年10月12日（5 个工作日）" in page.content.decode()
