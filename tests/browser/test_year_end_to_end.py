@@ -91,7 +91,7 @@ def test_a_seed003_year_from_recording_to_stars_and_warnings(
     log_in(page, "dangyuan")
     page.goto("/me/")
     page.get_by_role("link", name="第3季度").click()
-    page.get_by_label("有异议").check()
+    page.get_by_role("radio", name="有异议").check()
     page.get_by_label("理由（有异议时必填）").fill("8月12日我请过假")
     page.get_by_role("button", name="提交").click()
     assert page.get_by_role("status").inner_text() == "已记录：有异议"
