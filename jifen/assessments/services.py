@@ -31,8 +31,8 @@ from jifen.audit.services import audit_record
 from jifen.orgs import access
 from jifen.orgs.access import Action
 from jifen.orgs.models import Organization
-from jifen.rulebooks.services import builtin_text
-from jifen.scoring import Rulebook, RulebookError, builtin_ids, fmt, load_rulebook_text
+from jifen.rulebooks.services import rulebook_text_load
+from jifen.scoring import Rulebook, fmt
 from jifen.scoring.model import Deduct, Graded, ScoreItem
 
 HALF = Decimal("0.5")
@@ -75,14 +75,12 @@ def round_open(
 ) -> Round:
     """Open a round: a built-in rulebook by id, or an organization's own YAML text (kept in
     the round as it is now), for organizations within ``owner``'s subtree."""
-    if yaml_text is None or not yaml_text.strip():
-        if rulebook not in builtin_ids():
-            raise ValidationError({"rulebook": f"没有内置考核办法 {rulebook}"})
-        yaml_text = builtin_text(rulebook)
-    try:
-        loaded = load_rulebook_text(yaml_text, f"{owner.code}-{year}-round.yaml")
-    except RulebookError as error:
-        raise ValidationError({"yaml_text": str(error)}) from error
+    yaml_text, loaded = rulebook_text_load(
+        rulebook=rulebook,
+        yaml_text=yaml_text,
+        name=f"{owner.code}-{year}-round.yaml",
+        noun="考核办法",
+    )
     if loaded.kind != "organization":
         raise ValidationError({"rulebook": f"{loaded.id} 是党员积分办法，不能用于组织考核"})
     if loaded.rounds == "half" and period not in {"H1", "H2"}:

@@ -37,7 +37,7 @@ from jifen.assessments.services import (
 )
 from jifen.assessments.sheets import inputs_from_post, inputs_of, link_url, sheet_rows
 from jifen.audit.services import audit_record
-from jifen.core.formflow import form_page
+from jifen.core.formflow import button_action, form_page
 from jifen.orgs import access
 from jifen.orgs.access import Action
 from jifen.orgs.models import Organization
@@ -189,12 +189,11 @@ def publish(request: HttpRequest, round_id: int) -> HttpResponse:
     found = _round_for(request, round_id)
     if not access.can(request.user, Action.ASSESS, found.owner):
         raise _deny(request, f"assessments.Round:{round_id}")
-    try:
-        round_publish(assessment_round=found, actor=signed_in(request), request=request)
-    except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
-    else:
-        messages.success(request, "考核结果已公布给参加考核的组织")
+    button_action(
+        request,
+        lambda: round_publish(assessment_round=found, actor=signed_in(request), request=request),
+        "考核结果已公布给参加考核的组织",
+    )
     return redirect("assessments:results", round_id=found.pk)
 
 
@@ -300,17 +299,16 @@ def reopen(request: HttpRequest, sheet_id: int) -> HttpResponse:
     if sheet is None:
         raise _deny(request, f"assessments.Sheet:{sheet_id}")
     access.org_for(request.user, sheet.organization_id, Action.ASSESS, request=request)
-    try:
-        sheet_reopen(
+    button_action(
+        request,
+        lambda: sheet_reopen(
             sheet=sheet,
             reason=request.POST.get("reason", ""),
             actor=signed_in(request),
             request=request,
-        )
-    except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
-    else:
-        messages.success(request, "已退回，填表人可以修改后重新提交")
+        ),
+        "已退回，填表人可以修改后重新提交",
+    )
     return redirect(_sheet_url(sheet))
 
 

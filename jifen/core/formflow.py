@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+T = TypeVar("T")
 
 
 def service_errors_to_form(form: forms.Form, error: ValidationError) -> None:
@@ -46,3 +48,18 @@ def form_page(
             return done(result)
     status = 400 if form.errors else 200
     return render(request, template, {**context, "form": form}, status=status)
+
+
+def button_action(
+    request: HttpRequest, run: Callable[[], T], success: str | Callable[[T], str]
+) -> T | None:
+    """A one-button action (sign, publicize, publish, propose, decide …): run the service. Its
+    refusal (a ValidationError) becomes an error message saying why and nothing changes; its
+    result a success message. The caller answers with a redirect either way."""
+    try:
+        result = run()
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+        return None
+    messages.success(request, success(result) if callable(success) else success)
+    return result

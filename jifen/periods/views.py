@@ -10,7 +10,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jifen.accounts.current import signed_in
-from jifen.core.formflow import form_page
+from jifen.core.formflow import button_action, form_page
 from jifen.ledger.models import Entry
 from jifen.orgs import access
 from jifen.orgs.access import Action
@@ -277,21 +276,20 @@ def quarter_xlsx(request: HttpRequest, org_id: int, year: int, quarter: int) -> 
 def sign(request: HttpRequest, org_id: int, year: int, quarter: int) -> HttpResponse:
     organization = access.org_for(request.user, org_id, Action.SIGN_PERIOD, request=request)
     _quarter(quarter)
-    try:
-        signature = period_sign(
+    button_action(
+        request,
+        lambda: period_sign(
             organization=organization,
             year=year,
             quarter=quarter,
             actor=signed_in(request),
             today=_today(),
             request=request,
-        )
-    except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
-    else:
-        messages.success(
-            request, f"已签名确认：季度表 SHA-256 {signature.sheet_hash[:16]}…，本季度分数已封存"
-        )
+        ),
+        lambda signature: (
+            f"已签名确认：季度表 SHA-256 {signature.sheet_hash[:16]}…，本季度分数已封存"
+        ),
+    )
     return redirect("periods:quarter", organization.pk, year, quarter)
 
 
@@ -307,20 +305,18 @@ def notice_open_view(request: HttpRequest, org_id: int, year: int, quarter: int)
     elif not form.is_valid():
         messages.error(request, "异议方式不超过 500 字")
     else:
-        try:
-            notice = notice_open(
+        notice = button_action(
+            request,
+            lambda: notice_open(
                 signature=signatures[-1],
                 actor=signed_in(request),
                 today=_today(),
                 how_to_object=form.cleaned_data["how_to_object"],
                 request=request,
-            )
-        except ValidationError as error:
-            messages.error(request, "；".join(error.messages))
-        else:
-            messages.success(
-                request, f"已开始公示：{cn_date(notice.starts)} 至 {cn_date(notice.ends)}"
-            )
+            ),
+            lambda opened: f"已开始公示：{cn_date(opened.starts)} 至 {cn_date(opened.ends)}",
+        )
+        if notice is not None:
             return redirect("periods:notice", notice.pk)
     return redirect("periods:quarter", organization.pk, year, quarter)
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jifen.accounts.current import signed_in
-from jifen.core.formflow import form_page
+from jifen.core.formflow import button_action, form_page
 from jifen.orgs import access
 from jifen.orgs.access import Action
 from jifen.orgs.models import Organization, Person
@@ -248,18 +248,17 @@ def _digest(current: Any) -> str:
 @require_POST
 def stars_propose_view(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
     organization = access.org_for(request.user, org_id, Action.PROPOSE_STARS, request=request)
-    try:
-        stars_propose(
+    button_action(
+        request,
+        lambda: stars_propose(
             organization=organization,
             year=year,
             note=request.POST.get("note", ""),
             actor=signed_in(request),
             request=request,
-        )
-    except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
-    else:
-        messages.success(request, "已提交星级提名，等待党总支审批")
+        ),
+        "已提交星级提名，等待党总支审批",
+    )
     return redirect("ratings:stars", org_id=organization.pk, year=year)
 
 
@@ -328,14 +327,13 @@ def followups(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
 @require_POST
 def followups_raise_view(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
     organization = access.org_for(request.user, org_id, Action.FOLLOW_UP, request=request)
-    try:
-        created = fu.followups_raise(
+    button_action(
+        request,
+        lambda: fu.followups_raise(
             organization=organization, year=year, actor=signed_in(request), request=request
-        )
-    except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
-    else:
-        messages.success(request, f"新建跟进事项 {len(created)} 项")
+        ),
+        lambda created: f"新建跟进事项 {len(created)} 项",
+    )
     return redirect("ratings:followups", org_id=organization.pk, year=year)
 
 

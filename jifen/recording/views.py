@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jifen.accounts.current import signed_in
-from jifen.core.formflow import form_page
+from jifen.core.formflow import button_action, form_page
 from jifen.orgs import access
 from jifen.orgs.access import Action
 from jifen.orgs.models import Organization, Person
@@ -162,18 +162,17 @@ def activity(request: HttpRequest, activity_id: int) -> HttpResponse:
     errors: list[str] = []
     attached = request.FILES.get("attachment") if request.method == "POST" else None
     if attached is not None:
-        try:
-            attachment_add(
+        button_action(
+            request,
+            lambda: attachment_add(
                 activity=found,
                 filename=attached.name or "file",
                 data=attached.read() if (attached.size or 0) <= MAX_BYTES else b"",
                 actor=signed_in(request),
                 request=request,
-            )
-        except ValidationError as error:
-            messages.error(request, "；".join(error.messages))
-        else:
-            messages.success(request, "附件已保存")
+            ),
+            "附件已保存",
+        )
         return redirect("recording:activity", activity_id=found.pk)
     upload = request.FILES.get("sheet") if request.method == "POST" else None
     if upload is not None:
@@ -332,18 +331,17 @@ def veto_decide_view(request: HttpRequest, proposal_id: int) -> HttpResponse:
     if proposal is None:
         raise Http404("未找到")
     access.org_for(request.user, proposal.organization_id, request=request)
-    try:
-        veto_decide(
+    button_action(
+        request,
+        lambda: veto_decide(
             proposal=proposal,
             confirm=request.POST.get("decision") == "confirm",
             note=request.POST.get("note", ""),
             actor=signed_in(request),
             request=request,
-        )
-    except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
-    else:
-        messages.success(request, "已记录支委会的决定")
+        ),
+        "已记录支委会的决定",
+    )
     return redirect("recording:vetoes", org_id=proposal.organization_id)
 
 

@@ -22,6 +22,23 @@ def builtin_text(rulebook_id: str) -> str:
     )
 
 
+def rulebook_text_load(
+    *, rulebook: str, yaml_text: str | None, name: str, noun: str = "积分办法"
+) -> tuple[str, Rulebook]:
+    """The text to keep and the rulebook it loads: an organization's own YAML when given
+    (it may ``extends`` a built-in one), otherwise the built-in ``rulebook`` by id. A bad id
+    or a text that does not load is a ValidationError on ``rulebook`` or ``yaml_text``; ``name``
+    is the file name the errors give."""
+    if yaml_text is None or not yaml_text.strip():
+        if rulebook not in builtin_ids():
+            raise ValidationError({"rulebook": f"没有内置{noun} {rulebook}"})
+        yaml_text = builtin_text(rulebook)
+    try:
+        return yaml_text, load_rulebook_text(yaml_text, name)
+    except RulebookError as error:
+        raise ValidationError({"yaml_text": str(error)}) from error
+
+
 @transaction.atomic
 def adoption_set(
     *,
@@ -34,14 +51,9 @@ def adoption_set(
 ) -> Adoption:
     """Adopt a built-in rulebook by id, or an organization's own YAML (which may ``extends`` a
     built-in one), for ``organization`` and its subtree in ``year``."""
-    if yaml_text is None:
-        if rulebook not in builtin_ids():
-            raise ValidationError({"rulebook": f"没有内置积分办法 {rulebook}"})
-        yaml_text = builtin_text(rulebook)
-    try:
-        loaded = load_rulebook_text(yaml_text, f"{organization.code}-{year}.yaml")
-    except RulebookError as error:
-        raise ValidationError({"yaml_text": str(error)}) from error
+    yaml_text, loaded = rulebook_text_load(
+        rulebook=rulebook, yaml_text=yaml_text, name=f"{organization.code}-{year}.yaml"
+    )
     if Adoption.objects.filter(organization=organization, year=year).exists():
         raise ValidationError({"year": f"{organization.name} 已采用了 {year} 年的积分办法"})
     adoption = Adoption.objects.create(
