@@ -269,6 +269,13 @@ def member_year(person: Person, year: int, *, today: dt.date | None = None) -> M
 
     With ``today``, the year so far: months after today's month are not counted (the caller
     passes the date; nothing here reads the clock). Without it, the whole year."""
+    # The explained year allocates thousands of small acyclic objects (lines, periods): a
+    # collector pass over the whole heap in the middle of it is what made the slow requests.
+    with collector_paused():
+        return _member_year(person, year, today)
+
+
+def _member_year(person: Person, year: int, today: dt.date | None) -> MemberYear | None:
     membership = (
         person.memberships.filter(start__lte=dt.date(year, 12, 31))
         .filter(Q(end__isnull=True) | Q(end__gt=dt.date(year, 1, 1)))

@@ -49,8 +49,7 @@ def member_months(found: MemberYear) -> Figure | None:
             periods.get(f"M{m + 1:02d}") if counted[m] else None for m in range(12)
         ]
     top = max((c.period_max or c.max for c in monthly), default=Decimal(100))
-    # The title names no one, so that members with the same months share one drawing.
-    svg = charts.lines(f"{found.year}年 逐月积分", labels, series, range_=(0, float(top)))
+    svg = charts.month_lines(labels, series, top=top, title=f"{found.year}年 逐月积分")
     rows = [
         [
             labels[m],

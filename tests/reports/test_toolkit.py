@@ -114,6 +114,7 @@ def test_charts_are_valid_svg_without_scripts_or_outside_links() -> None:
         charts.lines("逐月积分", ["1月", "2月", "3月"], {"基础分": [D(70), D(65), None]}),
         charts.radar("类别", ["班子建设", "组织生活"], {"得分率": [D(90), D(75)]}),
         charts.distribution("积分分布", [D("59.99"), D(60), D(90)]),
+        charts.month_lines(["1月", "2月"], {"基础分": [D(70), D(65)]}, top=D(70), title="逐月"),
     ]
     for svg in drawn:
         _assert_self_contained(str(svg))
@@ -121,6 +122,27 @@ def test_charts_are_valid_svg_without_scripts_or_outside_links() -> None:
     assert "各支部星级人数" in drawn[0]
     assert "逐月积分" in drawn[2]
     assert "3月" in drawn[2]  # the x labels; one series has no legend (its table names it)
+
+
+def test_a_members_months_leave_a_gap_where_a_month_is_not_counted() -> None:
+    """Months 1–2 and 4 are counted, 3 is not: two runs of line, three dots; the scale is the
+    category's monthly maximum (70 at the top of the plot, 0 at the bottom)."""
+    svg = str(
+        charts.month_lines(
+            ["1月", "2月", "3月", "4月"],
+            {"基础<分>": [D(70), D(0), None, D(35)]},
+            top=D(70),
+            title="2026年 逐月积分",
+        )
+    )
+    _assert_self_contained(svg)
+    root = _svg_tree(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    assert len(root.findall(f"{ns}polyline")) == 1  # 1月–2月; 4月 alone is a dot, not a line
+    dots = root.findall(f"{ns}circle")
+    assert [float(c.get("cy") or 0) for c in dots] == [28.0, 206.0, 117.0]  # 70, 0, 35
+    assert dots[1].findtext(f"{ns}title") == "基础<分> 2月 0"  # escaped in the file, text here
+    assert "基础&lt;分&gt;" in svg
 
 
 def test_distribution_counts_at_the_band_edges() -> None:
