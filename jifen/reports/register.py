@@ -9,6 +9,7 @@ nothing is computed in a template and the print page and the xlsx read the same 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -62,6 +63,7 @@ class Register:
     full_marks: Decimal | None
     stars: int | None  # None: the rulebook gives no stars
     tied: bool
+    approved: bool  # the stars are the general branch's approved rating, not the engine's proposal
     bands: list[str]  # 档次 and warnings with their follow-up actions
     notes: list[str]
     so_far: bool  # the year is not over on the date asked about
@@ -71,7 +73,9 @@ class Register:
         if self.stars is None:
             return "本积分办法不评星"
         text = f"{STAR * self.stars}（{self.stars} 星）" if self.stars else "0 星"
-        if self.tied:
+        if self.approved:
+            text += "，党总支已审批"
+        elif self.tied:
             text += "，与他人并列于名额线，待党总支决定"
         return text
 
@@ -107,9 +111,17 @@ def _cells(periods: object, columns: list[Column], shown: bool) -> list[Decimal 
     return cells
 
 
-def register_of(found: MemberYear, *, branch: str, rating: SubjectResult | None = None) -> Register:
+def register_of(
+    found: MemberYear,
+    *,
+    branch: str,
+    rating: SubjectResult | None = None,
+    approved: Mapping[int, int | None] | None = None,
+) -> Register:
     """The 登记表 of ``found``. ``rating`` is the member's result scored with the whole branch
-    (stars have quotas, so one member alone cannot be rated); without it the member's own."""
+    (stars have quotas, so one member alone cannot be rated); without it the member's own.
+    ``approved`` (person id → stars) is the general branch's approved rating of the year
+    (jifen/ratings), which wins over the computed one: ties at the quota are decided there."""
     result = found.result
     rated = rating or result
     columns = _columns(found)
@@ -182,6 +194,7 @@ def register_of(found: MemberYear, *, branch: str, rating: SubjectResult | None 
             text += "：" + "、".join(band.actions)
         bands.append(text)
     person = found.person
+    decided = approved if approved is not None and person.pk in approved else None
     return Register(
         name=person.name,
         gender=person.get_gender_display() if person.gender else "",
@@ -193,8 +206,15 @@ def register_of(found: MemberYear, *, branch: str, rating: SubjectResult | None 
         rows=rows,
         total=result.total if started else Decimal(0),
         full_marks=found.rulebook.total,
-        stars=rated.stars if found.rulebook.stars is not None else None,
-        tied=rated.tied,
+        stars=(
+            None
+            if found.rulebook.stars is None
+            else decided[person.pk]
+            if decided is not None
+            else rated.stars
+        ),
+        tied=rated.tied and decided is None,
+        approved=decided is not None,
         bands=bands,
         notes=notes,
         so_far=so_far,

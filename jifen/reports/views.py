@@ -16,6 +16,7 @@ from django.utils import timezone
 from jifen.ledger.scores import MemberYear, branch_year, member_year
 from jifen.orgs import access
 from jifen.orgs.models import Organization, Person
+from jifen.ratings.selectors import approved_stars
 from jifen.reports import figures
 from jifen.reports.bulletin import Bulletin, bulletin_form, bulletin_of
 from jifen.reports.register import SIGNATURES, Register, register_form, register_of
@@ -51,7 +52,9 @@ def _register(
         raise Http404(f"{year} 年没有适用于 {person.name} 的积分办法")
     rated = branch_year(branch, year, today=today)
     rating = rated.results.get(person.pk) if rated is not None else None
-    return person, register_of(found, branch=branch.name, rating=rating), found
+    approved = approved_stars(branch, year)
+    register = register_of(found, branch=branch.name, rating=rating, approved=approved)
+    return person, register, found
 
 
 @login_required

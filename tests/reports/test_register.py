@@ -180,3 +180,13 @@ def test_stars_come_from_the_whole_branch(tree: SimpleNamespace, make_person: ob
     assert sheet.columns == []  # seed001 scores by the year: no month columns
     form = register_form(sheet)
     assert form.headers[0] == ["考核类别", "考核内容", "分值", "全年得分"]
+    # Once the general branch approves the year's stars (jifen/ratings), the 登记表 shows the
+    # approved rating, which may differ where a tie at the quota was decided.
+    approved = register_of(
+        alone, branch="B1", rating=rated.results[a.pk], approved={a.pk: 4, b.pk: 5}
+    )
+    assert approved.stars == 4
+    assert approved.stars_text == "★★★★（4 星），党总支已审批"
+    others = register_of(alone, branch="B1", rating=rated.results[a.pk], approved={b.pk: 5})
+    assert others.stars == 5  # A not in the approved rating: the computed stars stand
+    assert not others.approved
