@@ -129,4 +129,7 @@ def test_people_and_roster_pages_speak_english_when_asked(
     roster = client.get(reverse("roster:import", args=[tree.b1.pk])).content.decode()
     assert "Download the Excel template (.xlsx)" in roster
     assert "下载 Excel 模板" not in roster
+    # The navigation of the newer pages too: 季度考评, 年终评定, 报表, 党建考核.
+    for label in ("Quarterly review", "Year end", "Reports", "Assessments"):
+        assert f">{label}</a>" in roster
     translation.activate("zh-hans")
