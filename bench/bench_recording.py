@@ -1,4 +1,5 @@
-"""Recording an activity with 500 attendees, including the score update (target p95 ≤ 300 ms).
+"""Recording an activity with 500 attendees, including the score update (target p95 ≤ 300 ms);
+then cancelling a few of them, which voids their 500 attendances as one batch of corrections.
 
 "Including the score update": after the attendance is written, the branch's month sheet is
 computed again from the ledger — scores are derived, never stored, so this is what the next
@@ -24,9 +25,10 @@ from django_setup import percentile, scratch_database
 
 ATTENDEES = 500
 RUNS = 20
+CANCELS = 5
 
 
-def scenario() -> tuple[str, list[float], list[float], list[float]]:
+def scenario() -> tuple[str, list[float], list[float], list[float], list[float]]:
     """One fresh database, RUNS activities of 500 attendees one week apart: (engine, timings of
     the write alone, timings of write + re-score, this process's CPU time for write + re-score
     — steadier than the clock when other processes share the machine; PostgreSQL's own work is
@@ -36,7 +38,7 @@ def scenario() -> tuple[str, list[float], list[float], list[float]]:
     from jifen.orgs.kinds import kinds_ensure
     from jifen.orgs.models import Membership, OrganizationKind, Person
     from jifen.orgs.services import organization_create
-    from jifen.recording.services import Mark, activity_create, attendance_record
+    from jifen.recording.services import Mark, activity_cancel, activity_create, attendance_record
     from jifen.rulebooks.services import adoption_set
 
     kinds_ensure(OrganizationKind)
@@ -59,7 +61,8 @@ def scenario() -> tuple[str, list[float], list[float], list[float]]:
     )
     rng = random.Random(7)
     labels = ["present"] * 8 + ["absent", "excused"]
-    record_times, total_times, cpu_times = [], [], []
+    record_times, total_times, cpu_times, cancel_times = [], [], [], []
+    activities = []
     for run in range(RUNS):
         day = dt.date(2026, 1, 1) + dt.timedelta(days=run * 7)
         activity = activity_create(
@@ -77,12 +80,18 @@ def scenario() -> tuple[str, list[float], list[float], list[float]]:
         done = time.perf_counter()
         cpu_times.append(time.process_time() - cpu)
         assert written == ATTENDEES
+        activities.append(activity)
         assert sheet is not None
         assert len(sheet.results) == ATTENDEES
         record_times.append(recorded - start)
         total_times.append(done - start)
+    for activity in activities[:CANCELS]:
+        start = time.perf_counter()
+        activity_cancel(activity=activity, reason="重复登记", actor=None)
+        branch_year(branch, 2026)
+        cancel_times.append(time.perf_counter() - start)
     engine = "PostgreSQL" if url.startswith("postgres") else "SQLite"
-    return engine, record_times, total_times, cpu_times
+    return engine, record_times, total_times, cpu_times, cancel_times
 
 
 def main() -> None:
@@ -92,6 +101,7 @@ def main() -> None:
     record_times: list[float] = []
     total_times: list[float] = []
     cpu_times: list[float] = []
+    cancel_times: list[float] = []
     engine = ""
     if "--samples" in sys.argv:  # one scenario, timings as JSON for the parent process
         print(json.dumps(scenario()))
@@ -101,10 +111,11 @@ def main() -> None:
         out = subprocess.run(  # noqa: S603 (this very script, no outside input)
             [sys.executable, __file__, "--samples"], capture_output=True, text=True, check=True
         ).stdout
-        engine, records, totals, cpus = json.loads(out.strip().splitlines()[-1])
+        engine, records, totals, cpus, cancels = json.loads(out.strip().splitlines()[-1])
         record_times += records
         total_times += totals
         cpu_times += cpus
+        cancel_times += cancels
     p95 = percentile(total_times, 0.95) * 1000
     print(
         f"activity with {ATTENDEES} attendees on {engine}: record median "
@@ -114,6 +125,11 @@ def main() -> None:
         f"({len(total_times)} runs) — {'ok' if p95 <= 300 else 'SLOW'}; CPU of this process "
         f"median {statistics.median(cpu_times) * 1000:.0f} ms, "
         f"p95 {percentile(cpu_times, 0.95) * 1000:.0f} ms"
+    )
+    print(
+        f"cancelling an activity of {ATTENDEES} (voids + re-score): median "
+        f"{statistics.median(cancel_times) * 1000:.0f} ms, max {max(cancel_times) * 1000:.0f} ms "
+        f"({len(cancel_times)} runs)"
     )
 
 

@@ -21,7 +21,7 @@ from django.http import HttpRequest
 
 from jifen.audit.services import audit_record
 from jifen.ledger.models import Correction, Entry, Origin
-from jifen.ledger.services import NewFact, entries_append, entry_correct
+from jifen.ledger.services import NewFact, entries_append, entries_correct
 from jifen.orgs.models import Membership, Organization, Person
 from jifen.rulebooks.services import adoption_for, rulebook_of
 from jifen.scoring import Rulebook
@@ -177,9 +177,14 @@ def grades_enter(
             request=request,
         )
         result.written += len(facts)
-    for entry, grade in changes:
-        entry_correct(entry=entry, reason=reason, recorded_by=actor, value=grade, request=request)
-        result.corrected += 1
+    entries_correct(
+        corrections=changes,
+        reason=reason,
+        recorded_by=actor,
+        summary=f"{year} 年民主评议等次更正 {len(changes)} 人",
+        request=request,
+    )
+    result.corrected += len(changes)
     audit_record(
         action="ratings.grades",
         actor=actor,

@@ -19,7 +19,7 @@ from django.http import HttpRequest
 
 from jifen.audit.services import audit_record
 from jifen.ledger.models import Entry, Origin
-from jifen.ledger.services import NewFact, entries_append, entry_correct, normalize_value
+from jifen.ledger.services import NewFact, entries_append, entries_correct, normalize_value
 from jifen.orgs.models import Membership, Organization, Person
 from jifen.rulebooks.services import adoption_for, rulebook_of
 from jifen.scoring import Fact, Rulebook, check_fact
@@ -246,7 +246,8 @@ def monthly_apply(
         ).exclude(pk__in=Entry.objects.filter(corrects__isnull=False).values("corrects_id"))
         if e.value
     }
-    changed = unchanged = 0
+    unchanged = 0
+    replaced: list[tuple[Entry, str]] = []
     fresh: list[NewFact] = []
     for figure in checked.figures:
         value = normalize_value(figure.value)
@@ -254,13 +255,17 @@ def monthly_apply(
         if before is not None and before.value == value:
             unchanged += 1
         elif before is not None:
-            entry_correct(
-                entry=before, value=value, reason=f"重新导入 {filename}", recorded_by=actor
-            )
-            changed += 1
+            replaced.append((before, value))
         else:
             note = f"{checked.year}年{checked.month}月数据（{filename}）"
             fresh.append(NewFact(figure.person, figure.date, figure.item, value, note))
+    entries_correct(
+        corrections=replaced,
+        reason=f"重新导入 {filename}",
+        recorded_by=actor,
+        summary=f"{checked.year}年{checked.month}月数据有变的 {len(replaced)} 项",
+    )
+    changed = len(replaced)
     entries_append(
         organization=organization,
         facts=fresh,

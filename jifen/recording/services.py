@@ -15,7 +15,7 @@ from django.utils import timezone
 from jifen.audit.services import audit_record
 from jifen.ledger.models import Entry, Origin
 from jifen.ledger.scores import collector_paused, facts_refused
-from jifen.ledger.services import NewFact, entries_append, entry_correct
+from jifen.ledger.services import NewFact, entries_append, entries_correct, entry_correct
 from jifen.orgs import selectors
 from jifen.orgs.models import Organization, Person
 from jifen.recording.models import Activity, Attachment
@@ -288,8 +288,13 @@ def activity_update(
         why = f"活动日期由 {old_date} 改为 {date}" + (
             f"：{reason.strip()}" if reason.strip() else ""
         )
-        for entry in current.values():
-            entry_correct(entry=entry, reason=why, recorded_by=actor, request=request)
+        entries_correct(
+            corrections=[(entry, None) for entry in current.values()],
+            reason=why,
+            recorded_by=actor,
+            summary=f"{locked.title} 改期，原日期的签到作废",
+            request=request,
+        )
     for field, value in after.items():
         setattr(locked, field, value)
     locked.save(update_fields=list(after))
@@ -336,10 +341,13 @@ def activity_cancel(
         raise ValidationError({"reason": "取消活动必须写明原因"})
     locked = _locked(activity)
     current = attendance_current(locked)
-    for entry in current.values():
-        entry_correct(
-            entry=entry, reason=f"活动取消：{reason.strip()}", recorded_by=actor, request=request
-        )
+    entries_correct(
+        corrections=[(entry, None) for entry in current.values()],
+        reason=f"活动取消：{reason.strip()}",
+        recorded_by=actor,
+        summary=f"取消活动 {locked.title}，作废其签到",
+        request=request,
+    )
     locked.cancelled_at = now or timezone.now()
     locked.cancelled_by = actor
     locked.cancel_reason = reason.strip()[:500]

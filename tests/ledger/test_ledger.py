@@ -11,10 +11,11 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
+from jifen.audit.models import AuditEvent
 from jifen.core import appendonly
 from jifen.core.appendonly import AppendOnlyError
 from jifen.ledger.models import GENESIS, Entry, LedgerHead, Origin
-from jifen.ledger.services import entry_append, entry_correct, normalize_value
+from jifen.ledger.services import entries_correct, entry_append, entry_correct, normalize_value
 from jifen.ledger.verify import ledger_verify
 from jifen.orgs.models import Person
 
@@ -114,6 +115,56 @@ def test_a_correction_voids_or_replaces_with_a_reason(tree: SimpleNamespace, zha
     with pytest.raises(ValidationError, match="作废记录本身不能再更正"):
         entry_correct(entry=voided, reason="x", recorded_by=None)
     assert Entry.objects.count() == 3
+    assert ledger_verify() == []
+
+
+def test_many_corrections_go_in_together_or_not_at_all(
+    tree: SimpleNamespace, zhang: Person, make_person: Callable[..., Person]
+) -> None:
+    li = make_person("李四", tree.b2)
+    mine = [record(tree, zhang, "xxqg_login", n, day=n) for n in (1, 2, 3)]
+    theirs = entry_append(
+        organization=tree.b2,
+        person=li,
+        date=D(2026, 3, 1),
+        item="xxqg_login",
+        value=4,
+        origin=Origin.MANUAL,
+        recorded_by=None,
+    )
+    already = entry_correct(entry=mine[2], reason="先改过一次", recorded_by=None, value=9)
+    before = Entry.objects.count()
+    # One of them was corrected already: nothing is written, and the message names it.
+    with pytest.raises(ValidationError, match="第 3 条已被更正过"):
+        entries_correct(
+            corrections=[(mine[0], None), (mine[2], 1)],
+            reason="批量更正",
+            recorded_by=None,
+            summary="测试",
+        )
+    with pytest.raises(ValidationError, match="写明原因"):
+        entries_correct(corrections=[(mine[0], None)], reason=" ", recorded_by=None, summary="")
+    assert Entry.objects.count() == before
+
+    made = entries_correct(
+        corrections=[(mine[0], None), (theirs, 2), (already, 8)],
+        reason="核对后更正",
+        recorded_by=None,
+        summary="三月学习强国",
+    )
+    # In the given order, each in its own organization's chain, each linked to what it corrects.
+    assert [m.corrects_id for m in made] == [mine[0].pk, theirs.pk, already.pk]
+    assert [m.organization_id for m in made] == [tree.b1.pk, tree.b2.pk, tree.b1.pk]
+    assert [(m.correction, m.item, m.value) for m in made] == [
+        ("void", "", ""),
+        ("replace", "xxqg_login", "2"),
+        ("replace", "xxqg_login", "8"),
+    ]
+    assert {m.reason for m in made} == {"核对后更正"}
+    assert (made[0].seq, made[2].seq, made[1].seq) == (5, 6, 2)
+    # One audit event per ledger, naming every correction.
+    events = AuditEvent.objects.filter(action="ledger.correct").order_by("pk")
+    assert [e.detail.get("corrected") for e in events][-2:] == [{"1": 5, "4": 6}, {"1": 2}]
     assert ledger_verify() == []
 
 

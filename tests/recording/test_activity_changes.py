@@ -10,7 +10,9 @@ from types import SimpleNamespace
 import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -201,6 +203,28 @@ def test_cancelling_voids_every_attendance_fact_with_the_reason(
     event = AuditEvent.objects.get(action="activity.cancel")
     assert "重复登记" in event.summary
     assert sorted(event.detail["voided"]) == sorted(e.pk for e in entries[:3])
+
+
+def test_cancelling_a_large_activity_costs_the_same_queries_as_a_small_one(
+    recorded: SimpleNamespace,
+    scorekeeper: User,
+    make_person: Callable[..., Person],
+) -> None:
+    """The voids go into the ledger as one batch, not one correction (and audit event) each."""
+    tree = recorded.tree
+    with CaptureQueriesContext(connection) as small:
+        activity_cancel(activity=recorded.activity, reason="重复登记", actor=scorekeeper)
+    crowd = [make_person(f"党员{i:02d}", tree.b1) for i in range(40)]
+    large = activity_create(
+        organization=tree.b1, item="party_day", title="4月主题党日", date=D(2026, 4, 25)
+    )
+    attendance_record(activity=large, marks={p.pk: Mark("present") for p in crowd}, actor=None)
+    with CaptureQueriesContext(connection) as big:
+        activity_cancel(activity=large, reason="重复登记", actor=scorekeeper)
+    assert len(attendance_current(large)) == 0
+    assert Entry.objects.filter(origin_ref=large.ref, correction=Correction.VOID).count() == 40
+    assert len(big.captured_queries) == len(small.captured_queries)
+    assert ledger_verify() == []
 
 
 def test_a_cancelled_activity_takes_no_more_attendance_checkins_or_edits(
