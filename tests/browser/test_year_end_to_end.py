@@ -91,6 +91,13 @@ def test_a_seed003_year_from_recording_to_stars_and_warnings(
     log_in(page, "dangyuan")
     page.goto("/me/")
     page.get_by_role("link", name="第3季度").click()
+    # On a phone each choice is a finger-sized row: a small radio beside its words.
+    radio = page.get_by_role("radio", name="有异议").bounding_box()
+    row = page.locator("label:has(input[type=radio])", has_text="有异议").bounding_box()
+    assert radio["width"] < 32
+    assert row["height"] >= 44
+    assert row["y"] <= radio["y"]
+    assert radio["y"] + radio["height"] <= row["y"] + row["height"]
     page.get_by_role("radio", name="有异议").check()
     page.get_by_label("理由（有异议时必填）").fill("8月12日我请过假")
     page.get_by_role("button", name="提交").click()
