@@ -109,6 +109,8 @@ def test_a_seed003_year_from_recording_to_stars_and_warnings(
     assert "有异议：8月12日我请过假" in page.locator("main").inner_text()
     page.locator("#sign").click()
     assert page.locator("#status").inner_text() == "已签名"
+    # The signed sheet's 64-character hash wraps on a phone instead of widening the page.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.locator("#open-notice").click()
     assert page.locator("#notice-state").inner_text() == "公示中"
 
