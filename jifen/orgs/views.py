@@ -63,6 +63,9 @@ def detail(request: HttpRequest, org_id: int) -> HttpResponse:
     sensitive = access.can(request.user, Action.SEE_SENSITIVE, organization)
     context = {
         "organization": organization,
+        # Linked only where the user may go: a branch secretary does not see the general branch.
+        "parent_visible": organization.parent is not None
+        and access.can(request.user, Action.VIEW_ORG, organization.parent),
         "children": organization.children.select_related("kind").order_by("code"),
         "memberships": memberships,
         "exempt": exempt,
@@ -85,6 +88,12 @@ def _person_context(request: HttpRequest, person: Person) -> dict[str, object]:
         "id_number": person.id_number if sensitive else mask_id_number(person.id_number),
         "phone": person.phone if sensitive else mask_phone(person.phone),
         "memberships": memberships,
+        # A member may read their own page without being allowed to open their branch's.
+        "visible_org_ids": set(
+            access.orgs_for(request.user)
+            .filter(pk__in=[m.organization_id for m in memberships])
+            .values_list("pk", flat=True)
+        ),
         "exemptions": person.exemptions.order_by("start"),
         "can_manage": manage,
     }

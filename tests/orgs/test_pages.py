@@ -257,3 +257,28 @@ def test_leaving_through_the_form(client: Client, secretary: User, zhang: Person
     url = reverse("orgs:person_leave", kwargs={"person_id": zhang.pk})
     assert client.post(url, {"on": "2022-06-30", "note": "调离本单位"}).status_code == 302
     assert zhang.memberships.get().end == dt.date(2022, 6, 30)
+
+
+def test_pages_link_only_to_organizations_the_reader_may_open(
+    client: Client,
+    secretary: User,
+    general_admin: User,
+    member: User,
+    tree: SimpleNamespace,
+) -> None:
+    parent_link = f'href="{reverse("orgs:detail", args=[tree.g.pk])}"'
+    # The branch secretary sees the general branch named above the branch, not linked (a 404).
+    html = page(client, secretary, reverse("orgs:detail", args=[tree.b1.pk]))
+    assert "计算机学院党总支" in html
+    assert parent_link not in html
+    # The general branch's admin may open it, so there it is a link.
+    assert parent_link in page(client, general_admin, reverse("orgs:detail", args=[tree.b1.pk]))
+    # A member reads their own page, which names their branch without linking to it.
+    person = Person.objects.get(user=member)
+    own = page(client, member, reverse("orgs:person", args=[person.pk]))
+    assert "教工第一党支部" in own
+    assert f'href="{reverse("orgs:detail", args=[tree.b1.pk])}"' not in own
+    assert client.get(reverse("orgs:detail", args=[tree.b1.pk])).status_code == 404
+    assert f'href="{reverse("orgs:detail", args=[tree.b1.pk])}"' in page(
+        client, secretary, reverse("orgs:person", args=[person.pk])
+    )
