@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils import dateformat
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 from jifen.ledger.models import Entry
 from jifen.ledger.scores import MemberYear
 from jifen.scoring import Calendar
@@ -23,17 +27,23 @@ def points_text(value: Decimal | None) -> str:
 
 def fact_text(entry: Entry) -> str:
     """One fact as a member reads it: when, how it was recorded, what it says, by whom."""
-    parts = [f"{entry.date.month}月{entry.date.day}日", entry.get_origin_display()]
+    # The choices' labels are Chinese everywhere they are stored; they are translated here, where
+    # they are only shown.
+    parts = [dateformat.format(entry.date, _("n月j日")), _(entry.get_origin_display())]
     if entry.note:
         parts.append(entry.note)
     if entry.recorded_by is not None:
-        parts.append(f"记录人 {entry.recorded_by.get_full_name() or entry.recorded_by.username}")
+        who = entry.recorded_by.get_full_name() or entry.recorded_by.username
+        parts.append(_("记录人 %(name)s") % {"name": who})
     if entry.correction:
-        parts.append(f"{entry.get_correction_display()}：{entry.reason}")
+        parts.append(
+            _("%(correction)s：%(reason)s")
+            % {"correction": _(entry.get_correction_display()), "reason": entry.reason}
+        )
     return " · ".join(parts)
 
 
-NOT_YET = "未到"
+NOT_YET = gettext_noop("未到")
 
 # How a month's cell is drawn: counted, outside the member's time in scope, or not yet begun.
 COUNTED, INACTIVE, FUTURE = "", "inactive", "future"
@@ -65,7 +75,12 @@ class Explanation:
 def month_tables(found: MemberYear) -> list[MonthTable]:
     calendar = Calendar(found.year, found.rulebook.year_start)
     states = month_states(found)
-    months = [(calendar.month_label(m), states[m]) for m in range(12)]
+    # The engine's label ("3月"), in the reader's language.
+    month_format = _("n月")
+    months = [
+        (dateformat.format(calendar.month_bounds(m)[0], month_format), states[m]) for m in range(12)
+    ]
+    not_yet = _(NOT_YET)
     keys = [f"M{m + 1:02d}" for m in range(12)]
     kinds = {c.code: c.period for c in found.rulebook.categories}
     tables = []
@@ -76,10 +91,10 @@ def month_tables(found: MemberYear) -> list[MonthTable]:
         def cells(periods: object) -> list[tuple[str, str]]:
             return [
                 (
-                    NOT_YET if state == FUTURE else points_text(periods.get(key)),  # type: ignore[attr-defined]
+                    not_yet if state == FUTURE else points_text(periods.get(key)),  # type: ignore[attr-defined]
                     state,
                 )
-                for key, (_, state) in zip(keys, months, strict=True)
+                for key, (_label, state) in zip(keys, months, strict=True)
             ]
 
         rows = [(item.title, cells(item.periods)) for item in category.items]
