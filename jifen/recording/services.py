@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from jifen.audit.services import audit_record
 from jifen.ledger.models import Entry, Origin
@@ -22,7 +23,12 @@ from jifen.recording.models import Activity, Attachment
 from jifen.rulebooks.services import adoption_for, rulebook_of
 from jifen.scoring.model import Allowance
 
-MARKS = {"present": "出席", "absent": "无故缺席", "excused": "请假"}
+# Chinese in the ledger's correction reasons; the checklist page translates them.
+MARKS = {
+    "present": gettext_noop("出席"),
+    "absent": gettext_noop("无故缺席"),
+    "excused": gettext_noop("请假"),
+}
 
 
 def attendance_items(organization: Organization, year: int) -> list[tuple[str, str]]:

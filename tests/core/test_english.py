@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -18,7 +19,9 @@ from django.utils import translation
 
 from jifen.periods import views as period_views
 from jifen.periods.models import Notice, Objection
+from jifen.recording.services import activity_create
 from tests.periods import conftest as periods
+from tests.recording.test_declarations import submit as declaration_submit
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -116,4 +119,40 @@ def test_the_quarter_notice_and_objection_pages_speak_english(
         page(english(branch.committee), "periods:index"),
         ("Quarterly review and notices", "Objections awaiting action"),
         ("季度考评与公示", "待处理的异议"),
+    )
+
+
+def test_the_activity_and_declaration_pages_speak_english(
+    branch: SimpleNamespace, scorekeeper: User, settings: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    day = activity_create(
+        organization=branch.org, item="party_day", title="3月主题党日", date=D(2026, 3, 28)
+    )
+    declaration = declaration_submit(SimpleNamespace(person=branch.zhao, user=branch.member))
+    keeper = english(scorekeeper)
+    says(
+        page(keeper, "recording:activities", branch.org.pk),
+        ("Record an activity", "Title", "Place", "3月主题党日"),
+        ("登记活动", ">主题<", ">地点<"),
+    )
+    says(
+        page(keeper, "recording:activity", day.pk),
+        ("Attendance", "Sign-in sheet", "Absent without leave", "Save attendance", "28 Mar 2026"),
+        ("签到表", "无故缺席", "保存签到", "2026年3月28日"),
+    )
+    says(
+        page(keeper, "recording:declarations_queue", branch.org.pk),
+        ("Declarations to review", "Points asked", "To review"),
+        ("待审核的申报", "申报分数", "待审核"),
+    )
+    says(
+        page(keeper, "recording:declaration", declaration.pk),
+        ("Evidence", "Approve", "Return for more evidence", "1 Jun 2026"),
+        ("证明材料", "退回补充材料", "不通过"),
+    )
+    says(
+        page(english(branch.member), "recording:declarations_mine"),
+        ("My declarations", "Declare points", "asked 3"),
+        ("我的申报", "申报积分"),
     )
