@@ -17,9 +17,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from jifen.assessments.services import round_open
 from jifen.periods import views as period_views
 from jifen.periods.models import Notice, Objection
 from jifen.recording.services import activity_create
+from jifen.rulebooks.services import adoption_set
 from tests.periods import conftest as periods
 from tests.recording.test_declarations import submit as declaration_submit
 
@@ -155,4 +157,31 @@ def test_the_activity_and_declaration_pages_speak_english(
         page(english(branch.member), "recording:declarations_mine"),
         ("My declarations", "Declare points", "asked 3"),
         ("我的申报", "申报积分"),
+    )
+
+
+def test_the_stars_and_an_assessment_sheet_speak_english(
+    branch: SimpleNamespace, committee_admin: User
+) -> None:
+    adoption_set(organization=branch.tree.c, year=2025, rulebook="seed001")  # a rulebook with stars
+    secretary = english(branch.secretary)
+    says(
+        page(secretary, "ratings:stars", branch.org.pk, 2025),
+        ("Star rating", "Propose stars from the year points", "No star proposal yet."),
+        ("星级评定", "按年度积分提名星级", "还没有星级提名"),
+    )
+    assessment = round_open(
+        owner=branch.tree.c,
+        year=2026,
+        period="H1",
+        rulebook="seed000-branch",
+        organizations=[branch.org],
+        self_deadline=D(2026, 6, 20),
+        committee_deadline=D(2026, 7, 10),
+        actor=committee_admin,
+    )
+    says(
+        page(secretary, "assessments:self_sheet", assessment.pk, branch.org.pk, "H1"),
+        ("Self sheet", "points)", "Save draft", "Submit (locks the sheet)"),
+        ("自评表", " 分）", "保存草稿"),
     )
