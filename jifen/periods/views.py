@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
@@ -53,7 +53,7 @@ from jifen.periods.services import (
     period_sign,
 )
 from jifen.periods.sheet import QUARTER_NAMES, QUARTERS, QuarterSheet, quarter_of, quarter_sheet
-from jifen.periods.workdays import cn_date
+from jifen.periods.workdays import cn_date, shown_date
 from jifen.recording.checkin import qr_svg
 from jifen.reports.xlsx import Form, form_xlsx, xlsx_response
 from jifen.rulebooks.services import adoption_for, rulebook_of
@@ -320,7 +320,7 @@ def notice_open_view(request: HttpRequest, org_id: int, year: int, quarter: int)
             ),
             lambda opened: (
                 _("已开始公示：%(starts)s 至 %(ends)s")
-                % {"starts": _shown_date(opened.starts), "ends": _shown_date(opened.ends)}
+                % {"starts": shown_date(opened.starts), "ends": shown_date(opened.ends)}
             ),
         )
         if notice is not None:
@@ -393,11 +393,6 @@ def quarter_of_signature(signature: Signature) -> str:
     return f"{signature.year}年{name}（{cn_date(start)} 至 {cn_date(end)}）"
 
 
-def _shown_date(day: dt.date) -> str:
-    """A day as a page says it: cn_date's 2025年3月31日, or the English form."""
-    return dateformat.format(day, _("Y年n月j日"))
-
-
 def _quarter_shown(signature: Signature) -> str:
     """quarter_of_signature in the reader's language, for the pages."""
     sheet = signature.sheet
@@ -405,8 +400,8 @@ def _quarter_shown(signature: Signature) -> str:
     return _("%(year)s年%(quarter)s（%(start)s 至 %(end)s）") % {
         "year": signature.year,
         "quarter": _(QUARTER_NAMES[signature.quarter]),
-        "start": _shown_date(start),
-        "end": _shown_date(end),
+        "start": shown_date(start),
+        "end": shown_date(end),
     }
 
 

@@ -117,6 +117,11 @@ def test_the_quarter_notice_and_objection_pages_speak_english(
         ("Objection No.", "Filed by", "Awaiting the branch committee"),
         ("号异议", "提出人", "待支委会调查"),
     )
+    # A refusal from the services is in English too.
+    monkeypatch.setattr(period_views, "_today", lambda: D(2026, 10, 16))
+    late = member.post(reverse("periods:objection_new", args=[notice.pk]), {"text": "晚了"})
+    assert late.status_code == 400
+    says(late.content.decode(), ("The notice ran from 9 Oct 2026 to 14 Oct 2026",), ("公示期为",))
     says(
         page(english(branch.committee), "periods:index"),
         ("Quarterly review and notices", "Objections awaiting action"),
@@ -143,6 +148,11 @@ def test_the_activity_and_declaration_pages_speak_english(
         ("Attendance", "Sign-in sheet", "Absent without leave", "Save attendance", "28 Mar 2026"),
         ("签到表", "无故缺席", "保存签到", "2026年3月28日"),
     )
+    refused = keeper.post(
+        reverse("recording:activity", args=[day.pk]), {f"mark-{branch.zhao.pk}": "excused"}
+    )
+    assert refused.status_code == 400
+    says(refused.content.decode(), ("Leave needs a reason: 赵磊",), ("请假须写明原因",))
     says(
         page(keeper, "recording:declarations_queue", branch.org.pk),
         ("Declarations to review", "Points asked", "To review"),
