@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_noop
 
 from jifen.core import appendonly
 from jifen.core.appendonly import AppendOnlyModel
@@ -18,18 +19,20 @@ from jifen.orgs.models import Organization, Person
 GENESIS = "0" * 64
 
 
+# The labels stay Chinese where they are stored (audit summaries, notes) and are translated
+# where they are shown (gettext_noop only marks them for the catalogue).
 class Origin(models.TextChoices):
-    ACTIVITY = "activity", "活动签到"
-    DECLARATION = "declaration", "个人申报"
-    IMPORT = "import", "导入"
-    MANUAL = "manual", "记分员录入"
-    REVIEW = "review", "评议"
-    CORRECTION = "correction", "更正"
+    ACTIVITY = "activity", gettext_noop("活动签到")
+    DECLARATION = "declaration", gettext_noop("个人申报")
+    IMPORT = "import", gettext_noop("导入")
+    MANUAL = "manual", gettext_noop("记分员录入")
+    REVIEW = "review", gettext_noop("评议")
+    CORRECTION = "correction", gettext_noop("更正")
 
 
 class Correction(models.TextChoices):
-    VOID = "void", "作废"
-    REPLACE = "replace", "替换"
+    VOID = "void", gettext_noop("作废")
+    REPLACE = "replace", gettext_noop("替换")
 
 
 class LedgerHead(models.Model):

@@ -13,7 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
 
 from jifen.audit.services import audit_record
 from jifen.ledger.chain import entry_hash
@@ -33,17 +34,18 @@ def normalize_value(value: Decimal | int | str) -> str:
             number = Decimal(text)
         except InvalidOperation:
             if not text:
-                raise ValidationError({"value": "请填写值"}) from None
+                raise ValidationError({"value": _("请填写值")}) from None
             return text
     if not number.is_finite():
-        raise ValidationError({"value": "值必须是一个数"})
+        raise ValidationError({"value": _("值必须是一个数")})
     normalized = number.normalize()
     return format(normalized, "f")
 
 
 def sealed_refusal(rows: Sequence[dict[str, Any]]) -> str | None:
     """Why these new facts may not enter the ledger: the first one dated on a day its subject's
-    organization (or one above it) has signed (a :class:`Seal`), in Chinese; None when none is.
+    organization (or one above it) has signed (a :class:`Seal`), in the reader's language; None
+    when none is (the seal's label, a quarter's name, is as stored: Chinese).
     One query when nothing is sealed near these dates, two otherwise."""
     if not rows:
         return None
@@ -74,12 +76,18 @@ def sealed_refusal(rows: Sequence[dict[str, Any]]) -> str | None:
             if seal.start <= day <= seal.end and any(
                 path.startswith(seal.organization.path) for path in paths
             ):
-                return (
-                    f"{name} {day.year}年{day.month}月{day.day}日的记录属于{seal.organization.name}"
-                    f"已由支部书记签名确认的{seal.label}（{seal.start} 至 {seal.end}），"
-                    "不能再直接录入。确需改动的，请以更正方式录入并写明原因；"
-                    "更正后该期间需要重新签名。"
-                )
+                return _(
+                    "%(name)s %(day)s的记录属于%(organization)s已由支部书记签名确认的"
+                    "%(label)s（%(start)s 至 %(end)s），不能再直接录入。确需改动的，"
+                    "请以更正方式录入并写明原因；更正后该期间需要重新签名。"
+                ) % {
+                    "name": name,
+                    "day": dateformat.format(day, _("Y年n月j日")),
+                    "organization": seal.organization.name,
+                    "label": seal.label,
+                    "start": seal.start,
+                    "end": seal.end,
+                }
     return None
 
 
@@ -94,7 +102,7 @@ def _refuse_sealed(rows: Sequence[dict[str, Any]]) -> None:
 
 
 def _append(many: Sequence[dict[str, Any]], organization: Organization) -> list[Entry]:
-    head, _ = LedgerHead.objects.select_for_update().get_or_create(organization=organization)
+    head, _created = LedgerHead.objects.select_for_update().get_or_create(organization=organization)
     seq, prev = head.seq, head.head
     entries = []
     for fields in many:
@@ -236,13 +244,15 @@ def _correctable(entries: Sequence[Entry]) -> None:
     # Corrections form a chain: only the latest link may be corrected, and a void ends it.
     ids = [e.pk for e in entries]
     if len(set(ids)) != len(ids):
-        raise ValidationError({"entry": "同一条记录不能在一次更正里出现两次"})
+        raise ValidationError({"entry": _("同一条记录不能在一次更正里出现两次")})
     done = set(Entry.objects.filter(corrects_id__in=ids).values_list("corrects_id", flat=True))
     for entry in entries:
         if entry.pk in done:
-            raise ValidationError({"entry": f"第 {entry.seq} 条已被更正过，请更正最新的那一条"})
+            raise ValidationError(
+                {"entry": _("第 %(seq)s 条已被更正过，请更正最新的那一条") % {"seq": entry.seq}}
+            )
         if entry.correction == Correction.VOID:
-            raise ValidationError({"entry": "作废记录本身不能再更正"})
+            raise ValidationError({"entry": _("作废记录本身不能再更正")})
 
 
 def _correction_row(
@@ -284,7 +294,7 @@ def entry_correct(
 ) -> Entry:
     """Void ``entry`` (no ``value``) or replace its value, with a written reason."""
     if not reason.strip():
-        raise ValidationError({"reason": "更正必须写明原因"})
+        raise ValidationError({"reason": _("更正必须写明原因")})
     _correctable([entry])
     row = _correction_row(entry, value, reason, recorded_by, timezone.now())
     with transaction.atomic():
@@ -317,7 +327,7 @@ def entries_correct(
     if not corrections:
         return []
     if not reason.strip():
-        raise ValidationError({"reason": "更正必须写明原因"})
+        raise ValidationError({"reason": _("更正必须写明原因")})
     _correctable([entry for entry, _ in corrections])
     now = timezone.now()
     by_ledger: dict[int, list[tuple[Entry, Decimal | int | str | None]]] = {}

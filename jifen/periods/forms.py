@@ -1,4 +1,4 @@
-"""Forms of the quarter's close. Labels and errors in Chinese."""
+"""Forms of the quarter's close. Labels and errors in Chinese, translated when English is chosen."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jifen.ledger.models import Entry
@@ -13,9 +14,14 @@ from jifen.orgs.models import Person
 from jifen.periods.models import Confirmation, Finding
 
 
+def _shown(choices: list[tuple[str, str]]) -> list[tuple[str, Any]]:
+    """A model's choices with their (Chinese, stored) labels translated for the form."""
+    return [(value, _(label)) for value, label in choices]
+
+
 class ConfirmForm(forms.Form):
     kind = forms.ChoiceField(
-        label=_("我的意见"), choices=Confirmation.Kind.choices, widget=forms.RadioSelect
+        label=_("我的意见"), choices=_shown(Confirmation.Kind.choices), widget=forms.RadioSelect
     )
     reason = forms.CharField(
         label=_("理由（有异议时必填）"),
@@ -50,13 +56,13 @@ class ObjectionForm(forms.Form):
 
 class EntryChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
-        how = obj.note or obj.get_origin_display()
+        how = obj.note or gettext(obj.get_origin_display())
         return f"#{obj.seq} {obj.date} {obj.item} = {obj.value}（{how}）"
 
 
 class FindingForm(forms.Form):
     outcome = forms.ChoiceField(
-        label=_("结论"), choices=Finding.Outcome.choices, widget=forms.RadioSelect
+        label=_("结论"), choices=_shown(Finding.Outcome.choices), widget=forms.RadioSelect
     )
     text = forms.CharField(
         label=_("调查情况"), max_length=1000, widget=forms.Textarea(attrs={"rows": 4})

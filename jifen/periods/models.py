@@ -6,19 +6,23 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_noop
 
 from jifen.core import appendonly
 from jifen.core.appendonly import AppendOnlyModel
 from jifen.ledger.models import Seal
 from jifen.orgs.models import Organization, Person
 
+# The choices' labels stay Chinese in the records (audit summaries); gettext_noop marks them for
+# the catalogue, and pages and forms translate them where they show them.
+
 
 class Confirmation(AppendOnlyModel):
     """A member confirms, or disputes with a reason, their quarter's score. The latest counts."""
 
     class Kind(models.TextChoices):
-        CONFIRM = "confirm", "确认"
-        DISPUTE = "dispute", "有异议"
+        CONFIRM = "confirm", gettext_noop("确认")
+        DISPUTE = "dispute", gettext_noop("有异议")
 
     refusal = "确认记录不能修改或删除；请重新确认"
 
@@ -121,8 +125,8 @@ class Objection(AppendOnlyModel):
 
 
 class Level(models.TextChoices):
-    BRANCH = "branch", "支委会调查"
-    GENERAL = "general", "党总支专项查核"
+    BRANCH = "branch", gettext_noop("支委会调查")
+    GENERAL = "general", gettext_noop("党总支专项查核")
 
 
 class Finding(AppendOnlyModel):
@@ -130,8 +134,8 @@ class Finding(AppendOnlyModel):
     general branch's is final."""
 
     class Outcome(models.TextChoices):
-        UPHELD = "upheld", "异议成立"
-        REJECTED = "rejected", "异议不成立"
+        UPHELD = "upheld", gettext_noop("异议成立")
+        REJECTED = "rejected", gettext_noop("异议不成立")
 
     refusal = "查核结论不能修改或删除"
 

@@ -6,16 +6,20 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from jifen.orgs.models import Organization
 from jifen.periods.models import Confirmation, Finding, Level, Notice, Objection, Signature
 from jifen.periods.sheet import QuarterSheet
 
 
+# Status and notice_state stay Chinese: the bulletin writes them into its printed form and its
+# xlsx. Pages translate them where they show them ({% translate status.label %}).
 class Status(models.TextChoices):
-    UNSIGNED = "unsigned", "未签名"
-    SIGNED = "signed", "已签名"
-    REOPENED = "reopened", "已重开（需重新签名）"
+    UNSIGNED = "unsigned", gettext_noop("未签名")
+    SIGNED = "signed", gettext_noop("已签名")
+    REOPENED = "reopened", gettext_noop("已重开（需重新签名）")
 
 
 def signatures_of(organization: Organization, year: int, quarter: int) -> list[Signature]:
@@ -35,10 +39,10 @@ def status_of(sheet: QuarterSheet, latest: Signature | None) -> Status:
 
 def notice_state(notice: Notice, today: dt.date) -> str:
     if today < notice.opened_on:
-        return "未开始"
+        return gettext_noop("未开始")
     if today <= notice.ends:
-        return "公示中"
-    return "已结束"
+        return gettext_noop("公示中")
+    return gettext_noop("已结束")
 
 
 def notice_is_open(notice: Notice, today: dt.date) -> bool:
@@ -90,13 +94,16 @@ class ObjectionState:
 
     @property
     def label(self) -> str:
+        """Shown on the pages only, so in the reader's language."""
         if self.general is not None:
-            return f"专项查核：{self.general.get_outcome_display()}（最终结论）"
+            return _("专项查核：%(outcome)s（最终结论）") % {
+                "outcome": _(self.general.get_outcome_display())
+            }
         if self.escalated:
-            return "已申请党总支专项查核，待查核"
+            return _("已申请党总支专项查核，待查核")
         if self.branch is not None:
-            return f"支委会：{self.branch.get_outcome_display()}"
-        return "待支委会调查"
+            return _("支委会：%(outcome)s") % {"outcome": _(self.branch.get_outcome_display())}
+        return _("待支委会调查")
 
 
 def objection_state(objection: Objection) -> ObjectionState:

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jifen.accounts.roles import Role
 from jifen.audit.services import audit_record
@@ -37,7 +38,7 @@ from jifen.periods.selectors import (
     status_of,
 )
 from jifen.periods.sheet import QUARTERS, QuarterSheet, quarter_sheet
-from jifen.periods.workdays import DEFAULT_NOTICE_DAYS, cn_date, notice_window
+from jifen.periods.workdays import DEFAULT_NOTICE_DAYS, cn_date, notice_window, shown_date
 
 DEFAULT_HOW_TO_OBJECT = (
     "对公示的分数有异议的，请在公示期内登录积分系统，在本公示页面点击“提出异议”并写明理由；"
@@ -47,10 +48,12 @@ DEFAULT_HOW_TO_OBJECT = (
 
 def _sheet(organization: Organization, year: int, quarter: int) -> QuarterSheet:
     if quarter not in QUARTERS:
-        raise ValidationError({"quarter": "季度应为 1 至 4"})
+        raise ValidationError({"quarter": _("季度应为 1 至 4")})
     sheet = quarter_sheet(organization, year, quarter)
     if sheet is None:
-        raise ValidationError(f"{organization.name} {year} 年还没有采用积分办法")
+        raise ValidationError(
+            _("%(name)s %(year)s 年还没有采用积分办法") % {"name": organization.name, "year": year}
+        )
     return sheet
 
 
@@ -72,12 +75,17 @@ def confirmation_record(
     row = next((r for r in sheet.rows if r.person.pk == person.pk), None)
     if row is None:
         raise ValidationError(
-            f"{person.name} 不在 {organization.name}{sheet.quarter.name} 的考评表中"
+            _("%(name)s 不在 %(organization)s%(quarter)s 的考评表中")
+            % {
+                "name": person.name,
+                "organization": organization.name,
+                "quarter": sheet.quarter.title,
+            }
         )
     if kind not in Confirmation.Kind.values:
-        raise ValidationError({"kind": "请选择确认或有异议"})
+        raise ValidationError({"kind": _("请选择确认或有异议")})
     if kind == Confirmation.Kind.DISPUTE and not reason.strip():
-        raise ValidationError({"reason": "有异议时请写明理由"})
+        raise ValidationError({"reason": _("有异议时请写明理由")})
     confirmation = Confirmation.objects.create(
         organization=organization,
         year=year,
@@ -118,16 +126,22 @@ def period_sign(
     sheet = _sheet(organization, year, quarter)
     if today <= sheet.quarter.end:
         raise ValidationError(
-            f"{sheet.quarter.name}到 {cn_date(sheet.quarter.end)} 才结束，季度结束后才能签名确认"
+            _("%(quarter)s到 %(end)s 才结束，季度结束后才能签名确认")
+            % {"quarter": sheet.quarter.title, "end": shown_date(sheet.quarter.end)}
         )
     # One signer at a time per organization: lock the chain head as a writer would.
-    head, _ = LedgerHead.objects.select_for_update().get_or_create(organization=organization)
+    head, _created = LedgerHead.objects.select_for_update().get_or_create(organization=organization)
     previous = signatures_of(organization, year, quarter)
     latest = previous[-1] if previous else None
     if status_of(sheet, latest) == Status.SIGNED:
-        raise ValidationError(f"{sheet.quarter.name}已签名，分数没有变动，不需要重新签名")
+        raise ValidationError(
+            _("%(quarter)s已签名，分数没有变动，不需要重新签名") % {"quarter": sheet.quarter.title}
+        )
     if not sheet.rows:
-        raise ValidationError(f"{organization.name}{sheet.quarter.name}没有党员，无需签名")
+        raise ValidationError(
+            _("%(organization)s%(quarter)s没有党员，无需签名")
+            % {"organization": organization.name, "quarter": sheet.quarter.title}
+        )
     seal = seal_add(
         organization=organization,
         start=sheet.quarter.start,
@@ -182,11 +196,11 @@ def notice_open(
     sheet = _sheet(signature.organization, signature.year, signature.quarter)
     signatures = signatures_of(signature.organization, signature.year, signature.quarter)
     if signatures[-1].pk != signature.pk:
-        raise ValidationError("这不是最新的签名：请公示最新签名的考评表")
+        raise ValidationError(_("这不是最新的签名：请公示最新签名的考评表"))
     if status_of(sheet, signature) != Status.SIGNED:
-        raise ValidationError("签名后分数有更正，季度已重开：请先重新签名，再公示")
+        raise ValidationError(_("签名后分数有更正，季度已重开：请先重新签名，再公示"))
     if Notice.objects.filter(signature=signature).exists():
-        raise ValidationError("这份签名的考评表已经公示过了")
+        raise ValidationError(_("这份签名的考评表已经公示过了"))
     window = notice_window(today, days)
     notice = Notice.objects.create(
         signature=signature,
@@ -215,7 +229,7 @@ def notice_open(
 
 def _objector_role(user: User, organization: Organization) -> str:
     if not can(user, Action.OBJECT, organization):
-        raise ValidationError("只有本支部范围内的党员或群众代表可以提出异议")
+        raise ValidationError(_("只有本支部范围内的党员或群众代表可以提出异议"))
     held = {
         a.role for a in assignments_of(user) if organization.path.startswith(a.organization.path)
     }
@@ -238,18 +252,22 @@ def objection_file(
     role = _objector_role(actor, organization)
     if not notice_is_open(notice, today):
         if today < notice.opened_on:
-            raise ValidationError(f"公示自 {cn_date(notice.opened_on)} 起，尚未开始")
+            raise ValidationError(
+                _("公示自 %(day)s 起，尚未开始") % {"day": shown_date(notice.opened_on)}
+            )
         raise ValidationError(
-            f"公示期为 {cn_date(notice.starts)} 至 {cn_date(notice.ends)}，"
-            f"已于 {cn_date(notice.ends)} 结束，"
-            "不能再提出异议；如有问题请向支部委员会反映"
+            _(
+                "公示期为 %(starts)s 至 %(ends)s，已于 %(ends)s 结束，"
+                "不能再提出异议；如有问题请向支部委员会反映"
+            )
+            % {"starts": shown_date(notice.starts), "ends": shown_date(notice.ends)}
         )
     if not text.strip():
-        raise ValidationError({"text": "请写明异议内容"})
+        raise ValidationError({"text": _("请写明异议内容")})
     if person is not None and not any(
         m["person"] == person.pk for m in notice.signature.sheet["members"]
     ):
-        raise ValidationError({"person": f"{person.name} 不在本次公示名单中"})
+        raise ValidationError({"person": _("%(name)s 不在本次公示名单中") % {"name": person.name}})
     objection = Objection.objects.create(
         notice=notice,
         person=person,
@@ -300,9 +318,9 @@ def _apply_fixes(
     for fix in fixes:
         if fix.entry is not None:
             if person is None or fix.entry.person_id != person.pk:
-                raise ValidationError({"entry": "只能更正异议涉及党员的记录"})
+                raise ValidationError({"entry": _("只能更正异议涉及党员的记录")})
             if not start <= fix.entry.date <= end:
-                raise ValidationError({"entry": "只能更正本季度的记录"})
+                raise ValidationError({"entry": _("只能更正本季度的记录")})
             written.append(
                 entry_correct(
                     entry=fix.entry,
@@ -314,13 +332,16 @@ def _apply_fixes(
             )
         else:
             if person is None:
-                raise ValidationError({"item": "异议没有指明党员，不能补录记录"})
+                raise ValidationError({"item": _("异议没有指明党员，不能补录记录")})
             if fix.date is None or not start <= fix.date <= end:
                 raise ValidationError(
-                    {"date": f"补录的日期应在 {cn_date(start)} 至 {cn_date(end)} 之间"}
+                    {
+                        "date": _("补录的日期应在 %(start)s 至 %(end)s 之间")
+                        % {"start": shown_date(start), "end": shown_date(end)}
+                    }
                 )
             if not fix.item or fix.value in (None, ""):
-                raise ValidationError({"item": "补录须选择项目并填写值"})
+                raise ValidationError({"item": _("补录须选择项目并填写值")})
             written.append(
                 entry_append(
                     organization=signature.organization,
@@ -357,23 +378,23 @@ def finding_record(
     objection = Objection.objects.select_for_update().get(pk=objection.pk)
     state = objection_state(objection)
     if level == Level.BRANCH and state.branch is not None:
-        raise ValidationError("支委会已对这件异议作出结论")
+        raise ValidationError(_("支委会已对这件异议作出结论"))
     if level == Level.GENERAL:
         if not state.escalated:
-            raise ValidationError("这件异议没有申请专项查核")
+            raise ValidationError(_("这件异议没有申请专项查核"))
         if state.general is not None:
-            raise ValidationError("专项查核结论是最终结论，不能再次作出")
+            raise ValidationError(_("专项查核结论是最终结论，不能再次作出"))
     if level not in Level.values:
-        raise ValidationError({"level": "未知的层级"})
+        raise ValidationError({"level": _("未知的层级")})
     if outcome not in Finding.Outcome.values:
-        raise ValidationError({"outcome": "请选择异议成立或不成立"})
+        raise ValidationError({"outcome": _("请选择异议成立或不成立")})
     if not text.strip():
-        raise ValidationError({"text": "请写明调查情况"})
+        raise ValidationError({"text": _("请写明调查情况")})
     upheld = outcome == Finding.Outcome.UPHELD
     if upheld and not fixes:
-        raise ValidationError({"outcome": "异议成立时请录入至少一项更正"})
+        raise ValidationError({"outcome": _("异议成立时请录入至少一项更正")})
     if not upheld and fixes:
-        raise ValidationError({"outcome": "异议不成立时不更正台账"})
+        raise ValidationError({"outcome": _("异议不成立时不更正台账")})
     who = "党总支专项查核" if level == Level.GENERAL else "支委会调查"
     reason = f"异议 #{objection.pk} 经{who}成立：{text.strip()}"[:500]
     written = _apply_fixes(objection, fixes, reason, actor, request) if upheld else []
@@ -411,14 +432,14 @@ def escalation_file(
     general branch for 专项查核 — once."""
     objection = Objection.objects.select_for_update().get(pk=objection.pk)
     if objection.filed_by_id != actor.pk or objection.filed_role != Role.MEMBER:
-        raise ValidationError("只有提出异议的党员本人可以申请专项查核")
+        raise ValidationError(_("只有提出异议的党员本人可以申请专项查核"))
     state = objection_state(objection)
     if state.escalated:
-        raise ValidationError("每件异议只能申请一次专项查核")
+        raise ValidationError(_("每件异议只能申请一次专项查核"))
     if state.branch is None:
-        raise ValidationError("支委会作出结论后才能申请专项查核")
+        raise ValidationError(_("支委会作出结论后才能申请专项查核"))
     if not reason.strip():
-        raise ValidationError({"reason": "请写明申请理由"})
+        raise ValidationError({"reason": _("请写明申请理由")})
     escalation = Escalation.objects.create(
         objection=objection,
         reason=reason.strip()[:1000],

@@ -18,6 +18,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from jifen.ledger.pages import points_text
 from jifen.ledger.scores import branch_year
@@ -25,7 +27,12 @@ from jifen.orgs.models import Membership, Organization, Person
 from jifen.scoring import Calendar, Category, Rulebook, SubjectResult, round2
 
 QUARTERS = (1, 2, 3, 4)
-QUARTER_NAMES = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}
+QUARTER_NAMES = {
+    1: gettext_noop("第一季度"),
+    2: gettext_noop("第二季度"),
+    3: gettext_noop("第三季度"),
+    4: gettext_noop("第四季度"),
+}
 
 
 @dataclass(frozen=True)
@@ -39,7 +46,16 @@ class Quarter:
 
     @property
     def name(self) -> str:
+        """The Chinese name, as written on the printed forms, in the files and in the records."""
         return f"{self.year}年{QUARTER_NAMES[self.number]}"
+
+    @property
+    def title(self) -> str:
+        """The name as a page shows it, in the reader's language."""
+        return _("%(year)s年%(quarter)s") % {
+            "year": self.year,
+            "quarter": _(QUARTER_NAMES[self.number]),
+        }
 
     @property
     def keys(self) -> tuple[str, ...]:

@@ -15,6 +15,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from jifen.accounts.current import signed_in
@@ -51,7 +53,7 @@ from jifen.periods.services import (
     period_sign,
 )
 from jifen.periods.sheet import QUARTER_NAMES, QUARTERS, QuarterSheet, quarter_of, quarter_sheet
-from jifen.periods.workdays import cn_date
+from jifen.periods.workdays import cn_date, shown_date
 from jifen.recording.checkin import qr_svg
 from jifen.reports.xlsx import Form, form_xlsx, xlsx_response
 from jifen.rulebooks.services import adoption_for, rulebook_of
@@ -118,9 +120,9 @@ def _waiting_for(request: HttpRequest) -> list[tuple[Objection, str]]:
         state = objection_state(objection)
         organization = objection.notice.signature.organization
         if state.branch is None and investigate.covers(organization):
-            waiting.append((objection, "待支委会调查"))
+            waiting.append((objection, _("待支委会调查")))
         elif state.escalated and state.general is None and review.covers(organization):
-            waiting.append((objection, "待专项查核"))
+            waiting.append((objection, _("待专项查核")))
     return waiting
 
 
@@ -160,7 +162,8 @@ def year_view(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
             break
         signatures = signatures_of(organization, year, number)
         status = status_of(sheet, signatures[-1] if signatures else None)
-        quarters.append((sheet.quarter, status.label, len(notices_of(organization, year, number))))
+        count = len(notices_of(organization, year, number))
+        quarters.append((sheet.quarter, _(status.label), count))
     return render(
         request,
         "periods/year.html",
@@ -287,7 +290,8 @@ def sign(request: HttpRequest, org_id: int, year: int, quarter: int) -> HttpResp
             request=request,
         ),
         lambda signature: (
-            f"已签名确认：季度表 SHA-256 {signature.sheet_hash[:16]}…，本季度分数已封存"
+            _("已签名确认：季度表 SHA-256 %(hash)s…，本季度分数已封存")
+            % {"hash": signature.sheet_hash[:16]}
         ),
     )
     return redirect("periods:quarter", organization.pk, year, quarter)
@@ -301,9 +305,9 @@ def notice_open_view(request: HttpRequest, org_id: int, year: int, quarter: int)
     signatures = signatures_of(organization, year, quarter)
     form = NoticeForm(request.POST)
     if not signatures:
-        messages.error(request, "尚未签名，不能公示")
+        messages.error(request, _("尚未签名，不能公示"))
     elif not form.is_valid():
-        messages.error(request, "异议方式不超过 500 字")
+        messages.error(request, _("异议方式不超过 500 字"))
     else:
         notice = button_action(
             request,
@@ -314,7 +318,10 @@ def notice_open_view(request: HttpRequest, org_id: int, year: int, quarter: int)
                 how_to_object=form.cleaned_data["how_to_object"],
                 request=request,
             ),
-            lambda opened: f"已开始公示：{cn_date(opened.starts)} 至 {cn_date(opened.ends)}",
+            lambda opened: (
+                _("已开始公示：%(starts)s 至 %(ends)s")
+                % {"starts": shown_date(opened.starts), "ends": shown_date(opened.ends)}
+            ),
         )
         if notice is not None:
             return redirect("periods:notice", notice.pk)
@@ -345,7 +352,9 @@ def notice_rows(notice: Notice) -> tuple[list[str], list[list[str]]]:
     sheet = notice.signature.sheet
     columns = [title for _, title in sheet.get("columns", [])]
     codes = [code for code, _ in sheet.get("columns", [])]
-    headers = ["序号", "姓名", "所在支部", *columns, "季度合计"]
+    # Chinese, as the printed list and the xlsx have them; the page translates the list's own.
+    own = [gettext_noop("序号"), gettext_noop("姓名"), gettext_noop("所在支部")]
+    headers = [*own, *columns, gettext_noop("季度合计")]
     rows = [
         [str(i), m["name"], m["branch"], *(m["quarter"].get(c, "") for c in codes), m["total"]]
         for i, m in enumerate(sheet["members"], start=1)
@@ -364,7 +373,8 @@ def _notice_context(request: HttpRequest, notice: Notice) -> dict[str, Any]:
     return {
         "notice": notice,
         "organization": signature.organization,
-        "quarter": quarter_of_signature(signature),
+        "quarter": _quarter_shown(signature),
+        "form_quarter": quarter_of_signature(signature),
         "headers": headers,
         "rows": rows,
         "state": notice_state(notice, today),
@@ -376,10 +386,23 @@ def _notice_context(request: HttpRequest, notice: Notice) -> dict[str, Any]:
 
 
 def quarter_of_signature(signature: Signature) -> str:
+    """The signed quarter as the printed notice and its xlsx write it, in Chinese."""
     sheet = signature.sheet
     name = QUARTER_NAMES[signature.quarter]
     start, end = dt.date.fromisoformat(sheet["start"]), dt.date.fromisoformat(sheet["end"])
     return f"{signature.year}年{name}（{cn_date(start)} 至 {cn_date(end)}）"
+
+
+def _quarter_shown(signature: Signature) -> str:
+    """quarter_of_signature in the reader's language, for the pages."""
+    sheet = signature.sheet
+    start, end = dt.date.fromisoformat(sheet["start"]), dt.date.fromisoformat(sheet["end"])
+    return _("%(year)s年%(quarter)s（%(start)s 至 %(end)s）") % {
+        "year": signature.year,
+        "quarter": _(QUARTER_NAMES[signature.quarter]),
+        "start": shown_date(start),
+        "end": shown_date(end),
+    }
 
 
 @login_required
@@ -461,7 +484,7 @@ def notice_public(request: HttpRequest, token: str) -> HttpResponse:
         {
             "notice": found,
             "organization": found.signature.organization,
-            "quarter": quarter_of_signature(found.signature),
+            "quarter": _quarter_shown(found.signature),
             "headers": headers,
             "rows": rows if is_open else [],
             "open": is_open,
@@ -491,7 +514,9 @@ def objection_new(request: HttpRequest, notice_id: int) -> HttpResponse:
             request=request,
         ),
         done=lambda objection: redirect("periods:objection", objection.pk),
-        message=lambda objection: f"异议已提交（第 {objection.pk} 号），支委会将调查并答复",
+        message=lambda objection: (
+            _("异议已提交（第 %(number)s 号），支委会将调查并答复") % {"number": objection.pk}
+        ),
         template="periods/objection_new.html",
         context={"notice": found, "organization": found.signature.organization},
     )
@@ -591,15 +616,15 @@ def finding(request: HttpRequest, objection_id: int) -> HttpResponse:
         request,
         form,
         save=save,
-        done=lambda _: redirect("periods:objection", objection_found.pk),
+        done=lambda _result: redirect("periods:objection", objection_found.pk),
         message=lambda f: (
-            f"已记录结论：{f.get_outcome_display()}"
-            + ("；台账已更正，本季度需要重新签名并重新公示" if f.corrections else "")
+            _("已记录结论：%(outcome)s") % {"outcome": _(f.get_outcome_display())}
+            + (_("；台账已更正，本季度需要重新签名并重新公示") if f.corrections else "")
         ),
         template="periods/finding.html",
         context={
             "objection": objection_found,
-            "level": Level(level).label,
+            "level": _(Level(level).label),
             "organization": signature.organization,
         },
     )
@@ -622,8 +647,8 @@ def escalate(request: HttpRequest, objection_id: int) -> HttpResponse:
         save=lambda data: escalation_file(
             objection=found, actor=signed_in(request), reason=data["reason"], request=request
         ),
-        done=lambda _: redirect("periods:objection", found.pk),
-        message=lambda _: "已申请党总支专项查核；专项查核的结论为最终结论",
+        done=lambda _result: redirect("periods:objection", found.pk),
+        message=lambda _result: _("已申请党总支专项查核；专项查核的结论为最终结论"),
         template="periods/escalate.html",
         context={"objection": found},
     )
@@ -683,8 +708,8 @@ def confirm(request: HttpRequest, year: int, quarter: int) -> HttpResponse:
             actor=signed_in(request),
             request=request,
         ),
-        done=lambda _: redirect("periods:confirm", year, quarter),
-        message=lambda c: f"已记录：{c.get_kind_display()}",
+        done=lambda _result: redirect("periods:confirm", year, quarter),
+        message=lambda c: _("已记录：%(kind)s") % {"kind": _(c.get_kind_display())},
         template="periods/confirm.html",
         context={
             "person": person,

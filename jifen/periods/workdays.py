@@ -13,6 +13,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 import chinese_calendar
+from django.utils import dateformat
+from django.utils.translation import gettext
 
 # Seed 003: "在支部范围内进行公示(5个工作日)". The rulebook format has no key for it yet, so every
 # rulebook gets the seed's five (docs/periods.md).
@@ -59,3 +61,8 @@ def notice_window(opened: dt.date, days: int = DEFAULT_NOTICE_DAYS) -> Window:
 def cn_date(day: dt.date) -> str:
     """2026年10月8日, as notices and their messages write a date."""
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def shown_date(day: dt.date) -> str:
+    """cn_date in the reader's language, for what a page says (2026年10月8日, or 8 Oct 2026)."""
+    return dateformat.format(day, gettext("Y年n月j日"))

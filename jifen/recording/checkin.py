@@ -17,6 +17,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from jifen.audit.services import audit_record
 from jifen.ledger.models import Origin
@@ -60,10 +61,10 @@ def checkin_open(
     request: HttpRequest | None = None,
 ) -> Activity:
     if Activity.objects.select_for_update().get(pk=activity.pk).cancelled:
-        raise ValidationError("活动已取消，不能开放扫码签到")
+        raise ValidationError(_("活动已取消，不能开放扫码签到"))
     window = dt.timedelta(minutes=minutes)
     if not dt.timedelta(minutes=5) <= window <= MAX_WINDOW:
-        raise ValidationError({"minutes": "签到时长应在 5 分钟到 12 小时之间"})
+        raise ValidationError({"minutes": _("签到时长应在 5 分钟到 12 小时之间")})
     Activity.objects.filter(pk=activity.pk).update(checkin_opens=now, checkin_closes=now + window)
     activity.refresh_from_db()
     audit_record(
@@ -100,9 +101,9 @@ def checkin_record(
 ) -> Checkin:
     locked = Activity.objects.select_for_update().get(pk=activity.pk)
     if locked.cancelled:
-        raise ValidationError("活动已取消，不能签到")
+        raise ValidationError(_("活动已取消，不能签到"))
     if not locked.checkin_is_open(now):
-        raise ValidationError("不在签到时间内：请向记分员确认签到时间")
+        raise ValidationError(_("不在签到时间内：请向记分员确认签到时间"))
     current = attendance_current(locked).get(person.pk)
     if current is not None and current.value == "present":
         return Checkin.ALREADY

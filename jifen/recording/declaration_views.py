@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jifen.accounts.current import signed_in
 from jifen.core.formflow import service_errors_to_form
@@ -64,7 +65,7 @@ def new(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             service_errors_to_form(form, error)
         else:
-            messages.success(request, "申报已提交，请等待审核")
+            messages.success(request, _("申报已提交，请等待审核"))
             return redirect("recording:declaration", declaration_id=created.pk)
     status = 400 if form.errors else 200
     return render(request, "recording/declaration_new.html", {"form": form}, status=status)
@@ -111,7 +112,7 @@ def _points(request: HttpRequest) -> Decimal | None:
     try:
         return Decimal(raw)
     except InvalidOperation:
-        raise ValidationError({"points": "核定分数应是一个数"}) from None
+        raise ValidationError({"points": _("核定分数应是一个数")}) from None
 
 
 @login_required
@@ -156,7 +157,7 @@ def detail(request: HttpRequest, declaration_id: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, "；".join(error.messages))
         else:
-            messages.success(request, "已保存")
+            messages.success(request, _("已保存"))
         return redirect("recording:declaration", declaration_id=found.pk)
     context = {
         "declaration": found,

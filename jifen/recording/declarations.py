@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jifen.audit.services import audit_record
 from jifen.ledger.models import Origin
@@ -40,7 +41,7 @@ def declarable_items(organization: Organization, year: int) -> list[tuple[str, s
         for item in category.items:
             if isinstance(item, Earn):
                 most = most_for_one(item)
-                bound = f"，每次最多 {most} 分" if most is not None else ""
+                bound = _("，每次最多 %(most)s 分") % {"most": most} if most is not None else ""
                 choices.append((item.code, f"{category.title} · {item.title}{bound}"))
     return choices
 
@@ -57,17 +58,23 @@ def most_for_one(item: Earn) -> Decimal | None:
 def _check_points(organization: Organization, date: dt.date, item: str, points: Decimal) -> None:
     adoption = adoption_for(organization, date.year)
     if adoption is None:
-        raise ValidationError({"date": f"{organization.name} {date.year} 年还没有采用积分办法"})
+        raise ValidationError(
+            {
+                "date": _("%(name)s %(year)s 年还没有采用积分办法")
+                % {"name": organization.name, "year": date.year}
+            }
+        )
     rulebook = rulebook_of(adoption)
     found = next(
         (i for c in rulebook.categories for i in c.items if i.code == item and isinstance(i, Earn)),
         None,
     )
     if found is None:
-        raise ValidationError({"item": "这个项目不能个人申报"})
+        raise ValidationError({"item": _("这个项目不能个人申报")})
     most = most_for_one(found)
     if most is not None and points > most:
-        raise ValidationError({"points": f"{found.title} 每次申报最多 {most} 分"})
+        most_text = _("%(title)s 每次申报最多 %(most)s 分") % {"title": found.title, "most": most}
+        raise ValidationError({"points": most_text})
     issue = check_fact(rulebook, Fact("new", "p", date, item, points))
     if issue is not None:
         raise ValidationError({"points": issue.message})
@@ -75,7 +82,7 @@ def _check_points(organization: Organization, date: dt.date, item: str, points: 
 
 def _store_all(declaration: Declaration, files: Sequence[tuple[str, bytes]]) -> None:
     if len(files) + declaration.evidence.count() > MAX_FILES:
-        raise ValidationError({"files": f"证明材料最多 {MAX_FILES} 个文件"})
+        raise ValidationError({"files": _("证明材料最多 %(n)s 个文件") % {"n": MAX_FILES}})
     for filename, data in files:
         Evidence.store(data, filename, declaration=declaration)
 
@@ -94,12 +101,12 @@ def declaration_submit(
 ) -> Declaration:
     membership = membership_current(person, date)
     if membership is None:
-        raise ValidationError({"date": f"{date} 当天您不属于任何党组织"})
+        raise ValidationError({"date": _("%(date)s 当天您不属于任何党组织") % {"date": date}})
     _check_points(membership.organization, date, item, points)
     if not description.strip():
-        raise ValidationError({"description": "请写明事由"})
+        raise ValidationError({"description": _("请写明事由")})
     if not files:
-        raise ValidationError({"files": "请上传至少一份证明材料（照片或 PDF）"})
+        raise ValidationError({"files": _("请上传至少一份证明材料（照片或 PDF）")})
     declaration = Declaration.objects.create(
         person=person,
         organization=membership.organization,
@@ -131,9 +138,9 @@ def declaration_resubmit(
 ) -> Declaration:
     locked = Declaration.objects.select_for_update().get(pk=declaration.pk)
     if locked.status != Status.RETURNED:
-        raise ValidationError("只有退回的申报可以补充材料")
+        raise ValidationError(_("只有退回的申报可以补充材料"))
     if not files:
-        raise ValidationError({"files": "请上传补充的证明材料"})
+        raise ValidationError({"files": _("请上传补充的证明材料")})
     _store_all(locked, files)
     locked.status = Status.SUBMITTED
     if note.strip():
@@ -148,7 +155,10 @@ def _grant(
 ) -> None:
     if points <= 0 or points > declaration.points_asked:
         raise ValidationError(
-            {"points": f"核定分数应大于 0 且不超过申报的 {declaration.points_asked} 分"}
+            {
+                "points": _("核定分数应大于 0 且不超过申报的 %(asked)s 分")
+                % {"asked": declaration.points_asked}
+            }
         )
     _check_points(declaration.organization, declaration.date, declaration.item, points)
     declaration.points_granted = points
@@ -170,9 +180,11 @@ def _grant(
 def _lock_for(declaration: Declaration, expected: str, actor: User) -> Declaration:
     locked = Declaration.objects.select_for_update().select_related("person").get(pk=declaration.pk)
     if locked.status != expected:
-        raise ValidationError(f"这份申报已由他人处理（{locked.get_status_display()}）")
+        raise ValidationError(
+            _("这份申报已由他人处理（%(status)s）") % {"status": _(locked.get_status_display())}
+        )
     if locked.person.user_id == actor.pk:
-        raise ValidationError("不能审核自己的申报")
+        raise ValidationError(_("不能审核自己的申报"))
     return locked
 
 
@@ -194,14 +206,14 @@ def declaration_review(
         locked.status = Status.APPROVED
     elif decision in {"reject", "return", "dispute"}:
         if not note:
-            raise ValidationError({"note": "请写明理由"})
+            raise ValidationError({"note": _("请写明理由")})
         locked.status = {
             "reject": Status.REJECTED,
             "return": Status.RETURNED,
             "dispute": Status.DISPUTED,
         }[decision]
     else:
-        raise ValidationError("未知的审核操作")
+        raise ValidationError(_("未知的审核操作"))
     locked.review_note = note
     locked.reviewed_by = actor
     locked.reviewed_at = timezone.now()
@@ -229,9 +241,9 @@ def declaration_decide(
     """The branch committee's decision on a disputed declaration."""
     locked = _lock_for(declaration, Status.DISPUTED, actor)
     if not may_decide_in(actor, locked.organization):
-        raise ValidationError("只能由支委会（支委、支部书记）决定")
+        raise ValidationError(_("只能由支委会（支委、支部书记）决定"))
     if not note.strip():
-        raise ValidationError({"note": "请记录支委会的决定和理由"})
+        raise ValidationError({"note": _("请记录支委会的决定和理由")})
     if approve:
         _grant(locked, points if points is not None else locked.points_asked, actor, request)
         locked.status = Status.APPROVED

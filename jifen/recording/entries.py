@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jifen.accounts.roles import Role
 from jifen.audit.services import audit_record
@@ -31,7 +32,12 @@ DECIDERS = (Role.BRANCH_COMMITTEE, Role.BRANCH_SECRETARY)
 def _rulebook(organization: Organization, year: int) -> Rulebook:
     adoption = adoption_for(organization, year)
     if adoption is None:
-        raise ValidationError({"date": f"{organization.name} {year} 年还没有采用积分办法"})
+        raise ValidationError(
+            {
+                "date": _("%(name)s %(year)s 年还没有采用积分办法")
+                % {"name": organization.name, "year": year}
+            }
+        )
     return rulebook_of(adoption)
 
 
@@ -47,20 +53,31 @@ def entry_choices(organization: Organization, year: int) -> list[tuple[str, str]
     for category in rulebook.categories:
         for item in category.items:
             if isinstance(item, Allowance) and item.absent is None:
-                what = "达到的" if item.target is not None else "差的"
-                unit = f"（值：{what}{item.unit or '数量'}）"
-                choices.append((item.code, f"{category.title} · {item.title}{unit}"))
+                # The unit is the rulebook's word (天, 分, 次), as written there.
+                unit = item.unit or _("数量")
+                if item.target is not None:
+                    what = _("（值：达到的%(unit)s）") % {"unit": unit}
+                else:
+                    what = _("（值：差的%(unit)s）") % {"unit": unit}
+                choices.append((item.code, f"{category.title} · {item.title}{what}"))
             elif isinstance(item, Earn):
-                choices.append((item.code, f"{category.title} · {item.title}（加分）"))
+                bonus = _("%(title)s（加分）") % {"title": item.title}
+                choices.append((item.code, f"{category.title} · {bonus}"))
         for deduction in category.deductions:
-            choices.append((deduction.code, f"{category.title} · 扣分：{deduction.title}"))
+            deduct = _("扣分：%(title)s") % {"title": deduction.title}
+            choices.append((deduction.code, f"{category.title} · {deduct}"))
     return choices
 
 
 def _member_on(organization: Organization, person: Person, day: dt.date) -> None:
     members = memberships_on(organization=organization, day=day, subtree=True)
     if not members.filter(person=person).exists():
-        raise ValidationError({"person": f"{day} 当天 {person.name} 不属于 {organization.name}"})
+        raise ValidationError(
+            {
+                "person": _("%(day)s 当天 %(name)s 不属于 %(organization)s")
+                % {"day": day, "name": person.name, "organization": organization.name}
+            }
+        )
 
 
 MAX_FILES = 9
@@ -69,7 +86,7 @@ MAX_FILES = 9
 def _store_files(files: Sequence[tuple[str, bytes]], organization: Organization) -> list[FactFile]:
     """Evidence checked and stored before anything is written, so a bad file changes nothing."""
     if len(files) > MAX_FILES:
-        raise ValidationError({"files": f"证明材料最多 {MAX_FILES} 个文件"})
+        raise ValidationError({"files": _("证明材料最多 %(n)s 个文件") % {"n": MAX_FILES}})
     return [FactFile.store(data, filename, organization=organization) for filename, data in files]
 
 
@@ -90,14 +107,14 @@ def manual_entry(
     its evidence (photos, PDF) if any."""
     rulebook = _rulebook(organization, date.year)
     if code not in dict(entry_choices(organization, date.year)):
-        raise ValidationError({"code": "这个项目不能在这里录入"})
+        raise ValidationError({"code": _("这个项目不能在这里录入")})
     _member_on(organization, person, date)
     try:
         number = Decimal(value)
     except InvalidOperation:
-        raise ValidationError({"value": "请填写一个数，如 1 或 0.5"}) from None
+        raise ValidationError({"value": _("请填写一个数，如 1 或 0.5")}) from None
     if any(code == d.code for c in rulebook.categories for d in c.deductions) and not note.strip():
-        raise ValidationError({"note": "扣分必须写明原因"})
+        raise ValidationError({"note": _("扣分必须写明原因")})
     issue = check_fact(rulebook, Fact("new", "p", date, code, number))
     if issue is not None:
         raise ValidationError({"value": issue.message})
@@ -132,9 +149,10 @@ def veto_propose(
 ) -> VetoProposal:
     rulebook = _rulebook(organization, date.year)
     if code not in {veto.code for veto in rulebook.vetoes}:
-        raise ValidationError({"code": f"{rulebook.title} 的负面清单中没有 {code}"})
+        missing = _("%(title)s 的负面清单中没有 %(code)s") % {"title": rulebook.title, "code": code}
+        raise ValidationError({"code": missing})
     if not reason.strip():
-        raise ValidationError({"reason": "请写明事实与依据"})
+        raise ValidationError({"reason": _("请写明事实与依据")})
     _member_on(organization, person, date)
     stored = _store_files(files, organization)
     proposal = VetoProposal.objects.create(
@@ -183,13 +201,15 @@ def veto_decide(
     """The branch committee's decision. Two deciders acting at once: the second is told."""
     locked = VetoProposal.objects.select_for_update().get(pk=proposal.pk)
     if locked.status != VetoProposal.Status.PENDING:
-        raise ValidationError({"proposal": f"已由他人处理：{locked.get_status_display()}"})
+        raise ValidationError(
+            {"proposal": _("已由他人处理：%(status)s") % {"status": _(locked.get_status_display())}}
+        )
     if not may_decide(actor, locked):
         raise ValidationError(
-            {"proposal": "只能由支委会（支委、支部书记）确认，且不能确认自己提出的认定"}
+            {"proposal": _("只能由支委会（支委、支部书记）确认，且不能确认自己提出的认定")}
         )
     if not confirm and not note.strip():
-        raise ValidationError({"note": "不予确认时请写明理由"})
+        raise ValidationError({"note": _("不予确认时请写明理由")})
     locked.status = VetoProposal.Status.CONFIRMED if confirm else VetoProposal.Status.REJECTED
     locked.decided_by = actor
     locked.decided_at = timezone.now()

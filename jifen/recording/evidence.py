@@ -13,6 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -49,15 +50,19 @@ def _reencoded(data: bytes) -> tuple[bytes, str, str]:
             upright.convert("RGB").save(out, format="JPEG", quality=85)
             return out.getvalue(), "image/jpeg", ".jpg"
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError) as error:
-        raise ValidationError("图片已损坏或无法识别") from error
+        raise ValidationError(_("图片已损坏或无法识别")) from error
+
+
+def _not_a_photo(filename: str) -> str:
+    return _("%(name)s：只接受照片（JPEG、PNG 等）或 PDF 文件") % {"name": filename}
 
 
 def evidence_store(data: bytes, filename: str) -> StoredFile:
     """Check ``data`` by its content (never by the name the phone gave it) and store it."""
     if not data:
-        raise ValidationError(f"{filename}：文件是空的")
+        raise ValidationError(_("%(name)s：文件是空的") % {"name": filename})
     if len(data) > MAX_BYTES:
-        raise ValidationError(f"{filename}：文件超过 10 MB")
+        raise ValidationError(_("%(name)s：文件超过 10 MB") % {"name": filename})
     if data.startswith(b"%PDF-"):
         body, content_type, suffix = data, "application/pdf", ".pdf"
     else:
@@ -65,9 +70,9 @@ def evidence_store(data: bytes, filename: str) -> StoredFile:
             with Image.open(io.BytesIO(data)) as probe:
                 kind = probe.format
         except (UnidentifiedImageError, OSError) as error:
-            raise ValidationError(f"{filename}：只接受照片（JPEG、PNG 等）或 PDF 文件") from error
+            raise ValidationError(_not_a_photo(filename)) from error
         if kind not in IMAGE_FORMATS:
-            raise ValidationError(f"{filename}：只接受照片（JPEG、PNG 等）或 PDF 文件")
+            raise ValidationError(_not_a_photo(filename))
         body, content_type, suffix = _reencoded(data)
     name = f"{secrets.token_hex(16)}{suffix}"
     (evidence_root() / name).write_bytes(body)
@@ -96,6 +101,6 @@ def uploads(request: HttpRequest, field: str = "files") -> list[tuple[str, bytes
     files = []
     for upload in request.FILES.getlist(field):
         if upload.size and upload.size > MAX_BYTES:
-            raise ValidationError({"files": f"{upload.name}：文件超过 10 MB"})
+            raise ValidationError({"files": _("%(name)s：文件超过 10 MB") % {"name": upload.name}})
         files.append((upload.name or "file", upload.read()))
     return files

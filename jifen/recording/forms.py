@@ -1,3 +1,6 @@
+"""Forms of the activities, entries and declarations. Labels in Chinese, translated when English
+is chosen."""
+
 from __future__ import annotations
 
 from django import forms
@@ -8,13 +11,13 @@ from jifen.orgs.forms import DateInput
 
 
 class ActivityForm(forms.Form):
-    item = forms.ChoiceField(label="类型")
-    title = forms.CharField(label="主题", max_length=200)
-    date = forms.DateField(label="日期", widget=DateInput, initial=timezone.localdate)
-    place = forms.CharField(label="地点", max_length=200, required=False)
-    organizer = forms.CharField(label="组织者", max_length=100, required=False)
+    item = forms.ChoiceField(label=_("类型"))
+    title = forms.CharField(label=_("主题"), max_length=200)
+    date = forms.DateField(label=_("日期"), widget=DateInput, initial=timezone.localdate)
+    place = forms.CharField(label=_("地点"), max_length=200, required=False)
+    organizer = forms.CharField(label=_("组织者"), max_length=100, required=False)
     content = forms.CharField(
-        label="内容", widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=_("内容"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
 
     def __init__(self, *args: object, items: list[tuple[str, str]], **kwargs: object) -> None:
@@ -28,11 +31,13 @@ class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 
 class EntryForm(forms.Form):
-    person = PersonChoiceField(label="党员", queryset=None)
-    date = forms.DateField(label="日期", widget=DateInput, initial=timezone.localdate)
-    code = forms.ChoiceField(label="项目")
-    value = forms.CharField(label="值", max_length=20, help_text="差几天、少几分、扣几次或加几分")
-    note = forms.CharField(label="说明（扣分须写明原因）", max_length=500, required=False)
+    person = PersonChoiceField(label=_("党员"), queryset=None)
+    date = forms.DateField(label=_("日期"), widget=DateInput, initial=timezone.localdate)
+    code = forms.ChoiceField(label=_("项目"))
+    value = forms.CharField(
+        label=_("值"), max_length=20, help_text=_("差几天、少几分、扣几次或加几分")
+    )
+    note = forms.CharField(label=_("说明（扣分须写明原因）"), max_length=500, required=False)
 
     def __init__(
         self, *args: object, people: object, codes: list[tuple[str, str]], **kwargs: object
@@ -43,11 +48,11 @@ class EntryForm(forms.Form):
 
 
 class VetoForm(forms.Form):
-    person = PersonChoiceField(label="党员", queryset=None)
-    date = forms.DateField(label="日期", widget=DateInput, initial=timezone.localdate)
-    code = forms.ChoiceField(label="负面清单项目")
+    person = PersonChoiceField(label=_("党员"), queryset=None)
+    date = forms.DateField(label=_("日期"), widget=DateInput, initial=timezone.localdate)
+    code = forms.ChoiceField(label=_("负面清单项目"))
     reason = forms.CharField(
-        label="事实与依据", max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("事实与依据"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
     )
 
     def __init__(
@@ -59,12 +64,12 @@ class VetoForm(forms.Form):
 
 
 class DeclarationForm(forms.Form):
-    item = forms.ChoiceField(label="申报项目")
-    date = forms.DateField(label="日期", widget=DateInput, initial=timezone.localdate)
+    item = forms.ChoiceField(label=_("申报项目"))
+    date = forms.DateField(label=_("日期"), widget=DateInput, initial=timezone.localdate)
     description = forms.CharField(
-        label="事由", widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
+        label=_("事由"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
     )
-    points = forms.DecimalField(label="申报分数", max_digits=6, decimal_places=2, min_value=0)
+    points = forms.DecimalField(label=_("申报分数"), max_digits=6, decimal_places=2, min_value=0)
 
     def __init__(self, *args: object, items: list[tuple[str, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

@@ -5,6 +5,7 @@ from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_noop
 
 from jifen.orgs.models import Organization
 from jifen.recording.evidence import evidence_store
@@ -66,10 +67,11 @@ class VetoProposal(models.Model):
     """A negative-list fact (负面清单) waiting for the branch committee: it enters the ledger,
     and zeroes the member's year, only when someone other than the proposer confirms it."""
 
+    # The statuses stay Chinese in the audit summaries; pages translate them.
     class Status(models.TextChoices):
-        PENDING = "pending", "待支委会确认"
-        CONFIRMED = "confirmed", "已确认"
-        REJECTED = "rejected", "未确认"
+        PENDING = "pending", gettext_noop("待支委会确认")
+        CONFIRMED = "confirmed", gettext_noop("已确认")
+        REJECTED = "rejected", gettext_noop("未确认")
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey("orgs.Person", on_delete=models.PROTECT, related_name="+")
@@ -102,12 +104,13 @@ class VetoProposal(models.Model):
 class Declaration(models.Model):
     """个人申报: a member asks for points with evidence; the branch decides."""
 
+    # The statuses stay Chinese in the audit summaries; pages translate them.
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", "待审核"
-        RETURNED = "returned", "退回补充材料"
-        APPROVED = "approved", "已通过"
-        REJECTED = "rejected", "未通过"
-        DISPUTED = "disputed", "提交支委会"
+        SUBMITTED = "submitted", gettext_noop("待审核")
+        RETURNED = "returned", gettext_noop("退回补充材料")
+        APPROVED = "approved", gettext_noop("已通过")
+        REJECTED = "rejected", gettext_noop("未通过")
+        DISPUTED = "disputed", gettext_noop("提交支委会")
 
     person = models.ForeignKey("orgs.Person", on_delete=models.PROTECT, related_name="declarations")
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")

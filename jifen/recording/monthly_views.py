@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jifen.accounts.current import signed_in
 from jifen.orgs import access, selectors
@@ -58,11 +59,11 @@ def monthly(request: HttpRequest, org_id: int) -> HttpResponse:
         month = _month(chosen)
         upload = request.FILES.get("file")
         if month is None:
-            problems = [Problem(0, "", "请选择月份")]
+            problems = [Problem(0, "", _("请选择月份"))]
         elif upload is None:
-            problems = [Problem(0, "", "请选择要导入的文件")]
+            problems = [Problem(0, "", _("请选择要导入的文件"))]
         elif (upload.size or 0) > MAX_UPLOAD:
-            problems = [Problem(0, "", "文件超过 5 MB")]
+            problems = [Problem(0, "", _("文件超过 5 MB"))]
         else:
             year, number = month
             checked = monthly_check(
@@ -84,8 +85,15 @@ def monthly(request: HttpRequest, org_id: int) -> HttpResponse:
             if applied is not None:
                 messages.success(
                     request,
-                    f"导入完成：新增 {applied.new} 项，更正 {applied.changed} 项，"
-                    f"{applied.unchanged} 项与已导入的相同（未重复记录）",
+                    _(
+                        "导入完成：新增 %(new)s 项，更正 %(changed)s 项，"
+                        "%(unchanged)s 项与已导入的相同（未重复记录）"
+                    )
+                    % {
+                        "new": applied.new,
+                        "changed": applied.changed,
+                        "unchanged": applied.unchanged,
+                    },
                 )
                 return redirect(
                     "ledger:month_sheet", org_id=organization.pk, year=year, month=number
@@ -108,6 +116,7 @@ def monthly_template(request: HttpRequest, org_id: int) -> HttpResponse:
     last = dt.date(year, month, calendar.monthrange(year, month)[1])
     people = selectors.people_on(organization=organization, day=last, subtree=True)
     titles = _item_titles(organization, year)
+    # The template is a spreadsheet to fill in and import: its headers and notes stay Chinese.
     content = xlsx_bytes(
         [NAME, ID_NUMBER, *titles],
         ([person.name, "", *[None for _ in titles]] for person in people),

@@ -11,6 +11,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from jifen.audit.services import audit_record
 from jifen.ledger.models import Entry, Origin
@@ -22,7 +24,12 @@ from jifen.recording.models import Activity, Attachment
 from jifen.rulebooks.services import adoption_for, rulebook_of
 from jifen.scoring.model import Allowance
 
-MARKS = {"present": "出席", "absent": "无故缺席", "excused": "请假"}
+# Chinese in the ledger's correction reasons; the checklist page translates them.
+MARKS = {
+    "present": gettext_noop("出席"),
+    "absent": gettext_noop("无故缺席"),
+    "excused": gettext_noop("请假"),
+}
 
 
 def attendance_items(organization: Organization, year: int) -> list[tuple[str, str]]:
@@ -54,9 +61,14 @@ def activity_create(
 ) -> Activity:
     codes = dict(attendance_items(organization, date.year))
     if not codes:
-        raise ValidationError({"date": f"{organization.name} {date.year} 年还没有采用积分办法"})
+        raise ValidationError(
+            {
+                "date": _("%(name)s %(year)s 年还没有采用积分办法")
+                % {"name": organization.name, "year": date.year}
+            }
+        )
     if item not in codes:
-        raise ValidationError({"item": f"{item} 不是按签到记分的项目"})
+        raise ValidationError({"item": _("%(item)s 不是按签到记分的项目") % {"item": item}})
     activity = Activity.objects.create(
         organization=organization,
         item=item,
@@ -138,21 +150,23 @@ def _attendance_record(
 ) -> int:
     locked = Activity.objects.select_for_update().filter(pk=activity.pk).first()
     if locked is None or locked.cancelled:
-        raise ValidationError({"marks": "活动已取消，不再记录签到"})
+        raise ValidationError({"marks": _("活动已取消，不再记录签到")})
     roster = _roster_by_id(activity)
     unknown = set(marks) - set(roster)
     if unknown:
-        raise ValidationError({"marks": f"{len(unknown)} 人在活动当天不属于本组织"})
+        raise ValidationError({"marks": _("%(n)s 人在活动当天不属于本组织") % {"n": len(unknown)}})
     problems = {pid: m for pid, m in marks.items() if m.label not in MARKS}
     if problems:
-        raise ValidationError({"marks": "签到状态只能是 出席、无故缺席 或 请假"})
+        raise ValidationError({"marks": _("签到状态只能是 出席、无故缺席 或 请假")})
     missing_reason = [
         roster[pid].name
         for pid, mark in marks.items()
         if mark.label == "excused" and not mark.reason.strip()
     ]
     if missing_reason:
-        raise ValidationError({"marks": f"请假须写明原因：{'、'.join(missing_reason)}"})
+        raise ValidationError(
+            {"marks": _("请假须写明原因：%(names)s") % {"names": _("、").join(missing_reason)}}
+        )
     current = attendance_current(activity)
     fresh: list[NewFact] = []
     written = 0
@@ -202,18 +216,18 @@ def _shown(value: object) -> str:
 def _locked(activity: Activity) -> Activity:
     locked = Activity.objects.select_for_update().select_related("organization").get(pk=activity.pk)
     if locked.cancelled:
-        raise ValidationError("活动已取消，不能再修改")
+        raise ValidationError(_("活动已取消，不能再修改"))
     return locked
 
 
 def _check_window(opens: dt.datetime | None, closes: dt.datetime | None) -> None:
     if (opens is None) != (closes is None):
-        raise ValidationError({"checkin_closes": "扫码签到的开始和截止时间要么都填，要么都不填"})
+        raise ValidationError({"checkin_closes": _("扫码签到的开始和截止时间要么都填，要么都不填")})
     if opens is not None and closes is not None:
         if closes <= opens:
-            raise ValidationError({"checkin_closes": "扫码签到的截止时间必须晚于开始时间"})
+            raise ValidationError({"checkin_closes": _("扫码签到的截止时间必须晚于开始时间")})
         if closes - opens > MAX_CHECKIN_WINDOW:
-            raise ValidationError({"checkin_closes": "扫码签到时长不能超过 12 小时"})
+            raise ValidationError({"checkin_closes": _("扫码签到时长不能超过 12 小时")})
 
 
 @transaction.atomic
@@ -243,17 +257,23 @@ def activity_update(
     codes = dict(attendance_items(locked.organization, date.year))
     if not codes:
         raise ValidationError(
-            {"date": f"{locked.organization.name} {date.year} 年还没有采用积分办法"}
+            {
+                "date": _("%(name)s %(year)s 年还没有采用积分办法")
+                % {"name": locked.organization.name, "year": date.year}
+            }
         )
     if item not in codes:
-        raise ValidationError({"item": f"{item} 不是按签到记分的项目"})
+        raise ValidationError({"item": _("%(item)s 不是按签到记分的项目") % {"item": item}})
     _check_window(checkin_opens, checkin_closes)
     current = attendance_current(locked)
     if item != locked.item and current:
         raise ValidationError(
             {
-                "item": f"已有 {len(current)} 人的签到记录，不能更改活动类型："
-                "请取消本活动（签到记录随之作废）后重新登记"
+                "item": _(
+                    "已有 %(n)s 人的签到记录，不能更改活动类型："
+                    "请取消本活动（签到记录随之作废）后重新登记"
+                )
+                % {"n": len(current)}
             }
         )
     after: dict[str, object] = {
@@ -316,8 +336,8 @@ def activity_update(
         summary=f"修改活动 {locked.title}：{'、'.join(changed)}"
         + (f"（签到 {len(moved)} 人移到新日期）" if moved else ""),
         detail={
-            "before": {field: old for field, (old, _) in changed.items()},
-            "after": {field: new for field, (_, new) in changed.items()},
+            "before": {field: old for field, (old, _new) in changed.items()},
+            "after": {field: new for field, (_old, new) in changed.items()},
             "reason": reason.strip(),
             "moved": len(moved),
         },
@@ -338,7 +358,7 @@ def activity_cancel(
     attendance fact it produced is voided in the ledger with that reason, and it takes no more
     attendance or check-ins. Nothing is deleted."""
     if not reason.strip():
-        raise ValidationError({"reason": "取消活动必须写明原因"})
+        raise ValidationError({"reason": _("取消活动必须写明原因")})
     locked = _locked(activity)
     current = attendance_current(locked)
     entries_correct(
@@ -377,7 +397,7 @@ def attachment_add(
     request: HttpRequest | None = None,
 ) -> Attachment:
     if activity.attachments.count() >= MAX_ATTACHMENTS:
-        raise ValidationError(f"每个活动最多 {MAX_ATTACHMENTS} 个附件")
+        raise ValidationError(_("每个活动最多 %(n)s 个附件") % {"n": MAX_ATTACHMENTS})
     attachment = Attachment.store(data, filename, activity=activity, uploaded_by=actor)
     audit_record(
         action="activity.attach",

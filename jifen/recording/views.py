@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jifen.accounts.current import signed_in
@@ -74,7 +75,7 @@ def activity_add(request: HttpRequest, org_id: int) -> HttpResponse:
     organization = access.org_for(request.user, org_id, Action.RECORD, request=request)
     items = attendance_items(organization, timezone.localdate().year)
     if not items:
-        messages.warning(request, "本组织今年还没有采用积分办法，无法按积分项目登记活动")
+        messages.warning(request, _("本组织今年还没有采用积分办法，无法按积分项目登记活动"))
     return form_page(
         request,
         ActivityForm(request.POST or None, items=items),
@@ -82,9 +83,9 @@ def activity_add(request: HttpRequest, org_id: int) -> HttpResponse:
             organization=organization, actor=signed_in(request), request=request, **data
         ),
         done=lambda created: redirect("recording:activity", activity_id=created.pk),
-        message=lambda _: "活动已登记，请记录签到",
+        message=lambda _result: _("活动已登记，请记录签到"),
         template="orgs/org_form.html",
-        context={"organization": organization, "form_title": "登记活动"},
+        context={"organization": organization, "form_title": _("登记活动")},
     )
 
 
@@ -93,7 +94,7 @@ def activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
     """Change an activity's details and check-in window; a new date moves its attendance."""
     found = _activity_for(request, activity_id, Action.RECORD)
     if found.cancelled:
-        messages.error(request, "活动已取消，不能再修改")
+        messages.error(request, _("活动已取消，不能再修改"))
         return redirect("recording:activity", activity_id=found.pk)
     items = attendance_items(found.organization, found.date.year)
     if found.item not in dict(items):
@@ -111,11 +112,11 @@ def activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
             activity=found, actor=signed_in(request), request=request, **data
         ),
         done=lambda updated: redirect("recording:activity", activity_id=updated.pk),
-        message=lambda _: "活动已修改",
+        message=lambda _result: _("活动已修改"),
         template="recording/activity_form.html",
         context={
             "activity": found,
-            "form_title": "修改活动",
+            "form_title": _("修改活动"),
             "recorded": len(attendance_current(found)),
         },
     )
@@ -126,7 +127,7 @@ def activity_cancel_view(request: HttpRequest, activity_id: int) -> HttpResponse
     """Cancel an activity recorded by mistake: its attendance is voided, nothing deleted."""
     found = _activity_for(request, activity_id, Action.RECORD)
     if found.cancelled:
-        messages.info(request, "活动已经取消")
+        messages.info(request, _("活动已经取消"))
         return redirect("recording:activity", activity_id=found.pk)
     return form_page(
         request,
@@ -135,11 +136,11 @@ def activity_cancel_view(request: HttpRequest, activity_id: int) -> HttpResponse
             activity=found, actor=signed_in(request), request=request, **data
         ),
         done=lambda cancelled: redirect("recording:activity", activity_id=cancelled.pk),
-        message=lambda _: "活动已取消，签到记录已在台账中作废",
+        message=lambda _result: _("活动已取消，签到记录已在台账中作废"),
         template="recording/activity_cancel.html",
         context={
             "activity": found,
-            "form_title": "取消活动",
+            "form_title": _("取消活动"),
             "recorded": len(attendance_current(found)),
         },
     )
@@ -171,7 +172,7 @@ def activity(request: HttpRequest, activity_id: int) -> HttpResponse:
                 actor=signed_in(request),
                 request=request,
             ),
-            "附件已保存",
+            _("附件已保存"),
         )
         return redirect("recording:activity", activity_id=found.pk)
     upload = request.FILES.get("sheet") if request.method == "POST" else None
@@ -200,9 +201,9 @@ def activity(request: HttpRequest, activity_id: int) -> HttpResponse:
             errors = [problem for problems in error.message_dict.values() for problem in problems]
         else:
             if written:
-                messages.success(request, f"签到已记录：{written} 人")
+                messages.success(request, _("签到已记录：%(n)s 人") % {"n": written})
             else:
-                messages.info(request, "签到没有变化，未重复记录")
+                messages.info(request, _("签到没有变化，未重复记录"))
             return redirect("recording:activity", activity_id=found.pk)
     current = attendance_current(found)
     rows = [
@@ -241,7 +242,7 @@ def _sheet_import(request: HttpRequest, found: Activity, data: bytes) -> list[st
     """Record an uploaded sign-in sheet; the problems found, or none when it was recorded."""
     sheet = signin_read(found, data)
     errors = [str(problem) for problem in sheet.problems] or (
-        [] if sheet.marks else ["签到表中没有任何党员"]
+        [] if sheet.marks else [_("签到表中没有任何党员")]
     )
     if errors:
         return errors
@@ -252,7 +253,9 @@ def _sheet_import(request: HttpRequest, found: Activity, data: bytes) -> list[st
     except ValidationError as error:
         return list(error.messages)
     messages.success(
-        request, f"已按签到表记录：{written} 人（未变的 {len(sheet.marks) - written} 人）"
+        request,
+        _("已按签到表记录：%(n)s 人（未变的 %(same)s 人）")
+        % {"n": written, "same": len(sheet.marks) - written},
     )
     return []
 
@@ -277,12 +280,22 @@ def entry_add(request: HttpRequest, org_id: int) -> HttpResponse:
             request=request,
             **data,
         ),
-        done=lambda _: redirect("recording:entry_add", org_id=organization.pk),
+        done=lambda _result: redirect("recording:entry_add", org_id=organization.pk),
         message=lambda entry: (
-            f"已记入台账：{entry.person.name} {entry.date} {entry.item} {entry.value}"
+            _("已记入台账：%(name)s %(date)s %(item)s %(value)s")
+            % {
+                "name": entry.person.name,
+                "date": entry.date,
+                "item": entry.item,
+                "value": entry.value,
+            }
         ),
         template="orgs/org_form.html",
-        context={"organization": organization, "form_title": "录入积分事实", "with_files": True},
+        context={
+            "organization": organization,
+            "form_title": _("录入积分事实"),
+            "with_files": True,
+        },
     )
 
 
@@ -301,10 +314,14 @@ def veto_add(request: HttpRequest, org_id: int) -> HttpResponse:
             request=request,
             **data,
         ),
-        done=lambda _: redirect("recording:vetoes", org_id=organization.pk),
-        message=lambda _: "已提交支委会确认；确认之前不影响积分",
+        done=lambda _result: redirect("recording:vetoes", org_id=organization.pk),
+        message=lambda _result: _("已提交支委会确认；确认之前不影响积分"),
         template="orgs/org_form.html",
-        context={"organization": organization, "form_title": "负面清单认定", "with_files": True},
+        context={
+            "organization": organization,
+            "form_title": _("负面清单认定"),
+            "with_files": True,
+        },
     )
 
 
@@ -340,7 +357,7 @@ def veto_decide_view(request: HttpRequest, proposal_id: int) -> HttpResponse:
             actor=signed_in(request),
             request=request,
         ),
-        "已记录支委会的决定",
+        _("已记录支委会的决定"),
     )
     return redirect("recording:vetoes", org_id=proposal.organization_id)
 
@@ -360,11 +377,11 @@ def checkin_open_view(request: HttpRequest, activity_id: int) -> HttpResponse:
         )
     except (ValueError, ValidationError) as error:
         problem = (
-            "；".join(error.messages) if isinstance(error, ValidationError) else "请填写分钟数"
+            "；".join(error.messages) if isinstance(error, ValidationError) else _("请填写分钟数")
         )
         messages.error(request, problem)
     else:
-        messages.success(request, f"扫码签到已开放 {minutes} 分钟")
+        messages.success(request, _("扫码签到已开放 %(minutes)s 分钟") % {"minutes": minutes})
     return redirect("recording:activity", activity_id=found.pk)
 
 
@@ -387,7 +404,7 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
         except ValidationError as error:
             outcome, status = "；".join(error.messages), 400
         else:
-            outcome = "签到成功" if result is Checkin.RECORDED else "您已签到，无需重复签到"
+            outcome = _("签到成功") if result is Checkin.RECORDED else _("您已签到，无需重复签到")
     context = {
         "activity": found,
         "person": person,
