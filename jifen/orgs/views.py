@@ -72,6 +72,8 @@ def detail(request: HttpRequest, org_id: int) -> HttpResponse:
         "day": day,
         "q": query,
         "sensitive": sensitive,
+        # Scorekeepers' pages (entries, monthly figures, the declarations queue) only for them.
+        "can_record": access.can(request.user, Action.RECORD, organization),
         "can_manage_people": access.can(request.user, Action.MANAGE_PEOPLE, organization),
         "can_manage_roles": access.can(request.user, Action.MANAGE_ROLES, organization),
     }

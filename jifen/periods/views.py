@@ -564,6 +564,8 @@ def objection(request: HttpRequest, objection_id: int) -> HttpResponse:
             and found.filed_role == "member"
             and state.branch is not None
             and not state.escalated,
+            # An observer may follow their objection without being allowed the branch's pages.
+            "can_view_quarter": access.can(user, Action.VIEW_ORG, organization),
         },
     )
 
