@@ -219,6 +219,10 @@ def activity(request: HttpRequest, activity_id: int) -> HttpResponse:
     counts = {label: sum(1 for e in current.values() if e.value == label) for label in MARKS}
     context = {
         "activity": found,
+        # The rulebook's name for the item (主题党日), not its code.
+        "item_title": dict(attendance_items(found.organization, found.date.year)).get(
+            found.item, found.item
+        ),
         "rows": rows,
         "marks": MARKS,
         "counts": counts,
