@@ -17,6 +17,7 @@ import pytest
 from django.core.management import call_command
 
 from jifen.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from tests.browser.test_recording import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,16 +31,6 @@ NOT_PAGES = re.compile(
 
 def _shape(href: str) -> str:
     return re.sub(r"\d+", "N", href.split("#", maxsplit=1)[0])
-
-
-def _log_in(page: Any, username: str) -> None:
-    page.goto("about:blank")
-    page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/")
 
 
 def _walk(page: Any) -> list[str]:
@@ -73,6 +64,6 @@ def test_every_page_a_demo_account_reaches_fits_a_phone_and_every_link_opens(pag
     call_command("demo", stdout=io.StringIO())
     problems = []
     for account in DEMO_ACCOUNTS:
-        _log_in(page, account.username)
+        log_in(page, account.username, DEMO_PASSWORD)
         problems += [f"{account.username}: {problem}" for problem in _walk(page)]
     assert not problems, "\n".join(problems)
