@@ -328,7 +328,7 @@ def entries_correct(
         return []
     if not reason.strip():
         raise ValidationError({"reason": _("更正必须写明原因")})
-    _correctable([entry for entry, _ in corrections])
+    _correctable([entry for entry, _value in corrections])
     now = timezone.now()
     by_ledger: dict[int, list[tuple[Entry, Decimal | int | str | None]]] = {}
     for entry, value in corrections:
@@ -339,7 +339,7 @@ def entries_correct(
             organization = batch[0][0].organization
             rows = [_correction_row(e, value, reason, recorded_by, now) for e, value in batch]
             appended = _append_with_retry(rows, organization)
-            pairs = [(e, m) for (e, _), m in zip(batch, appended, strict=True)]
+            pairs = [(e, m) for (e, _value), m in zip(batch, appended, strict=True)]
             made.update((e.pk, m) for e, m in pairs)
             audit_record(
                 action="ledger.correct",
@@ -353,7 +353,7 @@ def entries_correct(
                     "reason": reason.strip()[:500],
                 },
             )
-    return [made[entry.pk] for entry, _ in corrections]
+    return [made[entry.pk] for entry, _value in corrections]
 
 
 def seal_add(
