@@ -12,21 +12,11 @@ from django.contrib.auth.models import User
 
 from jifen.assessments.models import Sheet
 from jifen.assessments.services import round_open
-from tests.conftest import PASSWORD
+from tests.browser.helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 FILL_ALL = "els => els.forEach(el => { el.value = el.max; })"
-
-
-def log_in(page: Any, username: str) -> None:
-    page.goto("about:blank")
-    page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/")
 
 
 def test_a_self_sheet_is_filled_submitted_and_locked_then_assessed_and_read(

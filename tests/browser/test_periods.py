@@ -19,7 +19,7 @@ from jifen.orgs.services import role_grant
 from jifen.periods import views
 from jifen.periods.models import Notice, Signature
 from jifen.rulebooks.services import adoption_set
-from tests.browser.test_recording import log_in
+from tests.browser.helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -17,7 +17,7 @@ import pytest
 from django.core.management import call_command
 
 from jifen.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
-from tests.browser.test_recording import log_in
+from tests.browser.helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

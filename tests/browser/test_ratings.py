@@ -19,7 +19,7 @@ from django.utils import timezone
 from jifen.orgs.models import Person
 from jifen.ratings.models import FollowUp, FollowUpStep, StarDecision
 from jifen.rulebooks.services import adoption_set
-from tests.browser.test_recording import log_in
+from tests.browser.helpers import log_in
 from tests.ratings.helpers import seed003_base
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -20,21 +20,9 @@ from jifen.recording.checkin import checkin_open, checkin_token
 from jifen.recording.models import Declaration
 from jifen.recording.services import activity_create
 from jifen.rulebooks.services import adoption_set
-from tests.conftest import PASSWORD
+from tests.browser.helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page: Any, username: str, password: str = PASSWORD) -> None:
-    # Leave the page first: a request still in flight (an evidence photo) would bring the
-    # session cookie back after it was cleared (every response renews the session).
-    page.goto("about:blank")
-    page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/")
 
 
 @pytest.fixture

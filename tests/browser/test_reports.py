@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 
-from tests.conftest import PASSWORD
+from tests.browser.helpers import log_in
 from tests.reports.conftest import YEAR, branch  # noqa: F401 - the hand-worked branch
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,16 +22,6 @@ PAGE_SIZE = """() => {
   }
   return null;
 }"""
-
-
-def log_in(page: Any, username: str) -> None:
-    page.goto("about:blank")
-    page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/")
 
 
 def _prints_on_a4(page: Any) -> None:

@@ -10,18 +10,10 @@ import pytest
 from django.contrib.auth.models import User
 
 from jifen.orgs.models import Person
-from tests.conftest import PASSWORD
+from tests.browser.helpers import log_in
 from tests.roster.conftest import csv_bytes, roster_row
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page: Any, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/")
 
 
 def test_a_secretary_uploads_the_roster_previews_it_and_applies_it(

@@ -32,9 +32,9 @@ from jifen.periods.models import Notice, Signature
 from jifen.ratings.models import FollowUp, StarDecision
 from jifen.ratings.selectors import year_of
 from jifen.rulebooks.services import adoption_set
+from tests.browser.helpers import log_in
 from tests.browser.test_periods import open_menu
 from tests.browser.test_ratings import RULEBOOK
-from tests.browser.test_recording import log_in
 from tests.ratings.helpers import seed003_base
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
