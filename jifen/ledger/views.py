@@ -10,15 +10,12 @@ from django.utils import timezone
 from jifen.ledger.pages import explanations, month_tables, points_text
 from jifen.ledger.scores import branch_year, member_year
 from jifen.orgs import access
-from jifen.orgs.models import Person
 from jifen.reports.figures import member_months
 
 
 @login_required
 def my_points(request: HttpRequest) -> HttpResponse:
-    person = Person.objects.filter(user_id=request.user.pk or 0).first()
-    if person is None:
-        raise Http404("您的账号没有关联党员信息")
+    person = access.own_person(request.user)
     return redirect("ledger:member_year", person_id=person.pk, year=timezone.localdate().year)
 
 

@@ -1,17 +1,29 @@
-"""The one door through which views and services reach organizations and people.
+"""The one door through which views and services reach every object.
 
-Every role is held in an organization and reaches its subtree only. Anything outside a user's
-reach does not exist for them: the door answers 404 (never 403, which would confirm the thing
-exists) and records the refusal in the audit log.
+Every role is held in an organization and reaches its subtree only. Every object belongs to an
+organization — an activity, a notice, an objection, a stored file … — and is reached through
+``object_for``, which asks whether the organization it belongs to is within the user's reach
+for the action. Anything outside a user's reach does not exist for them: the door answers 404
+(never 403, which would confirm the thing exists), the same for a missing object as for a
+foreign one, and records the refusal in the audit log.
+
+A user's role assignments are read once per request (``assignments_once``, which the
+middleware opens around every request), however many actions a page checks.
 """
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q, QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Model, Q, QuerySet
+from django.db.models.signals import post_delete, post_save
 from django.http import Http404, HttpRequest
 
 from jifen.accounts.roles import Role
@@ -45,6 +57,9 @@ class Action(enum.Enum):
     APPROVE_STARS = "approve_stars"  # the general branch decides ties and approves the stars
     FOLLOW_UP = "follow_up"  # record the steps of warnings' follow-up actions (约谈, 帮教 …)
     ROLLOVER = "rollover"  # carry the year's rulebook adoptions forward to the next year
+    # Decide for the branch committee (支委会): confirm a negative-list proposal, settle a
+    # disputed declaration.
+    DECIDE = "decide"
 
 
 _R = Role
@@ -108,6 +123,7 @@ ALLOWED: dict[Action, frozenset[Role]] = {
         {_R.COMMITTEE_ADMIN, _R.GENERAL_BRANCH_ADMIN, _R.BRANCH_SECRETARY, _R.BRANCH_COMMITTEE}
     ),
     Action.ROLLOVER: frozenset({_R.COMMITTEE_ADMIN, _R.GENERAL_BRANCH_ADMIN}),
+    Action.DECIDE: frozenset({_R.BRANCH_COMMITTEE, _R.BRANCH_SECRETARY}),
 }
 
 # Who may grant which role: nobody grants a role above their own.
@@ -135,14 +151,49 @@ class Reach:
         return query
 
 
+# Each user's role assignments, by user id, while ``assignments_once`` is open; None outside it,
+# where every call reads them afresh (a test that grants a role and checks it again sees it).
+_assignments: ContextVar[dict[Any, list[RoleAssignment]] | None] = ContextVar(
+    "jifen_role_assignments", default=None
+)
+
+
+@contextmanager
+def assignments_once() -> Iterator[None]:
+    """Within the block each user's role assignments are read once. The middleware opens it
+    around every request; a command or a test may open it too."""
+    token = _assignments.set({})
+    try:
+        yield
+    finally:
+        _assignments.reset(token)
+
+
+def _forget_assignments(**_kwargs: Any) -> None:
+    # A role granted or revoked within a request counts from the next check on.
+    known = _assignments.get()
+    if known is not None:
+        known.clear()
+
+
+post_save.connect(_forget_assignments, sender=RoleAssignment, dispatch_uid="access.forget.save")
+post_delete.connect(_forget_assignments, sender=RoleAssignment, dispatch_uid="access.forget.delete")
+
+
 def assignments_of(user: AnyUser) -> list[RoleAssignment]:
     if not user.is_authenticated:
         return []
-    return list(
+    known = _assignments.get()
+    if known is not None and user.pk in known:
+        return known[user.pk]
+    found = list(
         RoleAssignment.objects.filter(user_id=user.pk, revoked_at__isnull=True).select_related(
             "organization"
         )
     )
+    if known is not None:
+        known[user.pk] = found
+    return found
 
 
 def roles_held(user: AnyUser) -> frozenset[Role]:
@@ -178,6 +229,20 @@ def people_for(user: AnyUser, action: Action = Action.VIEW_PERSON) -> QuerySet[P
     return Person.objects.filter(where).distinct()
 
 
+def within_reach(user: AnyUser, action: Action, org_field: str = "organization") -> Q:
+    """Rows whose organization, through ``org_field``, is within ``user``'s reach for
+    ``action``; ``org_field=""`` where the rows are organizations themselves."""
+    return reach(user, action).org_filter(f"{org_field}__path" if org_field else "path")
+
+
+def own(user: AnyUser, user_field: str) -> Q:
+    """Rows that are the user's own (their person, their declaration, their objection), named
+    by the field holding the user's id. Nothing for an anonymous user."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    return Q(**{user_field: user.pk})
+
+
 def _deny(request: HttpRequest | None, user: AnyUser, what: str, action: Action) -> Http404:
     audit_record(
         action="access.denied",
@@ -190,6 +255,36 @@ def _deny(request: HttpRequest | None, user: AnyUser, what: str, action: Action)
     return Http404("未找到")
 
 
+M = TypeVar("M", bound=Model)
+
+
+def object_for(
+    user: AnyUser,
+    queryset: QuerySet[M],
+    pk: object,
+    action: Action = Action.VIEW_ORG,
+    *,
+    org_field: str = "organization",
+    also: Q | None = None,
+    request: HttpRequest | None = None,
+) -> M:
+    """The object ``pk`` of ``queryset`` if the organization it belongs to (``org_field``, a
+    lookup path such as ``"notice__signature__organization"``; ``""`` for an organization) is
+    within ``user``'s reach for ``action``, or if it matches ``also`` (the user's own, another
+    way in); otherwise 404, audited with the target ``<app>.<Model>:<pk>``. A missing object
+    and a refused one are refused alike, in one query, so the answer tells nothing."""
+    where = within_reach(user, action, org_field)
+    if also is not None:
+        where |= also
+    try:
+        found = queryset.filter(where).filter(pk=pk).first()
+    except (ValueError, TypeError, ValidationError):  # not a key at all: missing, like any other
+        found = None
+    if found is None:
+        raise _deny(request, user, f"{queryset.model._meta.label}:{pk}", action)
+    return found
+
+
 def org_for(
     user: AnyUser,
     org_id: int | str,
@@ -198,13 +293,8 @@ def org_for(
     request: HttpRequest | None = None,
 ) -> Organization:
     """The organization, if ``user`` may take ``action`` on it; otherwise 404 (and audited)."""
-    try:
-        organization = Organization.objects.select_related("kind", "parent").get(pk=int(org_id))
-    except (Organization.DoesNotExist, ValueError):
-        raise _deny(request, user, f"orgs.Organization:{org_id}", action) from None
-    if not can(user, action, organization):
-        raise _deny(request, user, f"orgs.Organization:{org_id}", action)
-    return organization
+    queryset = Organization.objects.select_related("kind", "parent")
+    return object_for(user, queryset, org_id, action, org_field="", request=request)
 
 
 def person_for(
@@ -215,14 +305,23 @@ def person_for(
     request: HttpRequest | None = None,
 ) -> Person:
     """The person, if within reach for ``action`` — or, for reading, the user themself."""
-    try:
-        person = Person.objects.get(pk=int(person_id))
-    except (Person.DoesNotExist, ValueError):
-        raise _deny(request, user, f"orgs.Person:{person_id}", action) from None
-    if action == Action.VIEW_PERSON and user.is_authenticated and person.user_id == user.pk:
-        return person
-    if not people_for(user, action).filter(pk=person.pk).exists():
-        raise _deny(request, user, f"orgs.Person:{person_id}", action)
+    return object_for(
+        user,
+        Person.objects.all(),
+        person_id,
+        action,
+        org_field="memberships__organization",
+        also=own(user, "user_id") if action == Action.VIEW_PERSON else None,
+        request=request,
+    )
+
+
+def own_person(user: AnyUser) -> Person:
+    """The signed-in member's own person (their declarations, their points, their quarter).
+    Nothing is refused here, so nothing is audited: an account without a person is told so."""
+    person = Person.objects.filter(user_id=user.pk).first() if user.is_authenticated else None
+    if person is None:
+        raise Http404("您的账号没有关联党员信息")
     return person
 
 

@@ -84,7 +84,7 @@ def detail(request: HttpRequest, org_id: int) -> HttpResponse:
 def _person_context(request: HttpRequest, person: Person) -> dict[str, object]:
     sensitive = access.sees_sensitive(request.user, person)
     memberships = person.memberships.select_related("organization").order_by("start")
-    manage = access.people_for(request.user, Action.MANAGE_PEOPLE).filter(pk=person.pk).exists()
+    manage = access.people_for(request.user, Action.MANAGE_PEOPLE).contains(person)
     return {
         "person": person,
         "id_number": person.id_number if sensitive else mask_id_number(person.id_number),
@@ -174,11 +174,13 @@ def roles(request: HttpRequest, org_id: int) -> HttpResponse:
 @require_POST
 def role_revoke(request: HttpRequest, org_id: int, assignment_id: int) -> HttpResponse:
     organization = access.org_for(request.user, org_id, Action.MANAGE_ROLES, request=request)
-    assignment = RoleAssignment.objects.filter(
-        pk=assignment_id, organization__path__startswith=organization.path
-    ).first()
-    if assignment is None:
-        raise Http404("未找到")
+    assignment = access.object_for(
+        request.user,
+        RoleAssignment.objects.filter(organization__path__startswith=organization.path),
+        assignment_id,
+        Action.MANAGE_ROLES,
+        request=request,
+    )
     services.role_revoke(assignment=assignment, actor=request.user, request=request)
     messages.success(request, _("角色已撤销"))
     return redirect("orgs:roles", org_id=organization.pk)

@@ -373,13 +373,16 @@ class StepForm(forms.Form):
 
 @login_required
 def followup(request: HttpRequest, followup_id: int) -> HttpResponse:
-    found = FollowUp.objects.select_related("person", "organization").filter(pk=followup_id).first()
-    if found is None:
-        raise Http404("未找到")
-    organization = access.org_for(request.user, found.organization_id, request=request)
+    # Everyone who sees the organization reads the follow-up; only FOLLOW_UP records a step.
+    found = access.object_for(
+        request.user,
+        FollowUp.objects.select_related("person", "organization"),
+        followup_id,
+        Action.FOLLOW_UP if request.method == "POST" else Action.VIEW_ORG,
+        request=request,
+    )
+    organization = found.organization
     may = access.can(request.user, Action.FOLLOW_UP, organization)
-    if request.method == "POST" and not may:
-        access.org_for(request.user, found.organization_id, Action.FOLLOW_UP, request=request)
     form = StepForm(request.POST or None, followup=found)
     url = reverse("ratings:followup", kwargs={"followup_id": found.pk})
     context = {

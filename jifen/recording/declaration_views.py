@@ -17,7 +17,6 @@ from jifen.accounts.current import signed_in
 from jifen.core.formflow import service_errors_to_form
 from jifen.orgs import access
 from jifen.orgs.access import Action
-from jifen.orgs.models import Person
 from jifen.orgs.services import membership_current
 from jifen.recording.declarations import (
     declarable_items,
@@ -32,23 +31,16 @@ from jifen.recording.forms import DeclarationForm
 from jifen.recording.models import Declaration, Evidence
 
 
-def _own_person(request: HttpRequest) -> Person:
-    person = Person.objects.filter(user_id=signed_in(request).pk).first()
-    if person is None:
-        raise Http404("您的账号没有关联党员信息")
-    return person
-
-
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
-    person = _own_person(request)
+    person = access.own_person(request.user)
     declarations = Declaration.objects.filter(person=person)
     return render(request, "recording/declarations_mine.html", {"declarations": declarations})
 
 
 @login_required
 def new(request: HttpRequest) -> HttpResponse:
-    person = _own_person(request)
+    person = access.own_person(request.user)
     today = timezone.localdate()
     membership = membership_current(person, today)
     items = declarable_items(membership.organization, today.year) if membership else []
@@ -73,16 +65,13 @@ def new(request: HttpRequest) -> HttpResponse:
 
 def _readable(request: HttpRequest, declaration_id: int) -> Declaration:
     """The declaration if the reader is its member or may see the member's organization."""
-    found = (
-        Declaration.objects.select_related("person", "organization")
-        .filter(pk=declaration_id)
-        .first()
+    return access.object_for(
+        request.user,
+        Declaration.objects.select_related("person", "organization"),
+        declaration_id,
+        also=access.own(request.user, "person__user_id"),
+        request=request,
     )
-    if found is None:
-        raise Http404("未找到")
-    if found.person.user_id != request.user.pk:
-        access.org_for(request.user, found.organization_id, request=request)
-    return found
 
 
 @login_required
@@ -172,8 +161,12 @@ def detail(request: HttpRequest, declaration_id: int) -> HttpResponse:
 @login_required
 def evidence(request: HttpRequest, evidence_id: int) -> FileResponse:
     """An evidence file, to those who may read its declaration; never from the web root."""
-    found = Evidence.objects.select_related("declaration").filter(pk=evidence_id).first()
-    if found is None:
-        raise Http404("未找到")
-    _readable(request, found.declaration_id)
+    found = access.object_for(
+        request.user,
+        Evidence.objects.all(),
+        evidence_id,
+        org_field="declaration__organization",
+        also=access.own(request.user, "declaration__person__user_id"),
+        request=request,
+    )
     return file_response(found.name, found.content_type)

@@ -14,19 +14,17 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jifen.accounts.roles import Role
 from jifen.audit.services import audit_record
 from jifen.ledger.models import Entry, Origin
 from jifen.ledger.services import entry_append, normalize_value
-from jifen.orgs.models import Organization, Person, RoleAssignment
+from jifen.orgs import access
+from jifen.orgs.access import Action
+from jifen.orgs.models import Organization, Person
 from jifen.orgs.selectors import memberships_on
 from jifen.recording.models import FactFile, VetoProposal
 from jifen.rulebooks.services import adoption_for, rulebook_of
 from jifen.scoring import Fact, Rulebook, check_fact
 from jifen.scoring.model import Allowance, Earn
-
-# Who decides for the branch committee (支委会): its members and the secretary.
-DECIDERS = (Role.BRANCH_COMMITTEE, Role.BRANCH_SECRETARY)
 
 
 def _rulebook(organization: Organization, year: int) -> Rulebook:
@@ -180,13 +178,7 @@ def may_decide(user: User, proposal: VetoProposal) -> bool:
 
 def may_decide_in(user: User, organization: Organization) -> bool:
     """Whether ``user`` sits on the branch committee (支委, 支部书记) over ``organization``."""
-    path = organization.path
-    return any(
-        path.startswith(a.organization.path)
-        for a in RoleAssignment.objects.filter(
-            user=user, role__in=DECIDERS, revoked_at__isnull=True
-        ).select_related("organization")
-    )
+    return access.can(user, Action.DECIDE, organization)
 
 
 @transaction.atomic

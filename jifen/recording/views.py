@@ -92,7 +92,13 @@ def activity_add(request: HttpRequest, org_id: int) -> HttpResponse:
 @login_required
 def activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
     """Change an activity's details and check-in window; a new date moves its attendance."""
-    found = _activity_for(request, activity_id, Action.RECORD)
+    found = access.object_for(
+        request.user,
+        Activity.objects.select_related("organization"),
+        activity_id,
+        Action.RECORD,
+        request=request,
+    )
     if found.cancelled:
         messages.error(request, _("活动已取消，不能再修改"))
         return redirect("recording:activity", activity_id=found.pk)
@@ -125,7 +131,13 @@ def activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
 @login_required
 def activity_cancel_view(request: HttpRequest, activity_id: int) -> HttpResponse:
     """Cancel an activity recorded by mistake: its attendance is voided, nothing deleted."""
-    found = _activity_for(request, activity_id, Action.RECORD)
+    found = access.object_for(
+        request.user,
+        Activity.objects.select_related("organization"),
+        activity_id,
+        Action.RECORD,
+        request=request,
+    )
     if found.cancelled:
         messages.info(request, _("活动已经取消"))
         return redirect("recording:activity", activity_id=found.pk)
@@ -146,18 +158,14 @@ def activity_cancel_view(request: HttpRequest, activity_id: int) -> HttpResponse
     )
 
 
-def _activity_for(request: HttpRequest, activity_id: int, action: Action) -> Activity:
-    found = Activity.objects.select_related("organization").filter(pk=activity_id).first()
-    if found is None:
-        raise Http404("未找到")
-    access.org_for(request.user, found.organization_id, action, request=request)
-    return found
-
-
 @login_required
 def activity(request: HttpRequest, activity_id: int) -> HttpResponse:
-    found = _activity_for(
-        request, activity_id, Action.RECORD if request.method == "POST" else Action.VIEW_ORG
+    found = access.object_for(
+        request.user,
+        Activity.objects.select_related("organization"),
+        activity_id,
+        Action.RECORD if request.method == "POST" else Action.VIEW_ORG,
+        request=request,
     )
     roster = attendance_roster(found)
     errors: list[str] = []
@@ -348,10 +356,12 @@ def vetoes(request: HttpRequest, org_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def veto_decide_view(request: HttpRequest, proposal_id: int) -> HttpResponse:
-    proposal = VetoProposal.objects.select_related("organization").filter(pk=proposal_id).first()
-    if proposal is None:
-        raise Http404("未找到")
-    access.org_for(request.user, proposal.organization_id, request=request)
+    proposal = access.object_for(
+        request.user,
+        VetoProposal.objects.select_related("organization"),
+        proposal_id,
+        request=request,
+    )
     button_action(
         request,
         lambda: veto_decide(
@@ -369,7 +379,13 @@ def veto_decide_view(request: HttpRequest, proposal_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def checkin_open_view(request: HttpRequest, activity_id: int) -> HttpResponse:
-    found = _activity_for(request, activity_id, Action.RECORD)
+    found = access.object_for(
+        request.user,
+        Activity.objects.select_related("organization"),
+        activity_id,
+        Action.RECORD,
+        request=request,
+    )
     try:
         minutes = int(request.POST.get("minutes", "120"))
         checkin_open(
@@ -422,18 +438,18 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
     """An activity's file, to those who may see the activity's organization."""
-    found = Attachment.objects.select_related("activity").filter(pk=attachment_id).first()
-    if found is None:
-        raise Http404("未找到")
-    access.org_for(request.user, found.activity.organization_id, request=request)
+    found = access.object_for(
+        request.user,
+        Attachment.objects.all(),
+        attachment_id,
+        org_field="activity__organization",
+        request=request,
+    )
     return file_response(found.name, found.content_type)
 
 
 @login_required
 def fact_file(request: HttpRequest, file_id: int) -> FileResponse:
     """Evidence of an entry or a proposal, to those who may see its organization."""
-    found = FactFile.objects.filter(pk=file_id).first()
-    if found is None:
-        raise Http404("未找到")
-    access.org_for(request.user, found.organization_id, request=request)
+    found = access.object_for(request.user, FactFile.objects.all(), file_id, request=request)
     return file_response(found.name, found.content_type)

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -108,16 +108,6 @@ def import_form(request: HttpRequest, org_id: int) -> HttpResponse:
     return render(request, template, context)
 
 
-def _import_for(request: HttpRequest, org_id: int, import_id: int) -> RosterImport:
-    organization = access.org_for(request.user, org_id, Action.MANAGE_PEOPLE, request=request)
-    try:
-        return RosterImport.objects.select_related("organization", "uploaded_by").get(
-            pk=import_id, organization=organization
-        )
-    except RosterImport.DoesNotExist:
-        raise Http404("未找到") from None
-
-
 def _shown(key: str, value: object, sensitive: bool) -> str:
     if value in (None, ""):
         return "（空）"
@@ -132,7 +122,15 @@ def _shown(key: str, value: object, sensitive: bool) -> str:
 
 @login_required
 def preview(request: HttpRequest, org_id: int, import_id: int) -> HttpResponse:
-    roster_import = _import_for(request, org_id, import_id)
+    roster_import = access.object_for(
+        request.user,
+        RosterImport.objects.select_related("organization", "uploaded_by").filter(
+            organization_id=org_id
+        ),
+        import_id,
+        Action.MANAGE_PEOPLE,
+        request=request,
+    )
     organization = roster_import.organization
     sensitive = access.can(request.user, Action.SEE_SENSITIVE, organization)
     names = dict(
@@ -185,7 +183,15 @@ def preview(request: HttpRequest, org_id: int, import_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def apply(request: HttpRequest, org_id: int, import_id: int) -> HttpResponse:
-    roster_import = _import_for(request, org_id, import_id)
+    roster_import = access.object_for(
+        request.user,
+        RosterImport.objects.select_related("organization", "uploaded_by").filter(
+            organization_id=org_id
+        ),
+        import_id,
+        Action.MANAGE_PEOPLE,
+        request=request,
+    )
     url = reverse("roster:preview", kwargs={"org_id": org_id, "import_id": roster_import.pk})
     user = request.user
     assert isinstance(user, User)  # noqa: S101 — login_required
@@ -229,7 +235,15 @@ def apply(request: HttpRequest, org_id: int, import_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def discard(request: HttpRequest, org_id: int, import_id: int) -> HttpResponse:
-    roster_import = _import_for(request, org_id, import_id)
+    roster_import = access.object_for(
+        request.user,
+        RosterImport.objects.select_related("organization", "uploaded_by").filter(
+            organization_id=org_id
+        ),
+        import_id,
+        Action.MANAGE_PEOPLE,
+        request=request,
+    )
     user = request.user
     assert isinstance(user, User)  # noqa: S101 — login_required
     try:
