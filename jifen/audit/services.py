@@ -4,23 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import models
 from django.http import HttpRequest
 
+from jifen.audit.context import current_audit_context, request_audit_context
 from jifen.audit.models import AuditEvent
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        # Behind our own reverse proxy the client is the first address it forwards.
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def target_of(obj: models.Model | None) -> str:
@@ -38,9 +27,13 @@ def audit_record(
     summary: str = "",
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event. ``actor`` defaults to the request's user."""
-    if actor is None and request is not None:
-        actor = request.user
+    """Append one event. Who acted, from which address and path, come from the audit context
+    (jifen.audit.context: the request being answered, or a command's) unless ``actor`` names
+    the actor; ``request`` is for the callers handed a request outside any context (Django's
+    login signals)."""
+    context = request_audit_context(request) if request is not None else current_audit_context()
+    if actor is None:
+        actor = context.user()
     user = actor if isinstance(actor, User) else None
     return AuditEvent.objects.create(
         actor=user,
@@ -49,6 +42,6 @@ def audit_record(
         target=target if isinstance(target, str) else target_of(target),
         summary=summary[:500],
         detail=detail or {},
-        ip=client_ip(request),
-        path=request.get_full_path()[:500] if request is not None else "",
+        ip=context.ip,
+        path=context.path,
     )
