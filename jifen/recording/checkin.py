@@ -16,7 +16,6 @@ from django.contrib.auth.models import User
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from jifen.audit.services import audit_record
@@ -58,7 +57,6 @@ def checkin_open(
     now: dt.datetime,
     minutes: int,
     actor: User,
-    request: HttpRequest | None = None,
 ) -> Activity:
     if Activity.objects.select_for_update().get(pk=activity.pk).cancelled:
         raise ValidationError(_("活动已取消，不能开放扫码签到"))
@@ -70,7 +68,6 @@ def checkin_open(
     audit_record(
         action="activity.checkin_open",
         actor=actor,
-        request=request,
         target=activity,
         summary=f"开放扫码签到 {minutes} 分钟：{activity.title}",
     )
@@ -97,7 +94,6 @@ def checkin_record(
     person: Person,
     now: dt.datetime,
     actor: User,
-    request: HttpRequest | None = None,
 ) -> Checkin:
     locked = Activity.objects.select_for_update().get(pk=activity.pk)
     if locked.cancelled:
@@ -118,7 +114,6 @@ def checkin_record(
             origin=Origin.ACTIVITY,
             origin_ref=locked.ref,
             recorded_by=actor,
-            request=request,
         )
     else:
         entry_correct(entry=current, value="present", reason="本人扫码签到", recorded_by=actor)

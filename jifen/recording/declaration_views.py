@@ -50,7 +50,6 @@ def new(request: HttpRequest) -> HttpResponse:
             created = declaration_submit(
                 person=person,
                 actor=signed_in(request),
-                request=request,
                 files=uploads(request),
                 **form.cleaned_data,
             )
@@ -70,14 +69,13 @@ def _readable(request: HttpRequest, declaration_id: int) -> Declaration:
         Declaration.objects.select_related("person", "organization"),
         declaration_id,
         also=access.own(request.user, "person__user_id"),
-        request=request,
     )
 
 
 @login_required
 def queue(request: HttpRequest, org_id: int) -> HttpResponse:
     """The reviewers' to-do list: declarations waiting for review, and disputed ones."""
-    organization = access.org_for(request.user, org_id, Action.RECORD, request=request)
+    organization = access.org_for(request.user, org_id, Action.RECORD)
     waiting = (
         Declaration.objects.filter(
             organization__path__startswith=organization.path,
@@ -121,7 +119,6 @@ def detail(request: HttpRequest, declaration_id: int) -> HttpResponse:
                     files=uploads(request),
                     note=note,
                     actor=user,
-                    request=request,
                 )
             elif action in {"approve", "reject", "return", "dispute"} and reviewer:
                 declaration_review(
@@ -130,7 +127,6 @@ def detail(request: HttpRequest, declaration_id: int) -> HttpResponse:
                     note=note,
                     points=_points(request),
                     actor=user,
-                    request=request,
                 )
             elif action in {"committee_approve", "committee_reject"} and committee:
                 declaration_decide(
@@ -139,7 +135,6 @@ def detail(request: HttpRequest, declaration_id: int) -> HttpResponse:
                     note=note,
                     points=_points(request),
                     actor=user,
-                    request=request,
                 )
             else:
                 raise Http404("未找到")
@@ -167,6 +162,5 @@ def evidence(request: HttpRequest, evidence_id: int) -> FileResponse:
         evidence_id,
         org_field="declaration__organization",
         also=access.own(request.user, "declaration__person__user_id"),
-        request=request,
     )
     return file_response(found.name, found.content_type)

@@ -11,7 +11,6 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -97,7 +96,6 @@ def declaration_submit(
     points: Decimal,
     files: Sequence[tuple[str, bytes]],
     actor: User,
-    request: HttpRequest | None = None,
 ) -> Declaration:
     membership = membership_current(person, date)
     if membership is None:
@@ -120,7 +118,6 @@ def declaration_submit(
     audit_record(
         action="declaration.submit",
         actor=actor,
-        request=request,
         target=declaration,
         summary=f"{person.name} 申报 {item} {points} 分",
     )
@@ -134,7 +131,6 @@ def declaration_resubmit(
     files: Sequence[tuple[str, bytes]],
     note: str,
     actor: User,
-    request: HttpRequest | None = None,
 ) -> Declaration:
     locked = Declaration.objects.select_for_update().get(pk=declaration.pk)
     if locked.status != Status.RETURNED:
@@ -146,13 +142,11 @@ def declaration_resubmit(
     if note.strip():
         locked.description = f"{locked.description}\n补充说明：{note.strip()}"
     locked.save()
-    audit_record(action="declaration.resubmit", actor=actor, request=request, target=locked)
+    audit_record(action="declaration.resubmit", actor=actor, target=locked)
     return locked
 
 
-def _grant(
-    declaration: Declaration, points: Decimal, actor: User, request: HttpRequest | None
-) -> None:
+def _grant(declaration: Declaration, points: Decimal, actor: User) -> None:
     if points <= 0 or points > declaration.points_asked:
         raise ValidationError(
             {
@@ -173,7 +167,6 @@ def _grant(
         origin=Origin.DECLARATION,
         origin_ref=declaration.ref,
         recorded_by=actor,
-        request=request,
     )
 
 
@@ -196,13 +189,12 @@ def declaration_review(
     note: str,
     actor: User,
     points: Decimal | None = None,
-    request: HttpRequest | None = None,
 ) -> Declaration:
     """``decision``: approve (``points`` may be fewer than asked), reject, return, dispute."""
     locked = _lock_for(declaration, Status.SUBMITTED, actor)
     note = note.strip()
     if decision == "approve":
-        _grant(locked, points if points is not None else locked.points_asked, actor, request)
+        _grant(locked, points if points is not None else locked.points_asked, actor)
         locked.status = Status.APPROVED
     elif decision in {"reject", "return", "dispute"}:
         if not note:
@@ -221,7 +213,6 @@ def declaration_review(
     audit_record(
         action=f"declaration.{decision}",
         actor=actor,
-        request=request,
         target=locked,
         summary=f"{locked.person.name} 的申报：{locked.get_status_display()}",
     )
@@ -236,7 +227,6 @@ def declaration_decide(
     note: str,
     actor: User,
     points: Decimal | None = None,
-    request: HttpRequest | None = None,
 ) -> Declaration:
     """The branch committee's decision on a disputed declaration."""
     locked = _lock_for(declaration, Status.DISPUTED, actor)
@@ -245,7 +235,7 @@ def declaration_decide(
     if not note.strip():
         raise ValidationError({"note": _("请记录支委会的决定和理由")})
     if approve:
-        _grant(locked, points if points is not None else locked.points_asked, actor, request)
+        _grant(locked, points if points is not None else locked.points_asked, actor)
         locked.status = Status.APPROVED
     else:
         locked.status = Status.REJECTED
@@ -254,7 +244,6 @@ def declaration_decide(
     audit_record(
         action="declaration.decide",
         actor=actor,
-        request=request,
         target=locked,
         summary=f"支委会决定 {locked.person.name} 的申报：{locked.get_status_display()}",
     )

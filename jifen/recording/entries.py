@@ -10,7 +10,6 @@ from decimal import Decimal, InvalidOperation
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -99,7 +98,6 @@ def manual_entry(
     note: str,
     actor: User,
     files: Sequence[tuple[str, bytes]] = (),
-    request: HttpRequest | None = None,
 ) -> Entry:
     """One fact entered by the scorekeeper, checked against the adopted rulebook first, with
     its evidence (photos, PDF) if any."""
@@ -127,7 +125,6 @@ def manual_entry(
         evidence=[f.name for f in stored],
         origin=Origin.MANUAL,
         recorded_by=actor,
-        request=request,
     )
     FactFile.objects.filter(pk__in=[f.pk for f in stored]).update(entry=entry)
     return entry
@@ -143,7 +140,6 @@ def veto_propose(
     reason: str,
     actor: User,
     files: Sequence[tuple[str, bytes]] = (),
-    request: HttpRequest | None = None,
 ) -> VetoProposal:
     rulebook = _rulebook(organization, date.year)
     if code not in {veto.code for veto in rulebook.vetoes}:
@@ -165,7 +161,6 @@ def veto_propose(
     audit_record(
         action="veto.propose",
         actor=actor,
-        request=request,
         target=proposal,
         summary=f"提出负面清单认定：{person.name} {code}",
     )
@@ -188,7 +183,6 @@ def veto_decide(
     confirm: bool,
     note: str,
     actor: User,
-    request: HttpRequest | None = None,
 ) -> VetoProposal:
     """The branch committee's decision. Two deciders acting at once: the second is told."""
     locked = VetoProposal.objects.select_for_update().get(pk=proposal.pk)
@@ -218,7 +212,6 @@ def veto_decide(
             origin=Origin.MANUAL,
             origin_ref=f"veto:{locked.pk}",
             recorded_by=actor,
-            request=request,
         )
     locked.save()
     if locked.entry is not None:
@@ -226,7 +219,6 @@ def veto_decide(
     audit_record(
         action="veto.decide",
         actor=actor,
-        request=request,
         target=locked,
         summary=f"负面清单认定 {locked.person.name}：{locked.get_status_display()}",
     )

@@ -15,7 +15,6 @@ from decimal import Decimal, InvalidOperation
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest
 
 from jifen.audit.services import audit_record
 from jifen.ledger.models import Entry, Origin
@@ -233,7 +232,6 @@ def monthly_apply(
     checked: Checked,
     filename: str,
     actor: User,
-    request: HttpRequest | None = None,
 ) -> Applied:
     """Write a checked file. Refuses one with problems: all or nothing."""
     if checked.problems:
@@ -278,7 +276,6 @@ def monthly_apply(
     audit_record(
         action="monthly.import",
         actor=actor,
-        request=request,
         target=organization,
         summary=(
             f"导入 {checked.year}年{checked.month}月数据 {filename}："

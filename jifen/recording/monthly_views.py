@@ -51,7 +51,7 @@ def _item_titles(organization: Organization, year: int) -> list[str]:
 
 @login_required
 def monthly(request: HttpRequest, org_id: int) -> HttpResponse:
-    organization = access.org_for(request.user, org_id, Action.RECORD, request=request)
+    organization = access.org_for(request.user, org_id, Action.RECORD)
     today = timezone.localdate()
     chosen = request.POST.get("month") or f"{today.year}-{today.month:02d}"
     problems: list[Problem] = []
@@ -78,7 +78,6 @@ def monthly(request: HttpRequest, org_id: int) -> HttpResponse:
                         checked=checked,
                         filename=upload.name or "",
                         actor=signed_in(request),
-                        request=request,
                     )
                 except ValidationError as error:  # e.g. a month in a signed quarter
                     problems = [Problem(0, "", m) for m in error.messages]
@@ -110,7 +109,7 @@ def monthly(request: HttpRequest, org_id: int) -> HttpResponse:
 @login_required
 def monthly_template(request: HttpRequest, org_id: int) -> HttpResponse:
     """An xlsx with this month's members filled in, ready for the figures."""
-    organization = access.org_for(request.user, org_id, Action.RECORD, request=request)
+    organization = access.org_for(request.user, org_id, Action.RECORD)
     today = timezone.localdate()
     year, month = _month(request.GET.get("month", "")) or (today.year, today.month)
     last = dt.date(year, month, calendar.monthrange(year, month)[1])

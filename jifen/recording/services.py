@@ -9,7 +9,6 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -57,7 +56,6 @@ def activity_create(
     organizer: str = "",
     content: str = "",
     actor: User | None = None,
-    request: HttpRequest | None = None,
 ) -> Activity:
     codes = dict(attendance_items(organization, date.year))
     if not codes:
@@ -82,7 +80,6 @@ def activity_create(
     audit_record(
         action="activity.create",
         actor=actor,
-        request=request,
         target=activity,
         summary=f"{organization.name} {date} {codes[item]}：{activity.title}",
     )
@@ -129,7 +126,6 @@ def attendance_record(
     activity: Activity,
     marks: dict[int, Mark],
     actor: User | None,
-    request: HttpRequest | None = None,
 ) -> int:
     """Record the marks; returns how many entries were written.
 
@@ -138,7 +134,7 @@ def attendance_record(
     """
     # 500 marks allocate thousands of short-lived model instances: see collector_paused.
     with collector_paused():
-        return _attendance_record(activity=activity, marks=marks, actor=actor, request=request)
+        return _attendance_record(activity=activity, marks=marks, actor=actor)
 
 
 def _attendance_record(
@@ -146,7 +142,6 @@ def _attendance_record(
     activity: Activity,
     marks: dict[int, Mark],
     actor: User | None,
-    request: HttpRequest | None,
 ) -> int:
     locked = Activity.objects.select_for_update().filter(pk=activity.pk).first()
     if locked is None or locked.cancelled:
@@ -183,7 +178,6 @@ def _attendance_record(
                 value=mark.label,
                 reason=mark.reason.strip() or f"签到改为{MARKS[mark.label]}",
                 recorded_by=actor,
-                request=request,
             )
         written += 1
     refused = facts_refused(activity.organization, fresh)
@@ -196,7 +190,6 @@ def _attendance_record(
         origin_ref=activity.ref,
         recorded_by=actor,
         summary=f"{activity.title} 签到 {len(fresh)} 人",
-        request=request,
     )
     return written
 
@@ -244,7 +237,6 @@ def activity_update(
     checkin_closes: dt.datetime | None = None,
     reason: str = "",
     actor: User | None,
-    request: HttpRequest | None = None,
 ) -> Activity:
     """Change an activity's details; audited with every changed field before and after.
 
@@ -313,7 +305,6 @@ def activity_update(
             reason=why,
             recorded_by=actor,
             summary=f"{locked.title} 改期，原日期的签到作废",
-            request=request,
         )
     for field, value in after.items():
         setattr(locked, field, value)
@@ -326,12 +317,10 @@ def activity_update(
             origin_ref=locked.ref,
             recorded_by=actor,
             summary=f"{locked.title} 改期 {old_date} → {date}，签到 {len(moved)} 人随之移到新日期",
-            request=request,
         )
     audit_record(
         action="activity.update",
         actor=actor,
-        request=request,
         target=locked,
         summary=f"修改活动 {locked.title}：{'、'.join(changed)}"
         + (f"（签到 {len(moved)} 人移到新日期）" if moved else ""),
@@ -351,7 +340,6 @@ def activity_cancel(
     activity: Activity,
     reason: str,
     actor: User | None,
-    request: HttpRequest | None = None,
     now: dt.datetime | None = None,
 ) -> Activity:
     """Cancel an activity recorded by mistake: it stays (marked 已取消, with ``reason``), every
@@ -366,7 +354,6 @@ def activity_cancel(
         reason=f"活动取消：{reason.strip()}",
         recorded_by=actor,
         summary=f"取消活动 {locked.title}，作废其签到",
-        request=request,
     )
     locked.cancelled_at = now or timezone.now()
     locked.cancelled_by = actor
@@ -375,7 +362,6 @@ def activity_cancel(
     audit_record(
         action="activity.cancel",
         actor=actor,
-        request=request,
         target=locked,
         summary=f"取消活动 {locked.date} {locked.title}：{locked.cancel_reason}；"
         f"作废签到 {len(current)} 条",
@@ -394,7 +380,6 @@ def attachment_add(
     filename: str,
     data: bytes,
     actor: User,
-    request: HttpRequest | None = None,
 ) -> Attachment:
     if activity.attachments.count() >= MAX_ATTACHMENTS:
         raise ValidationError(_("每个活动最多 %(n)s 个附件") % {"n": MAX_ATTACHMENTS})
@@ -402,7 +387,6 @@ def attachment_add(
     audit_record(
         action="activity.attach",
         actor=actor,
-        request=request,
         target=activity,
         summary=f"{activity.title} 添加附件 {attachment.original_name}",
     )

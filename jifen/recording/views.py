@@ -61,7 +61,7 @@ from jifen.rulebooks.services import adoption_for, rulebook_of
 
 @login_required
 def activities(request: HttpRequest, org_id: int) -> HttpResponse:
-    organization = access.org_for(request.user, org_id, request=request)
+    organization = access.org_for(request.user, org_id)
     context = {
         "organization": organization,
         "activities": Activity.objects.filter(organization=organization)[:200],
@@ -72,7 +72,7 @@ def activities(request: HttpRequest, org_id: int) -> HttpResponse:
 
 @login_required
 def activity_add(request: HttpRequest, org_id: int) -> HttpResponse:
-    organization = access.org_for(request.user, org_id, Action.RECORD, request=request)
+    organization = access.org_for(request.user, org_id, Action.RECORD)
     items = attendance_items(organization, timezone.localdate().year)
     if not items:
         messages.warning(request, _("本组织今年还没有采用积分办法，无法按积分项目登记活动"))
@@ -80,7 +80,7 @@ def activity_add(request: HttpRequest, org_id: int) -> HttpResponse:
         request,
         ActivityForm(request.POST or None, items=items),
         save=lambda data: activity_create(
-            organization=organization, actor=signed_in(request), request=request, **data
+            organization=organization, actor=signed_in(request), **data
         ),
         done=lambda created: redirect("recording:activity", activity_id=created.pk),
         message=lambda _result: _("活动已登记，请记录签到"),
@@ -97,7 +97,6 @@ def activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
         Activity.objects.select_related("organization"),
         activity_id,
         Action.RECORD,
-        request=request,
     )
     if found.cancelled:
         messages.error(request, _("活动已取消，不能再修改"))
@@ -114,9 +113,7 @@ def activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
     return form_page(
         request,
         ActivityEditForm(request.POST or None, items=items, initial=initial),
-        save=lambda data: activity_update(
-            activity=found, actor=signed_in(request), request=request, **data
-        ),
+        save=lambda data: activity_update(activity=found, actor=signed_in(request), **data),
         done=lambda updated: redirect("recording:activity", activity_id=updated.pk),
         message=lambda _result: _("活动已修改"),
         template="recording/activity_form.html",
@@ -136,7 +133,6 @@ def activity_cancel_view(request: HttpRequest, activity_id: int) -> HttpResponse
         Activity.objects.select_related("organization"),
         activity_id,
         Action.RECORD,
-        request=request,
     )
     if found.cancelled:
         messages.info(request, _("活动已经取消"))
@@ -144,9 +140,7 @@ def activity_cancel_view(request: HttpRequest, activity_id: int) -> HttpResponse
     return form_page(
         request,
         ActivityCancelForm(request.POST or None),
-        save=lambda data: activity_cancel(
-            activity=found, actor=signed_in(request), request=request, **data
-        ),
+        save=lambda data: activity_cancel(activity=found, actor=signed_in(request), **data),
         done=lambda cancelled: redirect("recording:activity", activity_id=cancelled.pk),
         message=lambda _result: _("活动已取消，签到记录已在台账中作废"),
         template="recording/activity_cancel.html",
@@ -165,7 +159,6 @@ def activity(request: HttpRequest, activity_id: int) -> HttpResponse:
         Activity.objects.select_related("organization"),
         activity_id,
         Action.RECORD if request.method == "POST" else Action.VIEW_ORG,
-        request=request,
     )
     roster = attendance_roster(found)
     errors: list[str] = []
@@ -178,7 +171,6 @@ def activity(request: HttpRequest, activity_id: int) -> HttpResponse:
                 filename=attached.name or "file",
                 data=attached.read() if (attached.size or 0) <= MAX_BYTES else b"",
                 actor=signed_in(request),
-                request=request,
             ),
             _("附件已保存"),
         )
@@ -203,7 +195,6 @@ def activity(request: HttpRequest, activity_id: int) -> HttpResponse:
                 activity=found,
                 marks=marks,
                 actor=signed_in(request),
-                request=request,
             )
         except ValidationError as error:
             errors = [problem for problems in error.message_dict.values() for problem in problems]
@@ -259,9 +250,7 @@ def _sheet_import(request: HttpRequest, found: Activity, data: bytes) -> list[st
     if errors:
         return errors
     try:
-        written = attendance_record(
-            activity=found, marks=sheet.marks, actor=signed_in(request), request=request
-        )
+        written = attendance_record(activity=found, marks=sheet.marks, actor=signed_in(request))
     except ValidationError as error:
         return list(error.messages)
     messages.success(
@@ -280,7 +269,7 @@ def _people_of(organization: Organization) -> QuerySet[Person]:
 
 @login_required
 def entry_add(request: HttpRequest, org_id: int) -> HttpResponse:
-    organization = access.org_for(request.user, org_id, Action.RECORD, request=request)
+    organization = access.org_for(request.user, org_id, Action.RECORD)
     codes = entry_choices(organization, timezone.localdate().year)
     return form_page(
         request,
@@ -289,7 +278,6 @@ def entry_add(request: HttpRequest, org_id: int) -> HttpResponse:
             organization=organization,
             actor=signed_in(request),
             files=uploads(request),
-            request=request,
             **data,
         ),
         done=lambda _result: redirect("recording:entry_add", org_id=organization.pk),
@@ -313,7 +301,7 @@ def entry_add(request: HttpRequest, org_id: int) -> HttpResponse:
 
 @login_required
 def veto_add(request: HttpRequest, org_id: int) -> HttpResponse:
-    organization = access.org_for(request.user, org_id, Action.RECORD, request=request)
+    organization = access.org_for(request.user, org_id, Action.RECORD)
     adoption = adoption_for(organization, timezone.localdate().year)
     codes = [(v.code, v.title) for v in rulebook_of(adoption).vetoes] if adoption else []
     return form_page(
@@ -323,7 +311,6 @@ def veto_add(request: HttpRequest, org_id: int) -> HttpResponse:
             organization=organization,
             actor=signed_in(request),
             files=uploads(request),
-            request=request,
             **data,
         ),
         done=lambda _result: redirect("recording:vetoes", org_id=organization.pk),
@@ -339,7 +326,7 @@ def veto_add(request: HttpRequest, org_id: int) -> HttpResponse:
 
 @login_required
 def vetoes(request: HttpRequest, org_id: int) -> HttpResponse:
-    organization = access.org_for(request.user, org_id, request=request)
+    organization = access.org_for(request.user, org_id)
     proposals = VetoProposal.objects.filter(
         organization__path__startswith=organization.path
     ).select_related("person", "proposed_by", "decided_by")
@@ -360,7 +347,6 @@ def veto_decide_view(request: HttpRequest, proposal_id: int) -> HttpResponse:
         request.user,
         VetoProposal.objects.select_related("organization"),
         proposal_id,
-        request=request,
     )
     button_action(
         request,
@@ -369,7 +355,6 @@ def veto_decide_view(request: HttpRequest, proposal_id: int) -> HttpResponse:
             confirm=request.POST.get("decision") == "confirm",
             note=request.POST.get("note", ""),
             actor=signed_in(request),
-            request=request,
         ),
         _("已记录支委会的决定"),
     )
@@ -384,7 +369,6 @@ def checkin_open_view(request: HttpRequest, activity_id: int) -> HttpResponse:
         Activity.objects.select_related("organization"),
         activity_id,
         Action.RECORD,
-        request=request,
     )
     try:
         minutes = int(request.POST.get("minutes", "120"))
@@ -393,7 +377,6 @@ def checkin_open_view(request: HttpRequest, activity_id: int) -> HttpResponse:
             now=timezone.now(),
             minutes=minutes,
             actor=signed_in(request),
-            request=request,
         )
     except (ValueError, ValidationError) as error:
         problem = (
@@ -418,9 +401,7 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         try:
-            result = checkin_record(
-                activity=found, person=person, now=now, actor=user, request=request
-            )
+            result = checkin_record(activity=found, person=person, now=now, actor=user)
         except ValidationError as error:
             outcome, status = "；".join(error.messages), 400
         else:
@@ -443,7 +424,6 @@ def attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
         Attachment.objects.all(),
         attachment_id,
         org_field="activity__organization",
-        request=request,
     )
     return file_response(found.name, found.content_type)
 
@@ -451,5 +431,5 @@ def attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
 @login_required
 def fact_file(request: HttpRequest, file_id: int) -> FileResponse:
     """Evidence of an entry or a proposal, to those who may see its organization."""
-    found = access.object_for(request.user, FactFile.objects.all(), file_id, request=request)
+    found = access.object_for(request.user, FactFile.objects.all(), file_id)
     return file_response(found.name, found.content_type)
