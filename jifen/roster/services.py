@@ -14,7 +14,6 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from jifen.audit.services import audit_record
@@ -45,7 +44,6 @@ def roster_import_create(
     table: Table,
     filename: str,
     actor: User,
-    request: HttpRequest | None = None,
 ) -> RosterImport:
     """Store a read file with its problems and the plan of what it would change."""
     checked, entries = selectors.evaluate(
@@ -68,7 +66,6 @@ def roster_import_create(
     audit_record(
         action="roster.upload",
         actor=actor,
-        request=request,
         target=roster_import,
         summary=(
             f"上传花名册 {roster_import.filename} 到 {organization.name}："
@@ -114,7 +111,6 @@ def _apply_entry(
     by_code: dict[str, Organization],
     people: dict[int, Person],
     actor: User,
-    request: HttpRequest | None,
 ) -> None:
     fields: dict[str, Any] = dict(entry["fields"])
     for key in ("joined_party", "probation_ends"):
@@ -129,7 +125,6 @@ def _apply_entry(
             start=start,
             start_reason=Membership.StartReason.IMPORT,
             actor=actor,
-            request=request,
         )
         return
     person = people[entry["person_id"]]  # type: ignore[index]
@@ -137,7 +132,6 @@ def _apply_entry(
         person_update(
             person=person,
             actor=actor,
-            request=request,
             **{key: fields[key] for key in entry["changes"]},
         )
     if entry["kind"] == "transfer":
@@ -147,14 +141,11 @@ def _apply_entry(
             on=start,
             note="花名册导入",
             actor=actor,
-            request=request,
         )
 
 
 @transaction.atomic
-def roster_import_apply(
-    *, roster_import: RosterImport, actor: User, request: HttpRequest | None = None
-) -> Outcome:
+def roster_import_apply(*, roster_import: RosterImport, actor: User) -> Outcome:
     """Apply a previewed import, all of it or nothing, once."""
     roster_import = _claim(roster_import, Status.APPLIED, actor)
     organization = roster_import.organization
@@ -181,12 +172,11 @@ def roster_import_apply(
     people = Person.objects.in_bulk(ids)
     for entry in entries:
         if entry["kind"] != "unchanged":
-            _apply_entry(entry, by_code=by_code, people=people, actor=actor, request=request)
+            _apply_entry(entry, by_code=by_code, people=people, actor=actor)
     RosterImport.objects.filter(pk=roster_import.pk).update(result=counts)
     audit_record(
         action="roster.import",
         actor=actor,
-        request=request,
         target=roster_import,
         summary=(
             f"导入花名册 {roster_import.filename} 到 {organization.name}："
@@ -199,9 +189,7 @@ def roster_import_apply(
 
 
 @transaction.atomic
-def roster_import_discard(
-    *, roster_import: RosterImport, actor: User, request: HttpRequest | None = None
-) -> None:
+def roster_import_discard(*, roster_import: RosterImport, actor: User) -> None:
     """Drop a pending (or invalid) import; its rows are cleared, it can no longer be applied."""
     claimed = RosterImport.objects.filter(
         pk=roster_import.pk, status__in=[Status.PENDING, Status.INVALID]
@@ -211,7 +199,6 @@ def roster_import_discard(
     audit_record(
         action="roster.discard",
         actor=actor,
-        request=request,
         target=roster_import,
         summary=f"放弃导入花名册 {roster_import.filename}",
     )

@@ -70,7 +70,7 @@ def _redirect(request: HttpRequest, url: str) -> HttpResponse:
 
 @login_required
 def import_form(request: HttpRequest, org_id: int) -> HttpResponse:
-    organization = access.org_for(request.user, org_id, Action.MANAGE_PEOPLE, request=request)
+    organization = access.org_for(request.user, org_id, Action.MANAGE_PEOPLE)
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if form.is_bound and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -86,7 +86,6 @@ def import_form(request: HttpRequest, org_id: int) -> HttpResponse:
                 table=table,
                 filename=upload.name or "花名册",
                 actor=user,
-                request=request,
             )
             url = reverse(
                 "roster:preview", kwargs={"org_id": organization.pk, "import_id": roster_import.pk}
@@ -129,7 +128,6 @@ def preview(request: HttpRequest, org_id: int, import_id: int) -> HttpResponse:
         ),
         import_id,
         Action.MANAGE_PEOPLE,
-        request=request,
     )
     organization = roster_import.organization
     sensitive = access.can(request.user, Action.SEE_SENSITIVE, organization)
@@ -190,15 +188,12 @@ def apply(request: HttpRequest, org_id: int, import_id: int) -> HttpResponse:
         ),
         import_id,
         Action.MANAGE_PEOPLE,
-        request=request,
     )
     url = reverse("roster:preview", kwargs={"org_id": org_id, "import_id": roster_import.pk})
     user = request.user
     assert isinstance(user, User)  # noqa: S101 — login_required
     try:
-        outcome = services.roster_import_apply(
-            roster_import=roster_import, actor=user, request=request
-        )
+        outcome = services.roster_import_apply(roster_import=roster_import, actor=user)
     except services.ImportClosedError as closed:
         done = closed.roster_import
         if done.status == RosterImport.Status.APPLIED:
@@ -242,12 +237,11 @@ def discard(request: HttpRequest, org_id: int, import_id: int) -> HttpResponse:
         ),
         import_id,
         Action.MANAGE_PEOPLE,
-        request=request,
     )
     user = request.user
     assert isinstance(user, User)  # noqa: S101 — login_required
     try:
-        services.roster_import_discard(roster_import=roster_import, actor=user, request=request)
+        services.roster_import_discard(roster_import=roster_import, actor=user)
     except services.ImportClosedError:
         messages.warning(request, "这次导入已经结束，无需放弃。")
     else:
@@ -257,7 +251,7 @@ def discard(request: HttpRequest, org_id: int, import_id: int) -> HttpResponse:
 
 @login_required
 def template(request: HttpRequest, org_id: int) -> HttpResponse:
-    organization = access.org_for(request.user, org_id, Action.MANAGE_PEOPLE, request=request)
+    organization = access.org_for(request.user, org_id, Action.MANAGE_PEOPLE)
     if _format(request) == "csv":
         content = csv_bytes(TEMPLATE_HEADERS, [])
         return _download(content, "花名册模板.csv", "roster-template.csv", CSV)
@@ -277,7 +271,7 @@ def _day(request: HttpRequest) -> dt.date:
 
 @login_required
 def export(request: HttpRequest, org_id: int) -> HttpResponse:
-    organization = access.org_for(request.user, org_id, Action.VIEW_ORG, request=request)
+    organization = access.org_for(request.user, org_id, Action.VIEW_ORG)
     day = _day(request)
     sensitive = access.can(request.user, Action.SEE_SENSITIVE, organization)
     rows = []
@@ -300,7 +294,6 @@ def export(request: HttpRequest, org_id: int) -> HttpResponse:
     file_format = _format(request)
     audit_record(
         action="roster.export",
-        request=request,
         target=organization,
         summary=(
             f"导出 {organization.name} 花名册（{day.isoformat()}，{len(rows)} 人，"
