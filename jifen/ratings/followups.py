@@ -14,7 +14,6 @@ import datetime as dt
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from jifen.audit.services import audit_record
@@ -74,7 +73,6 @@ def followups_raise(
     organization: Organization,
     year: int,
     actor: User | None,
-    request: HttpRequest | None = None,
 ) -> list[FollowUp]:
     """One follow-up per action of every yellow or red warning the engine gives a member of
     ``organization`` in ``year``; those already raised are left as they are."""
@@ -124,7 +122,6 @@ def followups_raise(
         audit_record(
             action="ratings.followups",
             actor=actor,
-            request=request,
             target=organization,
             summary=f"{organization.name} {year} 年预警跟进事项 {len(created)} 项",
         )
@@ -147,7 +144,6 @@ def followup_step(
     deadline: dt.date | None = None,
     outcome: str = "",
     note: str = "",
-    request: HttpRequest | None = None,
 ) -> FollowUpStep:
     """Record one step of a follow-up; a closing step (talk held, mentor named, outcome of
     the probation proposal, done) closes it. A closed follow-up takes no more steps."""
@@ -194,7 +190,6 @@ def followup_step(
     audit_record(
         action="ratings.followup",
         actor=actor,
-        request=request,
         target=followup,
         summary=(
             f"{followup.person.name} {followup.year} 年“{followup.action}”："

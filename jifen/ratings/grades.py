@@ -17,7 +17,6 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest
 
 from jifen.audit.services import audit_record
 from jifen.ledger.models import Correction, Entry, Origin
@@ -121,7 +120,6 @@ def grades_enter(
     grades: Mapping[int, str],
     actor: User,
     reason: str = "",
-    request: HttpRequest | None = None,
 ) -> GradeResult:
     """Record ``grades`` (person id → grade; "" leaves a member as they are) for ``year``.
 
@@ -174,7 +172,6 @@ def grades_enter(
             origin_ref=f"review-{year}",
             recorded_by=actor,
             summary=f"{year} 年民主评议 {len(facts)} 人",
-            request=request,
         )
         result.written += len(facts)
     entries_correct(
@@ -182,13 +179,11 @@ def grades_enter(
         reason=reason,
         recorded_by=actor,
         summary=f"{year} 年民主评议等次更正 {len(changes)} 人",
-        request=request,
     )
     result.corrected += len(changes)
     audit_record(
         action="ratings.grades",
         actor=actor,
-        request=request,
         target=organization,
         summary=(
             f"{organization.name} {year} 年民主评议：新录 {result.written} 人，"

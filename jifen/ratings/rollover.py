@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.http import HttpRequest
 
 from jifen.audit.services import audit_record
 from jifen.orgs.models import Organization
@@ -47,7 +46,6 @@ def year_rollover(
     year: int,
     actor: User | None,
     scope: Organization | None = None,
-    request: HttpRequest | None = None,
 ) -> Rollover:
     """Adopt for ``year`` + 1, in ``scope``'s subtree (everywhere without a scope), the same
     rulebook text each organization adopted for ``year``. Organizations that already adopted
@@ -64,13 +62,11 @@ def year_rollover(
                 rulebook=adoption.rulebook_id,
                 yaml_text=adoption.yaml_text,
                 actor=actor,
-                request=request,
             )
         )
     audit_record(
         action="ratings.rollover",
         actor=actor,
-        request=request,
         target=scope if scope is not None else "",
         summary=(
             f"{year} → {year + 1} 年度转换：{len(done.adopted)} 个组织沿用上年积分办法，"

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from jifen.audit.services import audit_record
@@ -36,7 +35,6 @@ def stars_propose(
     year: int,
     actor: User,
     note: str = "",
-    request: HttpRequest | None = None,
 ) -> StarProposal:
     """Record the engine's stars for ``organization``'s ``year`` as the branch's proposal."""
     if mixed(organization, year):
@@ -64,7 +62,6 @@ def stars_propose(
     audit_record(
         action="ratings.propose",
         actor=actor,
-        request=request,
         target=proposal,
         summary=f"{organization.name} {year} 年星级提名：{len(rows)} 人，并列 {len(ties)} 处",
         detail={"digest": digest},
@@ -95,7 +92,6 @@ def tie_decide(
     chosen: Sequence[int],
     reason: str,
     actor: User,
-    request: HttpRequest | None = None,
 ) -> StarDecision:
     """The general branch's decision on one tie: which of the tied members get the higher
     level. Never more than the places the quota leaves; a written reason is required."""
@@ -133,7 +129,6 @@ def tie_decide(
     audit_record(
         action="ratings.tie",
         actor=actor,
-        request=request,
         target=proposal,
         summary=(
             f"{proposal.organization.name} {proposal.year} 年 {tie['stars']} 星并列"
@@ -150,7 +145,6 @@ def stars_verdict(
     approve: bool,
     reason: str,
     actor: User,
-    request: HttpRequest | None = None,
 ) -> StarDecision:
     """Approve (every tie decided first) or return a proposal, with who, when and why. An
     approval raises the follow-ups the year's warnings call for."""
@@ -171,7 +165,6 @@ def stars_verdict(
     audit_record(
         action="ratings.approve" if approve else "ratings.return",
         actor=actor,
-        request=request,
         target=proposal,
         summary=(
             f"{proposal.organization.name} {proposal.year} 年星级提名"
@@ -179,7 +172,5 @@ def stars_verdict(
         ),
     )
     if approve:
-        followups_raise(
-            organization=proposal.organization, year=proposal.year, actor=actor, request=request
-        )
+        followups_raise(organization=proposal.organization, year=proposal.year, actor=actor)
     return decision

@@ -87,7 +87,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def year_page(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
-    organization = access.org_for(request.user, org_id, request=request)
+    organization = access.org_for(request.user, org_id)
     current, problem = _year(organization, year)
     context = _base(organization, year, request.user)
     context.update(
@@ -103,7 +103,7 @@ def year_page(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
 @login_required
 def grades(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
     """A grid of every member of the organization that year, a grade select each."""
-    organization = access.org_for(request.user, org_id, Action.ENTER_GRADES, request=request)
+    organization = access.org_for(request.user, org_id, Action.ENTER_GRADES)
     item = grade_item_for(organization, year)
     context = _base(organization, year, request.user)
     context["item"] = item
@@ -121,7 +121,6 @@ def grades(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
                 grades=given,
                 reason=request.POST.get("reason", ""),
                 actor=signed_in(request),
-                request=request,
             )
         except ValidationError as error:
             errors = error.messages
@@ -152,7 +151,7 @@ class UploadForm(forms.Form):
 
 @login_required
 def grades_upload(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
-    organization = access.org_for(request.user, org_id, Action.ENTER_GRADES, request=request)
+    organization = access.org_for(request.user, org_id, Action.ENTER_GRADES)
 
     def save(data: dict[str, Any]) -> Any:
         upload = data["file"]
@@ -167,7 +166,6 @@ def grades_upload(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
             grades=checked.grades,
             reason=data["reason"],
             actor=signed_in(request),
-            request=request,
         )
 
     return form_page(
@@ -185,7 +183,7 @@ def grades_upload(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
 
 @login_required
 def stars(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
-    organization = access.org_for(request.user, org_id, request=request)
+    organization = access.org_for(request.user, org_id)
     current, problem = _year(organization, year)
     states = proposals_of(organization, year)
     names: dict[int, str] = {}
@@ -247,7 +245,7 @@ def _digest(current: Any) -> str:
 @login_required
 @require_POST
 def stars_propose_view(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
-    organization = access.org_for(request.user, org_id, Action.PROPOSE_STARS, request=request)
+    organization = access.org_for(request.user, org_id, Action.PROPOSE_STARS)
     button_action(
         request,
         lambda: stars_propose(
@@ -255,7 +253,6 @@ def stars_propose_view(request: HttpRequest, org_id: int, year: int) -> HttpResp
             year=year,
             note=request.POST.get("note", ""),
             actor=signed_in(request),
-            request=request,
         ),
         "已提交星级提名，等待党总支审批",
     )
@@ -266,7 +263,7 @@ def stars_propose_view(request: HttpRequest, org_id: int, year: int) -> HttpResp
 @require_POST
 def stars_decide(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
     """The general branch's decisions on the open proposal: a tie, the approval, a return."""
-    organization = access.org_for(request.user, org_id, Action.APPROVE_STARS, request=request)
+    organization = access.org_for(request.user, org_id, Action.APPROVE_STARS)
     back = redirect("ratings:stars", org_id=organization.pk, year=year)
     proposal = StarProposal.objects.filter(
         organization=organization, year=year, pk=_int(request.POST.get("proposal"))
@@ -285,7 +282,6 @@ def stars_decide(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
                 chosen=[_int(v) for v in request.POST.getlist("chosen")],
                 reason=reason,
                 actor=actor,
-                request=request,
             )
             messages.success(request, "已记录并列人员的决定")
         elif what in ("approve", "return"):
@@ -294,7 +290,6 @@ def stars_decide(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
                 approve=what == "approve",
                 reason=reason,
                 actor=actor,
-                request=request,
             )
             messages.success(request, "已批准星级评定" if what == "approve" else "已退回星级提名")
         else:
@@ -313,7 +308,7 @@ def _int(value: str | None) -> int:
 
 @login_required
 def followups(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
-    organization = access.org_for(request.user, org_id, request=request)
+    organization = access.org_for(request.user, org_id)
     found = followups_of(organization, year)
     show = request.GET.get("show", "open")
     if show == "open":
@@ -326,12 +321,10 @@ def followups(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
 @login_required
 @require_POST
 def followups_raise_view(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
-    organization = access.org_for(request.user, org_id, Action.FOLLOW_UP, request=request)
+    organization = access.org_for(request.user, org_id, Action.FOLLOW_UP)
     button_action(
         request,
-        lambda: fu.followups_raise(
-            organization=organization, year=year, actor=signed_in(request), request=request
-        ),
+        lambda: fu.followups_raise(organization=organization, year=year, actor=signed_in(request)),
         lambda created: f"新建跟进事项 {len(created)} 项",
     )
     return redirect("ratings:followups", org_id=organization.pk, year=year)
@@ -379,7 +372,6 @@ def followup(request: HttpRequest, followup_id: int) -> HttpResponse:
         FollowUp.objects.select_related("person", "organization"),
         followup_id,
         Action.FOLLOW_UP if request.method == "POST" else Action.VIEW_ORG,
-        request=request,
     )
     organization = found.organization
     may = access.can(request.user, Action.FOLLOW_UP, organization)
@@ -396,9 +388,7 @@ def followup(request: HttpRequest, followup_id: int) -> HttpResponse:
     return form_page(
         request,
         form,
-        save=lambda data: fu.followup_step(
-            followup=found, actor=signed_in(request), request=request, **data
-        ),
+        save=lambda data: fu.followup_step(followup=found, actor=signed_in(request), **data),
         done=lambda _: redirect(url),
         message=lambda step: f"已记录：{step.get_kind_display()}",
         template="ratings/followup.html",
@@ -407,7 +397,7 @@ def followup(request: HttpRequest, followup_id: int) -> HttpResponse:
 
 
 def _statistics(request: HttpRequest, org_id: int, year: int) -> tuple[Organization, Any, str]:
-    organization = access.org_for(request.user, org_id, request=request)
+    organization = access.org_for(request.user, org_id)
     try:
         return organization, statistics_form(organization, year), ""
     except ValidationError as error:
@@ -445,15 +435,13 @@ def statistics_xlsx(request: HttpRequest, org_id: int, year: int) -> HttpRespons
 @login_required
 def rollover(request: HttpRequest, org_id: int) -> HttpResponse:
     """Carry the adoptions in the organization's subtree forward to next year."""
-    organization = access.org_for(request.user, org_id, Action.ROLLOVER, request=request)
+    organization = access.org_for(request.user, org_id, Action.ROLLOVER)
     try:
         year = int(request.POST.get("year") or request.GET.get("year") or "")
     except ValueError:
         year = timezone.localdate().year
     if request.method == "POST":
-        done = year_rollover(
-            year=year, actor=signed_in(request), scope=organization, request=request
-        )
+        done = year_rollover(year=year, actor=signed_in(request), scope=organization)
         messages.success(
             request,
             f"{done.year} 年：{len(done.adopted)} 个组织沿用上年积分办法，"
