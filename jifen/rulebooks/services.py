@@ -8,7 +8,6 @@ from importlib import resources
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 
 from jifen.audit.services import audit_record
 from jifen.orgs.models import Organization
@@ -47,7 +46,6 @@ def adoption_set(
     rulebook: str,
     yaml_text: str | None = None,
     actor: User | None = None,
-    request: HttpRequest | None = None,
 ) -> Adoption:
     """Adopt a built-in rulebook by id, or an organization's own YAML (which may ``extends`` a
     built-in one), for ``organization`` and its subtree in ``year``."""
@@ -67,7 +65,6 @@ def adoption_set(
     audit_record(
         action="rulebook.adopt",
         actor=actor,
-        request=request,
         target=adoption,
         summary=f"{organization.name} {year} 年采用 {loaded.id} 第 {loaded.version} 版",
     )
