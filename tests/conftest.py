@@ -8,8 +8,11 @@ from collections.abc import Callable, Iterator
 from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import User
-from django.db import connection
+from django.db import connection, connections
+from django.db.models.signals import post_migrate
+from django.test import override_settings
 
 from jifen.accounts.roles import Role
 from jifen.core import appendonly
@@ -29,13 +32,47 @@ def _static_files_from_apps(settings: pytest.FixtureRequest) -> None:
     }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hasher() -> Iterator[None]:
+    """Fixture users are hashed with MD5: Argon2 is slow on purpose (Django's advice for tests).
+
+    Production keeps Argon2 (jifen/settings.py); tests/core/test_pages.py asserts it with the
+    production hashers switched back on for that one test.
+    """
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+def _triggers_back_after_flush(*, using: str = "default", **_: object) -> None:
+    # The migrations install the append-only triggers once per test database and nothing in a
+    # test's rolled-back transaction removes them for good. A transactional test's teardown
+    # flush on SQLite deletes rows, so `_append_only_triggers` lifts the triggers just before
+    # it; flush then sends post_migrate, and here they go back before the next test.
+    connection = connections[using]
+    for table in appendonly.APPEND_ONLY_TABLES:
+        appendonly.install(connection, table)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _reinstall_triggers_after_flush() -> Iterator[None]:
+    # post_migrate goes out once per app: one of them is enough.
+    post_migrate.connect(
+        _triggers_back_after_flush,
+        sender=apps.get_app_config("audit"),
+        dispatch_uid="jifen-tests-triggers",
+    )
+    yield
+    post_migrate.disconnect(
+        sender=apps.get_app_config("audit"), dispatch_uid="jifen-tests-triggers"
+    )
+
+
 @pytest.fixture(autouse=True)
 def _append_only_triggers(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Keep the append-only triggers in place for every test that uses the database.
+    """Let a transactional test's teardown flush through the append-only triggers (SQLite only).
 
-    Transactional tests (and the browser tests' live server) end with a flush, which SQLite
-    does with DELETE; the triggers are lifted for that flush only and put back before the next
-    test.
+    PostgreSQL flushes with TRUNCATE, which the row triggers do not see; SQLite flushes with
+    DELETE, which they refuse. Tests in a transaction need nothing: the triggers stay installed.
     """
     marker = request.node.get_closest_marker("django_db")
     names = request.fixturenames
@@ -44,14 +81,12 @@ def _append_only_triggers(request: pytest.FixtureRequest) -> Iterator[None]:
         or "live_server" in names
         or (marker is not None and marker.kwargs.get("transaction"))
     )
-    if not (transactional or marker is not None or "db" in names):
+    if not transactional:
         yield
         return
-    request.getfixturevalue("transactional_db" if transactional else "db")
-    for table in appendonly.APPEND_ONLY_TABLES:
-        appendonly.install(connection, table)
+    request.getfixturevalue("transactional_db")
     yield
-    if transactional:
+    if connection.vendor == "sqlite":
         for table in appendonly.APPEND_ONLY_TABLES:
             appendonly.remove(connection, table)
 
