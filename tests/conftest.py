@@ -99,8 +99,7 @@ def make_user(db: None) -> Callable[..., User]:
     return make
 
 
-@pytest.fixture
-def tree(db: None) -> SimpleNamespace:
+def tree_build() -> SimpleNamespace:
     """Two committees sharing the installation. Ours: 党委 C → 党总支 G → 支部 B1, B2; 支部 B3
     directly under C. Theirs: 党委 X → 支部 XB."""
     kinds_ensure(OrganizationKind)  # a transactional test's flush removed the migration's rows
@@ -114,6 +113,11 @@ def tree(db: None) -> SimpleNamespace:
     return SimpleNamespace(c=c, g=g, b1=b1, b2=b2, b3=b3, x=x, xb=xb)
 
 
+@pytest.fixture
+def tree(db: None) -> SimpleNamespace:
+    return tree_build()
+
+
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
@@ -124,8 +128,8 @@ def valid_id_number(serial: int, birth: str = "19900101", region: str = "320102"
     return body + "10X98765432"[total % 11]
 
 
-@pytest.fixture
-def make_person(tree: SimpleNamespace) -> Callable[..., Person]:
+def person_maker(default: Organization) -> Callable[..., Person]:
+    """Makes people with checksum-valid, distinct ID numbers, in ``default`` unless told."""
     serials = iter(range(1, 1000))
 
     def make(name: str, organization: Organization | None = None, **extra: object) -> Person:
@@ -138,9 +142,14 @@ def make_person(tree: SimpleNamespace) -> Callable[..., Person]:
             "start": dt.date(2020, 1, 1),
             **extra,
         }
-        return person_create(name=name, organization=organization or tree.b1, **fields)  # type: ignore[arg-type]
+        return person_create(name=name, organization=organization or default, **fields)  # type: ignore[arg-type]
 
     return make
+
+
+@pytest.fixture
+def make_person(tree: SimpleNamespace) -> Callable[..., Person]:
+    return person_maker(tree.b1)
 
 
 def _with_role(
