@@ -12,12 +12,14 @@ JIFEN := $(VENV)/bin/jifen
 STAMP := $(VENV)/.installed
 HOSTPORT ?= 127.0.0.1:8000
 
-.PHONY: help install demo run test test-fast lint format bench migrations-check messages clean
+.PHONY: help install demo run test test-fast test-app test-browser lint format bench migrations-check messages clean
 
 help:
 	@echo "make demo        安装、载入演示数据并启动 http://$(HOSTPORT)/ (install, load the demo, serve)"
 	@echo "make test        全部测试：SQLite 与 PostgreSQL (every test, SQLite and PostgreSQL)"
-	@echo "make test-fast   只测评分引擎 (the scoring engine alone, seconds)"
+	@echo "make test-fast   只测评分引擎，不启动 Django (the engine alone, no Django, seconds)"
+	@echo "make test-app    Django 集成测试，SQLite，不含浏览器 (integration tests, SQLite, no browser)"
+	@echo "make test-browser 浏览器测试，SQLite (the browser tests, SQLite)"
 	@echo "make run         启动服务 (serve the existing database)"
 	@echo "make lint        ruff + mypy"
 	@echo "make bench       基准测试 (benchmarks, not part of make test)"
@@ -46,8 +48,21 @@ run: install
 test: install
 	PY=$(PY) scripts/test-all
 
+# The three kinds of test (docs/architecture.md): the engine's, which never start Django (no
+# pytest-django, no tests/conftest.py; hypothesis's small profile); the integration tests of the
+# Django apps; the browser tests. `make test` runs all three on both engines.
+ENGINE_TESTS := tests/scoring tests/simulation
+
 test-fast: install
-	$(PY) -m pytest -q tests/scoring tests/simulation
+	JIFEN_HYPOTHESIS=fast $(PY) -m pytest -q -p no:django -p no:cacheprovider --noconftest \
+		-W ignore::pytest.PytestConfigWarning $(ENGINE_TESTS)
+
+test-app: install
+	env -u DATABASE_URL $(PY) -m pytest -q -p no:cacheprovider tests \
+		$(foreach t,$(ENGINE_TESTS) tests/browser,--ignore=$(t))
+
+test-browser: install
+	env -u DATABASE_URL $(PY) -m pytest -q -p no:cacheprovider tests/browser
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -8,8 +8,11 @@ from collections.abc import Callable, Iterator
 from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import User
-from django.db import connection
+from django.db import connection, connections
+from django.db.models.signals import post_migrate
+from django.test import override_settings
 
 from jifen.accounts.roles import Role
 from jifen.core import appendonly
@@ -29,13 +32,47 @@ def _static_files_from_apps(settings: pytest.FixtureRequest) -> None:
     }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hasher() -> Iterator[None]:
+    """Fixture users are hashed with MD5: Argon2 is slow on purpose (Django's advice for tests).
+
+    Production keeps Argon2 (jifen/settings.py); tests/core/test_pages.py asserts it with the
+    production hashers switched back on for that one test.
+    """
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+def _triggers_back_after_flush(*, using: str = "default", **_: object) -> None:
+    # The migrations install the append-only triggers once per test database and nothing in a
+    # test's rolled-back transaction removes them for good. A transactional test's teardown
+    # flush on SQLite deletes rows, so `_append_only_triggers` lifts the triggers just before
+    # it; flush then sends post_migrate, and here they go back before the next test.
+    connection = connections[using]
+    for table in appendonly.APPEND_ONLY_TABLES:
+        appendonly.install(connection, table)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _reinstall_triggers_after_flush() -> Iterator[None]:
+    # post_migrate goes out once per app: one of them is enough.
+    post_migrate.connect(
+        _triggers_back_after_flush,
+        sender=apps.get_app_config("audit"),
+        dispatch_uid="jifen-tests-triggers",
+    )
+    yield
+    post_migrate.disconnect(
+        sender=apps.get_app_config("audit"), dispatch_uid="jifen-tests-triggers"
+    )
+
+
 @pytest.fixture(autouse=True)
 def _append_only_triggers(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Keep the append-only triggers in place for every test that uses the database.
+    """Let a transactional test's teardown flush through the append-only triggers (SQLite only).
 
-    Transactional tests (and the browser tests' live server) end with a flush, which SQLite
-    does with DELETE; the triggers are lifted for that flush only and put back before the next
-    test.
+    PostgreSQL flushes with TRUNCATE, which the row triggers do not see; SQLite flushes with
+    DELETE, which they refuse. Tests in a transaction need nothing: the triggers stay installed.
     """
     marker = request.node.get_closest_marker("django_db")
     names = request.fixturenames
@@ -44,14 +81,12 @@ def _append_only_triggers(request: pytest.FixtureRequest) -> Iterator[None]:
         or "live_server" in names
         or (marker is not None and marker.kwargs.get("transaction"))
     )
-    if not (transactional or marker is not None or "db" in names):
+    if not transactional:
         yield
         return
-    request.getfixturevalue("transactional_db" if transactional else "db")
-    for table in appendonly.APPEND_ONLY_TABLES:
-        appendonly.install(connection, table)
+    request.getfixturevalue("transactional_db")
     yield
-    if transactional:
+    if connection.vendor == "sqlite":
         for table in appendonly.APPEND_ONLY_TABLES:
             appendonly.remove(connection, table)
 
@@ -64,8 +99,7 @@ def make_user(db: None) -> Callable[..., User]:
     return make
 
 
-@pytest.fixture
-def tree(db: None) -> SimpleNamespace:
+def tree_build() -> SimpleNamespace:
     """Two committees sharing the installation. Ours: 党委 C → 党总支 G → 支部 B1, B2; 支部 B3
     directly under C. Theirs: 党委 X → 支部 XB."""
     kinds_ensure(OrganizationKind)  # a transactional test's flush removed the migration's rows
@@ -79,6 +113,11 @@ def tree(db: None) -> SimpleNamespace:
     return SimpleNamespace(c=c, g=g, b1=b1, b2=b2, b3=b3, x=x, xb=xb)
 
 
+@pytest.fixture
+def tree(db: None) -> SimpleNamespace:
+    return tree_build()
+
+
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
@@ -89,8 +128,8 @@ def valid_id_number(serial: int, birth: str = "19900101", region: str = "320102"
     return body + "10X98765432"[total % 11]
 
 
-@pytest.fixture
-def make_person(tree: SimpleNamespace) -> Callable[..., Person]:
+def person_maker(default: Organization) -> Callable[..., Person]:
+    """Makes people with checksum-valid, distinct ID numbers, in ``default`` unless told."""
     serials = iter(range(1, 1000))
 
     def make(name: str, organization: Organization | None = None, **extra: object) -> Person:
@@ -103,9 +142,14 @@ def make_person(tree: SimpleNamespace) -> Callable[..., Person]:
             "start": dt.date(2020, 1, 1),
             **extra,
         }
-        return person_create(name=name, organization=organization or tree.b1, **fields)  # type: ignore[arg-type]
+        return person_create(name=name, organization=organization or default, **fields)  # type: ignore[arg-type]
 
     return make
+
+
+@pytest.fixture
+def make_person(tree: SimpleNamespace) -> Callable[..., Person]:
+    return person_maker(tree.b1)
 
 
 def _with_role(

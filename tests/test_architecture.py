@@ -56,3 +56,23 @@ def test_no_migration_is_pending() -> None:
         call_command("makemigrations", "--check", "--dry-run", stdout=out, stderr=out)
     except SystemExit:
         pytest.fail(f"models changed without a migration:\n{out.getvalue()}")
+
+
+def test_the_engine_tests_start_no_django() -> None:
+    """`make test-fast` runs tests/scoring and tests/simulation without pytest-django and without
+    tests/conftest.py: importing every one of them must not import Django either."""
+    modules = [
+        ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        for folder in ("tests/scoring", "tests/simulation")
+        for path in sorted((ROOT / folder).glob("*.py"))
+    ]
+    code = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}: importlib.import_module(name)\n"
+        "loaded = sorted(m for m in sys.modules if m == 'django' or m.startswith('django.'))\n"
+        "print(loaded[:5]); sys.exit(1 if loaded else 0)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert run.returncode == 0, f"an engine test imports Django: {run.stdout}{run.stderr}"

@@ -6,9 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import models
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from jifen.ledger.models import Entry
+from jifen.orgs import access
+from jifen.orgs.access import Action, AnyUser
 from jifen.orgs.models import Organization
 from jifen.periods.models import Confirmation, Finding, Level, Notice, Objection, Signature
 from jifen.periods.sheet import QuarterSheet
@@ -112,4 +116,54 @@ def objection_state(objection: Objection) -> ObjectionState:
         findings.get(Level.BRANCH),
         findings.get(Level.GENERAL),
         hasattr(objection, "escalation"),
+    )
+
+
+def notices_for(user: AnyUser, today: dt.date) -> list[tuple[Notice, str]]:
+    """The latest notices within the user's reach, each with its state on ``today``."""
+    reach = access.reach(user, Action.VIEW_NOTICE)
+    found = (
+        Notice.objects.filter(reach.org_filter("signature__organization__path"))
+        .select_related("signature__organization")
+        .order_by("-opened_at")[:50]
+    )
+    return [(n, notice_state(n, today)) for n in found]
+
+
+def objections_waiting_for(user: AnyUser) -> list[tuple[Objection, str]]:
+    """Objections waiting for this user: the branch committee's finding, or the general
+    branch's 专项查核 of an escalated one."""
+    investigate = access.reach(user, Action.INVESTIGATE)
+    review = access.reach(user, Action.SPECIAL_REVIEW)
+    where = "notice__signature__organization__path"
+    found = (
+        Objection.objects.filter(investigate.org_filter(where) | review.org_filter(where))
+        .select_related("notice__signature__organization", "person")
+        .prefetch_related("findings")
+        .order_by("filed_at")[:100]
+    )
+    waiting = []
+    for objection in found:
+        state = objection_state(objection)
+        organization = objection.notice.signature.organization
+        if state.branch is None and investigate.covers(organization):
+            waiting.append((objection, _("待支委会调查")))
+        elif state.escalated and state.general is None and review.covers(organization):
+            waiting.append((objection, _("待专项查核")))
+    return waiting
+
+
+def quarter_entries(objection: Objection) -> QuerySet[Entry]:
+    """The objected-to member's standing entries in the notice's quarter, for the finding form."""
+    sheet = objection.notice.signature.sheet
+    if objection.person is None:
+        return Entry.objects.none()
+    voided = Entry.objects.filter(corrects__isnull=False).values("corrects_id")
+    return (
+        Entry.objects.filter(
+            person=objection.person, date__gte=sheet["start"], date__lte=sheet["end"]
+        )
+        .exclude(pk__in=voided)
+        .exclude(correction="void")
+        .order_by("date", "seq")
     )

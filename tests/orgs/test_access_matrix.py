@@ -8,22 +8,22 @@ added to the project without an entry here fails `test_every_url_has_an_entry`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from jifen.accounts.roles import Role
 from jifen.assessments.models import Sheet, SheetFile, SpotCheck, SpotCheckFile
 from jifen.assessments.services import round_open
-from jifen.orgs.models import Organization, Person, RoleAssignment
+from jifen.orgs.models import Organization, RoleAssignment
 from jifen.orgs.services import role_grant
 from jifen.periods.models import Objection
 from jifen.periods.services import notice_open, period_sign
@@ -39,6 +39,7 @@ from jifen.recording.services import activity_create
 from jifen.roster.columns import HEADERS
 from jifen.roster.models import RosterImport
 from jifen.rulebooks.services import adoption_set
+from tests.conftest import person_maker, tree_build
 from tests.ratings.world import followup_in
 
 R = Role
@@ -307,11 +308,28 @@ def test_every_url_has_an_entry() -> None:
     assert not missing, f"add these URLs to the access matrix: {sorted(missing)}"
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def world(
-    settings: Any, tmp_path: Path, tree: SimpleNamespace, make_person: Callable[..., Person]
-) -> SimpleNamespace:
-    settings.MEDIA_ROOT = tmp_path / "media"
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SimpleNamespace]:
+    """The matrix's world, built once for the module inside a transaction rolled back at its end.
+
+    Each case runs in a savepoint of that transaction (pytest-django's ``db``), so what one case
+    writes — a session, an audit event, a follow-up — is gone before the next.
+    """
+    media = tmp_path_factory.mktemp("media")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=media),
+        transaction.atomic(),
+    ):
+        yield _world_build()
+        transaction.set_rollback(True)
+
+
+def _world_build() -> SimpleNamespace:
+    tree = tree_build()
+    make_person = person_maker(tree.b1)
     holder = User.objects.create_user("holder")
     people = {org.code: make_person(f"成员{org.code}", org) for org in (tree.g, tree.b1, tree.xb)}
     assignments = {
@@ -437,7 +455,12 @@ def world(
         for code, notice in notices.items()
     }
     places = {"own": tree.g, "child": tree.b1, "foreign": tree.xb}
+    # One user per role, each holding it in the general branch G ("own").
+    users = {role: User.objects.create_user(f"u-{role.value}") for role in Role}
+    for role, user in users.items():
+        role_grant(user=user, role=role, organization=places["own"])
     return SimpleNamespace(
+        users=users,
         notices=notices,
         objections=objections,
         rounds=rounds,
@@ -470,8 +493,7 @@ CASES = [
 @pytest.mark.parametrize(("name", "role", "place"), CASES)
 def test_the_answer_for(world: SimpleNamespace, name: str, role: Role, place: str) -> None:
     entry = MATRIX[name]
-    user = User.objects.create_user(f"u-{role.value}")
-    role_grant(user=user, role=role, organization=world.places["own"])
+    user = world.users[role]
     target = world.places[place]
     url = reverse(name, kwargs=entry.kwargs(world, target) if entry.kwargs else None)
     client = Client()

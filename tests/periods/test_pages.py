@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from jifen.ledger.models import Entry, Origin
 from jifen.periods import views
 from jifen.periods.models import Confirmation, Notice, Objection, Signature
-from jifen.periods.views import public_token
+from jifen.periods.views.notice import public_token
 
 from .conftest import add
 

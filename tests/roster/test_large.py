@@ -1,8 +1,14 @@
-"""10,000 rows: checked and applied within a reasonable time, and all or nothing."""
+"""10,000 rows, all or nothing: one bad row and nothing is written.
+
+How fast 10,000 rows are checked, applied and re-imported is measured in
+bench/bench_roster_import.py, which also checks the counts at that size; this one runs in
+`make test` on SQLite only (the `slow` marker): checking 10,000 rows is Python work that writes
+one import record, so a second engine adds a minute and no coverage — all or nothing on both
+engines is tested with small files in test_import.py.
+"""
 
 from __future__ import annotations
 
-import time
 from types import SimpleNamespace
 
 import pytest
@@ -10,14 +16,11 @@ from django.test import Client
 
 from jifen.orgs.models import Membership, Person
 from jifen.roster.models import RosterImport
-from tests.roster.conftest import csv_bytes, roster_row, upload, xlsx_bytes
+from tests.roster.conftest import csv_bytes, roster_row, upload
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 ROWS = 10_000
-# Generous bounds for a slow CI machine; the measured times are printed with -s.
-SECONDS_TO_CHECK = 60
-SECONDS_TO_APPLY = 240
 
 
 def big_rows(broken_at: int | None = None) -> list[list[object]]:
@@ -36,37 +39,6 @@ def _id(serial: int, birth: str) -> str:
     from tests.conftest import valid_id_number
 
     return valid_id_number(serial, birth=birth, region=f"{110000 + serial // 1000:06d}")
-
-
-def test_ten_thousand_rows_are_checked_and_applied(
-    general_client: Client, tree: SimpleNamespace
-) -> None:
-    data = xlsx_bytes(big_rows())
-    started = time.perf_counter()
-    response = upload(general_client, tree.g.pk, data, "万人.xlsx")
-    checked = time.perf_counter() - started
-    assert response.status_code == 302
-    roster_import = RosterImport.objects.get()
-    assert roster_import.errors == []
-    assert roster_import.plan["counts"]["new"] == ROWS
-    assert general_client.get(response["Location"]).status_code == 200
-
-    started = time.perf_counter()
-    applied = general_client.post(f"{response['Location']}apply/", follow=True)
-    seconds = time.perf_counter() - started
-    assert "导入完成：新增 10000 人" in applied.content.decode()
-    assert Person.objects.count() == ROWS
-    assert Membership.objects.count() == ROWS
-    print(f"\n10,000 rows: checked in {checked:.1f}s, applied in {seconds:.1f}s")  # noqa: T201
-    assert checked < SECONDS_TO_CHECK
-    assert seconds < SECONDS_TO_APPLY
-
-    # Re-imported, the same ten thousand rows change nothing.
-    started = time.perf_counter()
-    upload(general_client, tree.g.pk, data, "万人.xlsx")
-    again = time.perf_counter() - started
-    print(f"10,000 rows re-imported: checked in {again:.1f}s")  # noqa: T201
-    assert RosterImport.objects.latest("pk").plan["counts"]["unchanged"] == ROWS
 
 
 def test_one_bad_row_in_ten_thousand_writes_nothing(

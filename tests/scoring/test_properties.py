@@ -15,7 +15,12 @@ SUBJECTS = ("甲", "乙", "丙")
 YEAR = 2026
 MEMBER_BOOKS = ("seed003", "seed001")
 ORG_BOOKS = ("seed000-branch", "seed002", "seed004")
-PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# 60 examples a property in `make test`; fewer on `make test-fast`'s small profile.
+PROPERTY = settings(
+    max_examples=min(60, settings().max_examples),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 days = st.integers(min_value=0, max_value=364).map(lambda n: date(YEAR, 1, 1) + timedelta(days=n))
 amounts = st.decimals(min_value=0, max_value=40, places=1, allow_nan=False, allow_infinity=False)

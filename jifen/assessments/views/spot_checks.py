@@ -1,0 +1,51 @@
+"""Spot checks (抽检): the committee records one, with its files, against an organization."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from jifen.accounts.current import signed_in
+from jifen.assessments.facts import book_for, fillable_items
+from jifen.assessments.forms import SpotCheckForm
+from jifen.assessments.models import SpotCheckFile
+from jifen.assessments.services import spot_check_record
+from jifen.assessments.views.door import _deny, _org_in_round, _round_for
+from jifen.core.formflow import form_page
+from jifen.orgs import access
+from jifen.orgs.access import Action
+from jifen.recording.evidence import file_response, uploads
+
+
+@login_required
+def spot_check_add(request: HttpRequest, round_id: int, org_id: int) -> HttpResponse:
+    found = _round_for(request, round_id)
+    org = _org_in_round(request, found, org_id, Action.ASSESS)
+    book = book_for(found, org)
+    items = [(item.code, item.title) for _, _, item in fillable_items(book)]
+    return form_page(
+        request,
+        SpotCheckForm(request.POST or None, items=items),
+        save=lambda data: spot_check_record(
+            assessment_round=found,
+            organization=org,
+            files=uploads(request),
+            actor=signed_in(request),
+            request=request,
+            **data,
+        ),
+        done=lambda _: redirect("assessments:committee_sheet", round_id=found.pk, org_id=org.pk),
+        message=lambda check: f"已记录{check.get_kind_display()}",
+        template="orgs/org_form.html",
+        context={"organization": org, "form_title": "记录抽检情况", "with_files": True},
+    )
+
+
+@login_required
+def spot_check_file(request: HttpRequest, file_id: int) -> FileResponse:
+    found = SpotCheckFile.objects.select_related("spot_check").filter(pk=file_id).first()
+    if found is None:
+        raise _deny(request, f"assessments.SpotCheckFile:{file_id}")
+    access.org_for(request.user, found.spot_check.organization_id, Action.ASSESS, request=request)
+    return file_response(found.name, found.content_type)

@@ -1,0 +1,30 @@
+"""What every page of the quarter's close shares: today, the quarter number and its sheet."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import Http404
+
+from jifen.orgs.models import Organization
+from jifen.periods import views as package
+from jifen.periods.sheet import QUARTERS, QuarterSheet, quarter_sheet
+
+
+def today() -> dt.date:
+    # Read through the package at call time, so a test that sets ``views._today`` sets the day
+    # for every page module.
+    return package._today()
+
+
+def checked_quarter(number: int) -> int:
+    if number not in QUARTERS:
+        raise Http404("未找到")
+    return number
+
+
+def sheet_or_404(organization: Organization, year: int, quarter: int) -> QuarterSheet:
+    sheet = quarter_sheet(organization, year, checked_quarter(quarter))
+    if sheet is None:
+        raise Http404(f"{organization.name} {year} 年还没有采用积分办法")
+    return sheet
