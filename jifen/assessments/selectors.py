@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from jifen.assessments.models import Round
-from jifen.orgs.access import Reach
+from jifen.orgs import access
+from jifen.orgs.access import Action, AnyUser, Reach
 from jifen.orgs.models import Organization
 from jifen.recording.models import Activity
 
@@ -21,6 +22,15 @@ def rounds_within(view: Reach, assess: Reach) -> QuerySet[Round]:
         )
         .select_related("owner")
         .distinct()
+    )
+
+
+def organizations_seen(user: AnyUser, assessment_round: Round) -> list[Organization]:
+    """The round's organizations ``user`` sees. The committee that opened the round sees them
+    all: they lie within its subtree (round_open sees to that) and assessors read."""
+    within = access.within_reach(user, Action.VIEW_ORG, "")
+    return list(
+        assessment_round.organizations.filter(within).select_related("kind").order_by("path")
     )
 
 

@@ -5,12 +5,11 @@ import datetime as dt
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from jifen.audit.models import AuditEvent
-from jifen.audit.services import audit_record
-from jifen.orgs.access import Action, reach
+from jifen.orgs.access import Action, reach, refused
 from jifen.orgs.models import RoleAssignment
 
 
@@ -26,8 +25,7 @@ def log(request: HttpRequest) -> HttpResponse:
     """The audit log, for auditors: events by people who hold a role within the auditor's reach."""
     within = reach(request.user, Action.VIEW_AUDIT)
     if not within.paths:
-        audit_record(action="access.denied", request=request, target="audit:log")
-        raise Http404("未找到")
+        raise refused(request.user, "audit:log", Action.VIEW_AUDIT)
     actors = RoleAssignment.objects.filter(within.org_filter("organization__path")).values(
         "user_id"
     )

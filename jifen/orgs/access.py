@@ -243,7 +243,11 @@ def own(user: AnyUser, user_field: str) -> Q:
     return Q(**{user_field: user.pk})
 
 
-def _deny(request: HttpRequest | None, user: AnyUser, what: str, action: Action) -> Http404:
+def refused(
+    user: AnyUser, what: str, action: Action, *, request: HttpRequest | None = None
+) -> Http404:
+    """The door's answer to a refusal, recorded in the audit log: raise it. ``what`` names the
+    thing refused (``<app>.<Model>:<pk>``, or a page such as ``audit:log``)."""
     audit_record(
         action="access.denied",
         actor=user,
@@ -264,16 +268,17 @@ def object_for(
     pk: object,
     action: Action = Action.VIEW_ORG,
     *,
-    org_field: str = "organization",
+    org_field: str | None = "organization",
     also: Q | None = None,
     request: HttpRequest | None = None,
 ) -> M:
-    """The object ``pk`` of ``queryset`` if the organization it belongs to (``org_field``, a
-    lookup path such as ``"notice__signature__organization"``; ``""`` for an organization) is
-    within ``user``'s reach for ``action``, or if it matches ``also`` (the user's own, another
-    way in); otherwise 404, audited with the target ``<app>.<Model>:<pk>``. A missing object
-    and a refused one are refused alike, in one query, so the answer tells nothing."""
-    where = within_reach(user, action, org_field)
+    """The object ``pk`` of ``queryset`` if the organization it belongs to is within ``user``'s
+    reach for ``action``, or if it matches ``also`` (the user's own, another way in); otherwise
+    404, audited with the target ``<app>.<Model>:<pk>``. ``org_field`` is the lookup path to
+    that organization (``"notice__signature__organization"``), ``""`` for an organization
+    itself, or None where only ``also`` lets anyone in. A missing object and a refused one are
+    refused alike, in one query, so the answer tells nothing."""
+    where = within_reach(user, action, org_field) if org_field is not None else Q(pk__in=[])
     if also is not None:
         where |= also
     try:
@@ -281,7 +286,7 @@ def object_for(
     except (ValueError, TypeError, ValidationError):  # not a key at all: missing, like any other
         found = None
     if found is None:
-        raise _deny(request, user, f"{queryset.model._meta.label}:{pk}", action)
+        raise refused(user, f"{queryset.model._meta.label}:{pk}", action, request=request)
     return found
 
 

@@ -9,15 +9,21 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from jifen.assessments import exports
+from jifen.assessments.models import Round
 from jifen.assessments.results import results_visible
-from jifen.assessments.views.door import _org_in_round, _round_for, _visible_orgs
+from jifen.assessments.selectors import organizations_seen
+from jifen.orgs import access
 from jifen.reports.xlsx import xlsx_response
 
 
 @login_required
 def form_print(request: HttpRequest, round_id: int, org_id: int) -> HttpResponse:
-    found = _round_for(request, round_id)
-    org = _org_in_round(request, found, org_id)
+    found = access.object_for(
+        request.user, Round.objects.select_related("owner"), round_id, org_field="organizations"
+    )
+    org = access.object_for(
+        request.user, found.organizations.select_related("kind"), org_id, org_field=""
+    )
     form = exports.score_form(found, org, with_committee=results_visible(request.user, found))
     context = {
         "form": form,
@@ -29,18 +35,24 @@ def form_print(request: HttpRequest, round_id: int, org_id: int) -> HttpResponse
 
 @login_required
 def form_xlsx(request: HttpRequest, round_id: int, org_id: int) -> HttpResponse:
-    found = _round_for(request, round_id)
-    org = _org_in_round(request, found, org_id)
+    found = access.object_for(
+        request.user, Round.objects.select_related("owner"), round_id, org_field="organizations"
+    )
+    org = access.object_for(
+        request.user, found.organizations.select_related("kind"), org_id, org_field=""
+    )
     form = exports.score_form(found, org, with_committee=results_visible(request.user, found))
     return xlsx_response(exports.as_xlsx(form), f"{org.name}-考核打分表.xlsx")
 
 
 @login_required
 def bulletin(request: HttpRequest, round_id: int) -> HttpResponse:
-    found = _round_for(request, round_id)
+    found = access.object_for(
+        request.user, Round.objects.select_related("owner"), round_id, org_field="organizations"
+    )
     form = exports.bulletin_form(
         found,
-        {o.code for o in _visible_orgs(request, found)},
+        {o.code for o in organizations_seen(request.user, found)},
         visible=results_visible(request.user, found),
     )
     context = {
@@ -53,10 +65,12 @@ def bulletin(request: HttpRequest, round_id: int) -> HttpResponse:
 
 @login_required
 def bulletin_xlsx(request: HttpRequest, round_id: int) -> HttpResponse:
-    found = _round_for(request, round_id)
+    found = access.object_for(
+        request.user, Round.objects.select_related("owner"), round_id, org_field="organizations"
+    )
     form = exports.bulletin_form(
         found,
-        {o.code for o in _visible_orgs(request, found)},
+        {o.code for o in organizations_seen(request.user, found)},
         visible=results_visible(request.user, found),
     )
     return xlsx_response(exports.as_xlsx(form), f"{found.title}-排名通报.xlsx")

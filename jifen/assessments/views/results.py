@@ -19,7 +19,7 @@ from jifen.assessments.results import (
     two_year_rows,
     year_outcome,
 )
-from jifen.assessments.views.door import _org_in_round, _round_for, _visible_orgs
+from jifen.assessments.selectors import organizations_seen
 from jifen.orgs import access
 from jifen.orgs.access import Action
 from jifen.reports import charts
@@ -34,12 +34,14 @@ def _share(score: Decimal, top: Decimal) -> Decimal:
 
 @login_required
 def results(request: HttpRequest, round_id: int) -> HttpResponse:
-    found = _round_for(request, round_id)
+    found = access.object_for(
+        request.user, Round.objects.select_related("owner"), round_id, org_field="organizations"
+    )
     visible = results_visible(request.user, found)
     context: dict[str, Any] = {"round": found, "visible": visible}
     if visible:
         outcome = round_outcome(found)
-        codes = {o.code: o for o in _visible_orgs(request, found)}
+        codes = {o.code: o for o in organizations_seen(request.user, found)}
         shown = [r for r in outcome.sheet.results if r.subject in codes] if outcome.sheet else []
         context.update(
             error=outcome.error,
@@ -80,8 +82,12 @@ def explained(result: SubjectResult, found: Round) -> list[tuple[str, str, list[
 
 @login_required
 def org_result(request: HttpRequest, round_id: int, org_id: int) -> HttpResponse:
-    found = _round_for(request, round_id)
-    org = _org_in_round(request, found, org_id)
+    found = access.object_for(
+        request.user, Round.objects.select_related("owner"), round_id, org_field="organizations"
+    )
+    org = access.object_for(
+        request.user, found.organizations.select_related("kind"), org_id, org_field=""
+    )
     visible = results_visible(request.user, found)
     context: dict[str, Any] = {"round": found, "organization": org, "visible": visible}
     if visible:
@@ -111,12 +117,14 @@ def org_result(request: HttpRequest, round_id: int, org_id: int) -> HttpResponse
 
 @login_required
 def year_view(request: HttpRequest, round_id: int) -> HttpResponse:
-    found = _round_for(request, round_id)
+    found = access.object_for(
+        request.user, Round.objects.select_related("owner"), round_id, org_field="organizations"
+    )
     visible = results_visible(request.user, found)
     context: dict[str, Any] = {"round": found, "visible": visible}
     if visible:
         outcome = year_outcome(found.owner, found.year, found.rulebook_id)
-        codes = {o.code for o in _visible_orgs(request, found)}
+        codes = {o.code for o in organizations_seen(request.user, found)}
         context.update(
             error=outcome.error,
             results=[r for r in outcome.sheet.results if r.subject in codes]
@@ -131,11 +139,13 @@ def year_view(request: HttpRequest, round_id: int) -> HttpResponse:
 
 @login_required
 def two_years(request: HttpRequest, round_id: int) -> HttpResponse:
-    found = _round_for(request, round_id)
+    found = access.object_for(
+        request.user, Round.objects.select_related("owner"), round_id, org_field="organizations"
+    )
     visible = results_visible(request.user, found)
     context: dict[str, Any] = {"round": found, "visible": visible}
     if visible:
-        codes = {o.code for o in _visible_orgs(request, found)}
+        codes = {o.code for o in organizations_seen(request.user, found)}
         rows = two_year_rows(found.owner, found.year, found.rulebook_id)
         context["rows"] = [r for r in rows if r.code in codes]
     return render(request, "assessments/two_years.html", context)

@@ -13,9 +13,8 @@ from jifen.assessments.facts import book_for, collections, rulebook_of_round
 from jifen.assessments.forms import RoundForm
 from jifen.assessments.models import Round, Sheet
 from jifen.assessments.results import results_visible
-from jifen.assessments.selectors import rounds_within
+from jifen.assessments.selectors import organizations_seen, rounds_within
 from jifen.assessments.services import round_open, round_publish
-from jifen.assessments.views.door import _deny, _round_for, _visible_orgs
 from jifen.core.formflow import button_action, form_page
 from jifen.orgs import access
 from jifen.orgs.access import Action
@@ -29,7 +28,7 @@ def index(request: HttpRequest) -> HttpResponse:
     """The rounds a user takes part in or runs."""
     view = access.reach(request.user, Action.VIEW_ORG)
     if not view.paths:
-        raise _deny(request, "assessments:index")
+        raise access.refused(request.user, "assessments:index", Action.VIEW_ORG)
     assess = access.reach(request.user, Action.ASSESS)
     rounds = rounds_within(view, assess)
     openable = access.orgs_for(request.user, Action.ASSESS).filter(
@@ -89,7 +88,9 @@ def _sheet_cells(
 
 @login_required
 def round_page(request: HttpRequest, round_id: int) -> HttpResponse:
-    found = _round_for(request, round_id)
+    found = access.object_for(
+        request.user, Round.objects.select_related("owner"), round_id, org_field="organizations"
+    )
     book = rulebook_of_round(found)
     user = request.user
     sheets = {
@@ -97,7 +98,7 @@ def round_page(request: HttpRequest, round_id: int) -> HttpResponse:
     }
     rows = [
         {"org": org, "cells": _sheet_cells(request, found, org, sheets)}
-        for org in _visible_orgs(request, found)
+        for org in organizations_seen(request.user, found)
     ]
     context = {
         "round": found,
@@ -112,9 +113,9 @@ def round_page(request: HttpRequest, round_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def publish(request: HttpRequest, round_id: int) -> HttpResponse:
-    found = _round_for(request, round_id)
-    if not access.can(request.user, Action.ASSESS, found.owner):
-        raise _deny(request, f"assessments.Round:{round_id}")
+    found = access.object_for(
+        request.user, Round.objects.all(), round_id, Action.ASSESS, org_field="owner"
+    )
     button_action(
         request,
         lambda: round_publish(assessment_round=found, actor=signed_in(request), request=request),

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +21,6 @@ from jifen.assessments.models import Round, Sheet, SheetFile, SheetLink
 from jifen.assessments.selectors import activities_to_link
 from jifen.assessments.services import ItemInput, may_fill, sheet_get, sheet_reopen, sheet_save
 from jifen.assessments.sheets import inputs_from_post, inputs_of, link_url, sheet_rows
-from jifen.assessments.views.door import _deny, _org_in_round, _round_for
 from jifen.core.formflow import button_action
 from jifen.orgs import access
 from jifen.orgs.access import Action
@@ -118,25 +118,39 @@ def _sheet_page(
 
 @login_required
 def self_sheet(request: HttpRequest, round_id: int, org_id: int, collection: str) -> HttpResponse:
-    found = _round_for(request, round_id)
-    org = _org_in_round(request, found, org_id)
+    found = access.object_for(
+        request.user, Round.objects.select_related("owner"), round_id, org_field="organizations"
+    )
+    org = access.object_for(
+        request.user, found.organizations.select_related("kind"), org_id, org_field=""
+    )
     return _sheet_page(request, found, org, "self", collection)
 
 
 @login_required
 def committee_sheet(request: HttpRequest, round_id: int, org_id: int) -> HttpResponse:
-    found = _round_for(request, round_id)
-    org = _org_in_round(request, found, org_id, Action.ASSESS)
+    found = access.object_for(
+        request.user, Round.objects.select_related("owner"), round_id, org_field="organizations"
+    )
+    org = access.object_for(
+        request.user,
+        found.organizations.select_related("kind"),
+        org_id,
+        Action.ASSESS,
+        org_field="",
+    )
     return _sheet_page(request, found, org, "committee", found.period)
 
 
 @login_required
 @require_POST
 def reopen(request: HttpRequest, sheet_id: int) -> HttpResponse:
-    sheet = Sheet.objects.select_related("round", "organization").filter(pk=sheet_id).first()
-    if sheet is None:
-        raise _deny(request, f"assessments.Sheet:{sheet_id}")
-    access.org_for(request.user, sheet.organization_id, Action.ASSESS, request=request)
+    sheet = access.object_for(
+        request.user,
+        Sheet.objects.select_related("round", "organization"),
+        sheet_id,
+        Action.ASSESS,
+    )
     button_action(
         request,
         lambda: sheet_reopen(
@@ -162,9 +176,14 @@ def _sheet_url(sheet: Sheet) -> str:
 def sheet_file(request: HttpRequest, file_id: int) -> FileResponse:
     """A sheet's evidence: a self sheet's to those who see the organization, a committee
     sheet's to the assessors."""
-    found = SheetFile.objects.select_related("sheet").filter(pk=file_id).first()
-    if found is None:
-        raise _deny(request, f"assessments.SheetFile:{file_id}")
-    action = Action.ASSESS if found.sheet.source == Sheet.Source.COMMITTEE else Action.VIEW_ORG
-    access.org_for(request.user, found.sheet.organization_id, action, request=request)
+    user = request.user
+    found = access.object_for(
+        user,
+        SheetFile.objects.all(),
+        file_id,
+        Action.ASSESS,
+        org_field="sheet__organization",
+        also=Q(sheet__source=Sheet.Source.SELF)
+        & access.within_reach(user, Action.VIEW_ORG, "sheet__organization"),
+    )
     return file_response(found.name, found.content_type)

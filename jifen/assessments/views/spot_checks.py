@@ -9,9 +9,8 @@ from django.shortcuts import redirect
 from jifen.accounts.current import signed_in
 from jifen.assessments.facts import book_for, fillable_items
 from jifen.assessments.forms import SpotCheckForm
-from jifen.assessments.models import SpotCheckFile
+from jifen.assessments.models import Round, SpotCheckFile
 from jifen.assessments.services import spot_check_record
-from jifen.assessments.views.door import _deny, _org_in_round, _round_for
 from jifen.core.formflow import form_page
 from jifen.orgs import access
 from jifen.orgs.access import Action
@@ -20,8 +19,16 @@ from jifen.recording.evidence import file_response, uploads
 
 @login_required
 def spot_check_add(request: HttpRequest, round_id: int, org_id: int) -> HttpResponse:
-    found = _round_for(request, round_id)
-    org = _org_in_round(request, found, org_id, Action.ASSESS)
+    found = access.object_for(
+        request.user, Round.objects.select_related("owner"), round_id, org_field="organizations"
+    )
+    org = access.object_for(
+        request.user,
+        found.organizations.select_related("kind"),
+        org_id,
+        Action.ASSESS,
+        org_field="",
+    )
     book = book_for(found, org)
     items = [(item.code, item.title) for _, _, item in fillable_items(book)]
     return form_page(
@@ -44,8 +51,11 @@ def spot_check_add(request: HttpRequest, round_id: int, org_id: int) -> HttpResp
 
 @login_required
 def spot_check_file(request: HttpRequest, file_id: int) -> FileResponse:
-    found = SpotCheckFile.objects.select_related("spot_check").filter(pk=file_id).first()
-    if found is None:
-        raise _deny(request, f"assessments.SpotCheckFile:{file_id}")
-    access.org_for(request.user, found.spot_check.organization_id, Action.ASSESS, request=request)
+    found = access.object_for(
+        request.user,
+        SpotCheckFile.objects.all(),
+        file_id,
+        Action.ASSESS,
+        org_field="spot_check__organization",
+    )
     return file_response(found.name, found.content_type)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from jifen.accounts.current import signed_in
 from jifen.core.formflow import form_page
+from jifen.orgs import access
 from jifen.orgs.models import Membership, Organization, Person
 from jifen.periods.forms import ConfirmForm
 from jifen.periods.selectors import latest_confirmations, signatures_of, status_of
@@ -48,9 +49,7 @@ def _own_branch(person: Person, year: int, number: int) -> Organization:
 
 @login_required
 def confirm(request: HttpRequest, year: int, quarter: int) -> HttpResponse:
-    person = Person.objects.filter(user_id=request.user.pk or 0).first()
-    if person is None:
-        raise Http404("您的账号没有关联党员信息")
+    person = access.own_person(request.user)
     organization = _own_branch(person, year, checked_quarter(quarter))
     sheet = sheet_or_404(organization, year, quarter)
     row = next((r for r in sheet.rows if r.person.pk == person.pk), None)

@@ -37,22 +37,6 @@ def public_token(notice: Notice) -> str:
     return signing.dumps({"notice": notice.pk}, salt=PUBLIC_SALT, compress=True)
 
 
-def _notice_for(
-    request: HttpRequest, notice_id: int, action: Action = Action.VIEW_NOTICE
-) -> Notice:
-    notice = (
-        Notice.objects.select_related("signature__organization", "signature__signed_by")
-        .filter(pk=notice_id)
-        .first()
-    )
-    org_id = notice.signature.organization_id if notice is not None else f"notice:{notice_id}"
-    organization = access.org_for(request.user, org_id, action, request=request)
-    if notice is None:  # pragma: no cover - org_for has already answered 404
-        raise Http404("未找到")
-    notice.signature.organization = organization
-    return notice
-
-
 def _notice_context(request: HttpRequest, notice: Notice) -> dict[str, Any]:
     headers, rows = notice_rows(notice)
     on = today()
@@ -90,7 +74,13 @@ def _quarter_shown(signature: Signature) -> str:
 
 @login_required
 def notice(request: HttpRequest, notice_id: int) -> HttpResponse:
-    found = _notice_for(request, notice_id)
+    found = access.object_for(
+        request.user,
+        Notice.objects.select_related("signature__organization__kind", "signature__signed_by"),
+        notice_id,
+        Action.VIEW_NOTICE,
+        org_field="signature__organization",
+    )
     context = _notice_context(request, found)
     organization = found.signature.organization
     context["can_object"] = access.can(request.user, Action.OBJECT, organization)
@@ -106,7 +96,13 @@ def notice(request: HttpRequest, notice_id: int) -> HttpResponse:
 
 @login_required
 def notice_print(request: HttpRequest, notice_id: int) -> HttpResponse:
-    found = _notice_for(request, notice_id)
+    found = access.object_for(
+        request.user,
+        Notice.objects.select_related("signature__organization__kind", "signature__signed_by"),
+        notice_id,
+        Action.VIEW_NOTICE,
+        org_field="signature__organization",
+    )
     context = _notice_context(request, found)
     context["xlsx_url"] = reverse("periods:notice_xlsx", args=[found.pk])
     return render(request, "periods/notice_print.html", context)
@@ -114,7 +110,13 @@ def notice_print(request: HttpRequest, notice_id: int) -> HttpResponse:
 
 @login_required
 def notice_xlsx(request: HttpRequest, notice_id: int) -> HttpResponse:
-    found = _notice_for(request, notice_id)
+    found = access.object_for(
+        request.user,
+        Notice.objects.select_related("signature__organization__kind", "signature__signed_by"),
+        notice_id,
+        Action.VIEW_NOTICE,
+        org_field="signature__organization",
+    )
     return xlsx_response(form_xlsx(notice_form(found)), notice_file_name(found))
 
 

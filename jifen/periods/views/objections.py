@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -16,17 +17,22 @@ from jifen.orgs import access
 from jifen.orgs.access import Action
 from jifen.orgs.models import Person
 from jifen.periods.forms import EscalationForm, FindingForm, ObjectionForm
-from jifen.periods.models import Level, Objection
+from jifen.periods.models import Level, Notice, Objection
 from jifen.periods.selectors import objection_state, quarter_entries
 from jifen.periods.services import Fix, escalation_file, finding_record, objection_file
 from jifen.periods.views.common import today
-from jifen.periods.views.notice import _notice_for
 from jifen.rulebooks.services import adoption_for, rulebook_of
 
 
 @login_required
 def objection_new(request: HttpRequest, notice_id: int) -> HttpResponse:
-    found = _notice_for(request, notice_id, Action.OBJECT)
+    found = access.object_for(
+        request.user,
+        Notice.objects.select_related("signature__organization__kind", "signature__signed_by"),
+        notice_id,
+        Action.OBJECT,
+        org_field="signature__organization",
+    )
     ids = [m["person"] for m in found.signature.sheet["members"]]
     form = ObjectionForm(request.POST or None, people=Person.objects.filter(pk__in=ids))
     return form_page(
@@ -49,27 +55,20 @@ def objection_new(request: HttpRequest, notice_id: int) -> HttpResponse:
     )
 
 
-def _objection_for(request: HttpRequest, objection_id: int, action: Action) -> Objection:
-    objection = (
-        Objection.objects.select_related("notice__signature__organization", "person", "filed_by")
-        .filter(pk=objection_id)
-        .first()
-    )
-    if objection is None:
-        # Through the one door, so the refusal is a 404 and is audited like any other.
-        access.org_for(request.user, f"objection:{objection_id}", action, request=request)
-        raise Http404("未找到")
-    own = action == Action.VIEW_ORG and objection.filed_by_id == request.user.pk
-    if not own:
-        access.org_for(
-            request.user, objection.notice.signature.organization_id, action, request=request
-        )
-    return objection
+# An objection belongs to the organization whose quarter its notice shows.
+NOTICED = "notice__signature__organization"
 
 
 @login_required
 def objection(request: HttpRequest, objection_id: int) -> HttpResponse:
-    found = _objection_for(request, objection_id, Action.VIEW_ORG)
+    # Its filer follows it even where they may not read the branch's pages (群众代表).
+    found = access.object_for(
+        request.user,
+        Objection.objects.select_related(NOTICED, "person", "filed_by"),
+        objection_id,
+        org_field=NOTICED,
+        also=access.own(request.user, "filed_by_id"),
+    )
     state = objection_state(found)
     organization = found.notice.signature.organization
     user = request.user
@@ -100,11 +99,19 @@ def objection(request: HttpRequest, objection_id: int) -> HttpResponse:
 @login_required
 def finding(request: HttpRequest, objection_id: int) -> HttpResponse:
     """The branch committee's finding, or, after an escalation, the general branch's."""
-    found = Objection.objects.filter(pk=objection_id).first()
-    state = objection_state(found) if found is not None else None
-    level = Level.GENERAL if state is not None and state.escalated else Level.BRANCH
-    action = Action.SPECIAL_REVIEW if level == Level.GENERAL else Action.INVESTIGATE
-    objection_found = _objection_for(request, objection_id, action)
+    # Before an escalation the branch committee investigates; after it, the general branch.
+    user = request.user
+    objection_found = access.object_for(
+        user,
+        Objection.objects.select_related(NOTICED, "person", "filed_by"),
+        objection_id,
+        Action.INVESTIGATE,
+        org_field=None,
+        also=Q(escalation__isnull=True) & access.within_reach(user, Action.INVESTIGATE, NOTICED)
+        | Q(escalation__isnull=False) & access.within_reach(user, Action.SPECIAL_REVIEW, NOTICED),
+    )
+    escalated = objection_state(objection_found).escalated
+    level = Level.GENERAL if escalated else Level.BRANCH
     signature = objection_found.notice.signature
     rulebook = rulebook_of(adoption_for(signature.organization, signature.year))  # type: ignore[arg-type]
     items = [(item.code, item.title) for c in rulebook.categories for item in c.items]
@@ -146,14 +153,15 @@ def finding(request: HttpRequest, objection_id: int) -> HttpResponse:
 
 @login_required
 def escalate(request: HttpRequest, objection_id: int) -> HttpResponse:
-    found = (
-        Objection.objects.select_related("notice__signature__organization")
-        .filter(pk=objection_id, filed_by_id=request.user.pk or 0)
-        .first()
+    # Only the objection's filer escalates it.
+    found = access.object_for(
+        request.user,
+        Objection.objects.select_related(NOTICED),
+        objection_id,
+        Action.OBJECT,
+        org_field=None,
+        also=access.own(request.user, "filed_by_id"),
     )
-    if found is None:
-        access.org_for(request.user, f"objection:{objection_id}", Action.OBJECT, request=request)
-        raise Http404("未找到")
     form = EscalationForm(request.POST or None)
     return form_page(
         request,
