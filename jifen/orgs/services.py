@@ -9,7 +9,6 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest
 from django.utils import timezone
 
 from jifen.accounts.roles import Role
@@ -38,7 +37,6 @@ def organization_create(
     parent: Organization | None = None,
     active_from: dt.date | None = None,
     actor: Actor = None,
-    request: HttpRequest | None = None,
 ) -> Organization:
     if isinstance(kind, str):
         kind = OrganizationKind.objects.get(code=kind)
@@ -54,7 +52,6 @@ def organization_create(
     audit_record(
         action="org.create",
         actor=actor,
-        request=request,
         target=organization,
         summary=f"新建组织 {code} {name}",
     )
@@ -67,7 +64,6 @@ def organization_close(
     organization: Organization,
     on: dt.date,
     actor: Actor = None,
-    request: HttpRequest | None = None,
 ) -> Organization:
     """撤销: the organization is no longer active from ``on``. Refused while anyone still
     belongs to it or to an organization below it on that day (transfer them first)."""
@@ -87,7 +83,6 @@ def organization_close(
     audit_record(
         action="org.close",
         actor=actor,
-        request=request,
         target=organization,
         summary=f"撤销组织 {organization.name}（自 {on} 起）",
     )
@@ -129,7 +124,6 @@ def person_create(
     probation_ends: dt.date | None = None,
     start_reason: str = Membership.StartReason.JOIN,
     actor: Actor = None,
-    request: HttpRequest | None = None,
 ) -> Person:
     """A new person, belonging to ``organization`` from ``start``."""
     fields: dict[str, Any] = {
@@ -154,7 +148,6 @@ def person_create(
     audit_record(
         action="person.create",
         actor=actor,
-        request=request,
         target=person,
         summary=f"新增人员 {person.name}，加入 {organization.name}（{start}）",
     )
@@ -177,7 +170,6 @@ def person_update(
     *,
     person: Person,
     actor: Actor = None,
-    request: HttpRequest | None = None,
     **changes: Any,
 ) -> list[str]:
     """Change the given fields; returns the names of the fields that really changed."""
@@ -206,7 +198,6 @@ def person_update(
     audit_record(
         action="person.update",
         actor=actor,
-        request=request,
         target=person,
         summary=f"修改人员 {person.name}：{'、'.join(changed)}",
         detail={f: [str(current[f]), str(changes[f])] for f in changed},
@@ -229,7 +220,6 @@ def membership_transfer(
     on: dt.date,
     note: str = "",
     actor: Actor = None,
-    request: HttpRequest | None = None,
 ) -> Membership:
     """Move ``person`` to ``to`` on ``on``: the old membership ends that day, the new one starts."""
     Person.objects.select_for_update().filter(pk=person.pk).first()
@@ -258,7 +248,6 @@ def membership_transfer(
     audit_record(
         action="membership.transfer",
         actor=actor,
-        request=request,
         target=person,
         summary=f"{person.name} 于 {on} 由 {current.organization.name} 转入 {to.name}",
     )
@@ -272,7 +261,6 @@ def membership_leave(
     on: dt.date,
     note: str = "",
     actor: Actor = None,
-    request: HttpRequest | None = None,
 ) -> Membership:
     current = membership_current(person, on)
     if current is None:
@@ -285,7 +273,6 @@ def membership_leave(
     audit_record(
         action="membership.leave",
         actor=actor,
-        request=request,
         target=person,
         summary=f"{person.name} 于 {on} 离开 {current.organization.name}",
     )
@@ -304,7 +291,6 @@ def exemption_create(
     filed_on: dt.date,
     end: dt.date | None = None,
     actor: Actor = None,
-    request: HttpRequest | None = None,
 ) -> Exemption:
     """不列入管理 (seed 001): decided by the 支委会, passed by the 党员大会, filed with the
     党总支 — three dates, in that order."""
@@ -329,7 +315,6 @@ def exemption_create(
     audit_record(
         action="exemption.create",
         actor=actor,
-        request=request,
         target=person,
         summary=f"{person.name} 自 {start} 起不列入积分管理：{exemption.reason}",
     )
@@ -342,7 +327,6 @@ def person_link_account(
     person: Person,
     user: User,
     actor: Actor = None,
-    request: HttpRequest | None = None,
 ) -> Person:
     """Give ``person`` the account ``user`` (a member signs in to see their own points)."""
     if person.user_id == user.pk:
@@ -356,7 +340,6 @@ def person_link_account(
     audit_record(
         action="person.link_account",
         actor=actor,
-        request=request,
         target=person,
         summary=f"{person.name} 关联账号 {user.get_username()}",
     )
@@ -370,7 +353,6 @@ def role_grant(
     role: Role | str,
     organization: Organization,
     actor: Actor = None,
-    request: HttpRequest | None = None,
 ) -> RoleAssignment:
     role = Role(role)
     existing = RoleAssignment.objects.filter(
@@ -387,7 +369,6 @@ def role_grant(
     audit_record(
         action="role.grant",
         actor=actor,
-        request=request,
         target=assignment,
         summary=f"授予 {user.get_username()} {role.label}（{organization.name}）",
     )
@@ -399,7 +380,6 @@ def role_revoke(
     *,
     assignment: RoleAssignment,
     actor: Actor = None,
-    request: HttpRequest | None = None,
 ) -> None:
     if assignment.revoked_at is not None:
         return
@@ -407,7 +387,6 @@ def role_revoke(
     audit_record(
         action="role.revoke",
         actor=actor,
-        request=request,
         target=assignment,
         summary=(
             f"撤销 {assignment.user} {assignment.get_role_display()}（{assignment.organization}）"

@@ -52,7 +52,7 @@ def tree(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def detail(request: HttpRequest, org_id: int) -> HttpResponse:
-    organization = access.org_for(request.user, org_id, request=request)
+    organization = access.org_for(request.user, org_id)
     day = _day(request)
     query = request.GET.get("q", "")
     memberships = selectors.memberships_on(organization=organization, day=day, subtree=True)
@@ -103,7 +103,7 @@ def _person_context(request: HttpRequest, person: Person) -> dict[str, object]:
 
 @login_required
 def person(request: HttpRequest, person_id: int) -> HttpResponse:
-    found = access.person_for(request.user, person_id, request=request)
+    found = access.person_for(request.user, person_id)
     return render(request, "orgs/person.html", _person_context(request, found))
 
 
@@ -113,14 +113,12 @@ def _to_person(person: Person) -> Callable[[object], HttpResponse]:
 
 @login_required
 def person_transfer(request: HttpRequest, person_id: int) -> HttpResponse:
-    found = access.person_for(request.user, person_id, Action.MANAGE_PEOPLE, request=request)
+    found = access.person_for(request.user, person_id, Action.MANAGE_PEOPLE)
     targets = access.orgs_for(request.user, Action.MANAGE_PEOPLE).order_by("path")
     return form_page(
         request,
         TransferForm(request.POST or None, organizations=targets),
-        save=lambda data: services.membership_transfer(
-            person=found, actor=request.user, request=request, **data
-        ),
+        save=lambda data: services.membership_transfer(person=found, actor=request.user, **data),
         done=_to_person(found),
         message=lambda _result: _("%(name)s 的组织关系已转接") % {"name": found.name},
         template="orgs/person_form.html",
@@ -130,13 +128,11 @@ def person_transfer(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 def person_exempt(request: HttpRequest, person_id: int) -> HttpResponse:
-    found = access.person_for(request.user, person_id, Action.MANAGE_PEOPLE, request=request)
+    found = access.person_for(request.user, person_id, Action.MANAGE_PEOPLE)
     return form_page(
         request,
         ExemptionForm(request.POST or None),
-        save=lambda data: services.exemption_create(
-            person=found, actor=request.user, request=request, **data
-        ),
+        save=lambda data: services.exemption_create(person=found, actor=request.user, **data),
         done=_to_person(found),
         message=lambda _result: _("%(name)s 已登记为不列入积分管理") % {"name": found.name},
         template="orgs/person_form.html",
@@ -146,7 +142,7 @@ def person_exempt(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 def roles(request: HttpRequest, org_id: int) -> HttpResponse:
-    organization = access.org_for(request.user, org_id, Action.MANAGE_ROLES, request=request)
+    organization = access.org_for(request.user, org_id, Action.MANAGE_ROLES)
     grantable = access.grantable_roles(request.user, organization)
     form = RoleGrantForm(request.POST or None, roles=grantable)
     if request.method == "POST" and form.is_valid():
@@ -155,7 +151,6 @@ def roles(request: HttpRequest, org_id: int) -> HttpResponse:
             role=form.cleaned_data["role"],
             organization=organization,
             actor=request.user,
-            request=request,
         )
         messages.success(request, _("角色已授予"))
         return redirect("orgs:roles", org_id=organization.pk)
@@ -173,15 +168,14 @@ def roles(request: HttpRequest, org_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def role_revoke(request: HttpRequest, org_id: int, assignment_id: int) -> HttpResponse:
-    organization = access.org_for(request.user, org_id, Action.MANAGE_ROLES, request=request)
+    organization = access.org_for(request.user, org_id, Action.MANAGE_ROLES)
     assignment = access.object_for(
         request.user,
         RoleAssignment.objects.filter(organization__path__startswith=organization.path),
         assignment_id,
         Action.MANAGE_ROLES,
-        request=request,
     )
-    services.role_revoke(assignment=assignment, actor=request.user, request=request)
+    services.role_revoke(assignment=assignment, actor=request.user)
     messages.success(request, _("角色已撤销"))
     return redirect("orgs:roles", org_id=organization.pk)
 
@@ -189,13 +183,11 @@ def role_revoke(request: HttpRequest, org_id: int, assignment_id: int) -> HttpRe
 @login_required
 def organization_add(request: HttpRequest, org_id: int) -> HttpResponse:
     """A new organization under this one (a 党支部 under a 党总支, a 党小组 under a 党支部 …)."""
-    parent = access.org_for(request.user, org_id, Action.MANAGE_ORGS, request=request)
+    parent = access.org_for(request.user, org_id, Action.MANAGE_ORGS)
     return form_page(
         request,
         OrganizationForm(request.POST or None),
-        save=lambda data: services.organization_create(
-            parent=parent, actor=request.user, request=request, **data
-        ),
+        save=lambda data: services.organization_create(parent=parent, actor=request.user, **data),
         done=lambda created: redirect("orgs:detail", org_id=created.pk),
         message=lambda created: _("已新建 %(name)s") % {"name": created.name},
         template="orgs/org_form.html",
@@ -205,12 +197,12 @@ def organization_add(request: HttpRequest, org_id: int) -> HttpResponse:
 
 @login_required
 def person_add(request: HttpRequest, org_id: int) -> HttpResponse:
-    organization = access.org_for(request.user, org_id, Action.MANAGE_PEOPLE, request=request)
+    organization = access.org_for(request.user, org_id, Action.MANAGE_PEOPLE)
     return form_page(
         request,
         PersonForm(request.POST or None),
         save=lambda data: services.person_create(
-            organization=organization, actor=request.user, request=request, **data
+            organization=organization, actor=request.user, **data
         ),
         done=lambda created: redirect("orgs:person", person_id=created.pk),
         message=lambda created: _("已添加 %(name)s") % {"name": created.name},
@@ -221,14 +213,12 @@ def person_add(request: HttpRequest, org_id: int) -> HttpResponse:
 
 @login_required
 def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
-    found = access.person_for(request.user, person_id, Action.MANAGE_PEOPLE, request=request)
+    found = access.person_for(request.user, person_id, Action.MANAGE_PEOPLE)
     initial = {field: getattr(found, field) for field in services.PERSON_EDITABLE}
     return form_page(
         request,
         PersonEditForm(request.POST or None, initial=initial),
-        save=lambda data: services.person_update(
-            person=found, actor=request.user, request=request, **data
-        ),
+        save=lambda data: services.person_update(person=found, actor=request.user, **data),
         done=_to_person(found),
         message=lambda changed: _("已保存") if changed else _("没有改动"),
         template="orgs/person_form.html",
@@ -238,13 +228,11 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 def person_leave(request: HttpRequest, person_id: int) -> HttpResponse:
-    found = access.person_for(request.user, person_id, Action.MANAGE_PEOPLE, request=request)
+    found = access.person_for(request.user, person_id, Action.MANAGE_PEOPLE)
     return form_page(
         request,
         LeaveForm(request.POST or None),
-        save=lambda data: services.membership_leave(
-            person=found, actor=request.user, request=request, **data
-        ),
+        save=lambda data: services.membership_leave(person=found, actor=request.user, **data),
         done=_to_person(found),
         message=lambda _result: _("%(name)s 的组织关系已结束") % {"name": found.name},
         template="orgs/person_form.html",
@@ -254,12 +242,12 @@ def person_leave(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 def organization_close(request: HttpRequest, org_id: int) -> HttpResponse:
-    organization = access.org_for(request.user, org_id, Action.MANAGE_ORGS, request=request)
+    organization = access.org_for(request.user, org_id, Action.MANAGE_ORGS)
     return form_page(
         request,
         CloseForm(request.POST or None),
         save=lambda data: services.organization_close(
-            organization=organization, actor=request.user, request=request, **data
+            organization=organization, actor=request.user, **data
         ),
         done=lambda closed: redirect("orgs:detail", org_id=closed.pk),
         message=lambda closed: (
