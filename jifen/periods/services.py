@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -67,7 +66,6 @@ def confirmation_record(
     kind: str,
     reason: str,
     actor: User,
-    request: HttpRequest | None = None,
 ) -> Confirmation:
     """``person`` (the signed-in member) confirms their quarter's score, or disputes it with a
     reason the scoring group will see. A later confirmation replaces an earlier one."""
@@ -100,7 +98,6 @@ def confirmation_record(
     audit_record(
         action="period.confirm",
         actor=actor,
-        request=request,
         target=confirmation,
         summary=(
             f"{person.name} {confirmation.get_kind_display()} {sheet.quarter.name}得分"
@@ -118,7 +115,6 @@ def period_sign(
     quarter: int,
     actor: User,
     today: dt.date,
-    request: HttpRequest | None = None,
 ) -> Signature:
     """The branch secretary's 签名确认: records the sheet as it stands, its SHA-256 and the
     organization's ledger head, and seals the quarter in the ledger (later facts dated there
@@ -149,7 +145,6 @@ def period_sign(
         label=sheet.quarter.name,
         ref=f"periods:{organization.pk}:{year}Q{quarter}",
         sealed_by=actor,
-        request=request,
     )
     signature = Signature.objects.create(
         organization=organization,
@@ -167,7 +162,6 @@ def period_sign(
     audit_record(
         action="period.sign",
         actor=actor,
-        request=request,
         target=signature,
         summary=(
             f"支部书记{again}签名确认 {organization.name}{sheet.quarter.name}："
@@ -187,7 +181,6 @@ def notice_open(
     today: dt.date,
     days: int = DEFAULT_NOTICE_DAYS,
     how_to_object: str = "",
-    request: HttpRequest | None = None,
 ) -> Notice:
     """Publicize a signed sheet for ``days`` working days from ``today``. Only the latest
     signature, only while the sheet is still exactly what was signed, and once per signature."""
@@ -216,7 +209,6 @@ def notice_open(
     audit_record(
         action="period.notice_open",
         actor=actor,
-        request=request,
         target=notice,
         summary=(
             f"公示 {signature.organization.name}{sheet.quarter.name}考评结果："
@@ -244,7 +236,6 @@ def objection_file(
     text: str,
     today: dt.date,
     person: Person | None = None,
-    request: HttpRequest | None = None,
 ) -> Objection:
     """A member or 群众代表 objects during the notice; after its last day the objection is
     refused with the dates."""
@@ -279,7 +270,6 @@ def objection_file(
     audit_record(
         action="period.object",
         actor=actor,
-        request=request,
         target=objection,
         summary=(
             f"对 {organization.name} 的公示提出异议"
@@ -306,7 +296,6 @@ def _apply_fixes(
     fixes: Sequence[Fix],
     reason: str,
     actor: User,
-    request: HttpRequest | None,
 ) -> list[int]:
     signature = objection.notice.signature
     start, end = (
@@ -327,7 +316,6 @@ def _apply_fixes(
                     value=fix.value,
                     reason=reason,
                     recorded_by=actor,
-                    request=request,
                 ).pk
             )
         else:
@@ -354,7 +342,6 @@ def _apply_fixes(
                     reason=reason,
                     note=f"异议 #{objection.pk} 补录",
                     recorded_by=actor,
-                    request=request,
                 ).pk
             )
     return written
@@ -369,7 +356,6 @@ def finding_record(
     text: str,
     actor: User,
     fixes: Sequence[Fix] = (),
-    request: HttpRequest | None = None,
 ) -> Finding:
     """The branch committee's finding (``Level.BRANCH``) or, after an escalation, the general
     branch's 专项查核 (``Level.GENERAL``, final). An upheld objection writes its corrections to
@@ -397,7 +383,7 @@ def finding_record(
         raise ValidationError({"outcome": _("异议不成立时不更正台账")})
     who = "党总支专项查核" if level == Level.GENERAL else "支委会调查"
     reason = f"异议 #{objection.pk} 经{who}成立：{text.strip()}"[:500]
-    written = _apply_fixes(objection, fixes, reason, actor, request) if upheld else []
+    written = _apply_fixes(objection, fixes, reason, actor) if upheld else []
     finding = Finding.objects.create(
         objection=objection,
         level=level,
@@ -410,7 +396,6 @@ def finding_record(
     audit_record(
         action="period.finding",
         actor=actor,
-        request=request,
         target=finding,
         summary=(
             f"异议 #{objection.pk} {who}：{finding.get_outcome_display()}"
@@ -426,7 +411,6 @@ def escalation_file(
     objection: Objection,
     actor: User,
     reason: str,
-    request: HttpRequest | None = None,
 ) -> Escalation:
     """The member who objected, not satisfied with the branch committee's finding, asks the
     general branch for 专项查核 — once."""
@@ -449,7 +433,6 @@ def escalation_file(
     audit_record(
         action="period.escalate",
         actor=actor,
-        request=request,
         target=escalation,
         summary=f"异议 #{objection.pk} 申请党总支专项查核：{escalation.reason[:80]}",
     )

@@ -69,7 +69,6 @@ def confirm(request: HttpRequest, year: int, quarter: int) -> HttpResponse:
             kind=data["kind"],
             reason=data["reason"],
             actor=signed_in(request),
-            request=request,
         ),
         done=lambda _result: redirect("periods:confirm", year, quarter),
         message=lambda c: _("已记录：%(kind)s") % {"kind": _(c.get_kind_display())},

@@ -60,7 +60,7 @@ def notices(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def year_view(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
-    organization = access.org_for(request.user, org_id, request=request)
+    organization = access.org_for(request.user, org_id)
     quarters = []
     for number in QUARTERS:
         sheet = quarter_sheet(organization, year, number)

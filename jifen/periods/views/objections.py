@@ -44,7 +44,6 @@ def objection_new(request: HttpRequest, notice_id: int) -> HttpResponse:
             text=data["text"],
             person=data["person"],
             today=today(),
-            request=request,
         ),
         done=lambda objection: redirect("periods:objection", objection.pk),
         message=lambda objection: (
@@ -130,7 +129,6 @@ def finding(request: HttpRequest, objection_id: int) -> HttpResponse:
             text=data["text"],
             fixes=fixes,
             actor=signed_in(request),
-            request=request,
         )
 
     return form_page(
@@ -167,7 +165,7 @@ def escalate(request: HttpRequest, objection_id: int) -> HttpResponse:
         request,
         form,
         save=lambda data: escalation_file(
-            objection=found, actor=signed_in(request), reason=data["reason"], request=request
+            objection=found, actor=signed_in(request), reason=data["reason"]
         ),
         done=lambda _result: redirect("periods:objection", found.pk),
         message=lambda _result: _("已申请党总支专项查核；专项查核的结论为最终结论"),

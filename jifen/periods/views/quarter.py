@@ -34,7 +34,7 @@ from jifen.reports.xlsx import form_xlsx, xlsx_response
 
 @login_required
 def quarter(request: HttpRequest, org_id: int, year: int, quarter: int) -> HttpResponse:
-    organization = access.org_for(request.user, org_id, request=request)
+    organization = access.org_for(request.user, org_id)
     sheet = sheet_or_404(organization, year, quarter)
     signatures = signatures_of(organization, year, quarter)
     latest = signatures[-1] if signatures else None
@@ -66,7 +66,7 @@ def quarter(request: HttpRequest, org_id: int, year: int, quarter: int) -> HttpR
 
 @login_required
 def quarter_print(request: HttpRequest, org_id: int, year: int, quarter: int) -> HttpResponse:
-    organization = access.org_for(request.user, org_id, request=request)
+    organization = access.org_for(request.user, org_id)
     sheet = sheet_or_404(organization, year, quarter)
     signatures = signatures_of(organization, year, quarter)
     latest = signatures[-1] if signatures else None
@@ -87,7 +87,7 @@ def quarter_print(request: HttpRequest, org_id: int, year: int, quarter: int) ->
 
 @login_required
 def quarter_xlsx(request: HttpRequest, org_id: int, year: int, quarter: int) -> HttpResponse:
-    organization = access.org_for(request.user, org_id, request=request)
+    organization = access.org_for(request.user, org_id)
     sheet = sheet_or_404(organization, year, quarter)
     signatures = signatures_of(organization, year, quarter)
     data = form_xlsx(sheet_form(sheet, signatures[-1] if signatures else None))
@@ -98,7 +98,7 @@ def quarter_xlsx(request: HttpRequest, org_id: int, year: int, quarter: int) -> 
 @login_required
 @require_POST
 def sign(request: HttpRequest, org_id: int, year: int, quarter: int) -> HttpResponse:
-    organization = access.org_for(request.user, org_id, Action.SIGN_PERIOD, request=request)
+    organization = access.org_for(request.user, org_id, Action.SIGN_PERIOD)
     checked_quarter(quarter)
     button_action(
         request,
@@ -108,7 +108,6 @@ def sign(request: HttpRequest, org_id: int, year: int, quarter: int) -> HttpResp
             quarter=quarter,
             actor=signed_in(request),
             today=today(),
-            request=request,
         ),
         lambda signature: (
             _("已签名确认：季度表 SHA-256 %(hash)s…，本季度分数已封存")
@@ -121,7 +120,7 @@ def sign(request: HttpRequest, org_id: int, year: int, quarter: int) -> HttpResp
 @login_required
 @require_POST
 def notice_open_view(request: HttpRequest, org_id: int, year: int, quarter: int) -> HttpResponse:
-    organization = access.org_for(request.user, org_id, Action.SIGN_PERIOD, request=request)
+    organization = access.org_for(request.user, org_id, Action.SIGN_PERIOD)
     checked_quarter(quarter)
     signatures = signatures_of(organization, year, quarter)
     form = NoticeForm(request.POST)
@@ -137,7 +136,6 @@ def notice_open_view(request: HttpRequest, org_id: int, year: int, quarter: int)
                 actor=signed_in(request),
                 today=today(),
                 how_to_object=form.cleaned_data["how_to_object"],
-                request=request,
             ),
             lambda opened: (
                 _("已开始公示：%(starts)s 至 %(ends)s")
