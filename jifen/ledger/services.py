@@ -12,7 +12,6 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.http import HttpRequest
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
@@ -143,7 +142,6 @@ def entry_append(
     evidence: Sequence[str] = (),
     origin_ref: str = "",
     reason: str = "",
-    request: HttpRequest | None = None,
 ) -> Entry:
     """Append one fact to ``organization``'s ledger chain.
 
@@ -172,7 +170,6 @@ def entry_append(
         audit_record(
             action="ledger.append",
             actor=recorded_by,
-            request=request,
             target=entry,
             summary=f"台账 {organization.code} #{entry.seq}：{date} {item} {entry.value}",
         )
@@ -199,7 +196,6 @@ def entries_append(
     recorded_by: User | None,
     summary: str,
     reason: str = "",
-    request: HttpRequest | None = None,
 ) -> list[Entry]:
     """Append many facts at once — an activity's attendance, a month's figures — in one
     transaction, one lock of the chain's head and one audit event, instead of one of each per
@@ -232,7 +228,6 @@ def entries_append(
         audit_record(
             action="ledger.append",
             actor=recorded_by,
-            request=request,
             target=organization,
             summary=f"台账 {organization.code} #{entries[0].seq}–{entries[-1].seq}：{summary}",
             detail={"entries": len(entries), "origin_ref": origin_ref},
@@ -290,7 +285,6 @@ def entry_correct(
     reason: str,
     recorded_by: User | None,
     value: Decimal | int | str | None = None,
-    request: HttpRequest | None = None,
 ) -> Entry:
     """Void ``entry`` (no ``value``) or replace its value, with a written reason."""
     if not reason.strip():
@@ -303,7 +297,6 @@ def entry_correct(
         audit_record(
             action="ledger.correct",
             actor=recorded_by,
-            request=request,
             target=correction,
             summary=f"台账 {entry.organization.code} #{entry.seq} {verb}：{correction.reason}",
         )
@@ -316,7 +309,6 @@ def entries_correct(
     reason: str,
     recorded_by: User | None,
     summary: str,
-    request: HttpRequest | None = None,
 ) -> list[Entry]:
     """Correct many entries at once — a cancelled activity's 500 attendances, a month's
     re-imported figures — each ``(entry, value)`` voided (``value`` None) or replaced, all with
@@ -344,7 +336,6 @@ def entries_correct(
             audit_record(
                 action="ledger.correct",
                 actor=recorded_by,
-                request=request,
                 target=organization,
                 summary=f"台账 {organization.code} #{appended[0].seq}–{appended[-1].seq} "
                 f"更正 {len(appended)} 条：{summary}（{reason.strip()[:200]}）",
@@ -364,7 +355,6 @@ def seal_add(
     label: str,
     ref: str,
     sealed_by: User | None,
-    request: HttpRequest | None = None,
 ) -> Seal:
     """Seal [``start``, ``end``] for ``organization`` and its subtree: from now on a fact dated
     there enters only as a correction with a reason. Sealing a span twice is harmless."""
@@ -382,7 +372,6 @@ def seal_add(
     audit_record(
         action="ledger.seal",
         actor=sealed_by,
-        request=request,
         target=seal,
         summary=f"封存 {organization.name} {label}（{start} 至 {end}）",
     )

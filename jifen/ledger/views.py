@@ -21,7 +21,7 @@ def my_points(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def year(request: HttpRequest, person_id: int, year: int) -> HttpResponse:
-    person = access.person_for(request.user, person_id, request=request)
+    person = access.person_for(request.user, person_id)
     # "So far": months after today's are 未到, neither scored nor counted (docs/decisions.md).
     found = member_year(person, year, today=timezone.localdate())
     context: dict[str, object] = {"person": person, "year": year, "found": found}
@@ -37,7 +37,7 @@ def year(request: HttpRequest, person_id: int, year: int) -> HttpResponse:
 @login_required
 def month_sheet(request: HttpRequest, org_id: int, year: int, month: int) -> HttpResponse:
     """The scorekeeper's month: members × items, laid out like seed 003's 考核表."""
-    organization = access.org_for(request.user, org_id, request=request)
+    organization = access.org_for(request.user, org_id)
     if not 1 <= month <= 12:
         raise Http404("未找到")
     found = branch_year(organization, year)

@@ -44,7 +44,7 @@ def _branch_of(person: Person, year: int) -> Organization | None:
 def _register(
     request: HttpRequest, person_id: int, year: int
 ) -> tuple[Person, Register, MemberYear]:
-    person = access.person_for(request.user, person_id, request=request)
+    person = access.person_for(request.user, person_id)
     today = _today()
     found = member_year(person, year, today=today)
     branch = _branch_of(person, year)
@@ -84,7 +84,7 @@ def register_xlsx(request: HttpRequest, person_id: int, year: int) -> HttpRespon
 def overview(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
     """A branch's or general branch's year so far: one row per branch, the distribution, stars
     per branch, and each branch's trend across the quarters."""
-    organization = access.org_for(request.user, org_id, request=request)
+    organization = access.org_for(request.user, org_id)
     today = _today()
     units, trends = year_overview(organization, year, today)
     scored = [stats for _, stats in units if stats is not None]
@@ -115,9 +115,7 @@ def overview(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
 
 
 def _bulletin(request: HttpRequest, org_id: int, year: int, quarter: int) -> Bulletin:
-    organization = access.org_for(
-        request.user, org_id, access.Action.VIEW_BULLETIN, request=request
-    )
+    organization = access.org_for(request.user, org_id, access.Action.VIEW_BULLETIN)
     if not 1 <= quarter <= 4:
         raise Http404("未找到")
     return bulletin_of(organization, year, quarter, _today())
