@@ -11,7 +11,6 @@ from decimal import Decimal, InvalidOperation
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from jifen.accounts.roles import Role
@@ -71,7 +70,6 @@ def round_open(
     yaml_text: str | None = None,
     title: str = "",
     actor: User | None = None,
-    request: HttpRequest | None = None,
 ) -> Round:
     """Open a round: a built-in rulebook by id, or an organization's own YAML text (kept in
     the round as it is now), for organizations within ``owner``'s subtree."""
@@ -114,7 +112,6 @@ def round_open(
     audit_record(
         action="assessment.round_open",
         actor=actor,
-        request=request,
         target=created,
         summary=f"{owner.name} 开启考核 {created.title}（{len(organizations)} 个组织）",
     )
@@ -230,7 +227,6 @@ def sheet_save(
     files: Iterable[tuple[str, str, bytes]] = (),
     links: Iterable[tuple[str, str, str]] = (),
     actor: User,
-    request: HttpRequest | None = None,
 ) -> Sheet:
     """Save a sheet as a draft, or submit it (which locks it). Every value is checked against
     the round's rulebook first; on any problem nothing changes. ``files`` are (item, name,
@@ -272,7 +268,6 @@ def sheet_save(
     audit_record(
         action="assessment.sheet_submit" if submit else "assessment.sheet_save",
         actor=actor,
-        request=request,
         target=sheet,
         summary=f"{what}：{sheet.organization.name} {sheet.round.title} "
         f"{sheet.get_source_display()}（{PERIOD_LABEL[sheet.collection]}）",
@@ -285,9 +280,7 @@ def sheet_save(
 
 
 @transaction.atomic
-def sheet_reopen(
-    *, sheet: Sheet, reason: str, actor: User, request: HttpRequest | None = None
-) -> SheetReopen:
+def sheet_reopen(*, sheet: Sheet, reason: str, actor: User) -> SheetReopen:
     """The committee sends a submitted sheet back for changes; the reason is kept for good."""
     sheet = Sheet.objects.select_for_update().get(pk=sheet.pk)
     if not access.can(actor, Action.ASSESS, sheet.organization):
@@ -302,7 +295,6 @@ def sheet_reopen(
     audit_record(
         action="assessment.sheet_reopen",
         actor=actor,
-        request=request,
         target=sheet,
         summary=f"退回 {sheet.organization.name} 的{sheet.get_source_display()}表：{reason}",
     )
@@ -320,7 +312,6 @@ def spot_check_record(
     items: Sequence[str],
     files: Iterable[tuple[str, bytes]] = (),
     actor: User,
-    request: HttpRequest | None = None,
 ) -> SpotCheck:
     """Record a spot-check finding (日常抽检 / 专题抽检) shown beside the items it concerns."""
     if not access.can(actor, Action.ASSESS, organization):
@@ -349,7 +340,6 @@ def spot_check_record(
     audit_record(
         action="assessment.spot_check",
         actor=actor,
-        request=request,
         target=check,
         summary=f"{check.get_kind_display()} {organization.name} {date}：{text[:60]}",
     )
@@ -362,7 +352,6 @@ def round_publish(
     assessment_round: Round,
     actor: User,
     today: dt.date | None = None,
-    request: HttpRequest | None = None,
 ) -> Round:
     """Publish a round's results to the organizations in it (until then only the committee
     sees them) and publicize them for the same number of working days as members' scores
@@ -383,7 +372,6 @@ def round_publish(
     audit_record(
         action="assessment.publish",
         actor=actor,
-        request=request,
         target=assessment_round,
         summary=(
             f"公布考核结果：{assessment_round.title}，公示 {window.starts} 至 {window.ends}"

@@ -39,7 +39,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def round_new(request: HttpRequest, org_id: int) -> HttpResponse:
-    owner = access.org_for(request.user, org_id, Action.ASSESS, request=request)
+    owner = access.org_for(request.user, org_id, Action.ASSESS)
     return form_page(
         request,
         RoundForm(request.POST or None, owner=owner),
@@ -54,7 +54,6 @@ def round_new(request: HttpRequest, org_id: int) -> HttpResponse:
             self_deadline=data["self_deadline"],
             committee_deadline=data["committee_deadline"],
             actor=signed_in(request),
-            request=request,
         ),
         done=lambda created: redirect("assessments:round", round_id=created.pk),
         message=lambda created: f"已开启考核：{created.title}",
@@ -118,7 +117,7 @@ def publish(request: HttpRequest, round_id: int) -> HttpResponse:
     )
     button_action(
         request,
-        lambda: round_publish(assessment_round=found, actor=signed_in(request), request=request),
+        lambda: round_publish(assessment_round=found, actor=signed_in(request)),
         "考核结果已公布给参加考核的组织",
     )
     return redirect("assessments:results", round_id=found.pk)

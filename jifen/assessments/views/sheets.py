@@ -61,7 +61,6 @@ def _save_from_post(
             files=files,
             links=_links_from_post(request, org),
             actor=user,
-            request=request,
         )
     except ValidationError as error:
         for problem in error.messages:
@@ -157,7 +156,6 @@ def reopen(request: HttpRequest, sheet_id: int) -> HttpResponse:
             sheet=sheet,
             reason=request.POST.get("reason", ""),
             actor=signed_in(request),
-            request=request,
         ),
         "已退回，填表人可以修改后重新提交",
     )

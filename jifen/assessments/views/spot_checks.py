@@ -39,7 +39,6 @@ def spot_check_add(request: HttpRequest, round_id: int, org_id: int) -> HttpResp
             organization=org,
             files=uploads(request),
             actor=signed_in(request),
-            request=request,
             **data,
         ),
         done=lambda _: redirect("assessments:committee_sheet", round_id=found.pk, org_id=org.pk),
