@@ -14,13 +14,13 @@ from jifen.audit.services import audit_record
 
 @receiver(user_logged_in)
 def _logged_in(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
-    audit_record(action="auth.login", actor=user, request=request, target=user, summary="登录")
+    audit_record(action="auth.login", actor=user, target=user, summary="登录")
 
 
 @receiver(user_logged_out)
 def _logged_out(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
     if user is not None:
-        audit_record(action="auth.logout", actor=user, request=request, summary="退出登录")
+        audit_record(action="auth.logout", actor=user, summary="退出登录")
 
 
 @receiver(user_login_failed)
@@ -30,7 +30,6 @@ def _login_failed(
     username = str(credentials.get("username", ""))[:150]
     audit_record(
         action="auth.login_failed",
-        request=request,
         summary=f"登录失败：{username}",
         detail={"username": username},
     )
@@ -40,7 +39,6 @@ def _login_failed(
 def _locked_out(sender: Any, request: HttpRequest, username: str, **kwargs: Any) -> None:
     audit_record(
         action="auth.locked_out",
-        request=request,
         summary=f"连续登录失败，账号已锁定：{username}",
         detail={"username": username},
     )

@@ -6,9 +6,8 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import models
-from django.http import HttpRequest
 
-from jifen.audit.context import current_audit_context, request_audit_context
+from jifen.audit.context import current_audit_context
 from jifen.audit.models import AuditEvent
 
 
@@ -22,16 +21,14 @@ def audit_record(
     *,
     action: str,
     actor: AbstractBaseUser | AnonymousUser | None = None,
-    request: HttpRequest | None = None,
     target: models.Model | str | None = None,
     summary: str = "",
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event. Who acted, from which address and path, come from the audit context
     (jifen.audit.context: the request being answered, or a command's) unless ``actor`` names
-    the actor; ``request`` is for the callers handed a request outside any context (Django's
-    login signals)."""
-    context = request_audit_context(request) if request is not None else current_audit_context()
+    the actor."""
+    context = current_audit_context()
     if actor is None:
         actor = context.user()
     user = actor if isinstance(actor, User) else None

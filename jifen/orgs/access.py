@@ -24,7 +24,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.db.models.signals import post_delete, post_save
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
 from jifen.accounts.roles import Role
 from jifen.audit.services import audit_record
@@ -243,15 +243,12 @@ def own(user: AnyUser, user_field: str) -> Q:
     return Q(**{user_field: user.pk})
 
 
-def refused(
-    user: AnyUser, what: str, action: Action, *, request: HttpRequest | None = None
-) -> Http404:
+def refused(user: AnyUser, what: str, action: Action) -> Http404:
     """The door's answer to a refusal, recorded in the audit log: raise it. ``what`` names the
     thing refused (``<app>.<Model>:<pk>``, or a page such as ``audit:log``)."""
     audit_record(
         action="access.denied",
         actor=user,
-        request=request,
         target=what,
         summary=f"拒绝访问 {what}（{action.value}）",
         detail={"action": action.value},
@@ -270,7 +267,6 @@ def object_for(
     *,
     org_field: str | None = "organization",
     also: Q | None = None,
-    request: HttpRequest | None = None,
 ) -> M:
     """The object ``pk`` of ``queryset`` if the organization it belongs to is within ``user``'s
     reach for ``action``, or if it matches ``also`` (the user's own, another way in); otherwise
@@ -286,7 +282,7 @@ def object_for(
     except (ValueError, TypeError, ValidationError):  # not a key at all: missing, like any other
         found = None
     if found is None:
-        raise refused(user, f"{queryset.model._meta.label}:{pk}", action, request=request)
+        raise refused(user, f"{queryset.model._meta.label}:{pk}", action)
     return found
 
 
@@ -294,20 +290,16 @@ def org_for(
     user: AnyUser,
     org_id: int | str,
     action: Action = Action.VIEW_ORG,
-    *,
-    request: HttpRequest | None = None,
 ) -> Organization:
     """The organization, if ``user`` may take ``action`` on it; otherwise 404 (and audited)."""
     queryset = Organization.objects.select_related("kind", "parent")
-    return object_for(user, queryset, org_id, action, org_field="", request=request)
+    return object_for(user, queryset, org_id, action, org_field="")
 
 
 def person_for(
     user: AnyUser,
     person_id: int | str,
     action: Action = Action.VIEW_PERSON,
-    *,
-    request: HttpRequest | None = None,
 ) -> Person:
     """The person, if within reach for ``action`` — or, for reading, the user themself."""
     return object_for(
@@ -317,7 +309,6 @@ def person_for(
         action,
         org_field="memberships__organization",
         also=own(user, "user_id") if action == Action.VIEW_PERSON else None,
-        request=request,
     )
 
 
