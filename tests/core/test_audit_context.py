@@ -3,10 +3,13 @@ not through a ``request`` handed from the view down to every service."""
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +18,7 @@ from jifen.audit.context import audit_context
 from jifen.audit.models import AuditEvent
 from jifen.audit.services import audit_record
 from jifen.rulebooks.services import adoption_set
+from tests.roster.conftest import csv_bytes, roster_row
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +59,28 @@ def test_a_service_called_from_a_page_records_the_address(
     assert response.status_code == 302
     event = AuditEvent.objects.get(action="activity.create")
     assert (event.actor, event.ip, event.path) == (secretary, "192.0.2.10", url)
+
+
+def test_a_command_records_which_command_acted(
+    tmp_path: Path, secretary: User, tree: SimpleNamespace
+) -> None:
+    roster = tmp_path / "花名册.csv"
+    roster.write_bytes(csv_bytes([roster_row("张三", 1)]))
+    call_command("roster_import", str(roster), org="B1", user="shuji")
+    event = AuditEvent.objects.get(action="roster.upload")
+    assert (event.actor, event.ip) == (secretary, None)
+    assert event.path == f"jifen roster_import {roster}"
+
+
+def test_no_service_takes_a_request() -> None:
+    """Services are keyword-only; a keyword-only ``request`` was the plumbing the audit context
+    replaced, and it does not come back."""
+    jifen = Path(__file__).resolve().parents[2] / "jifen"
+    found = [
+        f"{path.relative_to(jifen.parent)}:{function.lineno} {function.name}"
+        for path in sorted(jifen.rglob("*.py"))
+        for function in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef)
+        and any(arg.arg == "request" for arg in function.args.kwonlyargs)
+    ]
+    assert not found, "take who and where from jifen.audit.context:\n" + "\n".join(found)

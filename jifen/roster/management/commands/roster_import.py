@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
+from jifen.audit.context import audit_context
 from jifen.orgs import access
 from jifen.orgs.access import Action
 from jifen.orgs.models import Organization
@@ -37,6 +38,11 @@ class Command(BaseCommand):
         organization = Organization.objects.filter(code=options["org"]).first()
         if user is None or organization is None:
             raise CommandError("账号或组织代码不存在", returncode=2)
+        # The events it records say which command acted for the user, as a page's say its path.
+        with audit_context(user=user, path=f"jifen roster_import {options['file']}"):
+            self._import(user, organization, options)
+
+    def _import(self, user: User, organization: Organization, options: dict[str, Any]) -> None:
         try:
             organization = access.org_for(user, organization.pk, Action.MANAGE_PEOPLE)
         except Http404:
