@@ -14,6 +14,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.test import Client, override_settings
@@ -456,11 +457,17 @@ def _world_build() -> SimpleNamespace:
     }
     places = {"own": tree.g, "child": tree.b1, "foreign": tree.xb}
     # One user per role, each holding it in the general branch G ("own").
+    # Each is signed in once: a case sends the session's cookie instead of signing in again.
     users = {role: User.objects.create_user(f"u-{role.value}") for role in Role}
+    sessions = {}
     for role, user in users.items():
         role_grant(user=user, role=role, organization=places["own"])
+        client = Client()
+        client.force_login(user)
+        sessions[role] = client.cookies[django_settings.SESSION_COOKIE_NAME].value
     return SimpleNamespace(
         users=users,
+        sessions=sessions,
         notices=notices,
         objections=objections,
         rounds=rounds,
@@ -493,11 +500,10 @@ CASES = [
 @pytest.mark.parametrize(("name", "role", "place"), CASES)
 def test_the_answer_for(world: SimpleNamespace, name: str, role: Role, place: str) -> None:
     entry = MATRIX[name]
-    user = world.users[role]
     target = world.places[place]
     url = reverse(name, kwargs=entry.kwargs(world, target) if entry.kwargs else None)
     client = Client()
-    client.force_login(user)
+    client.cookies[django_settings.SESSION_COOKIE_NAME] = world.sessions[role]
 
     response = getattr(client, entry.method)(url)
 
