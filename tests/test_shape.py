@@ -106,4 +106,5 @@ def test_the_measure_counts_functions_methods_and_nested_functions() -> None:
         "m.py::outer.inner": MAX_FUNCTION_LINES + 1,
     }
     assert offenders("x = 1\n" * MAX_MODULE_LINES, "ok.py") == {}
-    assert offenders("x = 1\n" * (MAX_MODULE_LINES + 1), "big.py") == {"big.py": MAX_MODULE_LINES + 1}
+    too_long = MAX_MODULE_LINES + 1
+    assert offenders("x = 1\n" * too_long, "big.py") == {"big.py": too_long}
