@@ -39,7 +39,7 @@ from jifen.scoring.rulebook_sections import (
 )
 from jifen.scoring.yaml_nodes import Node, compose, merge
 
-__all__ = ["Node", "builtin_ids", "compose", "load_rulebook", "load_rulebook_text", "merge"]
+__all__ = ["builtin_ids", "load_rulebook", "load_rulebook_text"]
 
 # --- resolution ---------------------------------------------------------------------------------
 

@@ -23,11 +23,11 @@ from jifen.scoring.facts import (
     period_key,
     round2,
 )
-from jifen.scoring.member_items import LABELS, ItemRules, as_written
+from jifen.scoring.member_items import ItemRules, as_written
 from jifen.scoring.model import Allowance, Category, Earn, Grade, Item, Rulebook
 from jifen.scoring.results import CategoryResult, ItemResult, Line, SubjectResult
 
-__all__ = ["LABELS", "MemberScorer"]
+__all__ = ["MemberScorer"]
 
 PERIOD_WORD = {"month": "个月", "quarter": "个季度", "year": "年"}
 PERIOD_UNIT = {"month": "月", "quarter": "季度", "year": "年"}
