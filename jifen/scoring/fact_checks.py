@@ -29,17 +29,37 @@ Refusal = tuple[str, str] | None
 
 def check_fact(rulebook: Rulebook, fact: Fact) -> FactIssue | None:
     """Why ``rulebook`` refuses ``fact``, or None when the fact fits."""
-    if fact.source not in SOURCES:
-        return FactIssue(fact.id, "source", f"来源应为 self 或 committee，实际是 {fact.source!r}")
-    if fact.voids is not None and fact.item == "":
-        return None  # a plain void carries no value of its own
-    refusal = _refusal(rulebook, fact.item, fact.value)
+    refusal = _refusal(rulebook, fact)
     return None if refusal is None else FactIssue(fact.id, *refusal)
 
 
-def _refusal(rulebook: Rulebook, code: str, value: Decimal | str) -> Refusal:
-    if rulebook.veto(code) is not None:
-        return None
+def check_facts(rulebook: Rulebook, facts: Iterable[Fact]) -> list[FactIssue]:
+    """check_fact over many facts; most repeat a few (code, value, source) triples, so the
+    verdict is remembered for the length of this call."""
+    verdicts: dict[tuple[str, Decimal | str, str], Refusal] = {}
+    issues = []
+    for fact in facts:
+        key = (fact.item, fact.value, fact.source)
+        if fact.voids is not None or key not in verdicts:
+            refusal = _refusal(rulebook, fact)
+            if fact.voids is not None:
+                if refusal is not None:
+                    issues.append(FactIssue(fact.id, *refusal))
+                continue
+            verdicts[key] = refusal
+        verdict = verdicts[key]
+        if verdict is not None:
+            issues.append(FactIssue(fact.id, *verdict))
+    return issues
+
+
+def _refusal(rulebook: Rulebook, fact: Fact) -> Refusal:
+    code = fact.item
+    value = fact.value
+    if fact.source not in SOURCES:
+        return "source", f"来源应为 self 或 committee，实际是 {fact.source!r}"
+    if (fact.voids is not None and code == "") or rulebook.veto(code) is not None:
+        return None  # a plain void carries no value; a veto is recorded as it is
     if rulebook.deduction(code) is not None:
         if not isinstance(value, Decimal) or value < 0:
             return "value", f"{code} 是扣分项，值应为次数（不小于 0 的数字），实际是 {value!r}"
@@ -50,26 +70,6 @@ def _refusal(rulebook: Rulebook, code: str, value: Decimal | str) -> Refusal:
         return "item", f"规则 {rulebook.id} 中没有项目代码 {code!r}；可用的代码：{known}"
     item = found[1]
     return VALUE_CHECKS[type(item)](item, code, value)
-
-
-def check_facts(rulebook: Rulebook, facts: Iterable[Fact]) -> list[FactIssue]:
-    """check_fact over many facts; most repeat a few (code, value, source) triples, so the
-    verdict is remembered for the length of this call."""
-    verdicts: dict[tuple[str, Decimal | str, str], tuple[str, str] | None] = {}
-    issues = []
-    for fact in facts:
-        key = (fact.item, fact.value, fact.source)
-        if fact.voids is not None or key not in verdicts:
-            issue = check_fact(rulebook, fact)
-            if fact.voids is not None:
-                if issue is not None:
-                    issues.append(issue)
-                continue
-            verdicts[key] = None if issue is None else (issue.field, issue.message)
-        verdict = verdicts[key]
-        if verdict is not None:
-            issues.append(FactIssue(fact.id, *verdict))
-    return issues
 
 
 def _allowance(item: Allowance, code: str, value: Decimal | str) -> Refusal:

@@ -9,7 +9,6 @@ combined into the year; a veto zeroes the year.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
@@ -49,18 +48,21 @@ def _period_keys(period: str, months: tuple[int, ...]) -> tuple[str, ...]:
     return tuple(seen)
 
 
-@dataclass(slots=True)
 class _Grouped:
     """One member's facts of the year, grouped the ways the rules read them."""
 
-    # facts[code][period key] → facts
-    by_period: dict[str, dict[str, list[Fact]]] = field(default_factory=dict)
-    # quarter index → facts, for allowances spread over a quarter
-    by_quarter: dict[str, dict[int, list[Fact]]] = field(default_factory=dict)
-    # month index → facts, for earned items (the monthly caps)
-    by_month: dict[str, dict[int, list[Fact]]] = field(default_factory=dict)
-    vetoes: list[Fact] = field(default_factory=list)
-    outside: list[str] = field(default_factory=list)  # ids of facts outside the active months
+    # A plain class with literal containers: one is made per member of a branch's sheet.
+    __slots__ = ("by_month", "by_period", "by_quarter", "outside", "vetoes")
+
+    def __init__(self) -> None:
+        # facts[code][period key] → facts
+        self.by_period: dict[str, dict[str, list[Fact]]] = {}
+        # quarter index → facts, for allowances spread over a quarter
+        self.by_quarter: dict[str, dict[int, list[Fact]]] = {}
+        # month index → facts, for earned items (the monthly caps)
+        self.by_month: dict[str, dict[int, list[Fact]]] = {}
+        self.vetoes: list[Fact] = []
+        self.outside: list[str] = []  # ids of facts outside the active months
 
 
 def _quiet_text(item: Item, category: Category, word: str, n: int, score: Decimal) -> str:

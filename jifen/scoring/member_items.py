@@ -56,10 +56,37 @@ class ItemRules:
         label = self.label(key)
         rule = f"{category.code}.{item.code}"
         ids = tuple(f.id for f in used)
+        deducted = ZERO
+        parts: list[str] = []
+        unit = item.unit
+        # Inline rather than a helper per case: this runs for every period of every allowance.
         if item.target is not None:
-            deducted, parts = _short_of_target(item, used)
+            achieved = sum((f.value for f in used if isinstance(f.value, Decimal)), ZERO)
+            short = max(ZERO, item.target - achieved)
+            assert item.deduct is not None
+            deducted = short * item.deduct
+            parts.append(
+                f"完成 {as_written(achieved)}，目标 {as_written(item.target)}，"
+                f"差 {as_written(short)} {unit} × {as_written(item.deduct)} = 扣 {fmt(deducted)}"
+            )
         else:
-            deducted, parts = _deducted_per_fact(item, used)
+            for fact in used:
+                if isinstance(fact.value, Decimal):
+                    assert item.deduct is not None
+                    amount = fact.value * item.deduct
+                    parts.append(
+                        f"差 {as_written(fact.value)} {unit or '次'} × {as_written(item.deduct)}"
+                        f" = 扣 {fmt(amount)}"
+                    )
+                else:
+                    amount = ZERO
+                    if fact.value == "absent":
+                        amount = item.absent or ZERO
+                    elif fact.value == "excused":
+                        amount = item.excused
+                    when = f"{fact.date.month}月{fact.date.day}日"
+                    parts.append(f"{when} {LABELS[fact.value]} 扣 {fmt(amount)}")
+                deducted += amount
         score = item.points - deducted
         floor = ""
         if score < 0:
@@ -155,44 +182,6 @@ class ItemRules:
         )
         text = f"{label} {item.title}: {fact.value} 得 {fmt(points)}{extra}"
         return points, Line(rule, key, text, (fact.id,), points), False
-
-
-def _short_of_target(item: Allowance, used: list[Fact]) -> tuple[Decimal, list[str]]:
-    """A target allowance: what was achieved against the target, and the deduction for the rest."""
-    unit = item.unit
-    achieved = sum((f.value for f in used if isinstance(f.value, Decimal)), ZERO)
-    assert item.target is not None
-    short = max(ZERO, item.target - achieved)
-    assert item.deduct is not None
-    deducted = short * item.deduct
-    return deducted, [
-        f"完成 {as_written(achieved)}，目标 {as_written(item.target)}，"
-        f"差 {as_written(short)} {unit} × {as_written(item.deduct)} = 扣 {fmt(deducted)}"
-    ]
-
-
-def _deducted_per_fact(item: Allowance, used: list[Fact]) -> tuple[Decimal, list[str]]:
-    """An allowance deducted fact by fact: a shortfall times ``deduct``, or an attendance label."""
-    deducted = ZERO
-    parts: list[str] = []
-    for fact in used:
-        if isinstance(fact.value, Decimal):
-            assert item.deduct is not None
-            amount = fact.value * item.deduct
-            parts.append(
-                f"差 {as_written(fact.value)} {item.unit or '次'} × {as_written(item.deduct)}"
-                f" = 扣 {fmt(amount)}"
-            )
-        else:
-            amount = ZERO
-            if fact.value == "absent":
-                amount = item.absent or ZERO
-            elif fact.value == "excused":
-                amount = item.excused
-            when = f"{fact.date.month}月{fact.date.day}日"
-            parts.append(f"{when} {LABELS[fact.value]} 扣 {fmt(amount)}")
-        deducted += amount
-    return deducted, parts
 
 
 def _earned_by_month(
