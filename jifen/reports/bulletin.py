@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from jifen.documents.paper_forms import Cell, Form
 from jifen.orgs.models import Organization
 from jifen.reports.stats import (
     DISTRIBUTION_LABELS,
@@ -21,7 +22,6 @@ from jifen.reports.stats import (
     mean,
     quarter_bounds,
 )
-from jifen.reports.xlsx import Cell, Form
 from jifen.scoring import Calendar
 
 

@@ -10,9 +10,9 @@ from decimal import Decimal
 
 from django.utils.safestring import SafeString
 
+from jifen.documents import charts
 from jifen.ledger.pages import points_text
 from jifen.ledger.scores import MemberYear
-from jifen.reports import charts
 from jifen.reports.stats import DISTRIBUTION_LABELS, EDGES, STAR_LEVELS, BranchStats, Trend
 from jifen.scoring import Calendar
 

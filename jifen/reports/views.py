@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from jifen.documents.paper_forms import form_xlsx, xlsx_response
 from jifen.ledger.scores import MemberYear, branch_year, member_year
 from jifen.orgs import access
 from jifen.orgs.models import Organization, Person
@@ -21,7 +22,6 @@ from jifen.reports import figures
 from jifen.reports.bulletin import Bulletin, bulletin_form, bulletin_of
 from jifen.reports.register import SIGNATURES, Register, register_form, register_of
 from jifen.reports.stats import DISTRIBUTION_LABELS, STAR_LEVELS, year_overview
-from jifen.reports.xlsx import form_xlsx, xlsx_response
 
 
 def _today() -> dt.date:

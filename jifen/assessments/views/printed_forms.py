@@ -11,7 +11,7 @@ from django.urls import reverse
 from jifen.assessments import exports
 from jifen.assessments.results import results_visible
 from jifen.assessments.views.door import _org_in_round, _round_for, _visible_orgs
-from jifen.reports.xlsx import xlsx_response
+from jifen.documents.paper_forms import xlsx_response
 
 
 @login_required

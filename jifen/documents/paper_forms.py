@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from jifen.spreadsheets import formula_safe
+from jifen.documents.formulas import formula_safe
 
 if TYPE_CHECKING:
     from django.http import HttpResponse
