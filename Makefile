@@ -19,7 +19,7 @@ help:
 	@echo "make test        全部测试：SQLite 与 PostgreSQL (every test, SQLite and PostgreSQL)"
 	@echo "make test-fast   只测评分引擎 (the scoring engine alone, seconds)"
 	@echo "make run         启动服务 (serve the existing database)"
-	@echo "make lint        ruff + mypy"
+	@echo "make lint        ruff + mypy + import-linter（分层） (the layers too)"
 	@echo "make bench       基准测试 (benchmarks, not part of make test)"
 	@echo "make migrations-check  检查是否有未生成的迁移 (no pending migration)"
 
@@ -53,6 +53,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy jifen
+	$(VENV)/bin/lint-imports
 
 format: install
 	$(VENV)/bin/ruff format .

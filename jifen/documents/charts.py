@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.html import escape
@@ -19,6 +20,17 @@ FONT = (
     '"Source Han Sans SC","WenQuanYi Micro Hei",sans-serif'
 )
 COLOURS = ("#b3261e", "#1f6feb", "#1a7f37", "#9a6700", "#8250df", "#5b636b")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A chart with the table of the numbers it draws, shown side by side (the template
+    ``reports/_figure.html``)."""
+
+    title: str
+    svg: SafeString
+    columns: list[str]
+    rows: list[list[str]]
 
 
 def _style() -> object:

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jifen.documents.paper_forms import form_xlsx, xlsx_response
+from jifen.ledger.figures import member_months
 from jifen.ledger.scores import MemberYear, branch_year, member_year
 from jifen.orgs import access
 from jifen.orgs.models import Organization, Person
@@ -62,7 +63,7 @@ def register(request: HttpRequest, person_id: int, year: int) -> HttpResponse:
     """党员积分量化登记表, print-ready (A4 landscape), with the signature lines."""
     person, sheet, found = _register(request, person_id, year)
     context = {
-        "months_figure": figures.member_months(found),
+        "months_figure": member_months(found),
         "person": person,
         "year": year,
         "sheet": sheet,
