@@ -15,6 +15,8 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from openpyxl import load_workbook
+
 from jifen.documents.formulas import FORMULA_STARTS
 
 _INVISIBLE = str.maketrans({"\ufeff": None, "\u200b": None, "\u00a0": " ", "\u3000": " "})
@@ -125,7 +127,6 @@ def csv_rows(data: bytes, limits: Limits) -> tuple[list[list[object]], str]:
 
 
 def xlsx_rows(data: bytes, limits: Limits, prefer_sheet: str | None = None) -> list[list[object]]:
-    from openpyxl import load_workbook
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:

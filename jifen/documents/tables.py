@@ -13,6 +13,11 @@ import io
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
 from jifen.documents.formulas import formula_safe
 
 Cell = str | dt.date | None
@@ -50,11 +55,6 @@ def xlsx_bytes(
     """One sheet of rows under a bold header; the ``text_columns`` (by header) formatted as
     text, dates as real dates; drop-down ``choices`` ("男,女") by header; an optional second
     sheet of notes (填写说明). A column not in ``widths`` is 24 characters wide."""
-    # openpyxl loads only when a file is written: pages that never write one start faster.
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None  # a new workbook always has its first sheet  # noqa: S101
@@ -107,10 +107,6 @@ def _write_rows(sheet: Any, rows: Iterable[Sequence[Cell]], text_indexes: list[i
 
 def _add_choices(sheet: Any, headers: Sequence[str], choices: Mapping[str, str]) -> None:
     """Drop-down lists in the first 2,000 rows of the columns named in ``choices``."""
-    # Loaded with the workbook it decorates (see xlsx_bytes).
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
     for header, allowed in choices.items():
         letter = get_column_letter(list(headers).index(header) + 1)
         validation = DataValidation(type="list", formula1=f'"{allowed}"', allow_blank=True)

@@ -33,6 +33,7 @@ from jifen.ratings.selectors import (
     mixed,
     proposals_of,
     rows_of,
+    snapshot,
     year_of,
 )
 from jifen.ratings.stars import stars_propose, stars_verdict, tie_decide
@@ -239,8 +240,6 @@ def stars(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
 
 
 def _digest(current: Any) -> str:
-    from jifen.ratings.selectors import snapshot
-
     return snapshot(current)[2]
 
 
