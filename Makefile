@@ -21,7 +21,7 @@ help:
 	@echo "make test-app    Django 集成测试，SQLite，不含浏览器 (integration tests, SQLite, no browser)"
 	@echo "make test-browser 浏览器测试，SQLite (the browser tests, SQLite)"
 	@echo "make run         启动服务 (serve the existing database)"
-	@echo "make lint        ruff + mypy"
+	@echo "make lint        ruff + mypy + import-linter（分层） (the layers too)"
 	@echo "make bench       基准测试 (benchmarks, not part of make test)"
 	@echo "make migrations-check  检查是否有未生成的迁移 (no pending migration)"
 
@@ -68,6 +68,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy jifen
+	$(VENV)/bin/lint-imports
 
 format: install
 	$(VENV)/bin/ruff format .

@@ -23,19 +23,21 @@ Jifen 积分量化管理系统
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    # Imported here, not at the top: each command loads only what it needs, so `jifen simulate`
+    # and `jifen rulebook` start without Django, and Django's commands without the simulator.
     if args and args[0] == "simulate":
-        from jifen.simulation.cli import simulate_main
+        from jifen.simulation.cli import simulate_main  # noqa: PLC0415
 
         return int(simulate_main(args[1:]))
     if args and args[0] == "rulebook":
-        from jifen.simulation.cli import rulebook_main
+        from jifen.simulation.cli import rulebook_main  # noqa: PLC0415
 
         return int(rulebook_main(args[1:]))
     if not args:
         sys.stdout.write(USAGE_EXTRA)
         args = ["help"]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jifen.settings")
-    from django.core.management import execute_from_command_line
+    from django.core.management import execute_from_command_line  # noqa: PLC0415 (see above)
 
     execute_from_command_line(["jifen", *args])
     return 0

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "jifen.ratings",
     "jifen.reports",
     "jifen.assessments",
+    "jifen.demo",  # for its command, `jifen demo`
 ]
 
 MIDDLEWARE = [

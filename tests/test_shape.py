@@ -17,11 +17,6 @@ MAX_FUNCTION_LINES = 80
 # "path" for a module, "path::Qualified.name" for a function (methods and nested functions
 # are named through their class or enclosing function).
 EXCEPTIONS: dict[str, str] = {
-    "jifen/assessments/views.py": "being split by issue 12",
-    "jifen/demo/college.py": "being split by issue 12",
-    "jifen/periods/views.py": "being split by issue 12",
-    "jifen/demo/ratings.py::ratings_load": "being split by issue 12",
-    "jifen/ratings/grades.py::grades_enter": "being split by issue 12",
     "jifen/recording/services.py::activity_update": "being split by issue 12",
     "jifen/recording/views.py::activity": "being split by issue 12",
     "jifen/reports/register.py::register_of": "being split by issue 12",

@@ -1,5 +1,6 @@
 """The 考核打分表 (seed004 layout, self and committee columns), the ranking and the bulletin,
-as ``jifen.reports.xlsx.Form`` objects: the same form prints (A4 page) and downloads (xlsx)."""
+as ``jifen.documents.paper_forms.Form`` objects: the same form prints (A4 page) and downloads
+(xlsx)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from decimal import Decimal
 from jifen.assessments.facts import book_for
 from jifen.assessments.models import Round, Sheet
 from jifen.assessments.results import round_outcome
+from jifen.documents.paper_forms import Cell, Form, form_xlsx
 from jifen.orgs.models import Organization
-from jifen.reports.xlsx import Cell, Form, form_xlsx
 from jifen.scoring import fmt
 from jifen.scoring.model import Deduct, Graded, Item, Rollup
 

@@ -30,6 +30,7 @@ from jifen.audit.services import audit_record
 from jifen.orgs import access
 from jifen.orgs.access import Action
 from jifen.orgs.models import Organization
+from jifen.periods.workdays import DEFAULT_NOTICE_DAYS, notice_window
 from jifen.rulebooks.services import rulebook_text_load
 from jifen.scoring import Rulebook, fmt
 from jifen.scoring.model import Deduct, Graded, ScoreItem
@@ -356,8 +357,6 @@ def round_publish(
     """Publish a round's results to the organizations in it (until then only the committee
     sees them) and publicize them for the same number of working days as members' scores
     (公示, weekends, statutory holidays and 调休 workdays respected)."""
-    from jifen.periods.workdays import DEFAULT_NOTICE_DAYS, notice_window
-
     if not access.can(actor, Action.ASSESS, assessment_round.owner):
         raise ValidationError("只有开启考核的党委可以公布结果")
     if assessment_round.published_at is not None:

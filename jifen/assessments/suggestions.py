@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from jifen.ledger.models import Entry
 from jifen.orgs.models import Organization
+from jifen.periods.models import Notice, Signature
 from jifen.recording.models import Activity, Declaration
 from jifen.scoring import Rulebook
 
@@ -152,8 +153,6 @@ def measure(name: str, org: Organization, year: int, period: str) -> Suggestion:
 def _quarter_closes(org: Organization, year: int, months: range) -> Suggestion:
     """The quarters of the round signed by the branch secretary, and how soon after the
     quarter's end (on time: within ``CLOSE_GRACE_DAYS``), with their public notices."""
-    from jifen.periods.models import Notice, Signature
-
     quarters = sorted({(m - 1) // 3 + 1 for m in months})
     first_signed: dict[int, Signature] = {}
     for signature in Signature.objects.filter(

@@ -6,4 +6,6 @@ class AuditConfig(AppConfig):
     verbose_name = "审计日志"
 
     def ready(self) -> None:
-        from jifen.audit import receivers  # noqa: F401  (connects the login signals)
+        # Here, once every app is loaded (Django's rule for signal receivers): importing the
+        # module connects the login signals.
+        from jifen.audit import receivers  # noqa: F401, PLC0415

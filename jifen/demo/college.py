@@ -9,6 +9,9 @@ second time (the committee's code is already taken).
 The reference day is today for the current year, 31 December for a past year: probationary
 members' probation ends within a year of it, and the year's transfer, departure and exemption
 fall on or before it.
+
+The college's shape (organizations, who belongs to each branch, where the demo accounts belong)
+is in ``jifen.demo.structure``; drawing one person is ``jifen.demo.people``.
 """
 
 from __future__ import annotations
@@ -17,23 +20,25 @@ import datetime as dt
 import random
 from collections import Counter
 from dataclasses import dataclass, field
-from enum import Enum
 
 from django.db import transaction
 
 from jifen.accounts.demo import (
     COMMITTEE_CODE,
     DEMO_ACCOUNTS,
-    DEMO_BRANCH_CODE,
     DemoAccount,
     demo_accounts_load,
 )
-from jifen.demo.names import (
-    Era,
-    draw_date,
-    draw_id_number,
-    draw_mobile,
-    draw_name,
+from jifen.demo.people import Drawer, PersonPlan
+from jifen.demo.structure import (
+    ACCOUNT_HOMES,
+    BRANCH_MIXES,
+    LEAVE_FROM,
+    ORGANIZATIONS,
+    RETIRED_BRANCH_CODE,
+    TRANSFER_FROM,
+    TRANSFER_TO,
+    OrgPlan,
 )
 from jifen.orgs.kinds import kinds_ensure
 from jifen.orgs.models import (
@@ -53,123 +58,6 @@ from jifen.orgs.services import (
 )
 
 SEED = 20181106  # the day seed 001's scheme was issued
-
-
-class Profile(Enum):
-    STAFF = "staff"  # teachers and office staff, born 1965–1995
-    STUDENT = "student"  # students of a three-year programme
-    RETIREE = "retiree"
-
-
-_ERAS = {Profile.STAFF: Era.MIDDLE, Profile.STUDENT: Era.YOUNG, Profile.RETIREE: Era.ELDER}
-
-
-@dataclass(frozen=True)
-class OrgPlan:
-    code: str
-    name: str
-    kind: str
-    parent: str | None
-    active_from: dt.date
-
-
-@dataclass(frozen=True)
-class BranchMix:
-    """Who belongs to a branch: (profile, category, how many), and the share of men."""
-
-    groups: tuple[tuple[Profile, Category, int], ...]
-    men: float
-
-
-_F, _P, _D, _A = (
-    Category.FULL,
-    Category.PROBATIONARY,
-    Category.DEVELOPMENT_TARGET,
-    Category.ACTIVIST,
-)
-_STAFF_BRANCH = ((Profile.STAFF, _F, 16), (Profile.STAFF, _P, 2), (Profile.STAFF, _D, 1),
-                 (Profile.STAFF, _A, 1))  # fmt: skip
-# Two counsellors (辅导员) belong to each student branch, one of them usually its secretary.
-_STUDENT_BRANCH = ((Profile.STAFF, _F, 2), (Profile.STUDENT, _F, 8), (Profile.STUDENT, _P, 8),
-                   (Profile.STUDENT, _D, 6), (Profile.STUDENT, _A, 6))  # fmt: skip
-_OFFICE_BRANCH = ((Profile.STAFF, _F, 13), (Profile.STAFF, _P, 1), (Profile.STAFF, _A, 1))
-
-_SCHOOLS = (
-    # code, school, share of men among its students
-    ("ZYXY01", "机电工程学院", 0.75),
-    ("ZYXY02", "信息工程学院", 0.6),
-    ("ZYXY03", "经济管理学院", 0.35),
-)
-_COMMITTEE_FOUNDED = dt.date(2004, 5, 18)
-_REORGANIZED = dt.date(2016, 9, 1)  # the schools and their branches as they are today
-
-
-def _organizations() -> tuple[tuple[OrgPlan, ...], dict[str, BranchMix]]:
-    orgs = [
-        OrgPlan(COMMITTEE_CODE, "中共某某职业学院委员会", "committee", None, _COMMITTEE_FOUNDED)
-    ]
-    mixes: dict[str, BranchMix] = {}
-    for code, school, men in _SCHOOLS:
-        orgs.append(
-            OrgPlan(code, f"{school}党总支", "general_branch", COMMITTEE_CODE, _REORGANIZED)
-        )
-        for suffix, branch, mix in (
-            ("01", "教工党支部", BranchMix(_STAFF_BRANCH, 0.5)),
-            ("02", "学生第一党支部", BranchMix(_STUDENT_BRANCH, men)),
-            ("03", "学生第二党支部", BranchMix(_STUDENT_BRANCH, men)),
-        ):
-            orgs.append(OrgPlan(code + suffix, f"{school}{branch}", "branch", code, _REORGANIZED))
-            mixes[code + suffix] = mix
-    for code, name, mix in (
-        ("ZYXY04", "机关第一党支部", BranchMix(_OFFICE_BRANCH, 0.5)),
-        ("ZYXY05", "机关第二党支部", BranchMix(_OFFICE_BRANCH, 0.5)),
-        ("ZYXY06", "离退休党支部", BranchMix(((Profile.RETIREE, _F, 30),), 0.55)),
-    ):
-        orgs.append(OrgPlan(code, name, "branch", COMMITTEE_CODE, _COMMITTEE_FOUNDED))
-        mixes[code] = mix
-    return tuple(orgs), mixes
-
-
-ORGANIZATIONS, BRANCH_MIXES = _organizations()
-RETIRED_BRANCH_CODE = "ZYXY06"
-TRANSFER_FROM, TRANSFER_TO = "ZYXY0101", "ZYXY0201"  # 机电 → 信息, both 教工党支部
-LEAVE_FROM = "ZYXY0301"  # 经济管理学院教工党支部
-
-
-@dataclass(frozen=True)
-class Home:
-    """Where a demo account's person belongs, and as what."""
-
-    branch: str
-    gender: str
-    profile: Profile
-
-
-# The demo accounts that are party members of the college (the observer, 群众代表, is not).
-ACCOUNT_HOMES: dict[str, Home] = {
-    "admin": Home("ZYXY04", "M", Profile.STAFF),  # 组织部, in the first office branch
-    "zongzhi": Home("ZYXY0201", "F", Profile.STAFF),  # 党总支书记
-    "shuji": Home(DEMO_BRANCH_CODE, "M", Profile.STAFF),  # a counsellor, the secretary
-    "zhiwei": Home(DEMO_BRANCH_CODE, "M", Profile.STUDENT),  # 组织委员, a student
-    "jifenyuan": Home(DEMO_BRANCH_CODE, "F", Profile.STUDENT),
-    "dangyuan": Home(DEMO_BRANCH_CODE, "M", Profile.STUDENT),
-    "shenji": Home("ZYXY05", "F", Profile.STAFF),  # 纪委办公室
-}
-
-
-@dataclass(frozen=True)
-class PersonPlan:
-    name: str
-    gender: str
-    birth: dt.date
-    id_number: str
-    phone: str
-    category: Category
-    joined_party: dt.date | None
-    probation_ends: dt.date | None
-    branch: str
-    start: dt.date
-    profile: Profile
 
 
 @dataclass(frozen=True)
@@ -213,110 +101,6 @@ def reference_day(year: int | None = None, today: dt.date | None = None) -> dt.d
     return today if year >= today.year else dt.date(year, 12, 31)
 
 
-def _years_after(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
-@dataclass
-class _Drawer:
-    """Draws people one at a time, keeping names, ID numbers and phones distinct."""
-
-    rng: random.Random  # dates, ID numbers, phones
-    name_rng: random.Random  # genders and names only, so they do not depend on the day
-    as_of: dt.date
-    names: set[str] = field(default_factory=set)
-    ids: set[str] = field(default_factory=set)
-    phones: set[str] = field(default_factory=set)
-
-    @property
-    def intake(self) -> int:
-        """The latest September intake: students enrolled then and in the two years before."""
-        return self.as_of.year if self.as_of.month >= 9 else self.as_of.year - 1
-
-    def person(
-        self,
-        *,
-        branch: str,
-        branch_since: dt.date,
-        profile: Profile,
-        category: Category,
-        men: float,
-        name: str | None = None,
-        gender: str | None = None,
-    ) -> PersonPlan:
-        rng, as_of = self.rng, self.as_of
-        drawn_gender = "M" if self.name_rng.random() < men else "F"
-        gender = gender or drawn_gender
-        joined: dt.date | None = None
-        if profile is Profile.STUDENT:
-            cohort = (
-                self.intake
-                - {
-                    _F: 2,
-                    _P: rng.choice((1, 2)),
-                    _D: rng.choice((1, 2)),
-                    _A: rng.choice((0, 1, 1, 2)),
-                }[category]
-            )
-            enrolled = dt.date(cohort, 9, 1)
-            older = 1 if rng.random() < 0.15 else 0
-            birth = draw_date(
-                rng, dt.date(cohort - 19 - older, 9, 1), dt.date(cohort - 18 - older, 8, 31)
-            )
-            start = enrolled
-            if category is _F:
-                joined = draw_date(
-                    rng, enrolled + dt.timedelta(days=180), as_of - dt.timedelta(days=400)
-                )
-        elif profile is Profile.STAFF:
-            birth = draw_date(rng, dt.date(1965, 1, 1), dt.date(1995, 12, 31))
-            hired = min(
-                dt.date(birth.year + rng.randint(22, 28), rng.choice((7, 9)), 1),
-                dt.date(as_of.year - 1, 9, 1),
-            )
-            start = max(hired, branch_since)
-            if category is _F:
-                joined = draw_date(
-                    rng,
-                    _years_after(birth, 19),
-                    min(_years_after(birth, 36), as_of - dt.timedelta(days=400)),
-                )
-        else:
-            birth = draw_date(rng, dt.date(1938, 1, 1), dt.date(min(1962, as_of.year - 62), 12, 31))
-            retired = _years_after(birth, 60 if gender == "M" else 55)
-            start = max(retired, branch_since)
-            joined = draw_date(rng, _years_after(birth, 20), _years_after(birth, 40))
-        probation_ends = None
-        if category is _P:
-            earliest = as_of - dt.timedelta(days=330)
-            if profile is Profile.STUDENT:
-                earliest = max(earliest, start + dt.timedelta(days=180))
-            joined = draw_date(rng, earliest, as_of - dt.timedelta(days=30))
-            probation_ends = _years_after(joined, 1)
-        drawn_name = draw_name(self.name_rng, gender, _ERAS[profile], self.names)
-        if name is not None:  # an account holder's: the drawn one is simply not used
-            self.names.discard(drawn_name)
-            self.names.add(name)
-        else:
-            name = drawn_name
-        return PersonPlan(
-            name=name,
-            gender=gender,
-            birth=birth,
-            id_number=draw_id_number(rng, birth, gender, self.ids),
-            phone=draw_mobile(rng, self.phones),
-            category=category,
-            joined_party=joined,
-            probation_ends=probation_ends,
-            branch=branch,
-            start=start,
-            profile=profile,
-        )
-
-
 def _event_days(as_of: dt.date, planned: list[dt.date]) -> list[dt.date]:
     """The planned days of the year if they have all come; otherwise the same days squeezed
     into the part of the year gone by, in the same order."""
@@ -335,7 +119,7 @@ def college_plan(year: int | None = None, *, today: dt.date | None = None) -> Co
     as_of = reference_day(year, today)
     rng = random.Random(SEED)  # noqa: S311 — demo data, not secrets
     name_rng = random.Random(SEED + 1)  # noqa: S311
-    drawer = _Drawer(rng, name_rng, as_of)
+    drawer = Drawer(rng, name_rng, as_of)
     accounts: dict[str, DemoAccount] = {a.username: a for a in DEMO_ACCOUNTS}
     drawer.names.update(a.name for a in DEMO_ACCOUNTS)  # nobody else bears their names
     since = {org.code: org.active_from for org in ORGANIZATIONS}
@@ -347,7 +131,7 @@ def college_plan(year: int | None = None, *, today: dt.date | None = None) -> Co
             for _ in range(count):
                 home = next(((u, h) for u, h in homes if h.profile is profile), None)
                 name = gender = None
-                if home is not None and category is _F:
+                if home is not None and category is Category.FULL:
                     homes.remove(home)
                     name, gender = accounts[home[0]].name, home[1].gender
                 people.append(
@@ -365,7 +149,9 @@ def college_plan(year: int | None = None, *, today: dt.date | None = None) -> Co
 
     def full_staff(branch: str) -> list[PersonPlan]:
         return [
-            p for p in people if p.branch == branch and p.category is _F and p.name not in reserved
+            p
+            for p in people
+            if p.branch == branch and p.category is Category.FULL and p.name not in reserved
         ]
 
     moving = name_rng.choice(full_staff(TRANSFER_FROM))
@@ -509,11 +295,9 @@ def _build(plan: CollegePlan) -> None:
 
 
 __all__ = [
-    "ORGANIZATIONS",
     "SEED",
     "CollegePlan",
     "DemoSummary",
-    "PersonPlan",
     "college_load",
     "college_plan",
     "college_summary",

@@ -22,7 +22,7 @@ from jifen.ledger.models import Origin
 from jifen.ledger.services import NewFact, entries_append
 from jifen.orgs.models import Organization
 from jifen.ratings.followups import followup_step
-from jifen.ratings.grades import grades_enter, members_of
+from jifen.ratings.grades import Member, grades_enter, members_of
 from jifen.ratings.models import FollowUp, StarProposal
 from jifen.ratings.stars import stars_propose, stars_verdict, tie_decide
 from jifen.rulebooks.models import Adoption
@@ -61,21 +61,9 @@ def _adopt(year: int) -> None:
         adoption_set(organization=info, year=year, rulebook="info-stars", yaml_text=STARS_RULEBOOK)
 
 
-@transaction.atomic
-def ratings_load(year: int) -> bool:
-    """Close ``year`` for the demo; False when it is already there."""
-    _adopt(year)
-    info = Organization.objects.get(code=DEMO_GENERAL_BRANCH_CODE)
-    branch = Organization.objects.get(code=DEMO_BRANCH_CODE)
-    if StarProposal.objects.filter(organization=branch, year=year).exists():
-        return False
-    users = {
-        u.username: u for u in User.objects.filter(username__in=["shuji", "zhiwei", "zongzhi"])
-    }
-    if len(users) < 3:
-        return False
+def _drawn(members: list[Member], year: int) -> tuple[dict[int, str], dict[int, list[NewFact]]]:
+    """Every member's drawn grade, and the featured points (特色分) drawn per branch."""
     rng = random.Random(f"jifen-demo-ratings-{year}")  # noqa: S311 (demo data, not secrets)
-    members = members_of(info, year, "democratic_review")
     featured: dict[int, list[NewFact]] = {}
     grades: dict[int, str] = {}
     for member in members:
@@ -89,6 +77,24 @@ def ratings_load(year: int) -> bool:
                 featured[member.branch.pk].append(
                     NewFact(member.person, dt.date(year, 11, 8), "branch_choice", points - 5)
                 )
+    return grades, featured
+
+
+@transaction.atomic
+def ratings_load(year: int) -> bool:
+    """Close ``year`` for the demo; False when it is already there."""
+    _adopt(year)
+    info = Organization.objects.get(code=DEMO_GENERAL_BRANCH_CODE)
+    branch = Organization.objects.get(code=DEMO_BRANCH_CODE)
+    if StarProposal.objects.filter(organization=branch, year=year).exists():
+        return False
+    users = {
+        u.username: u for u in User.objects.filter(username__in=["shuji", "zhiwei", "zongzhi"])
+    }
+    if len(users) < 3:
+        return False
+    members = members_of(info, year, "democratic_review")
+    grades, featured = _drawn(members, year)
     # In the demo branch: one member more than the five-star places at 93 (优秀 10 + featured 13;
     # nobody else can reach 93), a tie for the general branch; and two with deductions in every
     # month: 70 − 10 + 基本合格 5 = 65, yellow; 70 − 20 + 合格 7 = 57, red.

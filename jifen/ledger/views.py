@@ -7,10 +7,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from jifen.ledger.figures import member_months
 from jifen.ledger.pages import explanations, month_tables, points_text
 from jifen.ledger.scores import branch_year, member_year
 from jifen.orgs import access
-from jifen.reports.figures import member_months
 
 
 @login_required

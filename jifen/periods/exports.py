@@ -1,5 +1,6 @@
-"""The quarterly sheet (季度考评表) and the public notice (公示名单) as ``jifen.reports.xlsx.Form``
-objects for download, and the notice's public list, which its pages show too."""
+"""The quarterly sheet (季度考评表) and the public notice (公示名单) as
+``jifen.documents.paper_forms.Form`` objects for download, and the notice's public list, which
+its pages show too."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from jifen.documents.paper_forms import Form
 from jifen.periods.models import Notice, Signature
 from jifen.periods.sheet import QUARTER_NAMES, QuarterSheet
 from jifen.periods.workdays import cn_date
-from jifen.reports.xlsx import Form
 
 
 def sheet_form(sheet: QuarterSheet, latest: Signature | None) -> Form:

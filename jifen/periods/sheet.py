@@ -24,6 +24,7 @@ from django.utils.translation import gettext_noop
 from jifen.ledger.pages import points_text
 from jifen.ledger.scores import branch_year
 from jifen.orgs.models import Membership, Organization, Person
+from jifen.rulebooks.services import adoption_for, rulebook_of
 from jifen.scoring import Calendar, Category, Rulebook, SubjectResult, round2
 
 QUARTERS = (1, 2, 3, 4)
@@ -205,8 +206,6 @@ def _row(
 def quarter_sheet(organization: Organization, year: int, number: int) -> QuarterSheet | None:
     """The sheet of quarter ``number`` of ``year`` for ``organization``; None when no rulebook
     applies to it that year."""
-    from jifen.rulebooks.services import adoption_for, rulebook_of
-
     adoption = adoption_for(organization, year)
     if adoption is None:
         return None

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections import Counter
 
+from jifen.documents.paper_forms import Cell, Form
 from jifen.orgs.models import Organization
 from jifen.ratings.selectors import STAR_NAMES, approved_stars, rows_of, year_of
-from jifen.reports.xlsx import Cell, Form
 
 TITLE = "党员积分量化星级评定情况统计表"
 LEVELS = {"yellow": "黄色预警", "red": "红色预警"}

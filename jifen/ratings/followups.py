@@ -19,6 +19,7 @@ from django.utils import timezone
 from jifen.audit.services import audit_record
 from jifen.orgs.models import Membership, Organization, Person
 from jifen.ratings.models import FollowUp, FollowUpStep
+from jifen.ratings.selectors import MIXED, mixed, year_of
 
 K = FollowUp.Kind
 S = FollowUpStep.Kind
@@ -76,8 +77,6 @@ def followups_raise(
 ) -> list[FollowUp]:
     """One follow-up per action of every yellow or red warning the engine gives a member of
     ``organization`` in ``year``; those already raised are left as they are."""
-    from jifen.ratings.selectors import MIXED, mixed, year_of
-
     if mixed(organization, year):
         raise ValidationError(MIXED)
     current = year_of(organization, year)

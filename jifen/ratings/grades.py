@@ -19,13 +19,13 @@ from django.db import transaction
 from django.db.models import Q
 
 from jifen.audit.services import audit_record
+from jifen.documents.reading import Limits, SpreadsheetError, cell_text, read_rows
 from jifen.ledger.models import Correction, Entry, Origin
 from jifen.ledger.services import NewFact, entries_append, entries_correct
 from jifen.orgs.models import Membership, Organization, Person
 from jifen.rulebooks.services import adoption_for, rulebook_of
 from jifen.scoring import Rulebook
 from jifen.scoring.model import Grade
-from jifen.spreadsheets import Limits, SpreadsheetError, cell_text, read_rows
 
 LIMITS = Limits(rows=5_000, what="民主评议结果")
 NAME, ID_NUMBER, GRADE = "姓名", "身份证号", "评议等次"

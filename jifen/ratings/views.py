@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from jifen.accounts.current import signed_in
 from jifen.core.formflow import button_action, form_page
+from jifen.documents.paper_forms import form_xlsx, xlsx_response
 from jifen.orgs import access
 from jifen.orgs.access import Action
 from jifen.orgs.models import Organization, Person
@@ -32,10 +33,10 @@ from jifen.ratings.selectors import (
     mixed,
     proposals_of,
     rows_of,
+    snapshot,
     year_of,
 )
 from jifen.ratings.stars import stars_propose, stars_verdict, tie_decide
-from jifen.reports.xlsx import form_xlsx, xlsx_response
 
 MAX_UPLOAD = 5 * 1024 * 1024
 
@@ -237,8 +238,6 @@ def stars(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
 
 
 def _digest(current: Any) -> str:
-    from jifen.ratings.selectors import snapshot
-
     return snapshot(current)[2]
 
 

@@ -17,13 +17,13 @@ from django.db import transaction
 from django.db.models import Q
 
 from jifen.audit.services import audit_record
+from jifen.documents.reading import Limits, SpreadsheetError, cell_text, read_rows
 from jifen.ledger.models import Entry, Origin
 from jifen.ledger.services import NewFact, entries_append, entries_correct, normalize_value
 from jifen.orgs.models import Membership, Organization, Person
 from jifen.rulebooks.services import adoption_for, rulebook_of
 from jifen.scoring import Fact, Rulebook, check_fact
 from jifen.scoring.model import Allowance
-from jifen.spreadsheets import Limits, SpreadsheetError, cell_text, read_rows
 
 LIMITS = Limits(rows=20_000, what="月度数据")
 NAME, ID_NUMBER = "姓名", "身份证号"

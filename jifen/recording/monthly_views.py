@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jifen.accounts.current import signed_in
+from jifen.documents.tables import xlsx_bytes
 from jifen.orgs import access, selectors
 from jifen.orgs.access import Action
 from jifen.orgs.models import Organization
@@ -26,7 +27,6 @@ from jifen.recording.monthly import (
     monthly_check,
     monthly_items,
 )
-from jifen.roster.writing import xlsx_bytes
 from jifen.rulebooks.services import adoption_for, rulebook_of
 
 MAX_UPLOAD = 5 * 1024 * 1024
@@ -120,6 +120,9 @@ def monthly_template(request: HttpRequest, org_id: int) -> HttpResponse:
         [NAME, ID_NUMBER, *titles],
         ([person.name, "", *[None for _ in titles]] for person in people),
         title="月度数据",
+        # As the roster lays them out: an ID number stays text, never 3.2E+17.
+        widths={NAME: 10, ID_NUMBER: 22},
+        text_columns={ID_NUMBER},
         notes=[
             ["填写说明"],
             [f"{year}年{month}月 {organization.name}"],

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from jifen.documents.reading import SpreadsheetError, cell_text, read_rows
 from jifen.orgs.models import Person
 from jifen.recording.models import Activity
 from jifen.recording.monthly import ID_NUMBER, LIMITS, NAME, NameIndex, Problem, match_person
 from jifen.recording.services import Mark, attendance_roster
-from jifen.spreadsheets import SpreadsheetError, cell_text, read_rows
 
 MARK_WORDS = {
     "": "present",

@@ -12,7 +12,10 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from jifen.documents.paper_forms import Cell, Form
 from jifen.orgs.models import Organization
+from jifen.periods.selectors import Status, notice_state, notices_of, signatures_of, status_of
+from jifen.periods.sheet import quarter_sheet
 from jifen.reports.stats import (
     DISTRIBUTION_LABELS,
     BranchStats,
@@ -21,7 +24,6 @@ from jifen.reports.stats import (
     mean,
     quarter_bounds,
 )
-from jifen.reports.xlsx import Cell, Form
 from jifen.scoring import Calendar
 
 
@@ -29,9 +31,6 @@ def branch_status(org: Organization, year: int, quarter: int, today: dt.date) ->
     """Where ``org`` stands in closing ``quarter`` of ``year``, in words: 未签名; 已签名 (who,
     when); 已重开（需重新签名） when a correction changed the signed sheet; and the latest
     public notice of the signed sheet (公示中 to its last day, then 已结束)."""
-    from jifen.periods.selectors import Status, notice_state, notices_of, signatures_of, status_of
-    from jifen.periods.sheet import quarter_sheet
-
     signatures = signatures_of(org, year, quarter)
     if not signatures:
         return str(Status.UNSIGNED.label)

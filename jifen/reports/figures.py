@@ -1,66 +1,17 @@
-"""Charts with their numbers: each figure is an inline SVG (charts.py) and the table of the
-numbers it draws, shown side by side by ``reports/_figure.html``. Prepared here, in Python,
-from the same rows the pages show; templates only loop."""
+"""The reports' charts with their numbers: each figure is an inline SVG
+(``jifen.documents.charts``) and the table of the numbers it draws, shown side by side by
+``reports/_figure.html``. Prepared here, in Python, from the same rows the pages show; templates
+only loop. A member's months are the ledger's (``jifen.ledger.figures``)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils.safestring import SafeString
-
-from jifen.ledger.pages import points_text
-from jifen.ledger.scores import MemberYear
-from jifen.reports import charts
+from jifen.documents import charts
+from jifen.documents.charts import Figure
+from jifen.ledger.figures import figure_text
 from jifen.reports.stats import DISTRIBUTION_LABELS, EDGES, STAR_LEVELS, BranchStats, Trend
-from jifen.scoring import Calendar
-
-
-@dataclass(frozen=True)
-class Figure:
-    title: str
-    svg: SafeString
-    columns: list[str]
-    rows: list[list[str]]
-
-
-def _text(value: Decimal | int | None) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, Decimal):
-        return points_text(value)
-    return str(value)
-
-
-def member_months(found: MemberYear) -> Figure | None:
-    """A member's months: each monthly category's score month by month (months not begun and
-    months outside the member's time in scope are left out of the line)."""
-    calendar = Calendar(found.year, found.rulebook.year_start)
-    monthly = [c for c in found.rulebook.categories if c.period == "month"]
-    if not monthly:
-        return None
-    labels = [calendar.month_label(m) for m in range(12)]
-    counted = [m < found.reached and m in found.active_months for m in range(12)]
-    series: dict[str, list[Decimal | None]] = {}
-    for category in monthly:
-        periods = found.result.category(category.code).periods
-        series[category.title] = [
-            periods.get(f"M{m + 1:02d}") if counted[m] else None for m in range(12)
-        ]
-    top = max((c.period_max or c.max for c in monthly), default=Decimal(100))
-    svg = charts.month_lines(labels, series, top=top, title=f"{found.year}年 逐月积分")
-    rows = [
-        [
-            labels[m],
-            *[
-                _text(values[m]) if counted[m] else "未到" if m >= found.reached else "—"
-                for values in series.values()
-            ],
-        ]
-        for m in range(12)
-    ]
-    return Figure("逐月积分", svg, ["月份", *series], rows)
 
 
 def distribution_figure(title: str, totals: Sequence[Decimal]) -> Figure:
@@ -111,7 +62,7 @@ def trend_figure(trends: Sequence[Trend]) -> Figure | None:
         }
         title = f"{trend.organization.name} 各季度平均积分"
         rows = [
-            [q, _text(t), _text(b), str(n)]
+            [q, figure_text(t), figure_text(b), str(n)]
             for q, t, b, n in zip(
                 quarters, trend.mean_total, trend.mean_base, trend.members, strict=True
             )
@@ -123,7 +74,10 @@ def trend_figure(trends: Sequence[Trend]) -> Figure | None:
         columns = ["党支部", *[f"{q}积分/基础分" for q in quarters]]
         rows = [
             [t.organization.name]
-            + [f"{_text(a)} / {_text(b)}" for a, b in zip(t.mean_total, t.mean_base, strict=True)]
+            + [
+                f"{figure_text(a)} / {figure_text(b)}"
+                for a, b in zip(t.mean_total, t.mean_base, strict=True)
+            ]
             for t in trends
         ]
     svg = charts.lines(title, quarters, series, range_=(0, 100))

@@ -15,8 +15,8 @@ from decimal import Decimal
 
 from openpyxl.utils import get_column_letter
 
+from jifen.documents.paper_forms import Cell, Form
 from jifen.ledger.scores import MemberYear
-from jifen.reports.xlsx import Cell, Form
 from jifen.scoring import Calendar, SubjectResult
 
 NOT_YET = "未到"  # a month not yet begun: not scored, not counted

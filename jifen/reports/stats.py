@@ -14,9 +14,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q
 
+from jifen.documents.charts import distribution_rows
 from jifen.ledger.scores import BranchYear, branch_years
 from jifen.orgs.models import Membership, Organization
-from jifen.reports.charts import distribution_rows
 from jifen.rulebooks.models import Adoption
 from jifen.rulebooks.services import adoption_for, rulebook_of
 from jifen.scoring import Calendar

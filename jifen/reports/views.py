@@ -13,6 +13,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from jifen.documents.paper_forms import form_xlsx, xlsx_response
+from jifen.ledger.figures import member_months
 from jifen.ledger.scores import MemberYear, branch_year, member_year
 from jifen.orgs import access
 from jifen.orgs.models import Organization, Person
@@ -21,7 +23,6 @@ from jifen.reports import figures
 from jifen.reports.bulletin import Bulletin, bulletin_form, bulletin_of
 from jifen.reports.register import SIGNATURES, Register, register_form, register_of
 from jifen.reports.stats import DISTRIBUTION_LABELS, STAR_LEVELS, year_overview
-from jifen.reports.xlsx import form_xlsx, xlsx_response
 
 
 def _today() -> dt.date:
@@ -62,7 +63,7 @@ def register(request: HttpRequest, person_id: int, year: int) -> HttpResponse:
     """党员积分量化登记表, print-ready (A4 landscape), with the signature lines."""
     person, sheet, found = _register(request, person_id, year)
     context = {
-        "months_figure": figures.member_months(found),
+        "months_figure": member_months(found),
         "person": person,
         "year": year,
         "sheet": sheet,

@@ -1,7 +1,9 @@
-"""The columns of the 党员花名册, shared by the template, the import and the export."""
+"""The columns of the 党员花名册, shared by the template, the import and the export, and how the
+template and the export lay them out (``jifen.documents.tables`` writes them)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from jifen.orgs.models import Category, Gender
@@ -35,6 +37,16 @@ DATE_KEYS = frozenset({"joined_party", "probation_ends", "start"})
 # The export adds the organization's name after the columns above; the import ignores it, so an
 # exported file (with full numbers) can be edited and imported again.
 EXPORT_EXTRA_HEADERS: tuple[str, ...] = ("所在组织名称",)
+TEMPLATE_HEADERS: tuple[str, ...] = HEADERS
+EXPORT_HEADERS: tuple[str, ...] = (*HEADERS, *EXPORT_EXTRA_HEADERS)
+
+# How the template and the export lay the columns out.
+WIDTHS: dict[str, int] = {column.header: column.width for column in COLUMNS}
+TEXT_COLUMNS = frozenset({"身份证号", "手机号", "所在组织代码"})
+CHOICES: dict[str, str] = {  # the template's drop-down lists
+    "性别": "男,女",
+    "类别": "正式党员,预备党员,发展对象,入党积极分子",
+}
 
 GENDER_BY_LABEL: dict[str, str] = {str(label): value for value, label in Gender.choices}
 CATEGORY_BY_LABEL: dict[str, str] = {str(label): value for value, label in Category.choices}
@@ -44,3 +56,17 @@ CATEGORY_LABEL: dict[str, str] = {value: label for label, value in CATEGORY_BY_L
 # Limits on one upload: beyond them the file is refused with a message, never half-read.
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
+
+
+def template_notes(organizations: Iterable[tuple[str, str]]) -> list[list[str]]:
+    """The 填写说明 sheet: one line per column, then the organization codes that may be used."""
+    lines: list[list[str]] = [["列", "填写要求"]]
+    lines += [[column.header, column.hint] for column in COLUMNS]
+    lines += [
+        ["日期", "可写成 2020-07-01、2020/7/1、2020年7月1日，或使用 Excel 的日期格式"],
+        ["身份证号", "同一文件中不能重复；已登记的人员按身份证号更新，不会重复新增"],
+        [],
+        ["组织代码", "组织名称"],
+    ]
+    lines += [[code, name] for code, name in organizations]
+    return lines

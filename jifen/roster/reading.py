@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from jifen.documents.reading import Limits, SpreadsheetError, cell_text, read_rows
 from jifen.roster.columns import BY_HEADER, EXPORT_EXTRA_HEADERS, HEADERS, MAX_ROWS
-from jifen.spreadsheets import FORMULA_STARTS, Limits, SpreadsheetError, cell_text, read_rows
 
-__all__ = ["FORMULA_STARTS", "RosterFileError", "Table", "cell_text", "table_read"]
+__all__ = ["RosterFileError", "Table", "cell_text", "table_read"]
 
 # A roster has nine columns; reading a few more lets a user's extra notes columns through.
 # The header may sit under a title line or two ("XX党支部党员花名册").

@@ -9,8 +9,10 @@ from typing import Any, TypedDict
 
 from jifen.orgs import access, selectors
 from jifen.orgs.access import Action, AnyUser
+from jifen.orgs.idcard import mask_id_number
 from jifen.orgs.models import Membership, Organization, Person
 from jifen.roster.checks import Checked, OrgRef, RowError, rows_check
+from jifen.roster.columns import HEADERS
 from jifen.roster.reading import Table
 
 COMPARED = ("name", "gender", "phone", "category", "joined_party", "probation_ends")
@@ -80,8 +82,6 @@ def _open_memberships(person_ids: list[int]) -> dict[int, Membership]:
 
 def _names_in_scope(scope: dict[str, OrgRef]) -> dict[str, str]:
     """Name → masked ID number of the people who belong to the import's organizations now."""
-    from jifen.orgs.idcard import mask_id_number
-
     ids = [ref.pk for ref in scope.values()]
     rows = Membership.objects.filter(organization_id__in=ids, end__isnull=True).values_list(
         "person__name", "person__id_number"
@@ -204,8 +204,6 @@ def evaluate(
 
 
 def _column_order(error: RowError) -> int:
-    from jifen.roster.columns import HEADERS
-
     return HEADERS.index(error["column"]) if error["column"] in HEADERS else len(HEADERS)
 
 

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from jifen.audit.services import audit_record
+from jifen.documents.tables import csv_bytes, xlsx_bytes
 from jifen.orgs import access
 from jifen.orgs.access import Action
 from jifen.orgs.idcard import mask_id_number, mask_phone
@@ -30,19 +31,18 @@ from jifen.roster import selectors, services
 from jifen.roster.columns import (
     BY_KEY,
     CATEGORY_LABEL,
+    CHOICES,
+    EXPORT_HEADERS,
     GENDER_LABEL,
     MAX_ROWS,
+    TEMPLATE_HEADERS,
+    TEXT_COLUMNS,
+    WIDTHS,
+    template_notes,
 )
 from jifen.roster.forms import UploadForm
 from jifen.roster.models import RosterImport
 from jifen.roster.reading import RosterFileError, table_read
-from jifen.roster.writing import (
-    EXPORT_HEADERS,
-    TEMPLATE_HEADERS,
-    csv_bytes,
-    template_notes,
-    xlsx_bytes,
-)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
@@ -258,7 +258,15 @@ def template(request: HttpRequest, org_id: int) -> HttpResponse:
     codes = Organization.objects.filter(path__startswith=organization.path).values_list(
         "code", "name"
     )
-    content = xlsx_bytes(TEMPLATE_HEADERS, [], notes=template_notes(codes), with_choices=True)
+    content = xlsx_bytes(
+        TEMPLATE_HEADERS,
+        [],
+        title="花名册",
+        notes=template_notes(codes),
+        widths=WIDTHS,
+        text_columns=TEXT_COLUMNS,
+        choices=CHOICES,
+    )
     return _download(content, "花名册模板.xlsx", "roster-template.xlsx", XLSX)
 
 
@@ -305,4 +313,7 @@ def export(request: HttpRequest, org_id: int) -> HttpResponse:
     fallback = f"roster-{organization.pk}-{day.isoformat()}.{file_format}"
     if file_format == "csv":
         return _download(csv_bytes(EXPORT_HEADERS, rows), name, fallback, CSV)
-    return _download(xlsx_bytes(EXPORT_HEADERS, rows), name, fallback, XLSX)
+    content = xlsx_bytes(
+        EXPORT_HEADERS, rows, title="花名册", widths=WIDTHS, text_columns=TEXT_COLUMNS
+    )
+    return _download(content, name, fallback, XLSX)

@@ -24,13 +24,13 @@ from jifen.accounts.demo import (
 from jifen.accounts.roles import Role
 from jifen.audit.models import AuditEvent
 from jifen.demo.college import (
-    RETIRED_BRANCH_CODE,
     CollegePlan,
     DemoSummary,
     college_load,
     college_plan,
     reference_day,
 )
+from jifen.demo.structure import RETIRED_BRANCH_CODE
 from jifen.orgs.idcard import id_number_problem, phone_problem
 from jifen.orgs.models import (
     Category,

@@ -14,12 +14,12 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from jifen.documents.paper_forms import form_xlsx
 from jifen.ledger.models import Entry
 from jifen.ledger.services import entry_correct
 from jifen.periods.services import notice_open, period_sign
 from jifen.reports.bulletin import branch_status, bulletin_form, bulletin_of
 from jifen.reports.stats import trend_of
-from jifen.reports.xlsx import form_xlsx
 from tests.reports.conftest import YEAR
 
 pytestmark = pytest.mark.django_db

@@ -14,9 +14,9 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from jifen.documents.paper_forms import form_xlsx
 from jifen.ledger.scores import branch_year, member_year
 from jifen.reports.register import NOT_YET, register_form, register_of
-from jifen.reports.xlsx import form_xlsx
 from tests.reports.conftest import YEAR
 
 pytestmark = pytest.mark.django_db

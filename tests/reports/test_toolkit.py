@@ -11,8 +11,8 @@ from xml.etree import ElementTree
 
 from openpyxl import load_workbook
 
-from jifen.reports import charts
-from jifen.reports.xlsx import Form, form_xlsx
+from jifen.documents import charts
+from jifen.documents.paper_forms import Form, form_xlsx
 
 D = Decimal
 

@@ -15,10 +15,11 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from jifen.audit.models import AuditEvent
+from jifen.documents.formulas import formula_safe
+from jifen.documents.tables import csv_bytes, xlsx_bytes
 from jifen.orgs.models import Person
 from jifen.orgs.services import membership_transfer, organization_create
 from jifen.roster.columns import HEADERS
-from jifen.roster.writing import csv_bytes, formula_safe, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 

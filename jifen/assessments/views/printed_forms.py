@@ -12,8 +12,8 @@ from jifen.assessments import exports
 from jifen.assessments.models import Round
 from jifen.assessments.results import results_visible
 from jifen.assessments.selectors import organizations_seen
+from jifen.documents.paper_forms import xlsx_response
 from jifen.orgs import access
-from jifen.reports.xlsx import xlsx_response
 
 
 @login_required

@@ -20,9 +20,9 @@ from jifen.assessments.results import (
     year_outcome,
 )
 from jifen.assessments.selectors import organizations_seen
+from jifen.documents import charts
 from jifen.orgs import access
 from jifen.orgs.access import Action
-from jifen.reports import charts
 from jifen.scoring import SubjectResult
 
 PERIOD_LABEL = dict(Round.Period.choices)

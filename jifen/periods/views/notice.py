@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from jifen.documents.paper_forms import form_xlsx, xlsx_response
 from jifen.orgs import access
 from jifen.orgs.access import Action
 from jifen.periods.exports import notice_file_name, notice_form, notice_rows, quarter_of_signature
@@ -28,7 +29,6 @@ from jifen.periods.sheet import QUARTER_NAMES
 from jifen.periods.views.common import today
 from jifen.periods.workdays import shown_date
 from jifen.recording.checkin import qr_svg
-from jifen.reports.xlsx import form_xlsx, xlsx_response
 
 PUBLIC_SALT = "jifen.periods.notice"
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from jifen.accounts.current import signed_in
 from jifen.core.formflow import button_action
+from jifen.documents.paper_forms import form_xlsx, xlsx_response
 from jifen.orgs import access
 from jifen.orgs.access import Action
 from jifen.periods.exports import sheet_form
@@ -29,7 +30,6 @@ from jifen.periods.selectors import (
 from jifen.periods.services import notice_open, period_sign
 from jifen.periods.views.common import checked_quarter, sheet_or_404, today
 from jifen.periods.workdays import shown_date
-from jifen.reports.xlsx import form_xlsx, xlsx_response
 
 
 @login_required

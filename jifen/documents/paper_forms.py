@@ -12,12 +12,14 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
-from jifen.spreadsheets import formula_safe
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
 
-if TYPE_CHECKING:
-    from django.http import HttpResponse
+from jifen.documents.formulas import formula_safe
 
 Cell = str | int | Decimal | dt.date | None
 
@@ -57,7 +59,6 @@ def _put(sheet: object, row: int, column: int, value: Cell) -> object:
 
 def form_xlsx(*forms: Form) -> bytes:
     """A workbook with one sheet per form."""
-    from openpyxl import Workbook
 
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -69,8 +70,6 @@ def form_xlsx(*forms: Form) -> bytes:
 
 
 def _write(workbook: object, form: Form) -> None:
-    from openpyxl.styles import Alignment, Border, Font, Side
-    from openpyxl.utils import get_column_letter
 
     thin = Side(style="thin", color="000000")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -131,8 +130,6 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def xlsx_response(data: bytes, filename: str) -> HttpResponse:
     """A download of ``data`` named ``filename`` (Chinese names survive: RFC 6266 encoding)."""
-    from django.http import HttpResponse
-    from django.utils.http import content_disposition_header
 
     response = HttpResponse(data, content_type=XLSX_TYPE)
 

@@ -1,5 +1,6 @@
 """Reading an uploaded spreadsheet (xlsx, or CSV in UTF-8 / UTF-8 with BOM / GB18030) into rows,
-whatever Excel or WPS did to it. Shared by every upload (the roster, monthly figures, …).
+whatever Excel or WPS did to it. Shared by every upload (the roster, monthly figures, sign-in
+sheets, grades, …).
 
 Pure Python, no Django. Everything a user can upload ends either in rows or in a
 ``SpreadsheetError`` whose message, in Chinese, says what to do.
@@ -14,7 +15,10 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from openpyxl import load_workbook
+
+from jifen.documents.formulas import FORMULA_STARTS
+
 _INVISIBLE = str.maketrans({"\ufeff": None, "\u200b": None, "\u00a0": " ", "\u3000": " "})
 BROKEN_XLSX = "文件已损坏或不是有效的 xlsx 文件，请在 Excel 中重新保存后再上传。"
 # 20,000 rows of a roster unpack to about 10 MB of XML; far more is a zip bomb, not a sheet.
@@ -51,11 +55,6 @@ def cell_text(value: object) -> str:
     if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
         text = text[1:]
     return text
-
-
-def formula_safe(value: str) -> str:
-    """A cell value that no spreadsheet will run as a formula (CSV/xlsx injection)."""
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 
 def sniff(data: bytes, limits: Limits) -> str:
@@ -128,7 +127,6 @@ def csv_rows(data: bytes, limits: Limits) -> tuple[list[list[object]], str]:
 
 
 def xlsx_rows(data: bytes, limits: Limits, prefer_sheet: str | None = None) -> list[list[object]]:
-    from openpyxl import load_workbook
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
+import pygal
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from pygal.style import Style
 
 FONT = (
     '"PingFang SC","Hiragino Sans GB","Microsoft YaHei","Noto Sans CJK SC",'
@@ -21,9 +24,18 @@ FONT = (
 COLOURS = ("#b3261e", "#1f6feb", "#1a7f37", "#9a6700", "#8250df", "#5b636b")
 
 
-def _style() -> object:
-    from pygal.style import Style
+@dataclass(frozen=True)
+class Figure:
+    """A chart with the table of the numbers it draws, shown side by side (the template
+    ``reports/_figure.html``)."""
 
+    title: str
+    svg: SafeString
+    columns: list[str]
+    rows: list[list[str]]
+
+
+def _style() -> object:
     return Style(
         font_family=FONT,
         background="transparent",
@@ -79,8 +91,6 @@ def bars(
     range_: tuple[float, float] | None = None,
 ) -> SafeString:
     """Bars: one group per label, one colour per series (stars per branch, ranking)."""
-    import pygal
-
     kind = (
         (pygal.StackedBar if not horizontal else pygal.HorizontalStackedBar)
         if stacked
@@ -122,8 +132,6 @@ def lines(
     range_: tuple[float, float] | None = None,
 ) -> SafeString:
     """Lines over time: a branch across quarters (a member's months: ``month_lines``)."""
-    import pygal
-
     extra: dict[str, object] = {"show_legend": len(series) > 1, "dots_size": 4}
     if range_:
         extra["range"] = range_
@@ -211,8 +219,6 @@ def radar(
     series: Mapping[str, Sequence[Decimal | int | None]],
 ) -> SafeString:
     """A radar of categories (an organization's assessment), as shares of each category's max."""
-    import pygal
-
     chart = pygal.Radar(**_config(fill=True, range=(0, 100), height=420))
     chart.title = title
     chart.x_labels = list(axes)
