@@ -22,7 +22,6 @@ EXCEPTIONS: dict[str, str] = {
     "jifen/periods/views.py": "being split by issue 12",
     "jifen/demo/ratings.py::ratings_load": "being split by issue 12",
     "jifen/ratings/grades.py::grades_enter": "being split by issue 12",
-    "jifen/roster/selectors.py::plan_build": "being split by issue 12",
 }
 
 
