@@ -20,7 +20,6 @@ EXCEPTIONS: dict[str, str] = {
     "jifen/assessments/views.py": "being split by issue 12",
     "jifen/demo/college.py": "being split by issue 12",
     "jifen/periods/views.py": "being split by issue 12",
-    "jifen/demo/ratings.py::ratings_load": "being split by issue 12",
     "jifen/ratings/grades.py::grades_enter": "being split by issue 12",
 }
 

@@ -22,7 +22,7 @@ from jifen.ledger.models import Origin
 from jifen.ledger.services import NewFact, entries_append
 from jifen.orgs.models import Organization
 from jifen.ratings.followups import followup_step
-from jifen.ratings.grades import grades_enter, members_of
+from jifen.ratings.grades import Member, grades_enter, members_of
 from jifen.ratings.models import FollowUp, StarProposal
 from jifen.ratings.stars import stars_propose, stars_verdict, tie_decide
 from jifen.rulebooks.models import Adoption
@@ -61,21 +61,11 @@ def _adopt(year: int) -> None:
         adoption_set(organization=info, year=year, rulebook="info-stars", yaml_text=STARS_RULEBOOK)
 
 
-@transaction.atomic
-def ratings_load(year: int) -> bool:
-    """Close ``year`` for the demo; False when it is already there."""
-    _adopt(year)
-    info = Organization.objects.get(code=DEMO_GENERAL_BRANCH_CODE)
-    branch = Organization.objects.get(code=DEMO_BRANCH_CODE)
-    if StarProposal.objects.filter(organization=branch, year=year).exists():
-        return False
-    users = {
-        u.username: u for u in User.objects.filter(username__in=["shuji", "zhiwei", "zongzhi"])
-    }
-    if len(users) < 3:
-        return False
-    rng = random.Random(f"jifen-demo-ratings-{year}")  # noqa: S311 (demo data, not secrets)
-    members = members_of(info, year, "democratic_review")
+def _drawn(
+    members: list[Member], year: int, rng: random.Random
+) -> tuple[dict[int, str], dict[int, list[NewFact]]]:
+    """Each member's review grade and featured points, drawn at random: (grades by person id,
+    featured facts by branch id)."""
     featured: dict[int, list[NewFact]] = {}
     grades: dict[int, str] = {}
     for member in members:
@@ -89,9 +79,21 @@ def ratings_load(year: int) -> bool:
                 featured[member.branch.pk].append(
                     NewFact(member.person, dt.date(year, 11, 8), "branch_choice", points - 5)
                 )
-    # In the demo branch: one member more than the five-star places at 93 (优秀 10 + featured 13;
-    # nobody else can reach 93), a tie for the general branch; and two with deductions in every
-    # month: 70 − 10 + 基本合格 5 = 65, yellow; 70 − 20 + 合格 7 = 57, red.
+    return grades, featured
+
+
+def _scripted(
+    members: list[Member],
+    branch: Organization,
+    year: int,
+    grades: dict[int, str],
+    featured: dict[int, list[NewFact]],
+) -> None:
+    """Overwrite the draw in the demo branch so the year end shows a tie and two warnings.
+
+    One member more than the five-star places at 93 (优秀 10 + featured 13; nobody else can
+    reach 93), a tie for the general branch; and two with deductions in every month:
+    70 − 10 + 基本合格 5 = 65, yellow; 70 − 20 + 合格 7 = 57, red."""
     mine = sorted((m for m in members if m.branch == branch), key=lambda m: m.person.pk)
     places = len(mine) // 5  # 20 %: one member more than the places ties at the top
     top, low = mine[: places + 1], mine[-2:]
@@ -109,17 +111,10 @@ def ratings_load(year: int) -> bool:
             NewFact(member.person, dt.date(year, m, 15), "misconduct", value, "无故不参加集中学习")
             for m in range(1, 13)
         ]
-    organizations = {m.branch.pk: m.branch for m in members}
-    for branch_id, facts in featured.items():
-        entries_append(
-            organization=organizations[branch_id],
-            facts=facts,
-            origin=Origin.MANUAL,
-            origin_ref=f"demo:{year}",
-            recorded_by=users["zhiwei"],
-            summary=f"演示：{year} 年特色分与扣分",
-        )
-    grades_enter(organization=info, year=year, grades=grades, actor=users["zhiwei"])
+
+
+def _stars_decided(branch: Organization, year: int, users: dict[str, User]) -> None:
+    """The secretary proposes the stars; the general branch decides the ties and approves."""
     proposal = stars_propose(
         organization=branch, year=year, actor=users["shuji"], note="按年度积分提名"
     )
@@ -132,6 +127,10 @@ def ratings_load(year: int) -> bool:
             actor=users["zongzhi"],
         )
     stars_verdict(proposal=proposal, approve=True, reason="同意", actor=users["zongzhi"])
+
+
+def _talk_done(year: int, users: dict[str, User]) -> None:
+    """The first follow-up talk is recorded as held; the others stay open."""
     talk = FollowUp.objects.filter(year=year, kind=FollowUp.Kind.TALK).order_by("pk").first()
     if talk is not None:
         followup_step(
@@ -142,4 +141,36 @@ def ratings_load(year: int) -> bool:
             note="谈心谈话，指出问题，本人表示按时参加组织生活",
             actor=users["shuji"],
         )
+
+
+@transaction.atomic
+def ratings_load(year: int) -> bool:
+    """Close ``year`` for the demo; False when it is already there."""
+    _adopt(year)
+    info = Organization.objects.get(code=DEMO_GENERAL_BRANCH_CODE)
+    branch = Organization.objects.get(code=DEMO_BRANCH_CODE)
+    if StarProposal.objects.filter(organization=branch, year=year).exists():
+        return False
+    users = {
+        u.username: u for u in User.objects.filter(username__in=["shuji", "zhiwei", "zongzhi"])
+    }
+    if len(users) < 3:
+        return False
+    rng = random.Random(f"jifen-demo-ratings-{year}")  # noqa: S311 (demo data, not secrets)
+    members = members_of(info, year, "democratic_review")
+    grades, featured = _drawn(members, year, rng)
+    _scripted(members, branch, year, grades, featured)
+    organizations = {m.branch.pk: m.branch for m in members}
+    for branch_id, facts in featured.items():
+        entries_append(
+            organization=organizations[branch_id],
+            facts=facts,
+            origin=Origin.MANUAL,
+            origin_ref=f"demo:{year}",
+            recorded_by=users["zhiwei"],
+            summary=f"演示：{year} 年特色分与扣分",
+        )
+    grades_enter(organization=info, year=year, grades=grades, actor=users["zhiwei"])
+    _stars_decided(branch, year, users)
+    _talk_done(year, users)
     return True
