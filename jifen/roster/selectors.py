@@ -198,9 +198,10 @@ def plan_build(
             continue
         membership = current.get(person.pk)
         refusal = _refusal(row, membership, scope, visible)
-        if refusal is not None or membership is None:
-            errors.extend([refusal] if refusal is not None else [])
+        if refusal is not None:
+            errors.append(refusal)
             continue
+        assert membership is not None  # refused above when there is none  # noqa: S101
         _plan_known(entry, row, person, membership)
         entries.append(entry)
     return entries, errors
