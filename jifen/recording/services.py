@@ -45,6 +45,21 @@ def attendance_items(organization: Organization, year: int) -> list[tuple[str, s
     ]
 
 
+def _check_attendance_item(organization: Organization, item: str, year: int) -> dict[str, str]:
+    """The organization's attendance items that year (code → title); ``item`` must be one."""
+    codes = dict(attendance_items(organization, year))
+    if not codes:
+        raise ValidationError(
+            {
+                "date": _("%(name)s %(year)s 年还没有采用积分办法")
+                % {"name": organization.name, "year": year}
+            }
+        )
+    if item not in codes:
+        raise ValidationError({"item": _("%(item)s 不是按签到记分的项目") % {"item": item}})
+    return codes
+
+
 @transaction.atomic
 def activity_create(
     *,
@@ -57,16 +72,7 @@ def activity_create(
     content: str = "",
     actor: User | None = None,
 ) -> Activity:
-    codes = dict(attendance_items(organization, date.year))
-    if not codes:
-        raise ValidationError(
-            {
-                "date": _("%(name)s %(year)s 年还没有采用积分办法")
-                % {"name": organization.name, "year": date.year}
-            }
-        )
-    if item not in codes:
-        raise ValidationError({"item": _("%(item)s 不是按签到记分的项目") % {"item": item}})
+    codes = _check_attendance_item(organization, item, date.year)
     activity = Activity.objects.create(
         organization=organization,
         item=item,
@@ -223,6 +229,51 @@ def _check_window(opens: dt.datetime | None, closes: dt.datetime | None) -> None
             raise ValidationError({"checkin_closes": _("扫码签到时长不能超过 12 小时")})
 
 
+def _check_item_kept(locked: Activity, item: str, current: dict[int, Entry]) -> None:
+    """The type cannot change once attendance is recorded: the marks were scored under it."""
+    if item != locked.item and current:
+        raise ValidationError(
+            {
+                "item": _(
+                    "已有 %(n)s 人的签到记录，不能更改活动类型："
+                    "请取消本活动（签到记录随之作废）后重新登记"
+                )
+                % {"n": len(current)}
+            }
+        )
+
+
+def _attendance_void_for_move(
+    *,
+    activity: Activity,
+    current: dict[int, Entry],
+    date: dt.date,
+    reason: str,
+    actor: User | None,
+) -> list[NewFact]:
+    """Void the standing marks of an activity moving to ``date``; returns them as facts on the
+    new date, to be recorded once the activity is saved there (facts are never edited)."""
+    # attendance_current holds member entries only (person_id set).
+    people = Person.objects.in_bulk(list(current))
+    moved = [
+        NewFact(people[pid], date, entry.item, entry.value, entry.note)
+        for pid, entry in current.items()
+    ]
+    refused = facts_refused(activity.organization, moved)
+    if refused:
+        raise ValidationError({"date": refused[:10]})
+    why = f"活动日期由 {activity.date} 改为 {date}" + (
+        f"：{reason.strip()}" if reason.strip() else ""
+    )
+    entries_correct(
+        corrections=[(entry, None) for entry in current.values()],
+        reason=why,
+        recorded_by=actor,
+        summary=f"{activity.title} 改期，原日期的签到作废",
+    )
+    return moved
+
+
 @transaction.atomic
 def activity_update(
     *,
@@ -246,28 +297,10 @@ def activity_update(
     recorded: the marks were scored under it (cancel the activity and record it again).
     """
     locked = _locked(activity)
-    codes = dict(attendance_items(locked.organization, date.year))
-    if not codes:
-        raise ValidationError(
-            {
-                "date": _("%(name)s %(year)s 年还没有采用积分办法")
-                % {"name": locked.organization.name, "year": date.year}
-            }
-        )
-    if item not in codes:
-        raise ValidationError({"item": _("%(item)s 不是按签到记分的项目") % {"item": item}})
+    _check_attendance_item(locked.organization, item, date.year)
     _check_window(checkin_opens, checkin_closes)
     current = attendance_current(locked)
-    if item != locked.item and current:
-        raise ValidationError(
-            {
-                "item": _(
-                    "已有 %(n)s 人的签到记录，不能更改活动类型："
-                    "请取消本活动（签到记录随之作废）后重新登记"
-                )
-                % {"n": len(current)}
-            }
-        )
+    _check_item_kept(locked, item, current)
     after: dict[str, object] = {
         "item": item,
         "title": title.strip(),
@@ -288,23 +321,8 @@ def activity_update(
     old_date = locked.date
     moved: list[NewFact] = []
     if date != old_date and current:
-        # attendance_current holds member entries only (person_id set).
-        people = Person.objects.in_bulk(list(current))
-        moved = [
-            NewFact(people[pid], date, entry.item, entry.value, entry.note)
-            for pid, entry in current.items()
-        ]
-        refused = facts_refused(locked.organization, moved)
-        if refused:
-            raise ValidationError({"date": refused[:10]})
-        why = f"活动日期由 {old_date} 改为 {date}" + (
-            f"：{reason.strip()}" if reason.strip() else ""
-        )
-        entries_correct(
-            corrections=[(entry, None) for entry in current.values()],
-            reason=why,
-            recorded_by=actor,
-            summary=f"{locked.title} 改期，原日期的签到作废",
+        moved = _attendance_void_for_move(
+            activity=locked, current=current, date=date, reason=reason, actor=actor
         )
     for field, value in after.items():
         setattr(locked, field, value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -154,6 +155,8 @@ def activity_cancel_view(request: HttpRequest, activity_id: int) -> HttpResponse
 
 @login_required
 def activity(request: HttpRequest, activity_id: int) -> HttpResponse:
+    """An activity's attendance checklist; a POST saves an attachment, an uploaded sign-in
+    sheet or the marks ticked on the page, and re-displays the checklist with the problems."""
     found = access.object_for(
         request.user,
         Activity.objects.select_related("organization"),
@@ -164,16 +167,7 @@ def activity(request: HttpRequest, activity_id: int) -> HttpResponse:
     errors: list[str] = []
     attached = request.FILES.get("attachment") if request.method == "POST" else None
     if attached is not None:
-        button_action(
-            request,
-            lambda: attachment_add(
-                activity=found,
-                filename=attached.name or "file",
-                data=attached.read() if (attached.size or 0) <= MAX_BYTES else b"",
-                actor=signed_in(request),
-            ),
-            _("附件已保存"),
-        )
+        _attachment_save(request, found, attached)
         return redirect("recording:activity", activity_id=found.pk)
     upload = request.FILES.get("sheet") if request.method == "POST" else None
     if upload is not None:
@@ -183,27 +177,56 @@ def activity(request: HttpRequest, activity_id: int) -> HttpResponse:
         if not errors:
             return redirect("recording:activity", activity_id=found.pk)
     elif request.method == "POST":
-        marks = {
-            person.pk: Mark(
-                request.POST.get(f"mark-{person.pk}", "present"),
-                request.POST.get(f"reason-{person.pk}", ""),
-            )
-            for person in roster
-        }
-        try:
-            written = attendance_record(
-                activity=found,
-                marks=marks,
-                actor=signed_in(request),
-            )
-        except ValidationError as error:
-            errors = [problem for problems in error.message_dict.values() for problem in problems]
-        else:
-            if written:
-                messages.success(request, _("签到已记录：%(n)s 人") % {"n": written})
-            else:
-                messages.info(request, _("签到没有变化，未重复记录"))
+        errors = _marks_record(request, found, roster)
+        if not errors:
             return redirect("recording:activity", activity_id=found.pk)
+    context = _checklist_context(request, found, roster, errors)
+    return render(request, "recording/activity.html", context, status=400 if errors else 200)
+
+
+def _attachment_save(request: HttpRequest, found: Activity, attached: UploadedFile[bytes]) -> None:
+    """Keep an uploaded attachment (a file over MAX_BYTES is passed on empty, and refused)."""
+    button_action(
+        request,
+        lambda: attachment_add(
+            activity=found,
+            filename=attached.name or "file",
+            data=attached.read() if (attached.size or 0) <= MAX_BYTES else b"",
+            actor=signed_in(request),
+        ),
+        _("附件已保存"),
+    )
+
+
+def _marks_record(request: HttpRequest, found: Activity, roster: list[Person]) -> list[str]:
+    """Record the marks ticked on the checklist; the problems found, or none when recorded."""
+    marks = {
+        person.pk: Mark(
+            request.POST.get(f"mark-{person.pk}", "present"),
+            request.POST.get(f"reason-{person.pk}", ""),
+        )
+        for person in roster
+    }
+    try:
+        written = attendance_record(
+            activity=found,
+            marks=marks,
+            actor=signed_in(request),
+        )
+    except ValidationError as error:
+        return [problem for problems in error.message_dict.values() for problem in problems]
+    if written:
+        messages.success(request, _("签到已记录：%(n)s 人") % {"n": written})
+    else:
+        messages.info(request, _("签到没有变化，未重复记录"))
+    return []
+
+
+def _checklist_context(
+    request: HttpRequest, found: Activity, roster: list[Person], errors: list[str]
+) -> dict[str, object]:
+    """The checklist page: each member's standing mark (or the one just submitted), the counts,
+    and the check-in QR code while check-in is open."""
     current = attendance_current(found)
     rows = [
         {
@@ -216,7 +239,7 @@ def activity(request: HttpRequest, activity_id: int) -> HttpResponse:
         for person in roster
     ]
     counts = {label: sum(1 for e in current.values() if e.value == label) for label in MARKS}
-    context = {
+    context: dict[str, object] = {
         "activity": found,
         # The rulebook's name for the item (主题党日), not its code.
         "item_title": dict(attendance_items(found.organization, found.date.year)).get(
@@ -238,7 +261,7 @@ def activity(request: HttpRequest, activity_id: int) -> HttpResponse:
             reverse("recording:checkin", kwargs={"token": checkin_token(found)})
         )
         context.update({"checkin_url": url, "checkin_qr": qr_svg(url)})
-    return render(request, "recording/activity.html", context, status=400 if errors else 200)
+    return context
 
 
 def _sheet_import(request: HttpRequest, found: Activity, data: bytes) -> list[str]:

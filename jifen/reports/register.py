@@ -111,6 +111,89 @@ def _cells(periods: object, columns: list[Column], shown: bool) -> list[Decimal 
     return cells
 
 
+def _own_periods(
+    cells: list[Decimal | str | None], columns: list[Column], period: str
+) -> list[Decimal | str | None]:
+    """A category shows its own periods only (a month category no quarter cells)."""
+    periodic = [c for c in columns if c.key[0] == period[0].upper()]
+    return [
+        cell if column in periodic else None for cell, column in zip(cells, columns, strict=True)
+    ]
+
+
+def _rows(found: MemberYear, columns: list[Column]) -> list[RegisterRow]:
+    """Each category's items, then its 小计, as the print page and the xlsx lay them out."""
+    kinds = {c.code: c.period for c in found.rulebook.categories}
+    maxima = {c.code: c.max for c in found.rulebook.categories}
+    ceilings = {item.code: item.ceiling for c in found.rulebook.categories for item in c.items}
+    started = found.reached > 0
+    rows: list[RegisterRow] = []
+    for category in found.result.categories:
+        period = kinds.get(category.code, "year")
+        with_columns = period != "year"
+        items = list(category.items)
+        for index, item in enumerate(items):
+            cells = _cells(item.periods, columns, with_columns)
+            if with_columns:
+                cells = _own_periods(cells, columns, period)
+            rows.append(
+                RegisterRow(
+                    category=category.title if index == 0 else "",
+                    span=len(items) + 1 if index == 0 else 0,
+                    item=item.title,
+                    points=ceilings.get(item.code),
+                    cells=cells,
+                    year=item.score if started and not with_columns else None,
+                )
+            )
+        subtotal_cells = _cells(category.periods, columns, with_columns)
+        if with_columns:
+            subtotal_cells = _own_periods(subtotal_cells, columns, period)
+        rows.append(
+            RegisterRow(
+                category="" if items else category.title,
+                span=0 if items else 1,
+                item="小计",
+                points=maxima.get(category.code),
+                cells=subtotal_cells,
+                year=category.score if started else None,
+                subtotal=True,
+            )
+        )
+    return rows
+
+
+def _notes(found: MemberYear) -> list[str]:
+    """What the sheet must say about its numbers: how far the year has run, a veto, a gap."""
+    notes: list[str] = []
+    if found.reached < 12:
+        calendar = Calendar(found.year, found.rulebook.year_start)
+        if found.reached > 0:
+            notes.append(
+                f"统计至 {calendar.month_label(found.reached - 1)}；"
+                f"{calendar.month_label(found.reached)}起未到，不计分。"
+            )
+        else:
+            notes.append(f"{found.year} 年度尚未开始，没有积分。")
+    if found.result.vetoed:
+        notes.append("触及负面清单，年度积分为零。")
+    if found.result.incomplete:
+        notes.append("部分项目尚未评定（如年度民主评议），积分暂不完整。")
+    return notes
+
+
+def _bands(rated: SubjectResult) -> list[str]:
+    """档次 and warnings, each with its follow-up actions."""
+    bands = []
+    for band in rated.bands:
+        word = LEVEL_WORDS.get(band.level, "")
+        text = f"{band.label}（{word}）" if word else band.label
+        if band.actions:
+            text += "：" + "、".join(band.actions)
+        bands.append(text)
+    return bands
+
+
 def register_of(
     found: MemberYear,
     *,
@@ -125,74 +208,7 @@ def register_of(
     result = found.result
     rated = rating or result
     columns = _columns(found)
-    kinds = {c.code: c.period for c in found.rulebook.categories}
-    maxima = {c.code: c.max for c in found.rulebook.categories}
-    ceilings = {item.code: item.ceiling for c in found.rulebook.categories for item in c.items}
     started = found.reached > 0
-    rows: list[RegisterRow] = []
-    for category in result.categories:
-        period = kinds.get(category.code, "year")
-        with_columns = period != "year"
-        items = list(category.items)
-        for index, item in enumerate(items):
-            periodic = [c for c in columns if c.key[0] == period[0].upper()]
-            cells = _cells(item.periods, columns, with_columns)
-            if with_columns:
-                # A category shows its own periods only (a month category no quarter cells).
-                cells = [
-                    cell if column in periodic else None
-                    for cell, column in zip(cells, columns, strict=True)
-                ]
-            rows.append(
-                RegisterRow(
-                    category=category.title if index == 0 else "",
-                    span=len(items) + 1 if index == 0 else 0,
-                    item=item.title,
-                    points=ceilings.get(item.code),
-                    cells=cells,
-                    year=item.score if started and not with_columns else None,
-                )
-            )
-        subtotal_cells = _cells(category.periods, columns, with_columns)
-        if with_columns:
-            periodic = [c for c in columns if c.key[0] == period[0].upper()]
-            subtotal_cells = [
-                cell if column in periodic else None
-                for cell, column in zip(subtotal_cells, columns, strict=True)
-            ]
-        rows.append(
-            RegisterRow(
-                category="" if items else category.title,
-                span=0 if items else 1,
-                item="小计",
-                points=maxima.get(category.code),
-                cells=subtotal_cells,
-                year=category.score if started else None,
-                subtotal=True,
-            )
-        )
-    notes: list[str] = []
-    so_far = found.reached < 12
-    if so_far:
-        calendar = Calendar(found.year, found.rulebook.year_start)
-        if started:
-            notes.append(
-                f"统计至 {calendar.month_label(found.reached - 1)}；"
-                f"{calendar.month_label(found.reached)}起未到，不计分。"
-            )
-        else:
-            notes.append(f"{found.year} 年度尚未开始，没有积分。")
-    if result.vetoed:
-        notes.append("触及负面清单，年度积分为零。")
-    if result.incomplete:
-        notes.append("部分项目尚未评定（如年度民主评议），积分暂不完整。")
-    bands = []
-    for band in rated.bands:
-        word = LEVEL_WORDS.get(band.level, "")
-        text = f"{band.label}（{word}）" if word else band.label
-        if band.actions:
-            text += "：" + "、".join(band.actions)
-        bands.append(text)
     person = found.person
     decided = approved if approved is not None and person.pk in approved else None
     return Register(
@@ -203,7 +219,7 @@ def register_of(
         year=found.year,
         rulebook=found.rulebook.title,
         columns=columns,
-        rows=rows,
+        rows=_rows(found, columns),
         total=result.total if started else Decimal(0),
         full_marks=found.rulebook.total,
         stars=(
@@ -215,9 +231,9 @@ def register_of(
         ),
         tied=rated.tied and decided is None,
         approved=decided is not None,
-        bands=bands,
-        notes=notes,
-        so_far=so_far,
+        bands=_bands(rated),
+        notes=_notes(found),
+        so_far=found.reached < 12,
     )
 
 

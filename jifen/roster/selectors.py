@@ -95,6 +95,83 @@ def _value(value: object) -> Any:
     return value if value is not None else None
 
 
+def _new_entry(row: dict[str, Any]) -> Entry:
+    """A row's entry before it is compared with the database: a new person."""
+    return {
+        "row": row["row"],
+        "kind": "new",
+        "name": row["name"],
+        "id_number": row["id_number"],
+        "person_id": None,
+        "org_code": row["org_code"],
+        "start": row["start"],
+        "fields": {key: row[key] for key in COMPARED},
+        "changes": {},
+        "transfer_from": None,
+        "note": "",
+    }
+
+
+def _refusal(
+    row: dict[str, Any],
+    membership: Membership | None,
+    scope: dict[str, OrgRef],
+    visible: dict[str, OrgRef],
+) -> RowError | None:
+    """Why the row of a person already registered cannot be applied, if it cannot."""
+    if membership is None:
+        return {
+            "row": row["row"],
+            "column": "身份证号",
+            "problem": "该身份证号的人员已登记，但目前不属于任何组织；"
+            "请联系上级组织在人员页面办理，不能通过花名册重新加入",
+        }
+    there = membership.organization
+    if there.code not in scope:
+        where = f"（{there.name}）" if there.code in visible else ""
+        return {
+            "row": row["row"],
+            "column": "身份证号",
+            "problem": f"该人员目前属于本次导入范围之外的组织{where}，"
+            "请由共同的上级组织办理组织关系转接",
+        }
+    if there.code != row["org_code"] and dt.date.fromisoformat(row["start"]) <= membership.start:
+        return {
+            "row": row["row"],
+            "column": "加入日期",
+            "problem": f"该人员现属于 {there.name}"
+            f"（自 {membership.start.isoformat()} 起），"
+            "转入新组织的加入日期应晚于该日期",
+        }
+    return None
+
+
+def _plan_known(entry: Entry, row: dict[str, Any], person: Person, membership: Membership) -> None:
+    """Fill ``entry`` for a person already registered: a transfer, an update or unchanged."""
+    entry["person_id"] = person.pk
+    there = membership.organization
+    if there.code != row["org_code"]:
+        entry["transfer_from"] = there.code
+    elif membership.start.isoformat() != row["start"]:
+        entry["note"] = (
+            f"系统中的加入日期为 {membership.start.isoformat()}，与文件不同；未修改"
+            "（组织关系的日期请在人员页面办理）"
+        )
+    fields = entry["fields"]
+    changes = {
+        key: [_value(getattr(person, key)), fields[key]]
+        for key in COMPARED
+        if _value(getattr(person, key)) != fields[key]
+    }
+    entry["changes"] = changes
+    if entry["transfer_from"]:
+        entry["kind"] = "transfer"
+    elif changes:
+        entry["kind"] = "update"
+    else:
+        entry["kind"] = "unchanged"
+
+
 def plan_build(
     *,
     rows: list[dict[str, Any]],
@@ -109,20 +186,7 @@ def plan_build(
     entries: list[Entry] = []
     errors: list[RowError] = []
     for row in rows:
-        fields = {key: row[key] for key in COMPARED}
-        entry: Entry = {
-            "row": row["row"],
-            "kind": "new",
-            "name": row["name"],
-            "id_number": row["id_number"],
-            "person_id": None,
-            "org_code": row["org_code"],
-            "start": row["start"],
-            "fields": fields,
-            "changes": {},
-            "transfer_from": None,
-            "note": "",
-        }
+        entry = _new_entry(row)
         person = people.get(row["id_number"])
         if person is None:
             if row["name"] in namesakes:
@@ -132,60 +196,13 @@ def plan_build(
                 )
             entries.append(entry)
             continue
-        entry["person_id"] = person.pk
         membership = current.get(person.pk)
-        if membership is None:
-            errors.append(
-                {
-                    "row": row["row"],
-                    "column": "身份证号",
-                    "problem": "该身份证号的人员已登记，但目前不属于任何组织；"
-                    "请联系上级组织在人员页面办理，不能通过花名册重新加入",
-                }
-            )
+        refusal = _refusal(row, membership, scope, visible)
+        if refusal is not None:
+            errors.append(refusal)
             continue
-        there = membership.organization
-        if there.code not in scope:
-            where = f"（{there.name}）" if there.code in visible else ""
-            errors.append(
-                {
-                    "row": row["row"],
-                    "column": "身份证号",
-                    "problem": f"该人员目前属于本次导入范围之外的组织{where}，"
-                    "请由共同的上级组织办理组织关系转接",
-                }
-            )
-            continue
-        if there.code != row["org_code"]:
-            if dt.date.fromisoformat(row["start"]) <= membership.start:
-                errors.append(
-                    {
-                        "row": row["row"],
-                        "column": "加入日期",
-                        "problem": f"该人员现属于 {there.name}"
-                        f"（自 {membership.start.isoformat()} 起），"
-                        "转入新组织的加入日期应晚于该日期",
-                    }
-                )
-                continue
-            entry["transfer_from"] = there.code
-        elif membership.start.isoformat() != row["start"]:
-            entry["note"] = (
-                f"系统中的加入日期为 {membership.start.isoformat()}，与文件不同；未修改"
-                "（组织关系的日期请在人员页面办理）"
-            )
-        changes = {
-            key: [_value(getattr(person, key)), fields[key]]
-            for key in COMPARED
-            if _value(getattr(person, key)) != fields[key]
-        }
-        entry["changes"] = changes
-        if entry["transfer_from"]:
-            entry["kind"] = "transfer"
-        elif changes:
-            entry["kind"] = "update"
-        else:
-            entry["kind"] = "unchanged"
+        assert membership is not None  # refused above when there is none  # noqa: S101
+        _plan_known(entry, row, person, membership)
         entries.append(entry)
     return entries, errors
 
