@@ -11,7 +11,6 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
@@ -20,6 +19,7 @@ from jifen.audit.services import audit_record
 from jifen.ledger.chain import entry_hash
 from jifen.ledger.models import Correction, Entry, LedgerHead, Origin, Seal
 from jifen.orgs.models import Membership, Organization, Person
+from jifen.orgs.selectors import memberships_overlapping
 
 LABELS = frozenset({"present", "absent", "excused"})
 
@@ -57,19 +57,17 @@ def sealed_refusal(rows: Sequence[dict[str, Any]]) -> str | None:
         return None
     person_ids = {r["person"].pk for r in rows if r["person"] is not None}
     held: dict[int, list[Membership]] = {}
-    for membership in Membership.objects.filter(
-        Q(end__isnull=True) | Q(end__gt=first), person_id__in=person_ids, start__lte=last
-    ).select_related("organization"):
+    for membership in (
+        memberships_overlapping(first=first, last=last)
+        .filter(person_id__in=person_ids)
+        .select_related("organization")
+    ):
         held.setdefault(membership.person_id, []).append(membership)
     for row in rows:
         day = row["date"]
         if row["person"] is not None:
             name = row["person"].name
-            paths = [
-                m.organization.path
-                for m in held.get(row["person"].pk, [])
-                if m.start <= day and (m.end is None or m.end > day)
-            ]
+            paths = [m.organization.path for m in held.get(row["person"].pk, []) if m.covers(day)]
         else:
             name, paths = row["subject_org"].name, [row["subject_org"].path]
         for seal in seals:

@@ -18,7 +18,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from jifen.audit.services import audit_record
-from jifen.orgs.models import Membership, Organization, Person
+from jifen.orgs.models import Organization, Person
+from jifen.orgs.selectors import memberships_overlapping
 from jifen.ratings.models import FollowUp, FollowUpStep
 
 K = FollowUp.Kind
@@ -56,11 +57,13 @@ def kind_of(action: str) -> FollowUp.Kind:
 def _branch_of(person_id: int, organization: Organization, year: int) -> Organization:
     """The member's branch at the end of their year under ``organization``."""
     membership = (
-        Membership.objects.filter(
-            person_id=person_id,
-            organization__path__startswith=organization.path,
-            start__lte=dt.date(year, 12, 31),
+        memberships_overlapping(
+            first=dt.date(year, 1, 1),
+            last=dt.date(year, 12, 31),
+            organization=organization,
+            subtree=True,
         )
+        .filter(person_id=person_id)
         .select_related("organization")
         .order_by("-start")
         .first()
