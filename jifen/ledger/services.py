@@ -12,10 +12,11 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
-from django.utils import dateformat, timezone
+from django.utils import dateformat
 from django.utils.translation import gettext as _
 
 from jifen.audit.services import audit_record
+from jifen.core import clock
 from jifen.ledger.chain import entry_hash
 from jifen.ledger.models import Correction, Entry, LedgerHead, Origin, Seal
 from jifen.orgs.models import Membership, Organization, Person
@@ -162,7 +163,7 @@ def entry_append(
         "origin_ref": origin_ref,
         "reason": reason.strip()[:500],
         "recorded_by": recorded_by,
-        "recorded_at": timezone.now(),
+        "recorded_at": clock.now(),
     }
     _refuse_sealed([fields])
     with transaction.atomic():
@@ -203,7 +204,7 @@ def entries_append(
     transaction, one lock of the chain's head and one audit event, instead of one of each per
     fact (500 attendees in well under a second). Refused as a whole, like :func:`entry_append`,
     when one of them is dated in a signed span."""
-    now = timezone.now()
+    now = clock.now()
     rows: list[dict[str, Any]] = [
         {
             "person": fact.person,
@@ -294,7 +295,7 @@ def entry_correct(
     if not reason.strip():
         raise ValidationError({"reason": _("更正必须写明原因")})
     _correctable([entry])
-    row = _correction_row(entry, value, reason, recorded_by, timezone.now())
+    row = _correction_row(entry, value, reason, recorded_by, clock.now())
     with transaction.atomic():
         (correction,) = _append_with_retry([row], entry.organization)
         verb = f"改为 {correction.value}" if value is not None else "作废"
@@ -327,7 +328,7 @@ def entries_correct(
     if not reason.strip():
         raise ValidationError({"reason": _("更正必须写明原因")})
     _correctable([entry for entry, _value in corrections])
-    now = timezone.now()
+    now = clock.now()
     by_ledger: dict[int, list[tuple[Entry, Decimal | int | str | None]]] = {}
     for entry, value in corrections:
         by_ledger.setdefault(entry.organization_id, []).append((entry, value))
@@ -375,7 +376,7 @@ def seal_add(
         label=label[:64],
         ref=ref[:64],
         sealed_by=sealed_by,
-        sealed_at=timezone.now(),
+        sealed_at=clock.now(),
     )
     audit_record(
         action="ledger.seal",

@@ -9,10 +9,10 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
 
 from jifen.accounts.roles import Role
 from jifen.audit.services import audit_record
+from jifen.core import clock
 from jifen.orgs.idcard import id_number_problem, normalize_id_number, phone_problem
 from jifen.orgs.models import (
     Category,
@@ -399,7 +399,7 @@ def role_revoke(
 ) -> None:
     if assignment.revoked_at is not None:
         return
-    RoleAssignment.objects.filter(pk=assignment.pk).update(revoked_at=timezone.now())
+    RoleAssignment.objects.filter(pk=assignment.pk).update(revoked_at=clock.now())
     audit_record(
         action="role.revoke",
         actor=actor,

@@ -15,9 +15,9 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
-from django.utils import timezone
 
 from jifen.audit.services import audit_record
+from jifen.core import clock
 from jifen.orgs.models import Organization, Person
 from jifen.orgs.selectors import memberships_overlapping
 from jifen.ratings.models import FollowUp, FollowUpStep
@@ -93,7 +93,7 @@ def followups_raise(
             "person_id", "band", "action"
         )
     )
-    now = timezone.now()
+    now = clock.now()
     created: list[FollowUp] = []
     for person in current.people:
         result = current.results.get(person.pk)
@@ -162,7 +162,7 @@ def followup_step(
         shown = "、".join(str(S(k).label) for k in allowed)
         raise ValidationError({"kind": f"“{followup.action}”可以记录：{shown}"})
     problems: dict[str, str] = {}
-    if date > timezone.localdate():
+    if date > clock.today():
         problems["date"] = "日期不能晚于今天"
     if kind == S.TALK and not done_by.strip():
         problems["done_by"] = "请写明约谈人"
@@ -192,7 +192,7 @@ def followup_step(
         note=note.strip()[:500],
         closes=kind in CLOSING,
         recorded_by=actor,
-        recorded_at=timezone.now(),
+        recorded_at=clock.now(),
     )
     audit_record(
         action="ratings.followup",
