@@ -19,6 +19,7 @@ from jifen.orgs.models import Person
 from jifen.orgs.services import membership_transfer, organization_create
 from jifen.roster.columns import HEADERS
 from jifen.roster.writing import csv_bytes, formula_safe, xlsx_bytes
+from tests.clock import Clock
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +52,7 @@ def people(tree: SimpleNamespace, make_person: Callable[..., Person]) -> SimpleN
 
 
 def test_the_branch_secretary_exports_full_numbers(
-    secretary: User, tree: SimpleNamespace, people: SimpleNamespace
+    secretary: User, tree: SimpleNamespace, people: SimpleNamespace, clock: Clock
 ) -> None:
     response = client_for(secretary).get(f"/orgs/{tree.b1.pk}/roster/export/?format=csv")
     assert response.status_code == 200
@@ -65,7 +66,7 @@ def test_the_branch_secretary_exports_full_numbers(
     ]  # fmt: skip
     assert len(rows) == 2  # B2 and XB are not in B1's subtree
     event = AuditEvent.objects.get(action="roster.export")
-    assert event.detail == {"day": dt.date.today().isoformat(), "rows": 1, "sensitive": True}
+    assert event.detail == {"day": clock.today.isoformat(), "rows": 1, "sensitive": True}
 
 
 def test_the_scorekeeper_exports_masked_numbers(
