@@ -9,19 +9,22 @@ can (``today=``); this module is where the caller gets it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.utils import timezone
 
+Source = Callable[[], dt.datetime]
+
 # Taken once, at import: a test that points ``django.utils.timezone.now`` at this clock must
 # not make the clock ask itself.
-_system_now = timezone.now
+_system_now: Source = timezone.now
 
-_frozen: dt.datetime | None = None
+_source: Source | None = None
 
 
 def now() -> dt.datetime:
     """The current moment, time-zone aware."""
-    return _frozen if _frozen is not None else _system_now()
+    return _source() if _source is not None else _system_now()
 
 
 def today() -> dt.date:
@@ -30,11 +33,9 @@ def today() -> dt.date:
     return timezone.localdate(now())
 
 
-def freeze(at: dt.datetime | None) -> dt.datetime | None:
-    """Hold the clock at ``at`` (aware), or let it run again with None; returns where it was
-    held before (None when it was running), so a caller can put it back. For tests."""
-    global _frozen  # the clock is process-wide state by nature
-    if at is not None and timezone.is_naive(at):
-        raise ValueError("freeze() needs an aware datetime")
-    before, _frozen = _frozen, at
+def hold(source: Source | None) -> Source | None:
+    """Read the time from ``source`` instead of the system (None: the system again); returns
+    the source it replaces, so a caller can put it back. For tests (tests/clock.py)."""
+    global _source  # the clock is process-wide state by nature
+    before, _source = _source, source
     return before
