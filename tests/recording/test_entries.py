@@ -159,7 +159,9 @@ def test_the_veto_pages(
     scorekeeper: User,
     secretary: User,
     make_person: Callable[..., Person],
+    clock: Clock,
 ) -> None:
+    clock.set(D(2026, 6, 1))  # the form offers this year's items: it must be 2026
     zhang = make_person("张三")
     client.force_login(scorekeeper)
     response = client.post(
