@@ -11,7 +11,8 @@ Django reads the time itself, so everything in the process agrees on the moment 
 server's thread of the browser tests included: ``django.utils.timezone.now`` (``auto_now_add``
 fields, sessions, ``timezone.localdate()``) and the timestamp ``django.core.signing.dumps``
 puts in a signed token (the notice's public address, the activity's check-in code), so a
-token the test computes is the one the page drew.
+token the test computes is the one the page drew. Code that imported ``now`` by name keeps
+the real clock: django-axes does (its lockout window), so the lockout test holds no clock.
 """
 
 from __future__ import annotations
