@@ -22,6 +22,9 @@ from jifen.orgs.services import organization_create, person_create, role_grant
 
 PASSWORD = "correct-horse-battery"
 
+# The `clock` fixture (tests/clock.py): every test that reads the date holds the clock.
+pytest_plugins = ["tests.clock"]
+
 
 @pytest.fixture(autouse=True)
 def _static_files_from_apps(settings: pytest.FixtureRequest) -> None:

@@ -11,7 +11,6 @@ from decimal import Decimal, InvalidOperation
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from jifen.accounts.roles import Role
 from jifen.assessments.facts import book_for, collections, fillable_items, rulebook_of_round
@@ -27,6 +26,7 @@ from jifen.assessments.models import (
     SpotCheckFile,
 )
 from jifen.audit.services import audit_record
+from jifen.core import clock
 from jifen.orgs import access
 from jifen.orgs.access import Action
 from jifen.orgs.models import Organization
@@ -262,7 +262,7 @@ def sheet_save(
     sheet.updated_by = actor
     if submit:
         sheet.status = Sheet.Status.SUBMITTED
-        sheet.submitted_at = timezone.now()
+        sheet.submitted_at = clock.now()
         sheet.submitted_by = actor
     sheet.save()
     what = "提交" if submit else "保存草稿"
@@ -361,8 +361,8 @@ def round_publish(
         raise ValidationError("只有开启考核的党委可以公布结果")
     if assessment_round.published_at is not None:
         raise ValidationError("结果已经公布")
-    window = notice_window(today or timezone.localdate(), DEFAULT_NOTICE_DAYS)
-    assessment_round.published_at = timezone.now()
+    window = notice_window(today or clock.today(), DEFAULT_NOTICE_DAYS)
+    assessment_round.published_at = clock.now()
     assessment_round.published_by = actor
     assessment_round.notice_starts, assessment_round.notice_ends = window.starts, window.ends
     assessment_round.save(

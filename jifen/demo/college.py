@@ -29,6 +29,7 @@ from jifen.accounts.demo import (
     DemoAccount,
     demo_accounts_load,
 )
+from jifen.core import clock
 from jifen.demo.people import Drawer, PersonPlan
 from jifen.demo.structure import (
     ACCOUNT_HOMES,
@@ -96,7 +97,7 @@ class CollegePlan:
 
 def reference_day(year: int | None = None, today: dt.date | None = None) -> dt.date:
     """Today for the current year (or a future one), 31 December for a past year."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     year = year or today.year
     return today if year >= today.year else dt.date(year, 12, 31)
 

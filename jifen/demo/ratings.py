@@ -18,6 +18,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from jifen.accounts.demo import DEMO_BRANCH_CODE, DEMO_GENERAL_BRANCH_CODE
+from jifen.core import clock
 from jifen.ledger.models import Origin
 from jifen.ledger.services import NewFact, entries_append
 from jifen.orgs.models import Organization
@@ -143,7 +144,7 @@ def ratings_load(year: int) -> bool:
         followup_step(
             followup=talk,
             kind="talk",
-            date=min(dt.date(year + 1, 1, 10), dt.date.today()),
+            date=min(dt.date(year + 1, 1, 10), clock.today()),
             done_by="张伟（支部书记）",
             note="谈心谈话，指出问题，本人表示按时参加组织生活",
             actor=users["shuji"],

@@ -22,6 +22,7 @@ from django.db.models import Q, QuerySet
 from jifen.ledger.models import Entry
 from jifen.ledger.services import NewFact, normalize_value
 from jifen.orgs.models import Exemption, Membership, Organization, Person
+from jifen.orgs.selectors import in_year, memberships_overlapping
 from jifen.rulebooks.models import Adoption
 from jifen.rulebooks.services import adoption_for, rulebook_of
 from jifen.scoring import (
@@ -173,11 +174,6 @@ def _within(adoption: Adoption, field: str = "path") -> Q:
     return query
 
 
-def _in_year(year: int) -> Q:
-    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    return Q(start__lte=last) & (Q(end__isnull=True) | Q(end__gt=first))
-
-
 def subject_of(
     person: Person,
     year: int,
@@ -209,11 +205,12 @@ def member_subject(
     """One member under ``scope`` (their memberships in its subtree, or in ``within``)."""
     where = within if within is not None else Q(organization__path__startswith=scope.path)
     memberships = list(
-        Membership.objects.filter(where, _in_year(year), person=person)
+        memberships_overlapping(first=dt.date(year, 1, 1), last=dt.date(year, 12, 31))
+        .filter(where, person=person)
         .select_related("organization")
         .order_by("start")
     )
-    exemptions = list(Exemption.objects.filter(_in_year(year), person=person))
+    exemptions = list(Exemption.objects.filter(in_year(year), person=person))
     return subject_of(person, year, memberships, exemptions)
 
 
@@ -277,8 +274,8 @@ def member_year(person: Person, year: int, *, today: dt.date | None = None) -> M
 
 def _member_year(person: Person, year: int, today: dt.date | None) -> MemberYear | None:
     membership = (
-        person.memberships.filter(start__lte=dt.date(year, 12, 31))
-        .filter(Q(end__isnull=True) | Q(end__gt=dt.date(year, 1, 1)))
+        memberships_overlapping(first=dt.date(year, 1, 1), last=dt.date(year, 12, 31))
+        .filter(person=person)
         .select_related("organization")
         .order_by("-start")
         .first()
@@ -396,7 +393,8 @@ def _branch_years(
     within = _within(adoption, "organization__path")
     memberships: dict[int, list[Membership]] = {}
     for m in (
-        Membership.objects.filter(within, _in_year(year))
+        memberships_overlapping(first=dt.date(year, 1, 1), last=dt.date(year, 12, 31))
+        .filter(within)
         .select_related("organization", "person")
         .order_by("start")
     ):
@@ -411,7 +409,7 @@ def _branch_years(
         (memberships[pid][0].person for pid in here), key=lambda p: (p.name_pinyin, p.pk)
     )
     exemptions: dict[int, list[Exemption]] = {}
-    for exemption in Exemption.objects.filter(_in_year(year), person_id__in=here):
+    for exemption in Exemption.objects.filter(in_year(year), person_id__in=here):
         exemptions.setdefault(exemption.person_id, []).append(exemption)
     calendar = Calendar(year, rulebook.year_start)
     whole = [subject_of(p, year, memberships[p.pk], exemptions.get(p.pk, [])) for p in people]

@@ -11,14 +11,15 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
-from django.utils import dateformat, timezone
+from django.utils import dateformat
 from django.utils.translation import gettext as _
 
 from jifen.audit.services import audit_record
+from jifen.core import clock
 from jifen.ledger.chain import entry_hash
 from jifen.ledger.models import Correction, Entry, LedgerHead, Origin, Seal
 from jifen.orgs.models import Membership, Organization, Person
+from jifen.orgs.selectors import memberships_overlapping
 
 LABELS = frozenset({"present", "absent", "excused"})
 
@@ -56,19 +57,17 @@ def sealed_refusal(rows: Sequence[dict[str, Any]]) -> str | None:
         return None
     person_ids = {r["person"].pk for r in rows if r["person"] is not None}
     held: dict[int, list[Membership]] = {}
-    for membership in Membership.objects.filter(
-        Q(end__isnull=True) | Q(end__gt=first), person_id__in=person_ids, start__lte=last
-    ).select_related("organization"):
+    for membership in (
+        memberships_overlapping(first=first, last=last)
+        .filter(person_id__in=person_ids)
+        .select_related("organization")
+    ):
         held.setdefault(membership.person_id, []).append(membership)
     for row in rows:
         day = row["date"]
         if row["person"] is not None:
             name = row["person"].name
-            paths = [
-                m.organization.path
-                for m in held.get(row["person"].pk, [])
-                if m.start <= day and (m.end is None or m.end > day)
-            ]
+            paths = [m.organization.path for m in held.get(row["person"].pk, []) if m.covers(day)]
         else:
             name, paths = row["subject_org"].name, [row["subject_org"].path]
         for seal in seals:
@@ -162,7 +161,7 @@ def entry_append(
         "origin_ref": origin_ref,
         "reason": reason.strip()[:500],
         "recorded_by": recorded_by,
-        "recorded_at": timezone.now(),
+        "recorded_at": clock.now(),
     }
     _refuse_sealed([fields])
     with transaction.atomic():
@@ -201,7 +200,7 @@ def entries_append(
     transaction, one lock of the chain's head and one audit event, instead of one of each per
     fact (500 attendees in well under a second). Refused as a whole, like :func:`entry_append`,
     when one of them is dated in a signed span."""
-    now = timezone.now()
+    now = clock.now()
     rows: list[dict[str, Any]] = [
         {
             "person": fact.person,
@@ -290,7 +289,7 @@ def entry_correct(
     if not reason.strip():
         raise ValidationError({"reason": _("更正必须写明原因")})
     _correctable([entry])
-    row = _correction_row(entry, value, reason, recorded_by, timezone.now())
+    row = _correction_row(entry, value, reason, recorded_by, clock.now())
     with transaction.atomic():
         (correction,) = _append_with_retry([row], entry.organization)
         verb = f"改为 {correction.value}" if value is not None else "作废"
@@ -321,7 +320,7 @@ def entries_correct(
     if not reason.strip():
         raise ValidationError({"reason": _("更正必须写明原因")})
     _correctable([entry for entry, _value in corrections])
-    now = timezone.now()
+    now = clock.now()
     by_ledger: dict[int, list[tuple[Entry, Decimal | int | str | None]]] = {}
     for entry, value in corrections:
         by_ledger.setdefault(entry.organization_id, []).append((entry, value))
@@ -367,7 +366,7 @@ def seal_add(
         label=label[:64],
         ref=ref[:64],
         sealed_by=sealed_by,
-        sealed_at=timezone.now(),
+        sealed_at=clock.now(),
     )
     audit_record(
         action="ledger.seal",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
+from jifen.core import clock
 from jifen.ledger.figures import member_months
 from jifen.ledger.pages import explanations, month_tables, points_text
 from jifen.ledger.scores import branch_year, member_year
@@ -16,14 +16,14 @@ from jifen.orgs import access
 @login_required
 def my_points(request: HttpRequest) -> HttpResponse:
     person = access.own_person(request.user)
-    return redirect("ledger:member_year", person_id=person.pk, year=timezone.localdate().year)
+    return redirect("ledger:member_year", person_id=person.pk, year=clock.today().year)
 
 
 @login_required
 def year(request: HttpRequest, person_id: int, year: int) -> HttpResponse:
     person = access.person_for(request.user, person_id)
     # "So far": months after today's are 未到, neither scored nor counted (docs/decisions.md).
-    found = member_year(person, year, today=timezone.localdate())
+    found = member_year(person, year, today=clock.today())
     context: dict[str, object] = {"person": person, "year": year, "found": found}
     if found is not None:
         context["tables"] = month_tables(found)

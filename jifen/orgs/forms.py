@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jifen.accounts.roles import Role
+from jifen.core import clock
 from jifen.orgs.models import Category, Gender, Organization, OrganizationKind
 
 
@@ -15,7 +15,7 @@ class DateInput(forms.DateInput):
 
 class TransferForm(forms.Form):
     to = forms.ModelChoiceField(label=_("转入组织"), queryset=Organization.objects.none())
-    on = forms.DateField(label=_("转接日期"), widget=DateInput, initial=timezone.localdate)
+    on = forms.DateField(label=_("转接日期"), widget=DateInput, initial=clock.today)
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
     def __init__(self, *args: object, organizations: object, **kwargs: object) -> None:
@@ -52,7 +52,7 @@ class OrganizationForm(forms.Form):
     code = forms.CharField(label=_("组织代码"), max_length=32)
     name = forms.CharField(label=_("名称"), max_length=100)
     kind = forms.ModelChoiceField(label=_("类型"), queryset=OrganizationKind.objects.all())
-    active_from = forms.DateField(label=_("成立日期"), widget=DateInput, initial=timezone.localdate)
+    active_from = forms.DateField(label=_("成立日期"), widget=DateInput, initial=clock.today)
 
     def clean_code(self) -> str:
         code = str(self.cleaned_data["code"]).strip()
@@ -69,7 +69,7 @@ class PersonForm(forms.Form):
     category = forms.ChoiceField(label=_("类别"), choices=Category.choices)
     joined_party = forms.DateField(label=_("入党日期"), widget=DateInput, required=False)
     probation_ends = forms.DateField(label=_("预备期满日期"), widget=DateInput, required=False)
-    start = forms.DateField(label=_("加入本组织日期"), widget=DateInput, initial=timezone.localdate)
+    start = forms.DateField(label=_("加入本组织日期"), widget=DateInput, initial=clock.today)
 
 
 class PersonEditForm(PersonForm):
@@ -79,11 +79,11 @@ class PersonEditForm(PersonForm):
 
 
 class LeaveForm(forms.Form):
-    on = forms.DateField(label=_("离开日期"), widget=DateInput, initial=timezone.localdate)
+    on = forms.DateField(label=_("离开日期"), widget=DateInput, initial=clock.today)
     note = forms.CharField(
         label=_("原因"), max_length=200, required=False, help_text=_("如：出党、去世、转出本单位")
     )
 
 
 class CloseForm(forms.Form):
-    on = forms.DateField(label=_("撤销日期"), widget=DateInput, initial=timezone.localdate)
+    on = forms.DateField(label=_("撤销日期"), widget=DateInput, initial=clock.today)

@@ -10,24 +10,55 @@ from django.db.models import Count, Q, QuerySet
 from jifen.orgs.models import Exemption, Membership, Organization, Person
 
 
+def overlapping(first: dt.date, last: dt.date, prefix: str = "") -> Q:
+    """Rows (memberships, exemptions) whose [start, end) shares a day with [first, last].
+
+    The two kinds of range differ on purpose: a membership or an exemption ends the day
+    *before* its ``end`` (the day someone leaves belongs to the next organization), while a
+    span asked about — a year, a quarter, a month, one day — includes its last day."""
+    return Q(**{f"{prefix}start__lte": last}) & (
+        Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gt": first})
+    )
+
+
 def on_day(day: dt.date, prefix: str = "") -> Q:
     """Rows whose [start, end) covers ``day``."""
-    return Q(**{f"{prefix}start__lte": day}) & (
-        Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gt": day})
-    )
+    return overlapping(day, day, prefix)
+
+
+def in_year(year: int, prefix: str = "") -> Q:
+    """Rows whose [start, end) shares a day with the calendar year ``year``."""
+    return overlapping(dt.date(year, 1, 1), dt.date(year, 12, 31), prefix)
+
+
+def memberships_overlapping(
+    *,
+    first: dt.date,
+    last: dt.date,
+    organization: Organization | None = None,
+    subtree: bool = False,
+) -> QuerySet[Membership]:
+    """Memberships that share at least one day with [first, last] (both included), in
+    ``organization`` (or its whole subtree) when one is given.
+
+    The one way to ask "who belonged during this span": a quarter's sheet, a month's import,
+    a year's scores and grades. Unordered and without joins: callers add what they read."""
+    where = overlapping(first, last)
+    if organization is not None:
+        where &= (
+            Q(organization__path__startswith=organization.path)
+            if subtree
+            else Q(organization=organization)
+        )
+    return Membership.objects.filter(where)
 
 
 def memberships_on(
     *, organization: Organization, day: dt.date, subtree: bool = False
 ) -> QuerySet[Membership]:
     """Who belonged to ``organization`` (or its subtree) on ``day``."""
-    where = (
-        Q(organization__path__startswith=organization.path)
-        if subtree
-        else Q(organization=organization)
-    )
     return (
-        Membership.objects.filter(where & on_day(day))
+        memberships_overlapping(first=day, last=day, organization=organization, subtree=subtree)
         .select_related("person", "organization")
         .order_by("person__name_pinyin", "person_id")
     )

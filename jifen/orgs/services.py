@@ -8,11 +8,10 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
-from django.utils import timezone
 
 from jifen.accounts.roles import Role
 from jifen.audit.services import audit_record
+from jifen.core import clock
 from jifen.orgs.idcard import id_number_problem, normalize_id_number, phone_problem
 from jifen.orgs.models import (
     Category,
@@ -24,6 +23,7 @@ from jifen.orgs.models import (
     RoleAssignment,
 )
 from jifen.orgs.pinyin import pinyin_keys
+from jifen.orgs.selectors import memberships_on
 
 Actor = AbstractBaseUser | AnonymousUser | None
 
@@ -71,11 +71,7 @@ def organization_close(
         raise ValidationError({"on": "撤销日期应晚于成立日期"})
     if organization.active_until is not None:
         raise ValidationError({"on": f"{organization.name} 已于 {organization.active_until} 撤销"})
-    still = Membership.objects.filter(
-        Q(end__isnull=True) | Q(end__gt=on),
-        organization__path__startswith=organization.path,
-        start__lte=on,
-    ).count()
+    still = memberships_on(organization=organization, day=on, subtree=True).count()
     if still:
         raise ValidationError({"on": f"{on} 仍有 {still} 人属于该组织或其下级组织，请先办理转接"})
     Organization.objects.filter(pk=organization.pk).update(active_until=on)
@@ -383,7 +379,9 @@ def role_revoke(
 ) -> None:
     if assignment.revoked_at is not None:
         return
-    RoleAssignment.objects.filter(pk=assignment.pk).update(revoked_at=timezone.now())
+    # save(), not update(): the post_save signal tells the door to read the roles again.
+    assignment.revoked_at = clock.now()
+    assignment.save(update_fields=["revoked_at"])
     audit_record(
         action="role.revoke",
         actor=actor,

@@ -9,10 +9,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jifen.core import clock
 from jifen.core.formflow import form_page
 from jifen.orgs import access, selectors, services
 from jifen.orgs.access import Action
@@ -35,7 +35,7 @@ def _day(request: HttpRequest) -> dt.date:
     try:
         return dt.date.fromisoformat(request.GET.get("on", ""))
     except ValueError:
-        return timezone.localdate()
+        return clock.today()
 
 
 @login_required

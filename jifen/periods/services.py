@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jifen.accounts.roles import Role
 from jifen.audit.services import audit_record
+from jifen.core import clock
 from jifen.ledger.models import GENESIS, Entry, LedgerHead, Origin
 from jifen.ledger.services import entry_append, entry_correct, seal_add
 from jifen.orgs.access import Action, assignments_of, can
@@ -93,7 +93,7 @@ def confirmation_record(
         reason=reason.strip()[:500],
         row_hash=row.row_hash,
         recorded_by=actor,
-        recorded_at=timezone.now(),
+        recorded_at=clock.now(),
     )
     audit_record(
         action="period.confirm",
@@ -156,7 +156,7 @@ def period_sign(
         ledger_head=head.head or GENESIS,
         seal=seal,
         signed_by=actor,
-        signed_at=timezone.now(),
+        signed_at=clock.now(),
     )
     again = "重新" if latest is not None else ""
     audit_record(
@@ -204,7 +204,7 @@ def notice_open(
         holidays_known=window.holidays_known,
         how_to_object=(how_to_object.strip() or DEFAULT_HOW_TO_OBJECT)[:500],
         opened_by=actor,
-        opened_at=timezone.now(),
+        opened_at=clock.now(),
     )
     audit_record(
         action="period.notice_open",
@@ -265,7 +265,7 @@ def objection_file(
         text=text.strip()[:1000],
         filed_by=actor,
         filed_role=role,
-        filed_at=timezone.now(),
+        filed_at=clock.now(),
     )
     audit_record(
         action="period.object",
@@ -391,7 +391,7 @@ def finding_record(
         text=text.strip()[:1000],
         corrections=written,
         decided_by=actor,
-        decided_at=timezone.now(),
+        decided_at=clock.now(),
     )
     audit_record(
         action="period.finding",
@@ -428,7 +428,7 @@ def escalation_file(
         objection=objection,
         reason=reason.strip()[:1000],
         escalated_by=actor,
-        escalated_at=timezone.now(),
+        escalated_at=clock.now(),
     )
     audit_record(
         action="period.escalate",

@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from jifen.ledger.pages import points_text
 from jifen.ledger.scores import branch_year
-from jifen.orgs.models import Membership, Organization, Person
+from jifen.orgs.models import Organization, Person
+from jifen.orgs.selectors import memberships_overlapping
 from jifen.rulebooks.services import adoption_for, rulebook_of
 from jifen.scoring import Calendar, Category, Rulebook, SubjectResult, round2
 
@@ -141,10 +141,8 @@ def _members_in(organization: Organization, quarter: Quarter) -> dict[int, str]:
     the branch they belonged to last in it."""
     branches: dict[int, str] = {}
     for membership in (
-        Membership.objects.filter(
-            Q(end__isnull=True) | Q(end__gt=quarter.start),
-            organization__path__startswith=organization.path,
-            start__lte=quarter.end,
+        memberships_overlapping(
+            first=quarter.start, last=quarter.end, organization=organization, subtree=True
         )
         .select_related("organization")
         .order_by("start")

@@ -14,10 +14,11 @@ import datetime as dt
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from jifen.audit.services import audit_record
-from jifen.orgs.models import Membership, Organization, Person
+from jifen.core import clock
+from jifen.orgs.models import Organization, Person
+from jifen.orgs.selectors import memberships_overlapping
 from jifen.ratings.models import FollowUp, FollowUpStep
 from jifen.ratings.selectors import MIXED, mixed, year_of
 
@@ -56,11 +57,13 @@ def kind_of(action: str) -> FollowUp.Kind:
 def _branch_of(person_id: int, organization: Organization, year: int) -> Organization:
     """The member's branch at the end of their year under ``organization``."""
     membership = (
-        Membership.objects.filter(
-            person_id=person_id,
-            organization__path__startswith=organization.path,
-            start__lte=dt.date(year, 12, 31),
+        memberships_overlapping(
+            first=dt.date(year, 1, 1),
+            last=dt.date(year, 12, 31),
+            organization=organization,
+            subtree=True,
         )
+        .filter(person_id=person_id)
         .select_related("organization")
         .order_by("-start")
         .first()
@@ -87,7 +90,7 @@ def followups_raise(
             "person_id", "band", "action"
         )
     )
-    now = timezone.now()
+    now = clock.now()
     created: list[FollowUp] = []
     for person in current.people:
         result = current.results.get(person.pk)
@@ -154,7 +157,7 @@ def followup_step(
         shown = "、".join(str(S(k).label) for k in allowed)
         raise ValidationError({"kind": f"“{followup.action}”可以记录：{shown}"})
     problems: dict[str, str] = {}
-    if date > timezone.localdate():
+    if date > clock.today():
         problems["date"] = "日期不能晚于今天"
     if kind == S.TALK and not done_by.strip():
         problems["done_by"] = "请写明约谈人"
@@ -184,7 +187,7 @@ def followup_step(
         note=note.strip()[:500],
         closes=kind in CLOSING,
         recorded_by=actor,
-        recorded_at=timezone.now(),
+        recorded_at=clock.now(),
     )
     audit_record(
         action="ratings.followup",

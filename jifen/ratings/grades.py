@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 
 from jifen.audit.services import audit_record
 from jifen.documents.reading import Limits, SpreadsheetError, cell_text, read_rows
 from jifen.ledger.models import Correction, Entry, Origin
 from jifen.ledger.services import NewFact, entries_append, entries_correct
-from jifen.orgs.models import Membership, Organization, Person
+from jifen.orgs.models import Organization, Person
+from jifen.orgs.selectors import memberships_overlapping
 from jifen.rulebooks.services import adoption_for, rulebook_of
 from jifen.scoring import Rulebook
 from jifen.scoring.model import Grade
@@ -69,10 +69,7 @@ def members_of(organization: Organization, year: int, item: str) -> list[Member]
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     found: dict[int, Member] = {}
     for m in (
-        Membership.objects.filter(
-            Q(start__lte=last) & (Q(end__isnull=True) | Q(end__gt=first)),
-            organization__path__startswith=organization.path,
-        )
+        memberships_overlapping(first=first, last=last, organization=organization, subtree=True)
         .select_related("person", "organization")
         .order_by("start")
     ):

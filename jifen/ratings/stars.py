@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from jifen.audit.services import audit_record
+from jifen.core import clock
 from jifen.orgs.models import Organization
 from jifen.ratings.followups import followups_raise
 from jifen.ratings.models import StarDecision, StarProposal
@@ -57,7 +57,7 @@ def stars_propose(
         digest=digest,
         note=note.strip()[:500],
         proposed_by=actor,
-        proposed_at=timezone.now(),
+        proposed_at=clock.now(),
     )
     audit_record(
         action="ratings.propose",
@@ -122,7 +122,7 @@ def tie_decide(
         chosen=picked,
         reason=reason.strip()[:500],
         decided_by=actor,
-        decided_at=timezone.now(),
+        decided_at=clock.now(),
     )
     names = {row["person"]: row["name"] for row in proposal.rows}
     shown = "、".join(names[p] for p in picked) or "无人"
@@ -160,7 +160,7 @@ def stars_verdict(
         kind=StarDecision.Kind.APPROVE if approve else StarDecision.Kind.RETURN,
         reason=reason.strip()[:500],
         decided_by=actor,
-        decided_at=timezone.now(),
+        decided_at=clock.now(),
     )
     audit_record(
         action="ratings.approve" if approve else "ratings.return",

@@ -11,10 +11,10 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jifen.accounts.current import signed_in
+from jifen.core import clock
 from jifen.core.formflow import button_action, form_page
 from jifen.documents.paper_forms import form_xlsx, xlsx_response
 from jifen.orgs import access
@@ -42,7 +42,7 @@ MAX_UPLOAD = 5 * 1024 * 1024
 
 
 def _years(year: int) -> list[int]:
-    this = timezone.localdate().year
+    this = clock.today().year
     return sorted({*range(this - 4, this + 2), year}, reverse=True)
 
 
@@ -73,7 +73,7 @@ def home(request: HttpRequest) -> HttpResponse:
     try:
         year = int(request.GET.get("year", ""))
     except ValueError:
-        year = timezone.localdate().year
+        year = clock.today().year
     organizations = list(access.orgs_for(request.user).order_by("path")[:500])
     if not organizations:
         raise Http404("未找到")
@@ -360,7 +360,7 @@ class StepForm(forms.Form):
             .distinct()
             .order_by("name_pinyin")
         )
-        self.fields["date"].initial = timezone.localdate()
+        self.fields["date"].initial = clock.today()
 
 
 @login_required
@@ -438,7 +438,7 @@ def rollover(request: HttpRequest, org_id: int) -> HttpResponse:
     try:
         year = int(request.POST.get("year") or request.GET.get("year") or "")
     except ValueError:
-        year = timezone.localdate().year
+        year = clock.today().year
     if request.method == "POST":
         done = year_rollover(year=year, actor=signed_in(request), scope=organization)
         messages.success(

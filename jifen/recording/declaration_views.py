@@ -10,10 +10,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jifen.accounts.current import signed_in
+from jifen.core import clock
 from jifen.core.formflow import service_errors_to_form
 from jifen.orgs import access
 from jifen.orgs.access import Action
@@ -41,7 +41,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 @login_required
 def new(request: HttpRequest) -> HttpResponse:
     person = access.own_person(request.user)
-    today = timezone.localdate()
+    today = clock.today()
     membership = membership_current(person, today)
     items = declarable_items(membership.organization, today.year) if membership else []
     form = DeclarationForm(request.POST or None, items=items)

@@ -11,10 +11,10 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jifen.audit.services import audit_record
+from jifen.core import clock
 from jifen.ledger.models import Origin
 from jifen.ledger.services import entry_append, normalize_value
 from jifen.orgs.models import Organization, Person
@@ -208,7 +208,7 @@ def declaration_review(
         raise ValidationError(_("未知的审核操作"))
     locked.review_note = note
     locked.reviewed_by = actor
-    locked.reviewed_at = timezone.now()
+    locked.reviewed_at = clock.now()
     locked.save()
     audit_record(
         action=f"declaration.{decision}",

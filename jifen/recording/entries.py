@@ -10,10 +10,10 @@ from decimal import Decimal, InvalidOperation
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jifen.audit.services import audit_record
+from jifen.core import clock
 from jifen.ledger.models import Entry, Origin
 from jifen.ledger.services import entry_append, normalize_value
 from jifen.orgs import access
@@ -198,7 +198,7 @@ def veto_decide(
         raise ValidationError({"note": _("不予确认时请写明理由")})
     locked.status = VetoProposal.Status.CONFIRMED if confirm else VetoProposal.Status.REJECTED
     locked.decided_by = actor
-    locked.decided_at = timezone.now()
+    locked.decided_at = clock.now()
     locked.decision_note = note.strip()
     if confirm:
         locked.entry = entry_append(

@@ -4,16 +4,16 @@ is chosen."""
 from __future__ import annotations
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jifen.core import clock
 from jifen.orgs.forms import DateInput
 
 
 class ActivityForm(forms.Form):
     item = forms.ChoiceField(label=_("类型"))
     title = forms.CharField(label=_("主题"), max_length=200)
-    date = forms.DateField(label=_("日期"), widget=DateInput, initial=timezone.localdate)
+    date = forms.DateField(label=_("日期"), widget=DateInput, initial=clock.today)
     place = forms.CharField(label=_("地点"), max_length=200, required=False)
     organizer = forms.CharField(label=_("组织者"), max_length=100, required=False)
     content = forms.CharField(
@@ -32,7 +32,7 @@ class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 class EntryForm(forms.Form):
     person = PersonChoiceField(label=_("党员"), queryset=None)
-    date = forms.DateField(label=_("日期"), widget=DateInput, initial=timezone.localdate)
+    date = forms.DateField(label=_("日期"), widget=DateInput, initial=clock.today)
     code = forms.ChoiceField(label=_("项目"))
     value = forms.CharField(
         label=_("值"), max_length=20, help_text=_("差几天、少几分、扣几次或加几分")
@@ -49,7 +49,7 @@ class EntryForm(forms.Form):
 
 class VetoForm(forms.Form):
     person = PersonChoiceField(label=_("党员"), queryset=None)
-    date = forms.DateField(label=_("日期"), widget=DateInput, initial=timezone.localdate)
+    date = forms.DateField(label=_("日期"), widget=DateInput, initial=clock.today)
     code = forms.ChoiceField(label=_("负面清单项目"))
     reason = forms.CharField(
         label=_("事实与依据"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
@@ -65,7 +65,7 @@ class VetoForm(forms.Form):
 
 class DeclarationForm(forms.Form):
     item = forms.ChoiceField(label=_("申报项目"))
-    date = forms.DateField(label=_("日期"), widget=DateInput, initial=timezone.localdate)
+    date = forms.DateField(label=_("日期"), widget=DateInput, initial=clock.today)
     description = forms.CharField(
         label=_("事由"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
     )

@@ -14,13 +14,13 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Q
 
 from jifen.audit.services import audit_record
 from jifen.documents.reading import Limits, SpreadsheetError, cell_text, read_rows
 from jifen.ledger.models import Entry, Origin
 from jifen.ledger.services import NewFact, entries_append, entries_correct, normalize_value
 from jifen.orgs.models import Membership, Organization, Person
+from jifen.orgs.selectors import memberships_overlapping
 from jifen.rulebooks.services import adoption_for, rulebook_of
 from jifen.scoring import Fact, Rulebook, check_fact
 from jifen.scoring.model import Allowance
@@ -86,10 +86,9 @@ class NameIndex:
 
 def _roster(organization: Organization, first: dt.date, last: dt.date) -> NameIndex:
     """Everyone who belonged to the organization (or below) on some day of the month."""
-    in_month = Q(start__lte=last) & (Q(end__isnull=True) | Q(end__gt=first))
     memberships: dict[int, list[Membership]] = {}
-    for m in Membership.objects.filter(
-        in_month, organization__path__startswith=organization.path
+    for m in memberships_overlapping(
+        first=first, last=last, organization=organization, subtree=True
     ).select_related("person"):
         memberships.setdefault(m.person_id, []).append(m)
     by_name: dict[str, list[Person]] = {}

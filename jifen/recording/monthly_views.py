@@ -11,10 +11,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jifen.accounts.current import signed_in
+from jifen.core import clock
 from jifen.documents.tables import xlsx_bytes
 from jifen.orgs import access, selectors
 from jifen.orgs.access import Action
@@ -52,7 +52,7 @@ def _item_titles(organization: Organization, year: int) -> list[str]:
 @login_required
 def monthly(request: HttpRequest, org_id: int) -> HttpResponse:
     organization = access.org_for(request.user, org_id, Action.RECORD)
-    today = timezone.localdate()
+    today = clock.today()
     chosen = request.POST.get("month") or f"{today.year}-{today.month:02d}"
     problems: list[Problem] = []
     if request.method == "POST":
@@ -110,7 +110,7 @@ def monthly(request: HttpRequest, org_id: int) -> HttpResponse:
 def monthly_template(request: HttpRequest, org_id: int) -> HttpResponse:
     """An xlsx with this month's members filled in, ready for the figures."""
     organization = access.org_for(request.user, org_id, Action.RECORD)
-    today = timezone.localdate()
+    today = clock.today()
     year, month = _month(request.GET.get("month", "")) or (today.year, today.month)
     last = dt.date(year, month, calendar.monthrange(year, month)[1])
     people = selectors.people_on(organization=organization, day=last, subtree=True)

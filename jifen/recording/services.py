@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from jifen.audit.services import audit_record
+from jifen.core import clock
 from jifen.ledger.models import Entry, Origin
 from jifen.ledger.scores import collector_paused, facts_refused
 from jifen.ledger.services import NewFact, entries_append, entries_correct, entry_correct
@@ -373,7 +374,7 @@ def activity_cancel(
         recorded_by=actor,
         summary=f"取消活动 {locked.title}，作废其签到",
     )
-    locked.cancelled_at = now or timezone.now()
+    locked.cancelled_at = now or clock.now()
     locked.cancelled_by = actor
     locked.cancel_reason = reason.strip()[:500]
     locked.save(update_fields=["cancelled_at", "cancelled_by", "cancel_reason"])

@@ -10,11 +10,11 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jifen.accounts.current import signed_in
+from jifen.core import clock
 from jifen.core.formflow import button_action, form_page
 from jifen.orgs import access
 from jifen.orgs.access import Action
@@ -74,7 +74,7 @@ def activities(request: HttpRequest, org_id: int) -> HttpResponse:
 @login_required
 def activity_add(request: HttpRequest, org_id: int) -> HttpResponse:
     organization = access.org_for(request.user, org_id, Action.RECORD)
-    items = attendance_items(organization, timezone.localdate().year)
+    items = attendance_items(organization, clock.today().year)
     if not items:
         messages.warning(request, _("本组织今年还没有采用积分办法，无法按积分项目登记活动"))
     return form_page(
@@ -253,7 +253,7 @@ def _checklist_context(
         # A cancelled activity is shown as it was, read-only: no marks, check-ins or edits.
         "can_mark": not found.cancelled
         and access.can(request.user, Action.RECORD, found.organization),
-        "checkin_open": found.checkin_is_open(timezone.now()),
+        "checkin_open": found.checkin_is_open(clock.now()),
         "attachments": found.attachments.all(),
     }
     if context["checkin_open"] and context["can_mark"]:
@@ -293,7 +293,7 @@ def _people_of(organization: Organization) -> QuerySet[Person]:
 @login_required
 def entry_add(request: HttpRequest, org_id: int) -> HttpResponse:
     organization = access.org_for(request.user, org_id, Action.RECORD)
-    codes = entry_choices(organization, timezone.localdate().year)
+    codes = entry_choices(organization, clock.today().year)
     return form_page(
         request,
         EntryForm(request.POST or None, people=_people_of(organization), codes=codes),
@@ -325,7 +325,7 @@ def entry_add(request: HttpRequest, org_id: int) -> HttpResponse:
 @login_required
 def veto_add(request: HttpRequest, org_id: int) -> HttpResponse:
     organization = access.org_for(request.user, org_id, Action.RECORD)
-    adoption = adoption_for(organization, timezone.localdate().year)
+    adoption = adoption_for(organization, clock.today().year)
     codes = [(v.code, v.title) for v in rulebook_of(adoption).vetoes] if adoption else []
     return form_page(
         request,
@@ -397,7 +397,7 @@ def checkin_open_view(request: HttpRequest, activity_id: int) -> HttpResponse:
         minutes = int(request.POST.get("minutes", "120"))
         checkin_open(
             activity=found,
-            now=timezone.now(),
+            now=clock.now(),
             minutes=minutes,
             actor=signed_in(request),
         )
@@ -419,7 +419,7 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
     person = person_of(user, found) if found is not None else None
     if found is None or person is None:
         raise Http404("这个签到码不是您所在组织的活动")
-    now = timezone.now()
+    now = clock.now()
     outcome = ""
     status = 200
     if request.method == "POST":

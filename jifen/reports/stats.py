@@ -16,7 +16,8 @@ from django.db.models import Q
 
 from jifen.documents.charts import distribution_rows
 from jifen.ledger.scores import BranchYear, branch_years
-from jifen.orgs.models import Membership, Organization
+from jifen.orgs.models import Organization
+from jifen.orgs.selectors import memberships_overlapping
 from jifen.rulebooks.models import Adoption
 from jifen.rulebooks.services import adoption_for, rulebook_of
 from jifen.scoring import Calendar
@@ -174,10 +175,11 @@ def scored_units(
             continue
         groups.setdefault(adoption.pk, (adoption, []))[1].append(unit)
     belongs: dict[int, set[int]] = {unit.pk: set() for unit in units}
-    for person_id, path in Membership.objects.filter(
-        Q(start__lte=dt.date(year, 12, 31)),
-        Q(end__isnull=True) | Q(end__gt=dt.date(year, 1, 1)),
-        organization__path__startswith=organization.path,
+    for person_id, path in memberships_overlapping(
+        first=dt.date(year, 1, 1),
+        last=dt.date(year, 12, 31),
+        organization=organization,
+        subtree=True,
     ).values_list("person_id", "organization__path"):
         for unit in units:
             if path.startswith(unit.path):

@@ -7,17 +7,17 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 
+from jifen.core import clock
 from jifen.documents.paper_forms import form_xlsx, xlsx_response
 from jifen.ledger.figures import member_months
 from jifen.ledger.scores import MemberYear, branch_year, member_year
 from jifen.orgs import access
 from jifen.orgs.models import Organization, Person
+from jifen.orgs.selectors import memberships_overlapping
 from jifen.ratings.selectors import approved_stars
 from jifen.reports import figures
 from jifen.reports.bulletin import Bulletin, bulletin_form, bulletin_of
@@ -25,16 +25,11 @@ from jifen.reports.register import SIGNATURES, Register, register_form, register
 from jifen.reports.stats import DISTRIBUTION_LABELS, STAR_LEVELS, year_overview
 
 
-def _today() -> dt.date:
-    # The only place these pages read the clock; everything below takes the date as given.
-    return timezone.localdate()
-
-
 def _branch_of(person: Person, year: int) -> Organization | None:
     """The organization ``person`` last belonged to in ``year``."""
     membership = (
-        person.memberships.filter(start__lte=dt.date(year, 12, 31))
-        .filter(Q(end__isnull=True) | Q(end__gt=dt.date(year, 1, 1)))
+        memberships_overlapping(first=dt.date(year, 1, 1), last=dt.date(year, 12, 31))
+        .filter(person=person)
         .select_related("organization")
         .order_by("-start")
         .first()
@@ -46,7 +41,7 @@ def _register(
     request: HttpRequest, person_id: int, year: int
 ) -> tuple[Person, Register, MemberYear]:
     person = access.person_for(request.user, person_id)
-    today = _today()
+    today = clock.today()
     found = member_year(person, year, today=today)
     branch = _branch_of(person, year)
     if found is None or branch is None:
@@ -77,7 +72,7 @@ def register(request: HttpRequest, person_id: int, year: int) -> HttpResponse:
 @login_required
 def register_xlsx(request: HttpRequest, person_id: int, year: int) -> HttpResponse:
     person, sheet, _ = _register(request, person_id, year)
-    data = form_xlsx(register_form(sheet, printed_on=_today()))
+    data = form_xlsx(register_form(sheet, printed_on=clock.today()))
     return xlsx_response(data, f"党员积分量化登记表-{person.name}-{year}.xlsx")
 
 
@@ -86,7 +81,7 @@ def overview(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
     """A branch's or general branch's year so far: one row per branch, the distribution, stars
     per branch, and each branch's trend across the quarters."""
     organization = access.org_for(request.user, org_id)
-    today = _today()
+    today = clock.today()
     units, trends = year_overview(organization, year, today)
     scored = [stats for _, stats in units if stats is not None]
     totals = [t for stats in scored for t in stats.totals]
@@ -119,7 +114,7 @@ def _bulletin(request: HttpRequest, org_id: int, year: int, quarter: int) -> Bul
     organization = access.org_for(request.user, org_id, access.Action.VIEW_BULLETIN)
     if not 1 <= quarter <= 4:
         raise Http404("未找到")
-    return bulletin_of(organization, year, quarter, _today())
+    return bulletin_of(organization, year, quarter, clock.today())
 
 
 @login_required
@@ -158,7 +153,7 @@ def index(request: HttpRequest) -> HttpResponse:
     reach = access.orgs_for(request.user).exclude(kind__code="group").order_by("path")
     if not reach.exists():
         raise Http404("未找到")
-    year = _today().year
+    year = clock.today().year
     bulletins = access.reach(request.user, access.Action.VIEW_BULLETIN)
     rows = [(org, bulletins.covers(org)) for org in reach[:500]]
     return render(request, "reports/index.html", {"rows": rows, "year": year})

@@ -14,9 +14,9 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.utils import timezone
 
 from jifen.audit.services import audit_record
+from jifen.core import clock
 from jifen.orgs.models import Membership, Organization, Person
 from jifen.orgs.services import membership_transfer, person_create, person_update
 from jifen.roster import selectors
@@ -47,7 +47,7 @@ def roster_import_create(
 ) -> RosterImport:
     """Store a read file with its problems and the plan of what it would change."""
     checked, entries = selectors.evaluate(
-        table=table, user=actor, organization=organization, today=timezone.localdate()
+        table=table, user=actor, organization=organization, today=clock.today()
     )
     roster_import = RosterImport.objects.create(
         organization=organization,
@@ -97,7 +97,7 @@ def _claim(roster_import: RosterImport, status: str, actor: User) -> RosterImpor
     """Move a pending import to ``status`` exactly once, even with two requests at a time: the
     conditional UPDATE waits on (PostgreSQL) or is serialized with (SQLite) the other one."""
     claimed = RosterImport.objects.filter(pk=roster_import.pk, status=Status.PENDING).update(
-        status=status, applied_at=timezone.now(), applied_by=actor
+        status=status, applied_at=clock.now(), applied_by=actor
     )
     fresh = RosterImport.objects.get(pk=roster_import.pk)
     if not claimed:
@@ -153,7 +153,7 @@ def roster_import_apply(*, roster_import: RosterImport, actor: User) -> Outcome:
         table=_table_of(roster_import),
         user=actor,
         organization=organization,
-        today=timezone.localdate(),
+        today=clock.today(),
     )
     counts = selectors.counts_of(entries)
     if checked.errors or entries != roster_import.plan.get("entries"):
@@ -193,7 +193,7 @@ def roster_import_discard(*, roster_import: RosterImport, actor: User) -> None:
     """Drop a pending (or invalid) import; its rows are cleared, it can no longer be applied."""
     claimed = RosterImport.objects.filter(
         pk=roster_import.pk, status__in=[Status.PENDING, Status.INVALID]
-    ).update(status=Status.DISCARDED, rows=[], plan={}, applied_at=timezone.now(), applied_by=actor)
+    ).update(status=Status.DISCARDED, rows=[], plan={}, applied_at=clock.now(), applied_by=actor)
     if not claimed:
         raise ImportClosedError(RosterImport.objects.get(pk=roster_import.pk))
     audit_record(

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from jifen.audit.services import audit_record
+from jifen.core import clock
 from jifen.documents.tables import csv_bytes, xlsx_bytes
 from jifen.orgs import access
 from jifen.orgs.access import Action
@@ -274,7 +275,7 @@ def _day(request: HttpRequest) -> dt.date:
     try:
         return dt.date.fromisoformat(request.GET.get("on", ""))
     except ValueError:
-        return timezone.localdate()
+        return clock.today()
 
 
 @login_required

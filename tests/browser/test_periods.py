@@ -16,10 +16,10 @@ from jifen.ledger.models import Entry, Origin
 from jifen.ledger.services import entry_append
 from jifen.orgs.models import Person
 from jifen.orgs.services import role_grant
-from jifen.periods import views
 from jifen.periods.models import Notice, Signature
 from jifen.rulebooks.services import adoption_set
 from tests.browser.helpers import log_in
+from tests.clock import Clock
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,10 +36,10 @@ def test_sign_publicize_object_uphold_reopen_resign_republicize(
     secretary: User,
     member: User,
     make_user: Any,
-    monkeypatch: pytest.MonkeyPatch,
+    clock: Clock,
 ) -> None:
     # Friday 9 October 2026, after National Day: the third quarter is over.
-    monkeypatch.setattr(views, "_today", lambda: dt.date(2026, 10, 9))
+    clock.set(dt.date(2026, 10, 9))
     adoption_set(organization=tree.c, year=2026, rulebook="seed003")
     committee = make_user("zhiwei", "孙丽")
     role_grant(user=committee, role=Role.BRANCH_COMMITTEE, organization=tree.b1)

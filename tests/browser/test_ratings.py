@@ -14,12 +14,12 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.utils import timezone
 
 from jifen.orgs.models import Person
 from jifen.ratings.models import FollowUp, FollowUpStep, StarDecision
 from jifen.rulebooks.services import adoption_set
 from tests.browser.helpers import log_in
+from tests.clock import Clock
 from tests.ratings.helpers import seed003_base
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -43,8 +43,9 @@ def test_grades_stars_a_tie_and_a_warning_followed_up(
     member: User,
     secretary: User,
     general_admin: User,
+    clock: Clock,
 ) -> None:
-    year = timezone.localdate().year
+    year = clock.today.year
     adoption_set(organization=tree.c, year=year, rulebook="b1-stars", yaml_text=RULEBOOK)
     zhao = Person.objects.get(name="赵磊")
     seed003_base(tree.b1, zhao, 65, year)

@@ -27,7 +27,6 @@ from jifen.accounts.roles import Role
 from jifen.ledger.models import Entry
 from jifen.orgs.models import Person
 from jifen.orgs.services import role_grant
-from jifen.periods import views as period_views
 from jifen.periods.models import Notice, Signature
 from jifen.ratings.models import FollowUp, StarDecision
 from jifen.ratings.selectors import year_of
@@ -35,6 +34,7 @@ from jifen.rulebooks.services import adoption_set
 from tests.browser.helpers import log_in
 from tests.browser.test_periods import open_menu
 from tests.browser.test_ratings import RULEBOOK
+from tests.clock import Clock
 from tests.ratings.helpers import seed003_base
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -51,10 +51,10 @@ def test_a_seed003_year_from_recording_to_stars_and_warnings(
     general_admin: User,
     make_user: Any,
     make_person: Any,
-    monkeypatch: pytest.MonkeyPatch,
+    clock: Clock,
 ) -> None:
     # Friday 9 October 2026, after National Day: the third quarter is over.
-    monkeypatch.setattr(period_views, "_today", lambda: dt.date(YEAR, 10, 9))
+    clock.set(dt.date(YEAR, 10, 9))
     adoption_set(organization=tree.c, year=YEAR, rulebook="b1-stars", yaml_text=RULEBOOK)
     committee = make_user("zhiwei", "孙丽")
     role_grant(user=committee, role=Role.BRANCH_COMMITTEE, organization=tree.b1)

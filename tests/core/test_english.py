@@ -18,10 +18,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from jifen.assessments.services import round_open
-from jifen.periods import views as period_views
 from jifen.periods.models import Notice, Objection
 from jifen.recording.services import activity_create
 from jifen.rulebooks.services import adoption_set
+from tests.clock import Clock
 from tests.periods import conftest as periods
 from tests.recording.test_declarations import submit as declaration_submit
 
@@ -72,9 +72,9 @@ def test_the_member_year_and_the_month_sheet_speak_english(branch: SimpleNamespa
 
 
 def test_the_quarter_notice_and_objection_pages_speak_english(
-    branch: SimpleNamespace, monkeypatch: pytest.MonkeyPatch
+    branch: SimpleNamespace, clock: Clock
 ) -> None:
-    monkeypatch.setattr(period_views, "_today", lambda: D(2026, 10, 9))
+    clock.set(D(2026, 10, 9))
     secretary = english(branch.secretary)
     quarter = (branch.org.pk, 2026, 3)
     says(
@@ -118,7 +118,8 @@ def test_the_quarter_notice_and_objection_pages_speak_english(
         ("号异议", "提出人", "待支委会调查"),
     )
     # A refusal from the services is in English too.
-    monkeypatch.setattr(period_views, "_today", lambda: D(2026, 10, 16))
+    clock.set(D(2026, 10, 16))
+    member = english(branch.member)  # a week later: a new session
     late = member.post(reverse("periods:objection_new", args=[notice.pk]), {"text": "晚了"})
     assert late.status_code == 400
     says(late.content.decode(), ("The notice ran from 9 Oct 2026 to 14 Oct 2026",), ("公示期为",))

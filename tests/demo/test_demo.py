@@ -40,12 +40,15 @@ from jifen.orgs.models import (
     RoleAssignment,
 )
 from jifen.orgs.selectors import people_on
+from tests.clock import Clock
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def college() -> DemoSummary:
+def college(clock: Clock) -> DemoSummary:
+    # Loaded on the held clock's day: the test reads "today" from the same clock, so a midnight
+    # (or a New Year) between the load and the checks changes nothing.
     return college_load()
 
 
@@ -91,7 +94,9 @@ def test_it_builds_a_committee_with_three_general_branches_and_twelve_branches(
     assert college.organizations == {"党委": 1, "党总支": 3, "党支部": 12}
 
 
-def test_it_holds_three_hundred_people_of_every_category(college: DemoSummary) -> None:
+def test_it_holds_three_hundred_people_of_every_category(
+    college: DemoSummary, clock: Clock
+) -> None:
     people = _people()
     assert len(people) == 300
     categories = Counter(p.category for p in people)
@@ -99,7 +104,7 @@ def test_it_holds_three_hundred_people_of_every_category(college: DemoSummary) -
     assert categories[Category.FULL] > 150  # mostly full members
     assert college.people_total == 300
     assert sum(college.people.values()) == 300
-    today = dt.date.today()
+    today = clock.today
     for person in people:
         birth = _birth(person)
         if person.category in {Category.FULL, Category.PROBATIONARY}:
@@ -155,9 +160,9 @@ def test_names_look_chinese_and_are_unique(college: DemoSummary) -> None:
 
 
 def test_the_year_holds_exactly_one_transfer_one_leave_and_one_exemption(
-    college: DemoSummary,
+    college: DemoSummary, clock: Clock
 ) -> None:
-    year = dt.date.today().year
+    year = clock.today.year
     in_college = Membership.objects.filter(organization__path__startswith="/").select_related(
         "organization", "person"
     )
@@ -189,7 +194,7 @@ def test_the_year_holds_exactly_one_transfer_one_leave_and_one_exemption(
         <= exemption.start
     )
     assert exemption.start.year == year
-    assert exemption.start <= dt.date.today()
+    assert exemption.start <= clock.today
     home = in_college.get(person=exemption.person)
     assert home.organization.code == RETIRED_BRANCH_CODE
     assert len(college.transfers) == len(college.leaves) == len(college.exemptions) == 1
@@ -231,12 +236,12 @@ def test_there_is_one_account_per_role_held_where_promised(college: DemoSummary)
     ]
 
 
-def test_the_member_account_is_a_person_of_the_branch(college: DemoSummary) -> None:
+def test_the_member_account_is_a_person_of_the_branch(college: DemoSummary, clock: Clock) -> None:
     member = next(a for a in DEMO_ACCOUNTS if a.role == Role.MEMBER)
     person = Person.objects.get(user__username=member.username)
     assert person.name == member.name
     branch = Organization.objects.get(code=DEMO_BRANCH_CODE)
-    assert person in people_on(organization=branch, day=dt.date.today())
+    assert person in people_on(organization=branch, day=clock.today)
     assert person.category == Category.FULL
     # The observer (群众代表) is not a party member; the others are people of the college.
     observer = next(a for a in DEMO_ACCOUNTS if a.role == Role.OBSERVER)

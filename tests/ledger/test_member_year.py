@@ -22,6 +22,7 @@ from jifen.ledger.services import entry_append, entry_correct
 from jifen.orgs.models import Person
 from jifen.orgs.services import exemption_create, membership_transfer
 from jifen.rulebooks.services import adoption_for, adoption_set
+from tests.clock import Clock
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -130,11 +131,11 @@ def test_a_correction_restores_the_score(
 
 
 def test_the_member_reads_their_year_explained(
-    client: Client, adopted: SimpleNamespace, member: User, monkeypatch: pytest.MonkeyPatch
+    client: Client, adopted: SimpleNamespace, member: User, clock: Clock
 ) -> None:
     # The year is over on the day the page is read: every month counts (see tests/reports for
     # a year read while it runs).
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: D(2027, 1, 5))
+    clock.set(D(2027, 1, 5))
     person = Person.objects.get(user=member)
     add(adopted, person, D(2026, 3, 5), "xxqg_login", 2)
     client.force_login(member)

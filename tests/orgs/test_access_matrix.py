@@ -40,6 +40,7 @@ from jifen.recording.services import activity_create
 from jifen.roster.columns import HEADERS
 from jifen.roster.models import RosterImport
 from jifen.rulebooks.services import adoption_set
+from tests.clock import clock_held
 from tests.conftest import person_maker, tree_build
 from tests.ratings.world import followup_in
 
@@ -319,9 +320,11 @@ def world(
     writes — a session, an audit event, a follow-up — is gone before the next.
     """
     media = tmp_path_factory.mktemp("media")
+    # The clock stands at a working day of 2026 for the whole module: the URLs name 2026.
     with (
         django_db_blocker.unblock(),
         override_settings(MEDIA_ROOT=media),
+        clock_held(),
         transaction.atomic(),
     ):
         yield _world_build()

@@ -32,7 +32,7 @@ from jifen.audit.models import AuditEvent
 from jifen.orgs import access
 from jifen.orgs.access import Action
 from jifen.orgs.models import Organization, Person
-from jifen.orgs.services import role_grant
+from jifen.orgs.services import role_grant, role_revoke
 from jifen.periods.models import Objection
 from jifen.periods.services import notice_open, period_sign
 from jifen.ratings.models import FollowUp
@@ -334,6 +334,18 @@ def test_a_role_granted_within_the_block_counts_at_once(
         assert not access.can(user, Action.VIEW_ORG, tree.b1)
         role_grant(user=user, role=Role.BRANCH_SECRETARY, organization=tree.b1)
         assert access.can(user, Action.VIEW_ORG, tree.b1)
+
+
+@pytest.mark.django_db
+def test_a_role_revoked_within_the_block_stops_counting_at_once(
+    tree: SimpleNamespace, make_user: Callable[..., User]
+) -> None:
+    user = make_user("leaving")
+    assignment = role_grant(user=user, role=Role.BRANCH_SECRETARY, organization=tree.b1)
+    with access.assignments_once():
+        assert access.can(user, Action.VIEW_ORG, tree.b1)
+        role_revoke(assignment=assignment)
+        assert not access.can(user, Action.VIEW_ORG, tree.b1)
 
 
 # --- nobody goes around the door -------------------------------------------------------------

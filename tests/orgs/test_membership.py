@@ -213,3 +213,29 @@ def test_nobody_joins_a_closed_organization(
     zhang = make_person("张三", tree.b1, start=D(2020, 1, 1))
     with pytest.raises(ValidationError, match="不存续"):
         membership_transfer(person=zhang, to=tree.b2, on=D(2022, 6, 1))
+
+
+def test_memberships_overlapping_a_span_count_its_last_day_but_not_the_day_one_left(
+    tree: SimpleNamespace, make_person: Callable[..., Person]
+) -> None:
+    # 张三 in B1 from 1 March, moved to B2 on 1 June 2026: B1 holds [1 March, 1 June).
+    zhang = make_person("张三", tree.b1, start=D(2026, 3, 1))
+    membership_transfer(person=zhang, to=tree.b2, on=D(2026, 6, 1))
+
+    def where(first: dt.date, last: dt.date, **scope: object) -> list[str]:
+        found = selectors.memberships_overlapping(first=first, last=last, **scope)  # type: ignore[arg-type]
+        return sorted(m.organization.code for m in found.select_related("organization"))
+
+    assert where(D(2026, 1, 1), D(2026, 2, 28)) == []  # ends the day before he joined
+    assert where(D(2026, 1, 1), D(2026, 3, 1)) == ["B1"]  # the span's last day counts
+    assert where(D(2026, 5, 31), D(2026, 5, 31)) == ["B1"]  # his last day in B1
+    assert where(D(2026, 6, 1), D(2026, 6, 30)) == ["B2"]  # the transfer day is B2's
+    assert where(D(2026, 4, 1), D(2026, 6, 30)) == ["B1", "B2"]  # the quarter holds both
+    assert where(D(2027, 1, 1), D(2027, 12, 31)) == ["B2"]  # still open
+    assert where(D(2026, 1, 1), D(2026, 12, 31), organization=tree.b1) == ["B1"]
+    assert where(D(2026, 1, 1), D(2026, 12, 31), organization=tree.g) == []  # G itself: nobody
+    assert where(D(2026, 1, 1), D(2026, 12, 31), organization=tree.g, subtree=True) == [
+        "B1",
+        "B2",
+    ]
+    assert where(D(2026, 1, 1), D(2026, 12, 31), organization=tree.b3, subtree=True) == []

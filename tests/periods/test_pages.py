@@ -14,9 +14,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from jifen.ledger.models import Entry, Origin
-from jifen.periods import views
 from jifen.periods.models import Confirmation, Notice, Objection, Signature
 from jifen.periods.views.notice import public_token
+from tests.clock import Clock
 
 from .conftest import add
 
@@ -31,13 +31,14 @@ def _client(user: User) -> Client:
 
 
 @pytest.fixture
-def day(monkeypatch: pytest.MonkeyPatch) -> dict[str, dt.date]:
-    today = {"value": D(2026, 10, 9)}
-    monkeypatch.setattr(views, "_today", lambda: today["value"])
-    return today
+def day(clock: Clock) -> Clock:
+    # Friday 9 October 2026, after National Day: the third quarter is over. The clock stands
+    # still, so the public token a test computes is the one the page drew a moment before.
+    clock.set(D(2026, 10, 9))
+    return clock
 
 
-def _signed(branch: SimpleNamespace, day: dict[str, dt.date]) -> Notice:
+def _signed(branch: SimpleNamespace, day: Clock) -> Notice:
     secretary = _client(branch.secretary)
     args = [branch.org.pk, 2026, 3]
     response = secretary.post(reverse("periods:sign", args=args))
@@ -49,7 +50,7 @@ def _signed(branch: SimpleNamespace, day: dict[str, dt.date]) -> Notice:
 
 
 def test_the_secretary_signs_and_publicizes_from_the_quarter_page(
-    branch: SimpleNamespace, day: dict[str, dt.date]
+    branch: SimpleNamespace, day: Clock
 ) -> None:
     add(branch, branch.zhao, D(2026, 8, 12), "party_day", "absent")
     secretary = _client(branch.secretary)
@@ -68,7 +69,7 @@ def test_the_secretary_signs_and_publicizes_from_the_quarter_page(
 
 
 def test_the_notice_shows_names_branches_and_scores_but_no_id_numbers(
-    branch: SimpleNamespace, day: dict[str, dt.date]
+    branch: SimpleNamespace, day: Clock
 ) -> None:
     notice = _signed(branch, day)
     page = _client(branch.member).get(reverse("periods:notice", args=[notice.pk])).content.decode()
@@ -87,14 +88,14 @@ def test_the_notice_shows_names_branches_and_scores_but_no_id_numbers(
 
 
 def test_the_public_page_shows_the_list_only_while_the_notice_runs(
-    branch: SimpleNamespace, day: dict[str, dt.date]
+    branch: SimpleNamespace, day: Clock
 ) -> None:
     notice = _signed(branch, day)
     url = reverse("periods:notice_public", args=[public_token(notice)])
     page = Client().get(url).content.decode()
     assert "赵磊" in page
     assert branch.zhao.id_number not in page
-    day["value"] = D(2026, 10, 16)
+    day.set(D(2026, 10, 16))
     page = Client().get(url).content.decode()
     assert "赵磊" not in page
     assert "不在公示期内" in page
@@ -102,7 +103,7 @@ def test_the_public_page_shows_the_list_only_while_the_notice_runs(
 
 
 def test_the_xlsx_forms_never_begin_a_formula(
-    branch: SimpleNamespace, day: dict[str, dt.date], make_person: object
+    branch: SimpleNamespace, day: Clock, make_person: object
 ) -> None:
     make_person("=HYPERLINK(1)")  # type: ignore[operator]
     notice = _signed(branch, day)
@@ -127,7 +128,7 @@ def test_the_xlsx_forms_never_begin_a_formula(
 
 
 def test_a_member_objects_in_the_window_and_is_told_the_dates_after_it(
-    branch: SimpleNamespace, day: dict[str, dt.date]
+    branch: SimpleNamespace, day: Clock
 ) -> None:
     notice = _signed(branch, day)
     member = _client(branch.member)
@@ -136,7 +137,8 @@ def test_a_member_objects_in_the_window_and_is_told_the_dates_after_it(
     objection = Objection.objects.get()
     assert response["Location"] == reverse("periods:objection", args=[objection.pk])
     assert member.get(response["Location"]).status_code == 200
-    day["value"] = D(2026, 10, 16)
+    day.set(D(2026, 10, 16))
+    member = _client(branch.member)  # a week later: the 30-minute session is long gone
     response = member.post(url, {"text": "晚了"})
     assert response.status_code == 400
     assert "公示期为 2026年10月9日 至 2026年10月14日" in response.content.decode()
@@ -144,7 +146,7 @@ def test_a_member_objects_in_the_window_and_is_told_the_dates_after_it(
 
 
 def test_the_member_confirms_their_quarter_from_their_own_page(
-    branch: SimpleNamespace, day: dict[str, dt.date]
+    branch: SimpleNamespace, day: Clock
 ) -> None:
     member = _client(branch.member)
     year_page = member.get(reverse("ledger:member_year", args=[branch.zhao.pk, 2026]))
@@ -164,7 +166,7 @@ def test_the_member_confirms_their_quarter_from_their_own_page(
 
 
 def test_the_monthly_import_of_a_signed_month_says_why(
-    branch: SimpleNamespace, day: dict[str, dt.date], scorekeeper: User
+    branch: SimpleNamespace, day: Clock, scorekeeper: User
 ) -> None:
     _signed(branch, day)
     csv = "姓名,登录学习强国\n赵磊,2\n".encode()
@@ -180,14 +182,14 @@ def test_the_monthly_import_of_a_signed_month_says_why(
 
 
 def test_objections_waiting_are_listed_for_who_must_act(
-    branch: SimpleNamespace, day: dict[str, dt.date]
+    branch: SimpleNamespace, day: Clock
 ) -> None:
     from jifen.periods.models import Level
     from jifen.periods.services import escalation_file, finding_record, objection_file
 
     notice = _signed(branch, day)
     objection = objection_file(
-        notice=notice, actor=branch.member, person=branch.zhao, text="有误", today=day["value"]
+        notice=notice, actor=branch.member, person=branch.zhao, text="有误", today=day.today
     )
     index = reverse("periods:index")
     assert "待支委会调查" in _client(branch.committee).get(index).content.decode()

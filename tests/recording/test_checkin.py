@@ -9,7 +9,6 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from jifen.ledger.models import Entry
 from jifen.orgs.models import Person
@@ -22,6 +21,7 @@ from jifen.recording.checkin import (
 )
 from jifen.recording.services import activity_create
 from jifen.rulebooks.services import adoption_set
+from tests.clock import Clock
 
 pytestmark = pytest.mark.django_db
 NOON = dt.datetime(2026, 3, 28, 12, 0, tzinfo=dt.UTC)
@@ -79,14 +79,13 @@ def test_the_window_is_bounded(party_day: SimpleNamespace, scorekeeper: User) ->
 
 
 def test_the_phone_page_checks_in_and_a_second_scan_says_so(
-    client: Client, tree: SimpleNamespace, scorekeeper: User, member: User
+    client: Client, tree: SimpleNamespace, scorekeeper: User, member: User, clock: Clock
 ) -> None:
     adoption_set(organization=tree.c, year=2026, rulebook="seed003")
-    today = timezone.localdate()
     activity = activity_create(
-        organization=tree.b1, item="party_day", title="主题党日", date=today.replace(year=2026)
+        organization=tree.b1, item="party_day", title="主题党日", date=clock.today
     )
-    checkin_open(activity=activity, now=timezone.now(), minutes=30, actor=scorekeeper)
+    checkin_open(activity=activity, now=clock.now, minutes=30, actor=scorekeeper)
     url = reverse("recording:checkin", kwargs={"token": checkin_token(activity)})
     client.force_login(member)
     assert "赵磊 签到" in client.get(url).content.decode()

@@ -26,6 +26,7 @@ from jifen.recording.declarations import (
 from jifen.recording.evidence import evidence_path, evidence_store
 from jifen.recording.models import Declaration
 from jifen.rulebooks.services import adoption_set
+from tests.clock import Clock
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -171,8 +172,9 @@ def test_a_disputed_declaration_is_decided_by_the_branch_committee(
 
 
 def test_the_member_declares_from_the_page_and_the_evidence_is_guarded(
-    client: Client, seed003: SimpleNamespace, scorekeeper: User, outsider: User
+    client: Client, seed003: SimpleNamespace, scorekeeper: User, outsider: User, clock: Clock
 ) -> None:
+    clock.set(D(2026, 6, 1))  # the form offers this year's items: it must be 2026
     client.force_login(seed003.user)
     upload = io.BytesIO(photo())
     upload.name = "photo.jpg"
@@ -205,7 +207,10 @@ def test_the_member_declares_from_the_page_and_the_evidence_is_guarded(
     assert client.get(evidence_url).status_code == 404
 
 
-def test_a_bad_upload_redisplays_the_form(client: Client, seed003: SimpleNamespace) -> None:
+def test_a_bad_upload_redisplays_the_form(
+    client: Client, seed003: SimpleNamespace, clock: Clock
+) -> None:
+    clock.set(D(2026, 6, 1))  # the form offers this year's items: it must be 2026
     client.force_login(seed003.user)
     fake = io.BytesIO(b"not a photo at all")
     fake.name = "photo.jpg"

@@ -17,6 +17,7 @@ from jifen.orgs.services import role_grant
 from jifen.recording.entries import entry_choices, manual_entry, veto_decide, veto_propose
 from jifen.recording.models import VetoProposal
 from jifen.rulebooks.services import adoption_set
+from tests.clock import Clock
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -128,8 +129,13 @@ def test_a_rejection_needs_a_reason_and_writes_nothing(
 
 
 def test_the_entry_form_records_and_redisplays_errors(
-    client: Client, seed003: SimpleNamespace, scorekeeper: User, make_person: Callable[..., Person]
+    client: Client,
+    seed003: SimpleNamespace,
+    scorekeeper: User,
+    make_person: Callable[..., Person],
+    clock: Clock,
 ) -> None:
+    clock.set(D(2026, 5, 6))  # the form offers this year's items: it must be 2026
     zhang = make_person("张三")
     client.force_login(scorekeeper)
     url = reverse("recording:entry_add", kwargs={"org_id": seed003.b1.pk})
@@ -153,7 +159,9 @@ def test_the_veto_pages(
     scorekeeper: User,
     secretary: User,
     make_person: Callable[..., Person],
+    clock: Clock,
 ) -> None:
+    clock.set(D(2026, 6, 1))  # the form offers this year's items: it must be 2026
     zhang = make_person("张三")
     client.force_login(scorekeeper)
     response = client.post(
@@ -247,11 +255,13 @@ def test_the_entry_form_takes_evidence_files(
     make_person: Callable[..., Person],
     settings: object,
     tmp_path: object,
+    clock: Clock,
 ) -> None:
     import io
 
     from jifen.recording.models import FactFile
 
+    clock.set(D(2026, 5, 6))  # the form offers this year's items: it must be 2026
     settings.MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]
     zhang = make_person("张三")
     client.force_login(scorekeeper)

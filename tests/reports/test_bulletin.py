@@ -20,6 +20,7 @@ from jifen.ledger.services import entry_correct
 from jifen.periods.services import notice_open, period_sign
 from jifen.reports.bulletin import branch_status, bulletin_form, bulletin_of
 from jifen.reports.stats import trend_of
+from tests.clock import Clock
 from tests.reports.conftest import YEAR
 
 pytestmark = pytest.mark.django_db
@@ -134,9 +135,9 @@ def test_the_trend_across_quarters(branch: SimpleNamespace) -> None:
 
 
 def test_the_general_branch_admin_opens_the_bulletin_and_the_overview(
-    client: Client, branch: SimpleNamespace, general_admin: User, monkeypatch: pytest.MonkeyPatch
+    client: Client, branch: SimpleNamespace, general_admin: User, clock: Clock
 ) -> None:
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: AFTER)
+    clock.set(AFTER)
     client.force_login(general_admin)
     html = client.get(
         reverse("reports:bulletin", args=[branch.tree.g.pk, YEAR, 4])
@@ -173,9 +174,9 @@ def test_the_reports_index_lists_what_one_may_open(
     branch: SimpleNamespace,
     general_admin: User,
     secretary: User,
-    monkeypatch: pytest.MonkeyPatch,
+    clock: Clock,
 ) -> None:
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: D(YEAR, 5, 1))
+    clock.set(D(YEAR, 5, 1))
     year = YEAR  # the index offers the current year
     client.force_login(general_admin)
     html = client.get(reverse("reports:index")).content.decode()
@@ -191,9 +192,9 @@ def test_the_reports_index_lists_what_one_may_open(
 
 
 def test_pages_of_a_year_without_a_rulebook_or_not_begun(
-    client: Client, branch: SimpleNamespace, general_admin: User, monkeypatch: pytest.MonkeyPatch
+    client: Client, branch: SimpleNamespace, general_admin: User, clock: Clock
 ) -> None:
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: D(YEAR, 5, 1))
+    clock.set(D(YEAR, 5, 1))
     client.force_login(general_admin)
     later = client.get(reverse("reports:overview", args=[branch.tree.g.pk, YEAR + 1]))
     assert later.status_code == 200

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from jifen.ledger.scores import branch_year, member_year, months_reached
 from jifen.scoring import Calendar
+from tests.clock import Clock
 from tests.reports.conftest import YEAR
 
 D = dt.date
@@ -73,9 +74,9 @@ def own(branch: SimpleNamespace, make_user: object) -> User:
 
 @pytest.mark.django_db
 def test_the_year_page_shows_the_score_so_far(
-    client: Client, branch: SimpleNamespace, own: User, monkeypatch: pytest.MonkeyPatch
+    client: Client, branch: SimpleNamespace, own: User, clock: Clock
 ) -> None:
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: D(YEAR, 2, 10))
+    clock.set(D(YEAR, 2, 10))
     client.force_login(own)
     html = client.get(reverse("ledger:member_year", args=[branch.yi.pk, YEAR])).content.decode()
     assert "至今总分" in html
@@ -83,7 +84,8 @@ def test_the_year_page_shows_the_score_so_far(
     assert html.count('<td class="future">未到</td>') >= 10 * 10  # ten months × each base row
     assert "逐月积分" in html
     assert "<svg" in html
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: D(YEAR + 1, 1, 5))
+    clock.set(D(YEAR + 1, 1, 5))
+    client.force_login(own)  # months later: a new session
     html = client.get(reverse("ledger:member_year", args=[branch.yi.pk, YEAR])).content.decode()
     assert "年度总分" in html
     assert "<strong>76.58</strong>" in html
@@ -92,9 +94,9 @@ def test_the_year_page_shows_the_score_so_far(
 
 @pytest.mark.django_db
 def test_the_year_page_of_a_year_not_begun(
-    client: Client, branch: SimpleNamespace, own: User, monkeypatch: pytest.MonkeyPatch
+    client: Client, branch: SimpleNamespace, own: User, clock: Clock
 ) -> None:
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: D(YEAR - 1, 12, 1))
+    clock.set(D(YEAR - 1, 12, 1))
     client.force_login(own)
     html = client.get(reverse("ledger:member_year", args=[branch.yi.pk, YEAR])).content.decode()
     assert f"{YEAR} 年尚未开始" in html

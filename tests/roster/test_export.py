@@ -20,6 +20,7 @@ from jifen.documents.tables import csv_bytes, xlsx_bytes
 from jifen.orgs.models import Person
 from jifen.orgs.services import membership_transfer, organization_create
 from jifen.roster.columns import HEADERS
+from tests.clock import Clock
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +53,7 @@ def people(tree: SimpleNamespace, make_person: Callable[..., Person]) -> SimpleN
 
 
 def test_the_branch_secretary_exports_full_numbers(
-    secretary: User, tree: SimpleNamespace, people: SimpleNamespace
+    secretary: User, tree: SimpleNamespace, people: SimpleNamespace, clock: Clock
 ) -> None:
     response = client_for(secretary).get(f"/orgs/{tree.b1.pk}/roster/export/?format=csv")
     assert response.status_code == 200
@@ -66,7 +67,7 @@ def test_the_branch_secretary_exports_full_numbers(
     ]  # fmt: skip
     assert len(rows) == 2  # B2 and XB are not in B1's subtree
     event = AuditEvent.objects.get(action="roster.export")
-    assert event.detail == {"day": dt.date.today().isoformat(), "rows": 1, "sensitive": True}
+    assert event.detail == {"day": clock.today.isoformat(), "rows": 1, "sensitive": True}
 
 
 def test_the_scorekeeper_exports_masked_numbers(

@@ -1,20 +1,11 @@
-"""What every page of the quarter's close shares: today, the quarter number and its sheet."""
+"""What every page of the quarter's close shares: the quarter number and its sheet."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 from django.http import Http404
 
 from jifen.orgs.models import Organization
-from jifen.periods import views as package
 from jifen.periods.sheet import QUARTERS, QuarterSheet, quarter_sheet
-
-
-def today() -> dt.date:
-    # Read through the package at call time, so a test that sets ``views._today`` sets the day
-    # for every page module.
-    return package._today()
 
 
 def checked_quarter(number: int) -> int:

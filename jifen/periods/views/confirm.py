@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -13,7 +12,8 @@ from django.utils.translation import gettext as _
 from jifen.accounts.current import signed_in
 from jifen.core.formflow import form_page
 from jifen.orgs import access
-from jifen.orgs.models import Membership, Organization, Person
+from jifen.orgs.models import Organization, Person
+from jifen.orgs.selectors import memberships_overlapping
 from jifen.periods.forms import ConfirmForm
 from jifen.periods.selectors import latest_confirmations, signatures_of, status_of
 from jifen.periods.services import confirmation_record
@@ -25,11 +25,8 @@ from jifen.rulebooks.services import adoption_for, rulebook_of
 def _own_branch(person: Person, year: int, number: int) -> Organization:
     """The organization the member belonged to last during the quarter."""
     memberships = list(
-        Membership.objects.filter(
-            Q(end__isnull=True) | Q(end__gt=dt.date(year, 1, 1)),
-            person=person,
-            start__lte=dt.date(year, 12, 31),
-        )
+        memberships_overlapping(first=dt.date(year, 1, 1), last=dt.date(year, 12, 31))
+        .filter(person=person)
         .select_related("organization")
         .order_by("start")
     )

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from jifen.core import clock
 from jifen.orgs import access
 from jifen.orgs.access import Action
 from jifen.periods.models import Objection
@@ -20,13 +21,12 @@ from jifen.periods.selectors import (
     status_of,
 )
 from jifen.periods.sheet import QUARTERS, quarter_sheet
-from jifen.periods.views.common import today
 
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """The organizations whose quarters this user reviews, and the notices they may read."""
-    year = today().year
+    year = clock.today().year
     organizations = access.orgs_for(request.user, Action.VIEW_ORG).order_by("path")
     return render(
         request,
@@ -34,7 +34,7 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "organizations": organizations,
             "year": year,
-            "notices": notices_for(request.user, today()),
+            "notices": notices_for(request.user, clock.today()),
             "waiting": objections_waiting_for(request.user),
         },
     )
@@ -52,7 +52,7 @@ def notices(request: HttpRequest) -> HttpResponse:
         request,
         "periods/notices.html",
         {
-            "notices": notices_for(request.user, today()),
+            "notices": notices_for(request.user, clock.today()),
             "mine": [(o, objection_state(o)) for o in mine],
         },
     )

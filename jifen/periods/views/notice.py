@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from jifen.core import clock
 from jifen.documents.paper_forms import form_xlsx, xlsx_response
 from jifen.orgs import access
 from jifen.orgs.access import Action
@@ -26,7 +27,6 @@ from jifen.periods.selectors import (
     signatures_of,
 )
 from jifen.periods.sheet import QUARTER_NAMES
-from jifen.periods.views.common import today
 from jifen.periods.workdays import shown_date
 from jifen.recording.checkin import qr_svg
 
@@ -39,7 +39,7 @@ def public_token(notice: Notice) -> str:
 
 def _notice_context(request: HttpRequest, notice: Notice) -> dict[str, Any]:
     headers, rows = notice_rows(notice)
-    on = today()
+    on = clock.today()
     public_url = request.build_absolute_uri(
         reverse("periods:notice_public", args=[public_token(notice)])
     )
@@ -136,7 +136,7 @@ def notice_public(request: HttpRequest, token: str) -> HttpResponse:
     )
     if found is None:
         raise Http404("未找到")
-    on = today()
+    on = clock.today()
     headers, rows = notice_rows(found)
     is_open = notice_is_open(found, on)
     return render(

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from jifen.accounts.current import signed_in
+from jifen.core import clock
 from jifen.core.formflow import form_page
 from jifen.orgs import access
 from jifen.orgs.access import Action
@@ -20,7 +21,6 @@ from jifen.periods.forms import EscalationForm, FindingForm, ObjectionForm
 from jifen.periods.models import Level, Notice, Objection
 from jifen.periods.selectors import objection_state, quarter_entries
 from jifen.periods.services import Fix, escalation_file, finding_record, objection_file
-from jifen.periods.views.common import today
 from jifen.rulebooks.services import adoption_for, rulebook_of
 
 
@@ -43,7 +43,7 @@ def objection_new(request: HttpRequest, notice_id: int) -> HttpResponse:
             actor=signed_in(request),
             text=data["text"],
             person=data["person"],
-            today=today(),
+            today=clock.today(),
         ),
         done=lambda objection: redirect("periods:objection", objection.pk),
         message=lambda objection: (

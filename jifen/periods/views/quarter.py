@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jifen.accounts.current import signed_in
+from jifen.core import clock
 from jifen.core.formflow import button_action
 from jifen.documents.paper_forms import form_xlsx, xlsx_response
 from jifen.orgs import access
@@ -28,7 +29,7 @@ from jifen.periods.selectors import (
     status_of,
 )
 from jifen.periods.services import notice_open, period_sign
-from jifen.periods.views.common import checked_quarter, sheet_or_404, today
+from jifen.periods.views.common import checked_quarter, sheet_or_404
 from jifen.periods.workdays import shown_date
 
 
@@ -42,7 +43,7 @@ def quarter(request: HttpRequest, org_id: int, year: int, quarter: int) -> HttpR
     confirmations = latest_confirmations(organization, year, quarter)
     rows = [(row, confirmations.get(row.person.pk), row.row_hash) for row in sheet.rows]
     found_notices = notices_of(organization, year, quarter)
-    on = today()
+    on = clock.today()
     can_sign = access.can(request.user, Action.SIGN_PERIOD, organization)
     context = {
         "organization": organization,
@@ -107,7 +108,7 @@ def sign(request: HttpRequest, org_id: int, year: int, quarter: int) -> HttpResp
             year=year,
             quarter=quarter,
             actor=signed_in(request),
-            today=today(),
+            today=clock.today(),
         ),
         lambda signature: (
             _("已签名确认：季度表 SHA-256 %(hash)s…，本季度分数已封存")
@@ -134,7 +135,7 @@ def notice_open_view(request: HttpRequest, org_id: int, year: int, quarter: int)
             lambda: notice_open(
                 signature=signatures[-1],
                 actor=signed_in(request),
-                today=today(),
+                today=clock.today(),
                 how_to_object=form.cleaned_data["how_to_object"],
             ),
             lambda opened: (
