@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
@@ -284,6 +284,22 @@ def object_for(
     if found is None:
         raise refused(user, f"{queryset.model._meta.label}:{pk}", action)
     return found
+
+
+@dataclass(frozen=True)
+class Door(Generic[M]):
+    """One kind of object and the way to the organization it belongs to, named once where the
+    pages that reach it live (``NOTICES = Door(Notice.objects…, "signature__organization")``);
+    ``NOTICES.open(user, pk, action)`` is ``object_for`` for that kind. The rows are only ever
+    filtered, never evaluated, so one module-level Door serves every request."""
+
+    rows: QuerySet[M]
+    org_field: str | None = "organization"
+
+    def open(
+        self, user: AnyUser, pk: object, action: Action = Action.VIEW_ORG, *, also: Q | None = None
+    ) -> M:
+        return object_for(user, self.rows, pk, action, org_field=self.org_field, also=also)
 
 
 def org_for(

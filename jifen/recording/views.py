@@ -59,6 +59,9 @@ from jifen.recording.services import (
 from jifen.recording.signin import signin_read
 from jifen.rulebooks.services import adoption_for, rulebook_of
 
+# The pages of one activity reach it through the organization that holds it.
+ACTIVITIES = access.Door(Activity.objects.select_related("organization"))
+
 
 @login_required
 def activities(request: HttpRequest, org_id: int) -> HttpResponse:
@@ -93,12 +96,7 @@ def activity_add(request: HttpRequest, org_id: int) -> HttpResponse:
 @login_required
 def activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
     """Change an activity's details and check-in window; a new date moves its attendance."""
-    found = access.object_for(
-        request.user,
-        Activity.objects.select_related("organization"),
-        activity_id,
-        Action.RECORD,
-    )
+    found = ACTIVITIES.open(request.user, activity_id, Action.RECORD)
     if found.cancelled:
         messages.error(request, _("活动已取消，不能再修改"))
         return redirect("recording:activity", activity_id=found.pk)
@@ -129,12 +127,7 @@ def activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
 @login_required
 def activity_cancel_view(request: HttpRequest, activity_id: int) -> HttpResponse:
     """Cancel an activity recorded by mistake: its attendance is voided, nothing deleted."""
-    found = access.object_for(
-        request.user,
-        Activity.objects.select_related("organization"),
-        activity_id,
-        Action.RECORD,
-    )
+    found = ACTIVITIES.open(request.user, activity_id, Action.RECORD)
     if found.cancelled:
         messages.info(request, _("活动已经取消"))
         return redirect("recording:activity", activity_id=found.pk)
@@ -157,11 +150,8 @@ def activity_cancel_view(request: HttpRequest, activity_id: int) -> HttpResponse
 def activity(request: HttpRequest, activity_id: int) -> HttpResponse:
     """An activity's attendance checklist; a POST saves an attachment, an uploaded sign-in
     sheet or the marks ticked on the page, and re-displays the checklist with the problems."""
-    found = access.object_for(
-        request.user,
-        Activity.objects.select_related("organization"),
-        activity_id,
-        Action.RECORD if request.method == "POST" else Action.VIEW_ORG,
+    found = ACTIVITIES.open(
+        request.user, activity_id, Action.RECORD if request.method == "POST" else Action.VIEW_ORG
     )
     roster = attendance_roster(found)
     errors: list[str] = []
@@ -387,12 +377,7 @@ def veto_decide_view(request: HttpRequest, proposal_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def checkin_open_view(request: HttpRequest, activity_id: int) -> HttpResponse:
-    found = access.object_for(
-        request.user,
-        Activity.objects.select_related("organization"),
-        activity_id,
-        Action.RECORD,
-    )
+    found = ACTIVITIES.open(request.user, activity_id, Action.RECORD)
     try:
         minutes = int(request.POST.get("minutes", "120"))
         checkin_open(

@@ -9,21 +9,16 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from jifen.assessments import exports
-from jifen.assessments.models import Round
 from jifen.assessments.results import results_visible
 from jifen.assessments.selectors import organizations_seen
+from jifen.assessments.views.doors import ROUNDS, organization_in
 from jifen.documents.paper_forms import xlsx_response
-from jifen.orgs import access
 
 
 @login_required
 def form_print(request: HttpRequest, round_id: int, org_id: int) -> HttpResponse:
-    found = access.object_for(
-        request.user, Round.objects.select_related("owner"), round_id, org_field="organizations"
-    )
-    org = access.object_for(
-        request.user, found.organizations.select_related("kind"), org_id, org_field=""
-    )
+    found = ROUNDS.open(request.user, round_id)
+    org = organization_in(request.user, found, org_id)
     form = exports.score_form(found, org, with_committee=results_visible(request.user, found))
     context = {
         "form": form,
@@ -35,21 +30,15 @@ def form_print(request: HttpRequest, round_id: int, org_id: int) -> HttpResponse
 
 @login_required
 def form_xlsx(request: HttpRequest, round_id: int, org_id: int) -> HttpResponse:
-    found = access.object_for(
-        request.user, Round.objects.select_related("owner"), round_id, org_field="organizations"
-    )
-    org = access.object_for(
-        request.user, found.organizations.select_related("kind"), org_id, org_field=""
-    )
+    found = ROUNDS.open(request.user, round_id)
+    org = organization_in(request.user, found, org_id)
     form = exports.score_form(found, org, with_committee=results_visible(request.user, found))
     return xlsx_response(exports.as_xlsx(form), f"{org.name}-考核打分表.xlsx")
 
 
 @login_required
 def bulletin(request: HttpRequest, round_id: int) -> HttpResponse:
-    found = access.object_for(
-        request.user, Round.objects.select_related("owner"), round_id, org_field="organizations"
-    )
+    found = ROUNDS.open(request.user, round_id)
     form = exports.bulletin_form(
         found,
         {o.code for o in organizations_seen(request.user, found)},
@@ -65,9 +54,7 @@ def bulletin(request: HttpRequest, round_id: int) -> HttpResponse:
 
 @login_required
 def bulletin_xlsx(request: HttpRequest, round_id: int) -> HttpResponse:
-    found = access.object_for(
-        request.user, Round.objects.select_related("owner"), round_id, org_field="organizations"
-    )
+    found = ROUNDS.open(request.user, round_id)
     form = exports.bulletin_form(
         found,
         {o.code for o in organizations_seen(request.user, found)},

@@ -20,6 +20,7 @@ from jifen.assessments.results import (
     year_outcome,
 )
 from jifen.assessments.selectors import organizations_seen
+from jifen.assessments.views.doors import ROUNDS, organization_in
 from jifen.documents import charts
 from jifen.orgs import access
 from jifen.orgs.access import Action
@@ -34,9 +35,7 @@ def _share(score: Decimal, top: Decimal) -> Decimal:
 
 @login_required
 def results(request: HttpRequest, round_id: int) -> HttpResponse:
-    found = access.object_for(
-        request.user, Round.objects.select_related("owner"), round_id, org_field="organizations"
-    )
+    found = ROUNDS.open(request.user, round_id)
     visible = results_visible(request.user, found)
     context: dict[str, Any] = {"round": found, "visible": visible}
     if visible:
@@ -82,12 +81,8 @@ def explained(result: SubjectResult, found: Round) -> list[tuple[str, str, list[
 
 @login_required
 def org_result(request: HttpRequest, round_id: int, org_id: int) -> HttpResponse:
-    found = access.object_for(
-        request.user, Round.objects.select_related("owner"), round_id, org_field="organizations"
-    )
-    org = access.object_for(
-        request.user, found.organizations.select_related("kind"), org_id, org_field=""
-    )
+    found = ROUNDS.open(request.user, round_id)
+    org = organization_in(request.user, found, org_id)
     visible = results_visible(request.user, found)
     context: dict[str, Any] = {"round": found, "organization": org, "visible": visible}
     if visible:
@@ -117,9 +112,7 @@ def org_result(request: HttpRequest, round_id: int, org_id: int) -> HttpResponse
 
 @login_required
 def year_view(request: HttpRequest, round_id: int) -> HttpResponse:
-    found = access.object_for(
-        request.user, Round.objects.select_related("owner"), round_id, org_field="organizations"
-    )
+    found = ROUNDS.open(request.user, round_id)
     visible = results_visible(request.user, found)
     context: dict[str, Any] = {"round": found, "visible": visible}
     if visible:
@@ -139,9 +132,7 @@ def year_view(request: HttpRequest, round_id: int) -> HttpResponse:
 
 @login_required
 def two_years(request: HttpRequest, round_id: int) -> HttpResponse:
-    found = access.object_for(
-        request.user, Round.objects.select_related("owner"), round_id, org_field="organizations"
-    )
+    found = ROUNDS.open(request.user, round_id)
     visible = results_visible(request.user, found)
     context: dict[str, Any] = {"round": found, "visible": visible}
     if visible:

@@ -15,6 +15,7 @@ from jifen.assessments.models import Round, Sheet
 from jifen.assessments.results import results_visible
 from jifen.assessments.selectors import organizations_seen, rounds_within
 from jifen.assessments.services import round_open, round_publish
+from jifen.assessments.views.doors import ROUNDS
 from jifen.core.formflow import button_action, form_page
 from jifen.orgs import access
 from jifen.orgs.access import Action
@@ -87,9 +88,7 @@ def _sheet_cells(
 
 @login_required
 def round_page(request: HttpRequest, round_id: int) -> HttpResponse:
-    found = access.object_for(
-        request.user, Round.objects.select_related("owner"), round_id, org_field="organizations"
-    )
+    found = ROUNDS.open(request.user, round_id)
     book = rulebook_of_round(found)
     user = request.user
     sheets = {

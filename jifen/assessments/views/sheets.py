@@ -21,6 +21,7 @@ from jifen.assessments.models import Round, Sheet, SheetFile, SheetLink
 from jifen.assessments.selectors import activities_to_link
 from jifen.assessments.services import ItemInput, may_fill, sheet_get, sheet_reopen, sheet_save
 from jifen.assessments.sheets import inputs_from_post, inputs_of, link_url, sheet_rows
+from jifen.assessments.views.doors import ROUNDS, organization_in
 from jifen.core.formflow import button_action
 from jifen.orgs import access
 from jifen.orgs.access import Action
@@ -117,27 +118,15 @@ def _sheet_page(
 
 @login_required
 def self_sheet(request: HttpRequest, round_id: int, org_id: int, collection: str) -> HttpResponse:
-    found = access.object_for(
-        request.user, Round.objects.select_related("owner"), round_id, org_field="organizations"
-    )
-    org = access.object_for(
-        request.user, found.organizations.select_related("kind"), org_id, org_field=""
-    )
+    found = ROUNDS.open(request.user, round_id)
+    org = organization_in(request.user, found, org_id)
     return _sheet_page(request, found, org, "self", collection)
 
 
 @login_required
 def committee_sheet(request: HttpRequest, round_id: int, org_id: int) -> HttpResponse:
-    found = access.object_for(
-        request.user, Round.objects.select_related("owner"), round_id, org_field="organizations"
-    )
-    org = access.object_for(
-        request.user,
-        found.organizations.select_related("kind"),
-        org_id,
-        Action.ASSESS,
-        org_field="",
-    )
+    found = ROUNDS.open(request.user, round_id)
+    org = organization_in(request.user, found, org_id, Action.ASSESS)
     return _sheet_page(request, found, org, "committee", found.period)
 
 

@@ -9,8 +9,9 @@ from django.shortcuts import redirect
 from jifen.accounts.current import signed_in
 from jifen.assessments.facts import book_for, fillable_items
 from jifen.assessments.forms import SpotCheckForm
-from jifen.assessments.models import Round, SpotCheckFile
+from jifen.assessments.models import SpotCheckFile
 from jifen.assessments.services import spot_check_record
+from jifen.assessments.views.doors import ROUNDS, organization_in
 from jifen.core.formflow import form_page
 from jifen.orgs import access
 from jifen.orgs.access import Action
@@ -19,16 +20,8 @@ from jifen.recording.evidence import file_response, uploads
 
 @login_required
 def spot_check_add(request: HttpRequest, round_id: int, org_id: int) -> HttpResponse:
-    found = access.object_for(
-        request.user, Round.objects.select_related("owner"), round_id, org_field="organizations"
-    )
-    org = access.object_for(
-        request.user,
-        found.organizations.select_related("kind"),
-        org_id,
-        Action.ASSESS,
-        org_field="",
-    )
+    found = ROUNDS.open(request.user, round_id)
+    org = organization_in(request.user, found, org_id, Action.ASSESS)
     book = book_for(found, org)
     items = [(item.code, item.title) for _, _, item in fillable_items(book)]
     return form_page(

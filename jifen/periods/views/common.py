@@ -1,10 +1,13 @@
-"""What every page of the quarter's close shares: the quarter number and its sheet."""
+"""What every page of the quarter's close shares: the way to a notice, the quarter number and its
+sheet."""
 
 from __future__ import annotations
 
 from django.http import Http404
 
+from jifen.orgs import access
 from jifen.orgs.models import Organization
+from jifen.periods.models import Notice
 from jifen.periods.sheet import QUARTERS, QuarterSheet, quarter_sheet
 
 
@@ -19,3 +22,10 @@ def sheet_or_404(organization: Organization, year: int, quarter: int) -> Quarter
     if sheet is None:
         raise Http404(f"{organization.name} {year} 年还没有采用积分办法")
     return sheet
+
+
+# A notice is reached through the organization whose signed quarter it publicizes.
+NOTICES = access.Door(
+    Notice.objects.select_related("signature__organization__kind", "signature__signed_by"),
+    org_field="signature__organization",
+)

@@ -27,6 +27,7 @@ from jifen.periods.selectors import (
     signatures_of,
 )
 from jifen.periods.sheet import QUARTER_NAMES
+from jifen.periods.views.common import NOTICES
 from jifen.periods.workdays import shown_date
 from jifen.recording.checkin import qr_svg
 
@@ -74,13 +75,7 @@ def _quarter_shown(signature: Signature) -> str:
 
 @login_required
 def notice(request: HttpRequest, notice_id: int) -> HttpResponse:
-    found = access.object_for(
-        request.user,
-        Notice.objects.select_related("signature__organization__kind", "signature__signed_by"),
-        notice_id,
-        Action.VIEW_NOTICE,
-        org_field="signature__organization",
-    )
+    found = NOTICES.open(request.user, notice_id, Action.VIEW_NOTICE)
     context = _notice_context(request, found)
     organization = found.signature.organization
     context["can_object"] = access.can(request.user, Action.OBJECT, organization)
@@ -96,13 +91,7 @@ def notice(request: HttpRequest, notice_id: int) -> HttpResponse:
 
 @login_required
 def notice_print(request: HttpRequest, notice_id: int) -> HttpResponse:
-    found = access.object_for(
-        request.user,
-        Notice.objects.select_related("signature__organization__kind", "signature__signed_by"),
-        notice_id,
-        Action.VIEW_NOTICE,
-        org_field="signature__organization",
-    )
+    found = NOTICES.open(request.user, notice_id, Action.VIEW_NOTICE)
     context = _notice_context(request, found)
     context["xlsx_url"] = reverse("periods:notice_xlsx", args=[found.pk])
     return render(request, "periods/notice_print.html", context)
@@ -110,13 +99,7 @@ def notice_print(request: HttpRequest, notice_id: int) -> HttpResponse:
 
 @login_required
 def notice_xlsx(request: HttpRequest, notice_id: int) -> HttpResponse:
-    found = access.object_for(
-        request.user,
-        Notice.objects.select_related("signature__organization__kind", "signature__signed_by"),
-        notice_id,
-        Action.VIEW_NOTICE,
-        org_field="signature__organization",
-    )
+    found = NOTICES.open(request.user, notice_id, Action.VIEW_NOTICE)
     return xlsx_response(form_xlsx(notice_form(found)), notice_file_name(found))
 
 

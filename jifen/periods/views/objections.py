@@ -18,21 +18,16 @@ from jifen.orgs import access
 from jifen.orgs.access import Action
 from jifen.orgs.models import Person
 from jifen.periods.forms import EscalationForm, FindingForm, ObjectionForm
-from jifen.periods.models import Level, Notice, Objection
+from jifen.periods.models import Level, Objection
 from jifen.periods.selectors import objection_state, quarter_entries
 from jifen.periods.services import Fix, escalation_file, finding_record, objection_file
+from jifen.periods.views.common import NOTICES
 from jifen.rulebooks.services import adoption_for, rulebook_of
 
 
 @login_required
 def objection_new(request: HttpRequest, notice_id: int) -> HttpResponse:
-    found = access.object_for(
-        request.user,
-        Notice.objects.select_related("signature__organization__kind", "signature__signed_by"),
-        notice_id,
-        Action.OBJECT,
-        org_field="signature__organization",
-    )
+    found = NOTICES.open(request.user, notice_id, Action.OBJECT)
     ids = [m["person"] for m in found.signature.sheet["members"]]
     form = ObjectionForm(request.POST or None, people=Person.objects.filter(pk__in=ids))
     return form_page(
