@@ -15,6 +15,8 @@ Jifen 积分量化管理系统
 
   jifen simulate RULEBOOK FACTS [--roster ROSTER] [--year YYYY] [--format json|table|xlsx]
   jifen rulebook check FILE | show ID
+  jifen rulebook adopt ORG_CODE YEAR RULEBOOK --user USER
+                        为组织采用积分办法 (adopt a rulebook; the same as `jifen adopt_rulebook`)
   jifen demo            载入演示数据 (load the demo data)
   jifen runserver       开发服务器 (development server)
   jifen help            所有命令 (every command)
@@ -29,7 +31,10 @@ def main(argv: list[str] | None = None) -> int:
         from jifen.simulation.cli import simulate_main  # noqa: PLC0415
 
         return int(simulate_main(args[1:]))
-    if args and args[0] == "rulebook":
+    if args[:2] == ["rulebook", "adopt"]:
+        # Adopting writes to the database: the Django management command, not the engine.
+        args = ["adopt_rulebook", *args[2:]]
+    elif args and args[0] == "rulebook":
         from jifen.simulation.cli import rulebook_main  # noqa: PLC0415
 
         return int(rulebook_main(args[1:]))

@@ -39,6 +39,7 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
     NavEntry(_("季度考评"), "periods:index", roles=ALLOWED[Action.VIEW_ORG]),
     NavEntry(_("公示与异议"), "periods:notices", roles=ALLOWED[Action.OBJECT]),
     NavEntry(_("年终评定"), "ratings:home", roles=ALLOWED[Action.VIEW_ORG]),
+    NavEntry(_("积分办法"), "rulebooks:library", roles=ALLOWED[Action.ADOPT]),
     NavEntry(_("审计日志"), "audit:log", roles=ALLOWED[Action.VIEW_AUDIT]),
     NavEntry(_("管理后台"), "admin:index", staff_only=True),
 )

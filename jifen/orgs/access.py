@@ -57,6 +57,7 @@ class Action(enum.Enum):
     APPROVE_STARS = "approve_stars"  # the general branch decides ties and approves the stars
     FOLLOW_UP = "follow_up"  # record the steps of warnings' follow-up actions (约谈, 帮教 …)
     ROLLOVER = "rollover"  # carry the year's rulebook adoptions forward to the next year
+    ADOPT = "adopt"  # read the rulebook library, adopt a built-in rulebook for a year
     # Decide for the branch committee (支委会): confirm a negative-list proposal, settle a
     # disputed declaration.
     DECIDE = "decide"
@@ -123,6 +124,7 @@ ALLOWED: dict[Action, frozenset[Role]] = {
         {_R.COMMITTEE_ADMIN, _R.GENERAL_BRANCH_ADMIN, _R.BRANCH_SECRETARY, _R.BRANCH_COMMITTEE}
     ),
     Action.ROLLOVER: frozenset({_R.COMMITTEE_ADMIN, _R.GENERAL_BRANCH_ADMIN}),
+    Action.ADOPT: frozenset({_R.COMMITTEE_ADMIN, _R.GENERAL_BRANCH_ADMIN}),
     Action.DECIDE: frozenset({_R.BRANCH_COMMITTEE, _R.BRANCH_SECRETARY}),
 }
 

@@ -287,6 +287,18 @@ MATRIX.update(
         ),
     }
 )
+MATRIX.update(
+    {
+        # Rulebooks: the library, what applies where and adopting, for the admins who adopt.
+        "rulebooks:library": Entry(None, APPROVERS, scoped=False),
+        "rulebooks:applies": Entry(None, APPROVERS, scoped=False),
+        "rulebooks:builtin": Entry(
+            lambda w, org: {"rulebook_id": "seed003"}, APPROVERS, scoped=False
+        ),
+        "rulebooks:applied": Entry(lambda w, org: {**_org(w, org), "year": 2026}, APPROVERS),
+        "rulebooks:adopt": Entry(_org, APPROVERS),
+    }
+)
 # Pages that every visitor reaches, signed in or not, and Django's own sites. The public notice
 # (公示) opened from the paper notice's QR code carries a signed token (tests/periods).
 OUTSIDE_THE_MATRIX = {"accounts:login", "accounts:logout", "set_language", "periods:notice_public"}

@@ -1,0 +1,90 @@
+"""A rulebook as a plain table to read on a page: its categories, items, points, caps and
+deductions under the rulebook's own names, never its codes or its YAML."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jifen.scoring import Rulebook, builtin_ids, fmt, load_rulebook
+from jifen.scoring.model import Category
+from jifen.simulation.cli import DESCRIBE, PERIODS, RULE_NAMES
+
+
+@dataclass(frozen=True)
+class Row:
+    title: str
+    rule: str
+    what: str
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    max: str
+    how: str
+    rows: tuple[Row, ...]
+
+
+def builtin_rulebooks() -> list[Rulebook]:
+    """Every built-in rulebook, loaded through the engine's loader (cached there)."""
+    return [load_rulebook(rulebook_id) for rulebook_id in builtin_ids()]
+
+
+def _how(category: Category) -> str:
+    parts = []
+    if category.period != "year":
+        most = fmt(category.period_max or category.max)
+        combine = "平均" if category.combine == "mean" else "合计"
+        parts.append(f"{PERIODS[category.period]}计分，每期最多 {most} 分，全年{combine}")
+    if category.bonus:
+        parts.append("加分项")
+    return "；".join(parts)
+
+
+def sections(rulebook: Rulebook) -> list[Section]:
+    """One section a category: its items and its category-level deductions."""
+    found = []
+    for category in rulebook.categories:
+        rows = [
+            Row(
+                item.title,
+                RULE_NAMES[item.rule],
+                DESCRIBE[type(item)](item) if type(item) in DESCRIBE else "",
+            )
+            for item in category.items
+        ]
+        rows += [Row(d.title, "扣分", f"每次扣 {fmt(d.points)} 分") for d in category.deductions]
+        found.append(Section(category.title, fmt(category.max), _how(category), tuple(rows)))
+    return found
+
+
+def stars_lines(rulebook: Rulebook) -> list[str]:
+    """The stars and bands, a line each."""
+    lines = []
+    if rulebook.stars is not None:
+        for level in rulebook.stars.levels:
+            quota = f"（不超过 {level.quota * 100:.0f}%）" if level.quota else ""
+            lines.append(f"{level.stars} 星：总分不低于 {fmt(level.min)}{quota}")
+        lines.append(f"其余：{rulebook.stars.otherwise} 星")
+    names = {"info": "提示", "yellow": "黄色预警", "red": "红色预警"}
+    for band in rulebook.bands:
+        limits = []
+        if band.min is not None:
+            limits.append(f"不低于 {fmt(band.min)}")
+        if band.below is not None:
+            limits.append(f"低于 {fmt(band.below)}")
+        actions = f"：{'；'.join(band.actions)}" if band.actions else ""
+        lines.append(f"{names[band.level]} {band.label}（{'，'.join(limits)}）{actions}")
+    return lines
+
+
+def reading(rulebook: Rulebook) -> dict[str, object]:
+    """What a page needs to show a rulebook."""
+    return {
+        "rulebook": rulebook,
+        "kind": "党员积分" if rulebook.kind == "member" else "组织考核",
+        "total": fmt(rulebook.total) if rulebook.total is not None else "",
+        "sections": sections(rulebook),
+        "vetoes": [veto.title for veto in rulebook.vetoes],
+        "stars": stars_lines(rulebook),
+    }
