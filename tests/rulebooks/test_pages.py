@@ -12,6 +12,7 @@ from django.urls import reverse
 from jifen.audit.models import AuditEvent
 from jifen.rulebooks.models import Adoption
 from jifen.rulebooks.services import adoption_set
+from jifen.scoring import builtin_ids, load_rulebook
 from tests.clock import Clock
 
 NOT_ADOPTED = "本组织今年还没有采用积分办法"
@@ -143,3 +144,18 @@ def test_the_navigation_and_the_organization_page_link_the_pages(
     page = adopting.get(reverse("orgs:detail", kwargs={"org_id": tree.b1.pk})).content.decode()
     assert reverse("rulebooks:library") not in page
     assert adopting.get(reverse("rulebooks:library")).status_code == 404
+
+
+@pytest.mark.parametrize("rulebook_id", builtin_ids())
+def test_every_built_in_rulebook_reads_as_a_table(
+    adopting: Client, general_admin: User, rulebook_id: str
+) -> None:
+    adopting.force_login(general_admin)
+    rulebook = load_rulebook(rulebook_id)
+    html = adopting.get(
+        reverse("rulebooks:builtin", kwargs={"rulebook_id": rulebook_id})
+    ).content.decode()
+    for category in rulebook.categories:
+        assert category.title in html
+        for item in category.items:
+            assert item.title in html
