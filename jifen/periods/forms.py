@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -11,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from jifen.ledger.models import Entry
 from jifen.orgs.models import Person
-from jifen.periods.models import Confirmation, Finding
+from jifen.periods.holidays import Day, day_problem, package_knows
+from jifen.periods.models import Confirmation, Finding, HolidayDay
 
 
 def _shown(choices: list[tuple[str, str]]) -> list[tuple[str, Any]]:
@@ -95,3 +97,69 @@ class EscalationForm(forms.Form):
     reason = forms.CharField(
         label=_("申请专项查核的理由"), max_length=1000, widget=forms.Textarea(attrs={"rows": 4})
     )
+
+
+class HolidayScheduleForm(forms.Form):
+    """A year's schedule typed as the State Council's notice gives it: one date a line, with
+    the holiday's name after it (``2027-01-01 元旦``)."""
+
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    holidays = forms.CharField(
+        label=_("放假日期（假日）"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("每行一个日期，格式 2027-01-01，可在日期后写节日名称，如：2027-01-01 元旦"),
+    )
+    workdays = forms.CharField(
+        label=_("调休上班日期"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("需要上班的周六或周日，每行一个，如：2027-02-06 春节调休"),
+    )
+
+    def _days(self, field: str, kind: str) -> list[Day]:
+        days, problems = [], []
+        for number, line in enumerate(self.cleaned_data.get(field, "").splitlines(), 1):
+            text, _sep, name = line.strip().partition(" ")
+            if not text:
+                continue
+            try:
+                day = dt.date.fromisoformat(text)
+            except ValueError:
+                problems.append(
+                    gettext("第 %(n)d 行：“%(text)s” 不是日期，请写成 2027-01-01")
+                    % {"n": number, "text": text}
+                )
+                continue
+            days.append(Day(day, kind, name.strip()))
+        for problem in problems:
+            self.add_error(field, problem)
+        return days
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        holidays = self._days("holidays", HolidayDay.Kind.HOLIDAY)
+        workdays = self._days("workdays", HolidayDay.Kind.WORKDAY)
+        year = data["year"]
+        for field, days in (("holidays", holidays), ("workdays", workdays)):
+            for item in days:
+                problem = day_problem(year, item)
+                if problem:
+                    self.add_error(field, problem)
+        off = {d.day for d in holidays}
+        for item in workdays:
+            if item.day in off:
+                self.add_error(
+                    "workdays",
+                    gettext("%(day)s 已列为假日，一天不能既是假日又是调休上班")
+                    % {"day": item.day.isoformat()},
+                )
+        if package_knows(year):
+            self.add_error(
+                "year",
+                gettext("chinese-calendar 已包含 %(year)d 年的节假日安排，无需录入")
+                % {"year": year},
+            )
+        data["days"] = holidays + workdays
+        return data

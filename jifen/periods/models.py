@@ -175,3 +175,51 @@ class Escalation(AppendOnlyModel):
         verbose_name = "专项查核申请"
         verbose_name_plural = "专项查核申请"
         db_table = appendonly.register("periods_escalation")
+
+
+class HolidaySchedule(AppendOnlyModel):
+    """One version of a year's State Council holiday schedule (国务院办公厅节假日安排), entered
+    where the ``chinese-calendar`` package does not know the year. National, not per
+    organization: one schedule per installation. A correction is a new version; the latest
+    version of a year counts (docs/decisions.md)."""
+
+    class Source(models.TextChoices):
+        PAGE = "page", gettext_noop("页面录入")
+        FILE = "file", gettext_noop("文件导入")
+
+    refusal = "节假日安排不能修改或删除；请录入新的版本"
+
+    year = models.PositiveSmallIntegerField("年度")
+    version = models.PositiveSmallIntegerField("版本")
+    source = models.CharField("来源", max_length=8, choices=Source.choices)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    entered_at = models.DateTimeField("录入时间")
+
+    class Meta:
+        db_table = appendonly.register("periods_holidayschedule")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "version"], name="holiday_year_version")
+        ]
+
+
+class HolidayDay(AppendOnlyModel):
+    """A day of a schedule: a day off (假日), or a weekend day that is a working day (调休上班)."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", gettext_noop("假日")
+        WORKDAY = "workday", gettext_noop("调休上班")
+
+    refusal = "节假日安排不能修改或删除；请录入新的版本"
+
+    schedule = models.ForeignKey(HolidaySchedule, on_delete=models.PROTECT, related_name="days")
+    day = models.DateField("日期")
+    kind = models.CharField("类型", max_length=8, choices=Kind.choices)
+    name = models.CharField("名称", max_length=40, blank=True)
+
+    class Meta:
+        db_table = appendonly.register("periods_holidayday")
+        constraints = [
+            models.UniqueConstraint(fields=["schedule", "day"], name="holiday_schedule_day")
+        ]

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from jifen.periods.views import confirm, lists, notice, objections, quarter
+from jifen.periods.views import confirm, holidays, lists, notice, objections, quarter
 
 app_name = "periods"
 
@@ -9,6 +9,8 @@ Q = "orgs/<int:org_id>/periods/<int:year>/<int:quarter>"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("periods/", lists.index, name="index"),
     path("notices/", lists.notices, name="notices"),
+    path("holidays/", holidays.holidays, name="holidays"),
+    path("holidays/new/", holidays.holidays_enter, name="holidays_enter"),
     path("orgs/<int:org_id>/periods/<int:year>/", lists.year_view, name="year"),
     path(f"{Q}/", quarter.quarter, name="quarter"),
     path(f"{Q}/print/", quarter.quarter_print, name="quarter_print"),

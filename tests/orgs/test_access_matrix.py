@@ -285,6 +285,9 @@ MATRIX.update(
         "periods:confirm": Entry(
             lambda w, org: {"year": 2026, "quarter": 1}, frozenset(), scoped=False
         ),
+        # The national holiday schedule: committee admins (of any committee) list and enter it.
+        "periods:holidays": Entry(None, ASSESSORS, scoped=False),
+        "periods:holidays_enter": Entry(None, ASSESSORS, scoped=False),
     }
 )
 MATRIX.update(

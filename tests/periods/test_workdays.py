@@ -45,8 +45,10 @@ def test_it_counts_the_saturday_workday_after_spring_festival() -> None:
     assert is_workday(D(2026, 9, 20)) == (True, True)  # a Sunday workday before National Day
 
 
+@pytest.mark.django_db  # an unknown year looks for a schedule entered in Jifen
 def test_an_unknown_year_counts_monday_to_friday_and_says_so() -> None:
-    # 12/30, 12/31 known; 2027-01-01 (Fri) unknown to the package: counted, flagged.
+    # 12/30, 12/31 known; 2027-01-01 (Fri) unknown to the package and not entered: counted,
+    # flagged.
     window = notice_window(D(2026, 12, 30), 5)
     assert (window.ends, window.holidays_known) == (D(2027, 1, 5), False)
     assert is_workday(D(2027, 1, 2)) == (False, False)

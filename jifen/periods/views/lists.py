@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from jifen.core import clock
 from jifen.orgs import access
 from jifen.orgs.access import Action
+from jifen.periods.holidays import may_enter, years_missing
 from jifen.periods.models import Objection
 from jifen.periods.selectors import (
     notices_for,
@@ -36,6 +37,8 @@ def index(request: HttpRequest) -> HttpResponse:
             "year": year,
             "notices": notices_for(request.user, clock.today()),
             "waiting": objections_waiting_for(request.user),
+            "holidays_missing": years_missing(),
+            "may_enter_holidays": may_enter(request.user),
         },
     )
 

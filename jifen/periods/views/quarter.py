@@ -19,6 +19,7 @@ from jifen.orgs import access
 from jifen.orgs.access import Action
 from jifen.periods.exports import sheet_form
 from jifen.periods.forms import NoticeForm
+from jifen.periods.holidays import may_enter, years_missing
 from jifen.periods.selectors import (
     latest_confirmations,
     notice_state,
@@ -61,6 +62,8 @@ def quarter(request: HttpRequest, org_id: int, year: int, quarter: int) -> HttpR
         and not any(n.signature_id == latest.pk for n in found_notices),
         "notice_form": NoticeForm(),
         "quarter_ended": on > sheet.quarter.end,
+        "holidays_missing": years_missing(on) if can_sign else [],
+        "may_enter_holidays": can_sign and may_enter(request.user),
     }
     return render(request, "periods/quarter.html", context)
 
