@@ -12,7 +12,8 @@ import argparse
 import json
 import sys
 from decimal import Decimal
-from typing import IO, Any
+from pathlib import Path
+from typing import IO, Any, NamedTuple
 
 from jifen.scoring import (
     FactsError,
@@ -57,12 +58,13 @@ def _compare_parser() -> _Parser:
     parser.add_argument(
         "--format", choices=("json", "table", "xlsx"), default="json", help="输出格式（默认 json）"
     )
+    parser.add_argument("--output", metavar="FILE", help="写入文件（xlsx 必须指定）")
     return parser
 
 
 def compare_main(argv: list[str]) -> int:
-    """``jifen rulebook compare A B FACTS [--roster R] [--year Y] [--format json|table]``;
-    returns the exit status (0 ok, 2 bad input). Never raises."""
+    """``jifen rulebook compare A B FACTS [--roster R] [--year Y] [--format json|table|xlsx]
+    [--output FILE]``; returns the exit status (0 ok, 2 bad input). Never raises."""
     args = _parse(_compare_parser(), argv)
     if isinstance(args, int):
         return args
@@ -73,8 +75,8 @@ def compare_main(argv: list[str]) -> int:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    if args.format == "xlsx":
-        raise _BadInputError("jifen rulebook compare 暂不支持 --format xlsx，请用 json 或 table")
+    if args.format == "xlsx" and not args.output:
+        raise _BadInputError("--format xlsx 需要用 --output 指定 .xlsx 文件")
     book_a = load_rulebook(args.a)
     book_b = load_rulebook(args.b)
     loaded = read_facts(args.facts)
@@ -87,20 +89,37 @@ def _compare(args: argparse.Namespace) -> int:
             f"{args.facts}: 两份规则的考核年度起始月份不同，记录落在不同的年度，请用 --year 指定"
         )
     sheet_a = _score(book_a, loaded, year, subjects)
-    sheet_b = _score(book_b, loaded, year, subjects)
-    if args.format == "table":
-        write_table(sheet_a, sheet_b, sys.stdout)
-        return 0
+    sheets = _Pair(book_a, sheet_a, book_b, _score(book_b, loaded, year, subjects))
+    if args.format == "xlsx":
+        write_xlsx(sheets, Path(args.output))
+    elif args.output:
+        with open(args.output, "w", encoding="utf-8") as stream:
+            _write(args.format, sheets, stream)
+    else:
+        _write(args.format, sheets, sys.stdout)
+    return 0
+
+
+class _Pair(NamedTuple):
+    book_a: Rulebook
+    sheet_a: Scoresheet
+    book_b: Rulebook
+    sheet_b: Scoresheet
+
+
+def _write(fmt_name: str, pair: _Pair, stream: IO[str]) -> None:
+    if fmt_name == "table":
+        write_table(pair.sheet_a, pair.sheet_b, stream)
+        return
     from jifen.simulation.output import sheet_json
 
     doc = {
-        "a": sheet_json(sheet_a, book_a),
-        "b": sheet_json(sheet_b, book_b),
-        "changes": changes(sheet_a, sheet_b),
+        "a": sheet_json(pair.sheet_a, pair.book_a),
+        "b": sheet_json(pair.sheet_b, pair.book_b),
+        "changes": changes(pair.sheet_a, pair.sheet_b),
     }
-    json.dump(doc, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
-    return 0
+    json.dump(doc, stream, ensure_ascii=False, indent=2)
+    stream.write("\n")
 
 
 def _score(
@@ -184,3 +203,30 @@ def write_table(sheet_a: Scoresheet, sheet_b: Scoresheet, stream: IO[str]) -> No
             "" if change["stars_b"] is None else str(change["stars_b"]),
         )
     console.print(table)
+
+
+def write_xlsx(pair: _Pair, path: Path) -> None:
+    """A “变化” sheet (one row per change, scores as numbers) and each side's results sheets as
+    ``jifen simulate --format xlsx`` writes them (“A 结果”, “B 结果”); text is formula-safe."""
+    from openpyxl import Workbook
+
+    from jifen.simulation.output import grouped, results_sheet, safe_cell
+
+    workbook = Workbook(write_only=True)
+    ws = workbook.create_sheet("变化")
+    ws.append(["对象", "名称", "原总分", "新总分", "差值", "原星级", "新星级"])
+    names = {r.subject: r.name for r in [*pair.sheet_a.results, *pair.sheet_b.results]}
+    for change in changes(pair.sheet_a, pair.sheet_b):
+        row = [change["subject"], names.get(change["subject"], "")]
+        row += [_decimal(change[key]) for key in ("total_a", "total_b", "delta")]
+        row += [change["stars_a"], change["stars_b"]]
+        ws.append([safe_cell(value) for value in row])
+    for side, book, sheet in (("A", pair.book_a, pair.sheet_a), ("B", pair.book_b, pair.sheet_b)):
+        for shown, results in grouped(sheet, book):
+            name = f"{side} 结果" if shown.id == book.id else f"{side} 结果-{shown.id}"
+            results_sheet(workbook.create_sheet(name[:31]), shown, results, sheet.year)
+    workbook.save(path)
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)

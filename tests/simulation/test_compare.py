@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from jifen.simulation.cli import rulebook_main, simulate_main
 
@@ -131,7 +132,8 @@ def test_table_shows_the_changes(
         (["seed00x", "seed003", "FACTS"], "seed00x"),
         (["seed003", "missing.yaml", "FACTS"], "missing.yaml"),
         (["seed003", "seed003", "missing.csv"], "missing.csv"),
-        (["seed003", "seed003", "FACTS", "--format", "xlsx"], "xlsx"),
+        (["seed003", "seed003", "FACTS", "--format", "xlsx"], "--output"),
+        (["seed00x", "seed003", "FACTS", "--format", "xlsx", "--output", "out.xlsx"], "seed00x"),
         (["seed003", "seed003", "FACTS", "--year", "12"], "--year"),
         (["seed003"], "参数错误"),
     ],
@@ -169,6 +171,37 @@ def test_facts_the_draft_refuses_name_the_row(
     assert out == ""
     assert "第 3 行" in err
     assert "democratic_review" in err
+
+
+def test_xlsx_has_the_changes_as_numbers_and_both_results(
+    facts: Path, stricter: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "对比.xlsx"
+    argv = [str(facts), "--format", "xlsx", "--output", str(path)]
+    code, out, err = _compare(capsys, "seed003", str(stricter), *argv)
+    assert (code, out, err) == (0, "", "")
+    workbook = load_workbook(path)
+    assert workbook.sheetnames == ["变化", "A 结果", "B 结果"]
+    rows = list(workbook["变化"].iter_rows(values_only=True))
+    assert rows[0] == ("对象", "名称", "原总分", "新总分", "差值", "原星级", "新星级")
+    assert rows[1][0] == "张三"
+    assert [float(v) for v in rows[1][2:5]] == [79.92, 77.92, -2.0]
+    assert len(rows) == 2
+    totals = {}
+    for side in ("A", "B"):
+        sheet = list(workbook[f"{side} 结果"].iter_rows(values_only=True))
+        column = sheet[0].index("总分")
+        totals[side] = {row[0]: float(row[column]) for row in sheet[1:]}
+    assert totals == {"A": {"张三": 79.92, "李四": 75.75}, "B": {"张三": 77.92, "李四": 75.75}}
+
+
+def test_json_to_a_file(
+    facts: Path, stricter: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "对比.json"
+    code, out, _ = _compare(capsys, "seed003", str(stricter), str(facts), "--output", str(path))
+    assert (code, out) == (0, "")
+    assert json.loads(path.read_text(encoding="utf-8"))["changes"][0]["delta"] == "-2.00"
 
 
 def test_the_installed_command(facts: Path, stricter: Path) -> None:
