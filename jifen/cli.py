@@ -15,6 +15,8 @@ Jifen 积分量化管理系统
 
   jifen simulate RULEBOOK FACTS [--roster ROSTER] [--year YYYY] [--format json|table|xlsx]
   jifen rulebook check FILE | show ID
+  jifen rulebook compare A B FACTS [--roster ROSTER] [--year YYYY] [--format json|table|xlsx]
+                        两份规则下的得分对比 (score the same facts under two rulebooks)
   jifen rulebook adopt ORG_CODE YEAR RULEBOOK --user USER
                         为组织采用积分办法 (adopt a rulebook; the same as `jifen adopt_rulebook`)
   jifen demo            载入演示数据 (load the demo data)

@@ -220,17 +220,30 @@ def _all_children(rulebook: Rulebook) -> set[str]:
 
 def _rulebook_parser() -> _Parser:
     parser = _Parser(prog="jifen rulebook", description="检查或查看积分办法（规则）。")
-    sub = parser.add_subparsers(dest="command", metavar="{check,show,list}", parser_class=_Parser)
+    sub = parser.add_subparsers(
+        dest="command", metavar="{check,show,list,compare}", parser_class=_Parser
+    )
     check = sub.add_parser("check", help="检查一个规则 YAML 文件，列出所有问题")
     check.add_argument("file", metavar="FILE")
     show = sub.add_parser("show", help="以表格显示一个规则")
     show.add_argument("id", metavar="ID", help="内置规则 id 或 YAML 文件")
     sub.add_parser("list", help="列出内置规则")
+    # Parsed by jifen.simulation.compare; listed here for --help.
+    sub.add_parser("compare", help="用两份规则给同一批记录打分，列出不同（见 compare --help）")
     return parser
 
 
 def rulebook_main(argv: list[str]) -> int:
-    """``jifen rulebook check FILE`` | ``show ID`` | ``list``; returns the exit status."""
+    """``jifen rulebook check FILE`` | ``show ID`` | ``list`` | ``compare A B FACTS …``;
+    returns the exit status."""
+    if argv[:1] == ["compare"]:
+        from jifen.simulation.compare import compare_main
+
+        return compare_main(argv[1:])
+    return _rulebook(argv)
+
+
+def _rulebook(argv: list[str]) -> int:
     parser = _rulebook_parser()
     args = _parse(parser, argv)
     if isinstance(args, int):

@@ -173,7 +173,7 @@ def write_xlsx(sheet: Scoresheet, rulebook: Rulebook, path: Path) -> None:
     workbook = Workbook(write_only=True)
     for book, results in grouped(sheet, rulebook):
         name = "结果" if book.id == rulebook.id else f"结果-{book.id}"[:31]
-        _results_sheet(workbook.create_sheet(name), book, results, sheet.year)
+        results_sheet(workbook.create_sheet(name), book, results, sheet.year)
     explain = workbook.create_sheet("说明")
     explain.append(["对象", "类别", "项目", "来源", "期间", "说明", "依据的记录", "规则"])
     for r in sheet.results:
@@ -202,7 +202,7 @@ def _explained(subject: str, category: str, item: str, source: str, line: Line) 
     return [safe_cell(v) for v in cells]
 
 
-def _results_sheet(ws: Any, rulebook: Rulebook, results: list[SubjectResult], year: int) -> None:
+def results_sheet(ws: Any, rulebook: Rulebook, results: list[SubjectResult], year: int) -> None:
     codes = [c.code for c in rulebook.categories]
     orgs = rulebook.kind == "organization"
     rounds = list(results[0].rounds) if orgs and results else []
