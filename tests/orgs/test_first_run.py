@@ -146,3 +146,12 @@ def test_the_guide_costs_four_queries_whatever_the_tree(
     # in the guide would grow it with the tree.
     with django_assert_max_num_queries(14):
         assert client.get(reverse("orgs:detail", args=[tree.c.pk])).status_code == 200
+
+
+def test_the_card_reads_in_english(client: Client, admin: User, committee: Organization) -> None:
+    client.force_login(admin)
+    html = client.get(
+        reverse("orgs:detail", args=[committee.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Getting started" in html
+    assert "Assign a branch secretary and a scorekeeper" in html
