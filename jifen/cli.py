@@ -19,6 +19,9 @@ Jifen 积分量化管理系统
                         两份规则下的得分对比 (score the same facts under two rulebooks)
   jifen rulebook adopt ORG_CODE YEAR RULEBOOK --user USER
                         为组织采用积分办法 (adopt a rulebook; the same as `jifen adopt_rulebook`)
+  jifen facts export ORG_CODE YEAR --output FILE.csv [--roster ROSTER.csv]
+                        导出组织一年的有效积分事实和名册，供 jifen simulate 试算
+                        (export the effective facts and roster; the same as `jifen export_facts`)
   jifen demo            载入演示数据 (load the demo data)
   jifen runserver       开发服务器 (development server)
   jifen help            所有命令 (every command)
@@ -36,6 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     if args[:2] == ["rulebook", "adopt"]:
         # Adopting writes to the database: the Django management command, not the engine.
         args = ["adopt_rulebook", *args[2:]]
+    elif args[:2] == ["facts", "export"]:
+        # Exporting reads the ledger: the Django management command, like adopting.
+        args = ["export_facts", *args[2:]]
     elif args and args[0] == "rulebook":
         from jifen.simulation.cli import rulebook_main  # noqa: PLC0415
 

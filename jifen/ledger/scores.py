@@ -391,6 +391,42 @@ def _branch_years(
         return [None for _ in todays]
     rulebook = rulebook_of(adoption)
     within = _within(adoption, "organization__path")
+    people, whole = _branch_subjects(organization, year, within)
+    calendar = Calendar(year, rulebook.year_start)
+    facts: list[Fact] | None = None
+    scored: dict[int, BranchYear] = {}
+    for today in todays:
+        reached = months_reached(calendar, today)
+        if reached in scored:
+            continue
+        if reached == 0:
+            # The year has not begun on ``today``: nobody has a score yet.
+            scored[reached] = BranchYear(organization, year, adoption, rulebook, people, {}, 0)
+            continue
+        if facts is None:
+            facts = _branch_facts(people, year, within, until)
+        subjects = [subject_until(subject, calendar, reached) for subject in whole]
+        sheet = score(
+            rulebook,
+            facts,
+            year=year,
+            subjects=subjects,
+            prior_totals=prior_totals,
+            explain=False,
+        )
+        by_key = {result.subject: result for result in sheet.results}
+        results = {p.pk: by_key[person_key(p.pk)] for p in people if person_key(p.pk) in by_key}
+        scored[reached] = BranchYear(
+            organization, year, adoption, rulebook, people, results, reached, sheet.ties
+        )
+    return [scored[months_reached(calendar, today)] for today in todays]
+
+
+def _branch_subjects(
+    organization: Organization, year: int, within: Q
+) -> tuple[list[Person], list[Subject]]:
+    """Everyone who belonged to ``organization`` (or below) in ``year``, in name order, and
+    each as the engine's Subject for the whole year (memberships within the adoption's scope)."""
     memberships: dict[int, list[Membership]] = {}
     for m in (
         memberships_overlapping(first=dt.date(year, 1, 1), last=dt.date(year, 12, 31))
@@ -411,36 +447,38 @@ def _branch_years(
     exemptions: dict[int, list[Exemption]] = {}
     for exemption in Exemption.objects.filter(in_year(year), person_id__in=here):
         exemptions.setdefault(exemption.person_id, []).append(exemption)
-    calendar = Calendar(year, rulebook.year_start)
     whole = [subject_of(p, year, memberships[p.pk], exemptions.get(p.pk, [])) for p in people]
-    facts: list[Fact] | None = None
-    scored: dict[int, BranchYear] = {}
-    for today in todays:
-        reached = months_reached(calendar, today)
-        if reached in scored:
-            continue
-        if reached == 0:
-            # The year has not begun on ``today``: nobody has a score yet.
-            scored[reached] = BranchYear(organization, year, adoption, rulebook, people, {}, 0)
-            continue
-        if facts is None:
-            entries = Entry.objects.filter(within, person_id__in=here, date__year=year)
-            if until is not None:
-                entries = entries.filter(date__lte=until)
-            rows = fact_rows(entries.order_by("seq"))
-            facts = [fact_from_row(row) for row in rows]
-        subjects = [subject_until(subject, calendar, reached) for subject in whole]
-        sheet = score(
-            rulebook,
-            facts,
-            year=year,
-            subjects=subjects,
-            prior_totals=prior_totals,
-            explain=False,
-        )
-        by_key = {result.subject: result for result in sheet.results}
-        results = {p.pk: by_key[person_key(p.pk)] for p in people if person_key(p.pk) in by_key}
-        scored[reached] = BranchYear(
-            organization, year, adoption, rulebook, people, results, reached, sheet.ties
-        )
-    return [scored[months_reached(calendar, today)] for today in todays]
+    return people, whole
+
+
+def _branch_facts(
+    people: Sequence[Person], year: int, within: Q, until: dt.date | None = None
+) -> list[Fact]:
+    """``people``'s facts of ``year`` within the scope, corrections included, in ledger order."""
+    entries = Entry.objects.filter(within, person_id__in=[p.pk for p in people], date__year=year)
+    if until is not None:
+        entries = entries.filter(date__lte=until)
+    return [fact_from_row(row) for row in fact_rows(entries.order_by("seq"))]
+
+
+@dataclass(frozen=True)
+class BranchInputs:
+    """What ``branch_year`` scores for the whole year: the adopted rulebook, the members as
+    Subjects (keys ``p<pk>``) and their facts, corrections included (``jifen facts export``)."""
+
+    adoption: Adoption
+    rulebook: Rulebook
+    people: list[Person]
+    subjects: list[Subject]
+    facts: list[Fact]
+
+
+def branch_inputs(organization: Organization, year: int) -> BranchInputs | None:
+    """The engine's inputs for ``organization``'s whole ``year``; None when no rulebook applies."""
+    adoption = adoption_for(organization, year)
+    if adoption is None:
+        return None
+    within = _within(adoption, "organization__path")
+    people, subjects = _branch_subjects(organization, year, within)
+    facts = _branch_facts(people, year, within)
+    return BranchInputs(adoption, rulebook_of(adoption), people, subjects, facts)
