@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any, cast
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Q, QuerySet
 
@@ -95,7 +96,10 @@ def fact_rows(entries: QuerySet[Entry]) -> list[FactRow]:
     row. Dates arrive as dates (psycopg, and the converters Django registers with sqlite3); a
     backend that gives text has it parsed once per distinct day."""
     query = entries.values_list(*FACT_COLUMNS).query
-    sql, params = query.get_compiler(using=entries.db).as_sql()
+    try:
+        sql, params = query.get_compiler(using=entries.db).as_sql()
+    except EmptyResultSet:  # Django proved the filter matches nothing (e.g. nobody's facts)
+        return []
     with connections[entries.db].cursor() as cursor:
         cursor.execute(sql, params)
         raw: list[tuple[Any, ...]] = cursor.fetchall()

@@ -115,6 +115,18 @@ def test_a_branch_exports_only_its_own_members(
     assert totals == {person_key(wang.pk): year.results[wang.pk].total}
 
 
+def test_an_organization_with_nobody_in_it_yet_exports_empty_files(
+    ledger: SimpleNamespace, tmp_path: Path
+) -> None:
+    # Day one: a branch created before its roster is imported. Found from an empty database.
+    facts, roster = tmp_path / "facts.csv", tmp_path / "roster.csv"
+    export("B3", "2026", "--output", str(facts), "--roster", str(roster))
+    assert facts.read_text(encoding="utf-8-sig").strip().splitlines() == [
+        "subject,date,item,value,source,note,id"
+    ]
+    assert len(roster.read_text(encoding="utf-8-sig").strip().splitlines()) == 1
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
