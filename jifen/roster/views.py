@@ -50,6 +50,9 @@ CSV = "text/csv; charset=utf-8"
 # The preview lists every change; long lists of new or unchanged people are cut at this many.
 LIST_LIMIT = 500
 
+# An import is reached through the organization it was uploaded into, named in its address.
+IMPORTS = RosterImport.objects.select_related("organization", "uploaded_by")
+
 
 def _download(content: bytes, filename: str, fallback: str, content_type: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
@@ -123,12 +126,7 @@ def _shown(key: str, value: object, sensitive: bool) -> str:
 @login_required
 def preview(request: HttpRequest, org_id: int, import_id: int) -> HttpResponse:
     roster_import = access.object_for(
-        request.user,
-        RosterImport.objects.select_related("organization", "uploaded_by").filter(
-            organization_id=org_id
-        ),
-        import_id,
-        Action.MANAGE_PEOPLE,
+        request.user, IMPORTS.filter(organization_id=org_id), import_id, Action.MANAGE_PEOPLE
     )
     organization = roster_import.organization
     sensitive = access.can(request.user, Action.SEE_SENSITIVE, organization)
@@ -183,12 +181,7 @@ def preview(request: HttpRequest, org_id: int, import_id: int) -> HttpResponse:
 @require_POST
 def apply(request: HttpRequest, org_id: int, import_id: int) -> HttpResponse:
     roster_import = access.object_for(
-        request.user,
-        RosterImport.objects.select_related("organization", "uploaded_by").filter(
-            organization_id=org_id
-        ),
-        import_id,
-        Action.MANAGE_PEOPLE,
+        request.user, IMPORTS.filter(organization_id=org_id), import_id, Action.MANAGE_PEOPLE
     )
     url = reverse("roster:preview", kwargs={"org_id": org_id, "import_id": roster_import.pk})
     user = request.user
@@ -232,12 +225,7 @@ def apply(request: HttpRequest, org_id: int, import_id: int) -> HttpResponse:
 @require_POST
 def discard(request: HttpRequest, org_id: int, import_id: int) -> HttpResponse:
     roster_import = access.object_for(
-        request.user,
-        RosterImport.objects.select_related("organization", "uploaded_by").filter(
-            organization_id=org_id
-        ),
-        import_id,
-        Action.MANAGE_PEOPLE,
+        request.user, IMPORTS.filter(organization_id=org_id), import_id, Action.MANAGE_PEOPLE
     )
     user = request.user
     assert isinstance(user, User)  # noqa: S101 — login_required
