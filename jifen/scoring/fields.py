@@ -60,6 +60,17 @@ class FieldReader:
             return default or ""
         return node.value
 
+    def prose(self, key: str) -> str:
+        """Words copied from the source document (考核内容, 评价标准): text only, never a number
+        or a list, kept as written apart from the blank lines YAML adds around a block."""
+        node = self.get(key)
+        if node is None:
+            return ""
+        if not isinstance(node.value, str):
+            self.error(node, key, "应为文字 (expected text)")
+            return ""
+        return node.value.strip()
+
     def number(
         self,
         key: str,

@@ -29,7 +29,7 @@ from jifen.scoring.model import (
     Sources,
     Veto,
 )
-from jifen.scoring.rule_readers import CEILING_FIELD, ItemPlace, read_item
+from jifen.scoring.rule_readers import CEILING_FIELD, TEXT_KEYS, ItemPlace, read_item
 from jifen.scoring.rulebook_sections import (
     read_band,
     read_consecutive,
@@ -305,10 +305,11 @@ def _category(code: str, cnode: Node, ctx: _Context) -> Category:
             f"period_max {period_max} 超过类别满分 max {cmax} (exceeds category max)",
         )
     deductions = _deductions(r, path, ctx) if ctx.member else []
+    description, standard = r.prose("description"), r.prose("standard")
     r.finish(
-        "title, max, period, period_max, combine, items, deductions"
+        f"title, max, period, period_max, combine, items, deductions, {TEXT_KEYS}"
         if ctx.member
-        else "title, max, bonus, items"
+        else f"title, max, bonus, items, {TEXT_KEYS}"
     )
     return Category(
         code=code,
@@ -320,6 +321,8 @@ def _category(code: str, cnode: Node, ctx: _Context) -> Category:
         combine=cast(Any, combine),
         bonus=bonus,
         deductions=tuple(deductions),
+        description=description,
+        standard=standard,
     )
 
 

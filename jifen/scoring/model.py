@@ -37,6 +37,8 @@ class Allowance:
     excused: Decimal = Decimal(0)
     spread: Literal["quarter"] | None = None
     unit: str = ""
+    description: str = ""
+    standard: str = ""
     rule: Literal["allowance"] = "allowance"
 
     @property
@@ -57,6 +59,8 @@ class Earn:
     cap_quarter: Decimal | None = None
     cap_year: Decimal | None = None
     unit: str = ""
+    description: str = ""
+    standard: str = ""
     rule: Literal["earn"] = "earn"
 
     @property
@@ -74,6 +78,8 @@ class Grade:
     code: str
     title: str
     grades: Mapping[str, Decimal]
+    description: str = ""
+    standard: str = ""
     rule: Literal["grade"] = "grade"
 
     @property
@@ -91,6 +97,8 @@ class ScoreItem:
     code: str
     title: str
     max: Decimal
+    description: str = ""
+    standard: str = ""
     rule: Literal["score"] = "score"
 
     @property
@@ -105,6 +113,8 @@ class Graded:
     code: str
     title: str
     grades: Mapping[str, Decimal]
+    description: str = ""
+    standard: str = ""
     rule: Literal["graded"] = "graded"
 
     @property
@@ -119,6 +129,8 @@ class Deduct:
     code: str
     title: str
     max: Decimal
+    description: str = ""
+    standard: str = ""
     rule: Literal["deduct"] = "deduct"
 
     @property
@@ -134,12 +146,18 @@ class Rollup:
     title: str
     of: str
     factor: Decimal
+    description: str = ""
+    standard: str = ""
     rule: Literal["rollup"] = "rollup"
 
     @property
     def ceiling(self) -> Decimal | None:
         return None
 
+
+# Every item may carry the source document's own words: ``description`` (考核内容, what is
+# assessed) and ``standard`` (评价标准 / 记分标准, how it is judged). They are printed on the
+# forms and never read by the rules, so they cannot change a score.
 
 Item = Allowance | Earn | Grade | ScoreItem | Graded | Deduct | Rollup
 MEMBER_RULES = ("allowance", "earn", "grade")
@@ -169,6 +187,8 @@ class Category:
     combine: Combine = "mean"
     bonus: bool = False
     deductions: tuple[Deduction, ...] = ()
+    description: str = ""
+    standard: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ together, and a new rule is a new entry rather than another branch in a long fun
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, cast
 
@@ -26,6 +26,7 @@ from jifen.scoring.model import (
 from jifen.scoring.yaml_nodes import Node
 
 PERIODS = ("month", "quarter", "year")
+TEXT_KEYS = "description, standard"  # 考核内容 and 评价标准, allowed on every item and category
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,5 +193,7 @@ def read_item(at: ItemPlace, rules: tuple[str, ...]) -> Item | None:
     # error is already recorded), so the rest of the item is still checked.
     reader = RULE_READERS[rule]
     item = reader.read(r, at, rule, title)
-    r.finish(reader.allowed)
+    # The source's own words travel with every rule; no rule reads them.
+    item = replace(item, description=r.prose("description"), standard=r.prose("standard"))
+    r.finish(f"{reader.allowed}, {TEXT_KEYS}")
     return item
