@@ -12,21 +12,25 @@ from jifen.assessments.results import round_outcome
 from jifen.documents.paper_forms import Cell, Form, form_xlsx
 from jifen.orgs.models import Organization
 from jifen.scoring import fmt
-from jifen.scoring.model import Deduct, Graded, Item, Rollup
+from jifen.scoring.model import Category, Deduct, Graded, Item, Rollup
 
 PERIOD_LABEL = dict(Round.Period.choices)
 SCORE_HEADERS = (
     "一级指标",
     "二级指标",
-    "目标任务/考核内容",
+    "评价标准",
     "分值",
     "自评分",
     "考核分",
     "扣分原因",
 )
+CONTENT_HEADER = "考核内容"  # before 评价标准, when the rulebook carries its document's words
 
 
 def _method(item: Item) -> str:
+    """How the item is judged: the rulebook's own 评价标准, else a generic line by its rule."""
+    if item.standard:
+        return item.standard
     if isinstance(item, Deduct):
         return "从满分扣起，材料不全或未落实的视情况扣分，写明原因"
     if isinstance(item, Graded):
@@ -61,6 +65,7 @@ def score_form(found: Round, org: Organization, *, with_committee: bool) -> Form
                 )
             for value in committee.values.exclude(note=""):
                 reasons.setdefault(value.item, []).append(value.note)
+    with_content = any(item.description for c in book.categories for item in c.items)
     rows: list[list[Cell]] = []
     for category in book.categories:
         first = True
@@ -70,10 +75,9 @@ def score_form(found: Round, org: Organization, *, with_committee: bool) -> Form
             comm_score = scores.get((item.code, "committee")) if with_committee else None
             rows.append(
                 [
-                    f"{category.title}（{fmt(category.max)}）{'加分项' if category.bonus else ''}"
-                    if first
-                    else "",
+                    _category_cell(category) if first else "",
                     item.title,
+                    *([item.description] if with_content else []),
                     _method(item),
                     Decimal(top) if top is not None else "",
                     self_score if not isinstance(item, Rollup) else "",
@@ -82,11 +86,13 @@ def score_form(found: Round, org: Organization, *, with_committee: bool) -> Form
                 ]
             )
             first = False
+    blank: list[Cell] = [""] if with_content else []
     if result is not None:
         rows.append(
             [
                 "合计",
                 "",
+                *blank,
                 "",
                 book.total if book.total is not None else "",
                 result.self_total,
@@ -95,20 +101,30 @@ def score_form(found: Round, org: Organization, *, with_committee: bool) -> Form
             ]
         )
         if with_committee:
-            rows.append(["考核得分", "", "", "", "", result.total, _summary(result)])
+            rows.append(["考核得分", "", *blank, "", "", result.total, _summary(result)])
+    headers = list(SCORE_HEADERS)
+    if with_content:
+        headers.insert(2, CONTENT_HEADER)
     return Form(
         title=f"{book.title} 考核打分表",
         sheet_name="考核打分表",
         subtitle=f"被考核单位：{org.name}　　{found.title}",
-        headers=[SCORE_HEADERS],
+        headers=[headers],
         rows=rows,
-        widths=(18, 26, 30, 8, 9, 9, 30),
+        widths=(16, 20, 40, 22, 7, 8, 8, 24) if with_content else (18, 26, 30, 8, 9, 9, 30),
         landscape=True,
         footer=(
             "被考核单位负责人签名：____________　　考核组成员签名：____________　　"
             "日期：____________",
         ),
     )
+
+
+def _category_cell(category: Category) -> str:
+    """一级指标: the title and maximum, then the category's own words (seed004's 要求) if any."""
+    head = f"{category.title}（{fmt(category.max)}）{'加分项' if category.bonus else ''}"
+    words = [w for w in (category.description, category.standard) if w]
+    return "\n".join([head, *words])
 
 
 def _summary(result: object) -> str:

@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from jifen.documents.paper_forms import Cell, Form
 from jifen.ledger.scores import MemberYear
 from jifen.scoring import Calendar, SubjectResult
+from jifen.scoring.model import Item
 
 NOT_YET = "未到"  # a month not yet begun: not scored, not counted
 STAR = "★"
@@ -45,6 +46,7 @@ class RegisterRow:
     cells: list[Decimal | str | None]  # one per column: points, 未到, or None (not counted)
     year: Decimal | None
     subtotal: bool = False
+    words: str = ""  # the rulebook's 考核内容 and 记分标准 for the item, printed under its title
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,7 @@ def _rows(found: MemberYear, columns: list[Column]) -> list[RegisterRow]:
     kinds = {c.code: c.period for c in found.rulebook.categories}
     maxima = {c.code: c.max for c in found.rulebook.categories}
     ceilings = {item.code: item.ceiling for c in found.rulebook.categories for item in c.items}
+    words = {item.code: _words(item) for c in found.rulebook.categories for item in c.items}
     started = found.reached > 0
     rows: list[RegisterRow] = []
     for category in found.result.categories:
@@ -144,6 +147,7 @@ def _rows(found: MemberYear, columns: list[Column]) -> list[RegisterRow]:
                     points=ceilings.get(item.code),
                     cells=cells,
                     year=item.score if started and not with_columns else None,
+                    words=words.get(item.code, ""),
                 )
             )
         subtotal_cells = _cells(category.periods, columns, with_columns)
@@ -161,6 +165,11 @@ def _rows(found: MemberYear, columns: list[Column]) -> list[RegisterRow]:
             )
         )
     return rows
+
+
+def _words(item: Item) -> str:
+    """What the rulebook quotes from its document for the item (seed003's 备注), one per line."""
+    return "\n".join(text for text in (item.description, item.standard) if text)
 
 
 def _notes(found: MemberYear) -> list[str]:
@@ -237,6 +246,10 @@ def register_of(
     )
 
 
+def _item_cell(row: RegisterRow) -> str:
+    return f"{row.item}\n{row.words}" if row.words else row.item
+
+
 def register_form(register: Register, *, printed_on: dt.date | None = None) -> Form:
     """The 登记表 as an xlsx sheet (A4 landscape: a column per month)."""
     header: list[Cell] = [
@@ -247,7 +260,7 @@ def register_form(register: Register, *, printed_on: dt.date | None = None) -> F
         "全年得分",
     ]
     rows: list[list[Cell]] = [
-        [row.category, row.item, row.points, *row.cells, row.year] for row in register.rows
+        [row.category, _item_cell(row), row.points, *row.cells, row.year] for row in register.rows
     ]
     width = len(header)
     last = get_column_letter(width)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from jifen.scoring import Rulebook, builtin_ids, fmt, load_rulebook
-from jifen.scoring.model import Category
+from jifen.scoring.model import Category, Item
 from jifen.simulation.cli import DESCRIBE, PERIODS, RULE_NAMES
 
 
@@ -15,6 +15,7 @@ class Row:
     title: str
     rule: str
     what: str
+    words: str = ""  # the rulebook's 考核内容 and 评价标准 in its document's own wording
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class Section:
     max: str
     how: str
     rows: tuple[Row, ...]
+    words: str = ""
 
 
 def builtin_rulebooks() -> list[Rulebook]:
@@ -41,6 +43,10 @@ def _how(category: Category) -> str:
     return "；".join(parts)
 
 
+def _words(part: Item | Category) -> str:
+    return "\n".join(text for text in (part.description, part.standard) if text)
+
+
 def sections(rulebook: Rulebook) -> list[Section]:
     """One section a category: its items and its category-level deductions."""
     found = []
@@ -50,11 +56,16 @@ def sections(rulebook: Rulebook) -> list[Section]:
                 item.title,
                 RULE_NAMES[item.rule],
                 DESCRIBE[type(item)](item) if type(item) in DESCRIBE else "",
+                _words(item),
             )
             for item in category.items
         ]
         rows += [Row(d.title, "扣分", f"每次扣 {fmt(d.points)} 分") for d in category.deductions]
-        found.append(Section(category.title, fmt(category.max), _how(category), tuple(rows)))
+        found.append(
+            Section(
+                category.title, fmt(category.max), _how(category), tuple(rows), _words(category)
+            )
+        )
     return found
 
 

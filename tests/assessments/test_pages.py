@@ -144,12 +144,13 @@ def test_the_score_form_prints_and_downloads_with_self_and_committee_columns(
     sheet = load_workbook(io.BytesIO(data)).active
     rows = [[c.value for c in r] for r in sheet.iter_rows()]
     header = rows.index(
-        ["一级指标", "二级指标", "目标任务/考核内容", "分值", "自评分", "考核分", "扣分原因"]
+        ["一级指标", "二级指标", "考核内容", "评价标准", "分值", "自评分", "考核分", "扣分原因"]
     )
     venue = next(r for r in rows if r[1] == "阵地建设到位")
-    assert venue[3:6] == [3, 3, 2]
+    assert venue[4:7] == [3, 3, 2]
+    assert venue[2].startswith("1. 活动室能够满足召开容纳全体党员大会需要;\n2. ")  # the seed's
     total = next(r for r in rows if r[0] == "合计")
-    assert total[4:6] == [100, 97]
+    assert total[5:7] == [100, 97]
     assert header >= 1
     bulletin = client.get(reverse("assessments:bulletin_xlsx", args=[round_b1.pk])).content
     ranking = [[c.value for c in r] for r in load_workbook(io.BytesIO(bulletin)).active.iter_rows()]

@@ -94,11 +94,11 @@ def test_the_xlsx_cell_by_cell(branch: SimpleNamespace) -> None:
     header = [c.value for c in sheet[3]]
     assert header == ["考核类别", "考核内容", "分值", *[f"{m}月" for m in range(1, 13)], "全年得分"]
     assert sheet["A4"].value == "基础分"
-    assert sheet["B4"].value == "登录学习强国"
+    assert sheet["B4"].value == "登录学习强国\n每次未登录,扣 0.5 分"  # the item's 记分标准 below
     assert sheet["C4"].value == 10
     assert sheet["F4"].value == 9  # March
     assert sheet["F4"].number_format == "0.00"
-    rows = {row[1].value: row for row in sheet.iter_rows(min_row=4)}
+    rows = {str(row[1].value).splitlines()[0]: row for row in sheet.iter_rows(min_row=4)}
     base = next(
         row for row in sheet.iter_rows(min_row=4) if row[1].value == "小计" and row[2].value == 70
     )

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from jifen.scoring import RulebookError, builtin_ids, load_rulebook, load_rulebook_text
-from jifen.scoring.model import Rulebook
+from jifen.scoring.model import Allowance, Rulebook
 
 # Copies of shared/seeds/*.txt, the documents the built-in rulebooks were written from.
 SEEDS = Path(__file__).resolve().parent / "seeds"
@@ -80,6 +80,7 @@ def test_extends_overrides_one_items_words_and_keeps_the_rest() -> None:
     assert item.standard == "每月未登录超过 3 天，每天扣 0.5 分"
     assert item.description == "每天登录学习强国\n不少于 30 分钟"  # YAML's last newline dropped
     assert mine.item("dues")[1].standard == "延期缴纳党费本季度每月扣 5 分"  # type: ignore[index]
+    assert isinstance(item, Allowance)
     assert item.points == 10
     assert item.title == "登录学习强国"
 
