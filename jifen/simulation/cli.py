@@ -227,6 +227,9 @@ def _rulebook_parser() -> _Parser:
     check.add_argument("file", metavar="FILE")
     show = sub.add_parser("show", help="以表格显示一个规则")
     show.add_argument("id", metavar="ID", help="内置规则 id 或 YAML 文件")
+    show.add_argument(
+        "--words", action="store_true", help="在每个项目下显示原文的考核内容与评价标准"
+    )
     sub.add_parser("list", help="列出内置规则")
     # Parsed by jifen.simulation.compare; listed here for --help.
     sub.add_parser("compare", help="用两份规则给同一批记录打分，列出不同（见 compare --help）")
@@ -271,7 +274,7 @@ def _rulebook(argv: list[str]) -> int:
             f"{items} 个项目，检查通过。\n"
         )
         return 0
-    show_rulebook(rulebook, sys.stdout)
+    show_rulebook(rulebook, sys.stdout, words=args.words)
     return 0
 
 
@@ -335,8 +338,9 @@ def _describe(item: object) -> str:
     return describe(item) if describe is not None else ""
 
 
-def show_rulebook(rulebook: Rulebook, stream: IO[str]) -> None:
-    """The rulebook as a readable table in the terminal."""
+def show_rulebook(rulebook: Rulebook, stream: IO[str], *, words: bool = False) -> None:
+    """The rulebook as a readable table in the terminal; ``words`` adds each item's 考核内容
+    and 评价标准 under its title (long for seed000, so only when asked)."""
     from rich.console import Console
     from rich.markup import escape
 
@@ -347,7 +351,7 @@ def show_rulebook(rulebook: Rulebook, stream: IO[str]) -> None:
     )
     if rulebook.extends:
         console.print(f"继承自 {rulebook.extends}")
-    console.print(_items_table(rulebook))
+    console.print(_items_table(rulebook, words))
     for veto in rulebook.vetoes:
         console.print(f"[red]负面清单[/] {veto.code}: {escape(veto.title)} —— 年度积分为零")
     if rulebook.total is not None:
@@ -367,7 +371,11 @@ def show_rulebook(rulebook: Rulebook, stream: IO[str]) -> None:
         console.print(escape(f"[{flag.level}] 连续 {flag.years} 年 < {flag.below}：{flag.label}"))
 
 
-def _items_table(rulebook: Rulebook) -> Any:
+def _titled(title: str, *texts: str) -> str:
+    return "\n".join([title, *(f"  {line}" for t in texts if t for line in t.splitlines())])
+
+
+def _items_table(rulebook: Rulebook, words: bool = False) -> Any:
     """A rich Table: every category's items and deductions, with what each rule does."""
     from rich.markup import escape
     from rich.table import Table
@@ -387,7 +395,9 @@ def _items_table(rulebook: Rulebook) -> Any:
             table.add_row(
                 escape(head) if i == 0 else "",
                 item.code,
-                escape(item.title),
+                escape(
+                    _titled(item.title, item.description, item.standard) if words else item.title
+                ),
                 RULE_NAMES[item.rule],
                 escape(_describe(item)),
             )

@@ -130,3 +130,18 @@ def test_words_never_change_a_score() -> None:
     mine, seeds = ours.result("a"), theirs.result("a")
     assert mine.total == seeds.total < 100
     assert [c.score for c in mine.categories] == [c.score for c in seeds.categories]
+
+
+def test_rulebook_show_prints_the_words_only_when_asked(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jifen.simulation.cli import rulebook_main
+
+    monkeypatch.setenv("COLUMNS", "400")  # a wide terminal: no cell is folded
+
+    assert rulebook_main(["show", "seed003"]) == 0
+    assert "每次未登录" not in capsys.readouterr().out
+    assert rulebook_main(["show", "seed003", "--words"]) == 0
+    out = capsys.readouterr().out
+    assert "每次未登录,扣 0.5 分" in out
+    assert "延期缴纳党费本季度每月扣 5 分" in out
