@@ -51,7 +51,7 @@ def test_seed004_prints_each_items_own_content_and_standard(tree, committee_admi
     client = Client()
     client.force_login(committee_admin)
     rows = _rows(client, found, tree.b1)
-    assert ["一级指标", "二级指标", "考核内容", "评价标准"] == rows[2][:4]
+    assert rows[2][:4] == ["一级指标", "二级指标", "考核内容", "评价标准"]
     ledger = _row(rows, "基层党组织工作台账不齐全")
     assert ledger[2:5] == ["按要求健全基层党组织基础党务台账", "材料不全年末考核视情况扣分", 5]
     assert ledger[0] == "2016年基层党建工作需要整改的主要问题（25.00）\n要求:还欠账,补短板、抓规范"
@@ -82,9 +82,7 @@ def test_an_extends_rulebook_that_rewords_one_item_prints_its_words(tree, commit
     assert "每学期少研究一次扣 0.25 分" in html.content.decode()
 
 
-def test_a_rulebook_without_words_prints_the_generic_lines_as_before(
-    tree, committee_admin
-) -> None:
+def test_a_rulebook_without_words_prints_the_generic_lines_as_before(tree, committee_admin) -> None:
     found = _round(
         tree,
         committee_admin,
