@@ -112,6 +112,7 @@ def score_form(found: Round, org: Organization, *, with_committee: bool) -> Form
         headers=[headers],
         rows=rows,
         widths=(16, 20, 40, 22, 7, 8, 8, 24) if with_content else (18, 26, 30, 8, 9, 9, 30),
+        text_columns=(2, 3, 7) if with_content else (2, 6),
         landscape=True,
         footer=(
             "被考核单位负责人签名：____________　　考核组成员签名：____________　　"

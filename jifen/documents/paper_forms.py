@@ -37,6 +37,7 @@ class Form:
     widths: Sequence[int] = ()  # column widths in characters; 12 when not given
     landscape: bool = False
     merges: Sequence[str] = field(default_factory=tuple)  # extra merges in the header, "A3:A4"
+    text_columns: Sequence[int] = ()  # 0-based columns of running text, printed left-aligned
 
 
 def _put(sheet: object, row: int, column: int, value: Cell) -> object:

@@ -62,6 +62,7 @@ def test_seed004_prints_each_items_own_content_and_standard(tree, committee_admi
     html = page.content.decode()
     assert "年末失联党员找到率低于99%、材料不全等年末考核视情况扣分" in html
     assert '<table class="lines">' in html  # the cells keep the seed's line breaks on paper
+    assert '<td class="text">按要求健全基层党组织基础党务台账</td>' in html  # left-aligned
     assert GENERIC_DEDUCT not in html
 
 

@@ -36,7 +36,7 @@ def test_the_page_shows_the_words_muted_under_the_title(
     html = client.get(reverse("rulebooks:builtin", kwargs={"rulebook_id": "seed004"})).content
     page = html.decode()
     assert (
-        '基层党组织工作台账不齐全<br><small class="muted">按要求健全基层党组织基础党务台账<br>'
+        '基层党组织工作台账不齐全<small class="muted words">按要求健全基层党组织基础党务台账<br>'
         "材料不全年末考核视情况扣分</small>"
     ) in page
     adoption_set(
