@@ -24,17 +24,15 @@ SECONDS = 3.0
 def main() -> int:
     url = scratch_database("whatif")
     from django.contrib.auth.models import User
-    from django.test import Client
-    from django.urls import reverse
-
     from django.core.management import call_command
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+    from django.urls import reverse
 
     from jifen.core import clock
     from jifen.orgs.models import Organization
     from jifen.rulebooks.drafts import draft_revise, draft_start
     from jifen.rulebooks.services import adoption_for
-
-    from django.test.utils import setup_test_environment
 
     setup_test_environment()  # response.context, to read what the page found
     call_command("demo", verbosity=0, stdout=io.StringIO())

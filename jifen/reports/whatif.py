@@ -156,9 +156,7 @@ def _places(book: Rulebook, stars: int, size: int) -> int | None:
     return None if quota is None else math.floor(quota * size)
 
 
-def _quota_lines(
-    old: Rulebook, new: Rulebook, rows: Sequence[MemberChange]
-) -> list[QuotaLine]:
+def _quota_lines(old: Rulebook, new: Rulebook, rows: Sequence[MemberChange]) -> list[QuotaLine]:
     """Every star level with a quota under either rulebook: the places (group size × quota),
     how many hold the level, and who holds it under one rulebook only."""
     levels = sorted(
@@ -227,7 +225,9 @@ def whatif(organization: Organization, year: int, tried: Choice) -> WhatIf:
         sheet_new = _score(tried.rulebook, inputs, year)
     except FactsError as error:
         reason = "；".join(issue.message for issue in error.issues[:5])
-        return _failed(head, _("所选积分办法不能给本年度的记录计分：%(reason)s") % {"reason": reason})
+        return _failed(
+            head, _("所选积分办法不能给本年度的记录计分：%(reason)s") % {"reason": reason}
+        )
     return _compared(head, inputs, sheet_old, sheet_new, tried.rulebook)
 
 
@@ -337,7 +337,8 @@ def _figures(
         title = _("星级人数：现行与试算")
         svg = charts.bars(title, labels, {now_label: old_counts, tried_label: new_counts})
         rows = [
-            [label, str(a), str(b)] for label, a, b in zip(labels, old_counts, new_counts, strict=True)
+            [label, str(a), str(b)]
+            for label, a, b in zip(labels, old_counts, new_counts, strict=True)
         ]
         shown.append(Figure(title, svg, [_("星级"), now_label, tried_label], rows))
     return shown

@@ -56,7 +56,9 @@ def round_whatif(assessment_round: Round, tried: Choice) -> RoundWhatIf:
     own = rulebook_of_round(assessment_round)
     head = RoundWhatIf(f"{own.id} {own.title}", tried.label)
     if not finished(assessment_round):
-        return RoundWhatIf(head.old_title, head.new_title, error=_("本轮考核结果尚未公布，不能试算"))
+        return RoundWhatIf(
+            head.old_title, head.new_title, error=_("本轮考核结果尚未公布，不能试算")
+        )
     if tried.rulebook.kind != "organization":
         return RoundWhatIf(head.old_title, head.new_title, error=_("所选办法不是党组织考核办法"))
     old = round_outcome(assessment_round)

@@ -31,7 +31,9 @@ class TryForm(forms.Form):
 
     def __init__(self, *args: object, found: list[Choice], years: list[int], **kwargs: object):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["rulebook"].choices = [(c.key, c.label) for c in found]
+        rulebook_field = self.fields["rulebook"]
+        assert isinstance(rulebook_field, forms.ChoiceField)  # noqa: S101 - declared above
+        rulebook_field.choices = [(c.key, c.label) for c in found]
         year_field = self.fields["year"]
         assert isinstance(year_field, forms.TypedChoiceField)  # noqa: S101 - declared above
         year_field.choices = [(y, _("%(year)s 年") % {"year": y}) for y in years]

@@ -82,7 +82,8 @@ def test_a_finished_round_under_a_draft_worked_by_hand(
     )
     assert [r.code for r in result.rows] == ["G", "B3"]  # the largest change first
     html = response.content.decode()
-    assert "+2.00" in html and "<svg" in html
+    assert "+2.00" in html
+    assert "<svg" in html
 
 
 def test_only_organization_rulebooks_are_offered_and_an_open_round_is_refused(
@@ -91,7 +92,8 @@ def test_only_organization_rulebooks_are_offered_and_an_open_round_is_refused(
     client.force_login(committee_admin)
     form = _page(client, finished_round).context["form"]
     keys = [key for key, _ in form.fields["rulebook"].choices]
-    assert "builtin:seed004" in keys and "builtin:seed003" not in keys
+    assert "builtin:seed004" in keys
+    assert "builtin:seed003" not in keys
     Round.objects.filter(pk=finished_round.pk).update(published_at=None)
     response = _page(client, finished_round, rulebook="builtin:seed002")
     assert "尚未公布" in response.content.decode()

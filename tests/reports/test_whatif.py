@@ -53,7 +53,8 @@ def trying(client: Client, clock: Clock, committee_admin: User) -> Client:
 
 def _rows(response: Any) -> dict[str, Any]:
     result = response.context["result"]
-    assert result is not None and not result.error, result and result.error
+    assert result is not None
+    assert not result.error, result.error
     return {m.person.name: m for m in result.members}
 
 
@@ -74,11 +75,15 @@ def test_party_day_from_10_to_8_with_one_known_absence(
     )
     assert not yi.warnings_changed
     assert (bing.old.total, bing.new.total) == (Decimal("70.00"), Decimal("68.00"))
-    assert "约谈提醒" not in bing.warnings_old and "约谈提醒" in bing.warnings_new
+    assert "约谈提醒" not in bing.warnings_old
+    assert "约谈提醒" in bing.warnings_new
     html = response.content.decode()
-    assert "74.58" in html and "-2.00" in html and "约谈提醒" in html
+    assert "74.58" in html
+    assert "-2.00" in html
+    assert "约谈提醒" in html
     # The chart is drawn on the server; no page script comes from elsewhere.
-    assert "<svg" in html and "https://" not in html.split("<body", 1)[0]
+    assert "<svg" in html
+    assert "https://" not in html.split("<body", 1)[0]
 
 
 def test_the_page_equals_jifen_simulate_under_each_rulebook(
@@ -98,7 +103,10 @@ def test_the_page_equals_jifen_simulate_under_each_rulebook(
         capsys.readouterr()
         argv = [rulebook, str(facts), "--roster", str(roster), "--year", "2025"]
         assert simulate_main([*argv, "--format", "json"]) == 0
-        return {r["subject"]: Decimal(r["total"]) for r in json.loads(capsys.readouterr().out)["results"]}
+        return {
+            r["subject"]: Decimal(r["total"])
+            for r in json.loads(capsys.readouterr().out)["results"]
+        }
 
     old, new = simulate("seed003"), simulate(str(tried))
     for m in members:
@@ -108,9 +116,7 @@ def test_the_page_equals_jifen_simulate_under_each_rulebook(
     assert any(m.delta for m in members)
 
 
-def test_stars_and_the_quota_effect_worked_by_hand(
-    trying: Client, branch: SimpleNamespace
-) -> None:
+def test_stars_and_the_quota_effect_worked_by_hand(trying: Client, branch: SimpleNamespace) -> None:
     """B1 adopts seed003 with 五星 from 70 within 20 % (5 members: 1 place): 甲 (82.92) has it.
     The draft sets 五星 from 75 within 40 % (2 places): 甲 and 乙 (76.58) have it, so 乙 gains a
     place; 丙 (70.00) keeps 0 stars."""
@@ -129,7 +135,8 @@ def test_stars_and_the_quota_effect_worked_by_hand(
     (five,) = b1.quotas
     assert (five.stars, five.places_old, five.places_new) == (5, 1, 2)
     assert (five.held_old, five.held_new, five.lost, five.gained) == (1, 2, (), ("乙",))
-    assert b1.stars_old == [1, 0, 0, 0, 0, 4] and b1.stars_new == [2, 0, 0, 0, 0, 3]
+    assert b1.stars_old == [1, 0, 0, 0, 0, 4]
+    assert b1.stars_new == [2, 0, 0, 0, 0, 3]
     shown = response.context["members"]
     assert [m.person.name for m in shown] == ["乙"]  # 只看有变化的: totals are the same
     assert shown[0].quota == "得到 5 星名额"
@@ -173,7 +180,8 @@ def test_a_year_without_a_rulebook_and_an_unknown_choice(
     response = _page(trying, branch.tree.c.pk, rulebook="builtin:seed003", year=2026)
     assert "还没有采用积分办法" in response.content.decode()
     response = _page(trying, branch.tree.c.pk, rulebook="draft:999999", year=2025)
-    assert response.context["result"] is None and response.context["form"].errors
+    assert response.context["result"] is None
+    assert response.context["form"].errors
 
 
 def test_a_foreign_organization_and_a_foreign_draft_are_not_found(
@@ -186,4 +194,5 @@ def test_a_foreign_organization_and_a_foreign_draft_are_not_found(
     ours = _draft(branch.tree.c, PARTY_DAY_8)
     page = client.get(reverse("reports:whatif", kwargs={"org_id": branch.tree.x.pk}))
     keys = [key for key, _ in page.context["form"].fields["rulebook"].choices]
-    assert f"draft:{ours.pk}" not in keys and "builtin:seed003" in keys
+    assert f"draft:{ours.pk}" not in keys
+    assert "builtin:seed003" in keys
