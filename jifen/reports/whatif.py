@@ -47,11 +47,13 @@ class Choice:
     key: str
     label: str
     rulebook: Rulebook
+    owner: Organization | None = None  # the organization that wrote a draft
 
 
 def choices(organization: Organization, kind: str) -> list[Choice]:
     """The built-in rulebooks of ``kind`` (member or organization) and the latest version of
-    every draft written by ``organization`` or an organization above it, of the same kind."""
+    every draft written by ``organization`` or an organization above it, of the same kind
+    (the page keeps only the drafts of organizations its user may adopt for)."""
     found = []
     for rulebook_id in builtin_ids():
         book = load_rulebook(rulebook_id)
@@ -71,7 +73,7 @@ def choices(organization: Organization, kind: str) -> list[Choice]:
                 "org": draft.organization.name,
                 "number": version.number,
             }
-            found.append(Choice(f"draft:{draft.pk}", label, book))
+            found.append(Choice(f"draft:{draft.pk}", label, book, draft.organization))
     return found
 
 

@@ -41,6 +41,13 @@ class TryForm(forms.Form):
             del self.fields["year"]
 
 
+def _offered(request: HttpRequest, found: list[Choice]) -> list[Choice]:
+    """A draft is offered only to those who may adopt for the organization that wrote it: a
+    general branch does not read the committee's unfinished drafts."""
+    reach = access.reach(request.user, Action.ADOPT)
+    return [c for c in found if c.owner is None or reach.covers(c.owner)]
+
+
 def _bound(request: HttpRequest, found: list[Choice], years: list[int]) -> TryForm:
     """The form, bound once a rulebook is asked for (a link from a draft's page sends one)."""
     data = request.GET if "rulebook" in request.GET else None
@@ -54,7 +61,7 @@ def member_whatif(request: HttpRequest, org_id: int) -> HttpResponse:
     under the one tried, member by member and branch by branch."""
     organization = access.org_for(request.user, org_id, Action.ADOPT)
     this_year = clock.today().year
-    found = choices(organization, "member")
+    found = _offered(request, choices(organization, "member"))
     form = _bound(request, found, [this_year, this_year - 1])
     result = None
     only_changed = False
@@ -78,7 +85,7 @@ def round_whatif_page(request: HttpRequest, round_id: int) -> HttpResponse:
     """试算 for a finished assessment round: every organization's score under the round's own
     rulebook and under the one tried, with the change of rank."""
     assessment_round = ROUNDS.open(request.user, round_id, Action.ADOPT)
-    found = choices(assessment_round.owner, "organization")
+    found = _offered(request, choices(assessment_round.owner, "organization"))
     form = _bound(request, found, [])
     result = None
     only_changed = False

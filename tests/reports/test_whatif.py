@@ -196,3 +196,17 @@ def test_a_foreign_organization_and_a_foreign_draft_are_not_found(
     keys = [key for key, _ in page.context["form"].fields["rulebook"].choices]
     assert f"draft:{ours.pk}" not in keys
     assert "builtin:seed003" in keys
+
+
+def test_a_general_branch_does_not_see_the_committees_drafts(
+    client: Client, clock: Clock, general_admin: User, branch: SimpleNamespace
+) -> None:
+    theirs = _draft(branch.tree.c, PARTY_DAY_8)
+    own = _draft(branch.tree.g, PARTY_DAY_8, title="党总支的办法")
+    client.force_login(general_admin)
+    page = _page(client, branch.b1.pk)
+    keys = [key for key, _ in page.context["form"].fields["rulebook"].choices]
+    assert f"draft:{own.pk}" in keys
+    assert f"draft:{theirs.pk}" not in keys
+    response = _page(client, branch.b1.pk, rulebook=f"draft:{own.pk}", year=2025)
+    assert _rows(response)["乙"].delta == Decimal("-2.00")
