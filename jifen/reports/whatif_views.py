@@ -51,7 +51,9 @@ def _offered(request: HttpRequest, found: list[Choice]) -> list[Choice]:
 def _bound(request: HttpRequest, found: list[Choice], years: list[int]) -> TryForm:
     """The form, bound once a rulebook is asked for (a link from a draft's page sends one)."""
     data = request.GET if "rulebook" in request.GET else None
-    initial = {"year": years[0]} if years else {}
+    asked = request.GET.get("year", "")
+    year = int(asked) if asked.isdigit() and int(asked) in years else years[0] if years else None
+    initial = {"year": year} if year is not None else {}
     return TryForm(data, found=found, years=years, initial=initial)
 
 

@@ -114,3 +114,14 @@ def test_a_foreign_round_is_not_found(
     client.force_login(outsider)
     url = reverse("reports:round_whatif", kwargs={"round_id": finished_round.pk})
     assert client.get(url, {"rulebook": "builtin:seed004"}).status_code == 404
+
+
+def test_a_published_round_links_here_for_its_owner(
+    client: Client, committee_admin: User, finished_round: Round
+) -> None:
+    page = reverse("assessments:round", kwargs={"round_id": finished_round.pk})
+    link = reverse("reports:round_whatif", kwargs={"round_id": finished_round.pk})
+    client.force_login(committee_admin)
+    assert link in client.get(page).content.decode()
+    Round.objects.filter(pk=finished_round.pk).update(published_at=None)
+    assert link not in client.get(page).content.decode()

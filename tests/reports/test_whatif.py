@@ -210,3 +210,14 @@ def test_a_general_branch_does_not_see_the_committees_drafts(
     assert f"draft:{theirs.pk}" not in keys
     response = _page(client, branch.b1.pk, rulebook=f"draft:{own.pk}", year=2025)
     assert _rows(response)["乙"].delta == Decimal("-2.00")
+
+
+def test_the_year_overview_links_here_for_those_who_adopt(
+    trying: Client, secretary: User, branch: SimpleNamespace
+) -> None:
+    overview = reverse("reports:overview", kwargs={"org_id": branch.b1.pk, "year": 2025})
+    link = reverse("reports:whatif", kwargs={"org_id": branch.b1.pk}) + "?year=2025"
+    assert link in trying.get(overview).content.decode()
+    assert trying.get(link).context["form"].initial["year"] == 2025
+    trying.force_login(secretary)
+    assert link not in trying.get(overview).content.decode()
