@@ -73,19 +73,23 @@ class Outcome:
         return None
 
 
-def round_outcome(assessment_round: Round) -> Outcome:
-    """This round alone: its total, fortress index, stars and rank within the parent."""
-    rulebook = rulebook_of_round(assessment_round)
+def round_outcome(assessment_round: Round, tried: Rulebook | None = None) -> Outcome:
+    """This round alone: its total, fortress index, stars and rank within the parent. With
+    ``tried``, the same submitted sheets scored under that rulebook instead (试算): each
+    organization keeps its sheet, the round's rulebook id is read as ``tried``'s."""
+    own = rulebook_of_round(assessment_round)
+    rulebook = tried if tried is not None else own
     orgs = _organizations([assessment_round])
     facts = _facts(Sheet.objects.filter(round=assessment_round))
     one = rulebook if rulebook.rounds == "year" else _as_one_round(rulebook)
+    subjects = round_subjects(assessment_round, orgs)
+    if tried is not None:
+        subjects = [
+            dataclasses.replace(s, rulebook=tried.id) if s.rulebook == own.id else s
+            for s in subjects
+        ]
     try:
-        sheet = score(
-            one,
-            facts,
-            year=assessment_round.year,
-            subjects=round_subjects(assessment_round, orgs),
-        )
+        sheet = score(one, facts, year=assessment_round.year, subjects=subjects)
     except FactsError as error:
         return Outcome(None, "；".join(i.message for i in error.issues), (assessment_round,))
     return Outcome(sheet, rounds=(assessment_round,))

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from jifen.reports import views
+from jifen.reports import views, whatif_views
 
 app_name = "reports"
 
@@ -19,4 +19,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.bulletin_xlsx,
         name="bulletin_xlsx",
     ),
+    path("orgs/<int:org_id>/whatif/", whatif_views.member_whatif, name="whatif"),
+    path("assessments/<int:round_id>/whatif/", whatif_views.round_whatif_page, name="round_whatif"),
 ]

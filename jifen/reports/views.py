@@ -105,6 +105,7 @@ def overview(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
         "so_far": today <= dt.date(year, 12, 31),
         "today": today,
         "bulletin_allowed": access.can(request.user, access.Action.VIEW_BULLETIN, organization),
+        "whatif_allowed": access.can(request.user, access.Action.ADOPT, organization),
         "quarters": range(1, 5),
     }
     return render(request, "reports/overview.html", context)

@@ -300,6 +300,11 @@ MATRIX.update(
         ),
         "rulebooks:applied": Entry(lambda w, org: {**_org(w, org), "year": 2026}, APPROVERS),
         "rulebooks:adopt": Entry(_org, APPROVERS),
+        # 试算 (jifen/reports/whatif_views.py): an organization's year, a round by its owner.
+        "reports:whatif": Entry(_org, APPROVERS),
+        "reports:round_whatif": Entry(
+            lambda w, org: {"round_id": w.rounds[org.code].pk}, APPROVERS
+        ),
     }
 )
 # Pages that every visitor reaches, signed in or not, and Django's own sites. The public notice

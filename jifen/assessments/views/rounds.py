@@ -104,6 +104,8 @@ def round_page(request: HttpRequest, round_id: int) -> HttpResponse:
         "rows": rows,
         "is_committee": access.can(user, Action.ASSESS, found.owner),
         "visible": results_visible(user, found),
+        # 试算 (reports:round_whatif): a published round, for those who may adopt for its owner.
+        "may_try": found.published_at is not None and access.can(user, Action.ADOPT, found.owner),
     }
     return render(request, "assessments/round.html", context)
 
