@@ -20,6 +20,7 @@ from jifen.audit.services import audit_record
 from jifen.orgs.models import Organization
 from jifen.rulebooks.models import Draft, DraftVersion
 from jifen.scoring import Rulebook, RulebookError, builtin_ids, load_rulebook_text
+from jifen.scoring.errors import Issue
 
 # The keys a version's text sets itself; ``changes`` never carries them.
 HEADER = ("extends", "id", "version", "title")
@@ -64,6 +65,15 @@ def version_rulebook(version: DraftVersion) -> Rulebook:
 
 def latest(draft: Draft) -> DraftVersion:
     return draft.versions.order_by("-number")[0]
+
+
+def issues_of(draft: Draft, changes: dict[str, Any]) -> list[Issue]:
+    """What the engine says against ``changes`` as the draft's next version (nothing: valid)."""
+    try:
+        load_rulebook_text(version_text(draft, 0, changes), f"{draft.rulebook_code}.yaml")
+    except RulebookError as error:
+        return error.issues
+    return []
 
 
 def _checked(draft: Draft, number: int, changes: dict[str, Any]) -> str:
@@ -121,9 +131,15 @@ def draft_start(
 
 @transaction.atomic
 def draft_revise(
-    *, draft: Draft, changes: dict[str, Any], reason: str, actor: User | None
+    *,
+    draft: Draft,
+    changes: dict[str, Any],
+    reason: str,
+    actor: User | None,
+    described: list[str] | None = None,
 ) -> DraftVersion:
-    """Save ``changes`` (the whole set of differences from the base) as the next version.
+    """Save ``changes`` (the whole set of differences from the base) as the next version;
+    ``described`` says in words what changed (“主题党日 每期分值 10 → 8”) for the audit log.
 
     Refused, with the engine's messages on ``yaml_text``, when the result does not load; refused
     when no reason is given or nothing changed. The row lock keeps two people from both saving
@@ -135,6 +151,7 @@ def draft_revise(
     if _plain(changes) == version_changes(previous):
         raise ValidationError({"reason": "与上一版相比没有任何修改"})
     number = previous.number + 1
+    what = f"{'；'.join(described)}。理由：" if described else ""
     version = DraftVersion.objects.create(
         draft=draft,
         number=number,
@@ -146,8 +163,8 @@ def draft_revise(
         action="rulebook.draft.revise",
         actor=actor,
         target=draft,
-        summary=f"“{draft.title}”第 {number} 版：{reason.strip()}",
-        detail={"version": number},
+        summary=f"“{draft.title}”第 {number} 版：{what}{reason.strip()}",
+        detail={"version": number, "changes": described or []},
     )
     return version
 

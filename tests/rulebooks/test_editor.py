@@ -1,0 +1,213 @@
+"""The rule editor: a committee admin writes its own rulebook in forms, never in YAML; each form
+records only the difference from the base, and what the engine refuses is shown and not kept."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+
+from jifen.audit.models import AuditEvent
+from jifen.rulebooks.drafts import draft_start, latest, version_changes, version_rulebook
+from jifen.rulebooks.models import Draft
+from jifen.scoring.model import Allowance, Earn
+
+REASON = {"reason": "支部讨论决定"}
+
+
+@pytest.fixture
+def draft(tree: SimpleNamespace, committee_admin: User) -> Draft:
+    return draft_start(organization=tree.c, title="我院办法", base="seed003", actor=committee_admin)
+
+
+@pytest.fixture
+def admin(client: Client, committee_admin: User) -> Client:
+    client.force_login(committee_admin)
+    return client
+
+
+def _post(client: Client, name: str, data: dict[str, Any], **kwargs: Any) -> Any:
+    return client.post(reverse(f"rulebooks:{name}", kwargs=kwargs), {**REASON, **data})
+
+
+def test_a_new_draft_based_on_seed003_from_the_library(
+    admin: Client, tree: SimpleNamespace
+) -> None:
+    library = admin.get(reverse("rulebooks:library")).content.decode()
+    assert "新建自定积分办法" in library
+    response = admin.post(
+        reverse("rulebooks:draft_new"),
+        {"title": "我院办法", "organization": tree.c.pk, "start": "builtin:seed003"},
+    )
+    draft = Draft.objects.get()
+    assert response.status_code == 302
+    assert (draft.base, draft.organization, draft.title) == ("seed003", tree.c, "我院办法")
+    page = admin.get(reverse("rulebooks:draft", kwargs={"draft_id": draft.pk})).content.decode()
+    assert "主题党日(每月两次)" in page
+    assert "第 1 版" in page
+    assert "我院办法" in admin.get(reverse("rulebooks:library")).content.decode()
+
+
+def test_changing_an_items_points_records_only_that_difference(admin: Client, draft: Draft) -> None:
+    form = admin.get(
+        reverse("rulebooks:draft_item", kwargs={"draft_id": draft.pk, "code": "party_day"})
+    )
+    assert "基础办法：10" in form.content.decode()
+    response = _post(
+        admin, "draft_item", {"points": "8", "absent": "4"}, draft_id=draft.pk, code="party_day"
+    )
+    assert response.status_code == 302
+    version = latest(draft)
+    assert version.number == 2
+    assert version_changes(version) == {
+        "categories": {"base": {"items": {"party_day": {"points": 8, "absent": 4}}}}
+    }
+    found = version_rulebook(version).item("party_day")
+    assert found is not None
+    item = found[1]
+    assert isinstance(item, Allowance)
+    assert (item.points, item.absent) == (Decimal(8), Decimal(4))
+    event = AuditEvent.objects.filter(action="rulebook.draft.revise").get()
+    assert "10 → 8" in event.summary
+    assert "支部讨论决定" in event.summary
+
+
+def test_clearing_a_deduction_the_base_has_removes_it(admin: Client, draft: Draft) -> None:
+    response = _post(
+        admin, "draft_item", {"points": "5", "deduct": ""}, draft_id=draft.pk, code="dues"
+    )
+    assert response.status_code == 302
+    found = version_rulebook(latest(draft)).item("dues")
+    assert found is not None and isinstance(found[1], Allowance)
+    assert found[1].deduct is None
+
+
+def test_caps_of_an_earn_item_per_month_quarter_year(admin: Client, draft: Draft) -> None:
+    data = {"cap_month": "1", "cap_quarter": "2", "cap_year": "4", "per": "0.5"}
+    response = _post(admin, "draft_item", data, draft_id=draft.pk, code="volunteer")
+    assert response.status_code == 302
+    found = version_rulebook(latest(draft)).item("volunteer")
+    assert found is not None and isinstance(found[1], Earn)
+    item = found[1]
+    assert (item.cap_month, item.cap_quarter, item.cap_year, item.per) == (
+        Decimal(1),
+        Decimal(2),
+        Decimal(4),
+        Decimal("0.5"),
+    )
+
+
+def test_a_refused_edit_shows_the_engines_message_on_the_field_and_saves_nothing(
+    admin: Client, draft: Draft
+) -> None:
+    response = _post(
+        admin, "draft_item", {"points": "10", "absent": "12"}, draft_id=draft.pk, code="party_day"
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    # On the field it names, in words: no code, no key.
+    assert 'role="alert">缺席扣分 12 超过项目分值 10</span>' in page
+    assert draft.versions.count() == 1
+
+
+def test_a_cap_above_the_category_is_refused_in_words(admin: Client, draft: Draft) -> None:
+    response = _post(
+        admin, "draft_item_add", {"category": "featured", "title": "社区报到", "cap_year": "30"},
+        draft_id=draft.pk,
+    )  # fmt: skip
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "超过类别" in page and "“特色分”" in page
+    assert "own1" not in page.split("<form")[1]
+    assert draft.versions.count() == 1
+
+
+def test_adding_and_removing_items(admin: Client, draft: Draft) -> None:
+    response = _post(
+        admin, "draft_item_add", {"category": "featured", "title": "社区报到", "cap_year": "3"},
+        draft_id=draft.pk,
+    )  # fmt: skip
+    assert response.status_code == 302
+    found = version_rulebook(latest(draft)).item("own1")
+    assert found is not None
+    assert (found[0].code, found[1].title) == ("featured", "社区报到")
+    assert (
+        "社区报到"
+        in admin.get(reverse("rulebooks:draft", kwargs={"draft_id": draft.pk})).content.decode()
+    )
+
+    response = _post(admin, "draft_item_remove", {}, draft_id=draft.pk, code="grid_work")
+    assert response.status_code == 302
+    version = latest(draft)
+    assert version_rulebook(version).item("grid_work") is None
+    assert version_changes(version)["categories"]["featured"]["items"]["grid_work"] is None
+    response = _post(admin, "draft_item_remove", {}, draft_id=draft.pk, code="own1")
+    assert response.status_code == 302
+    assert "own1" not in version_changes(latest(draft))["categories"]["featured"]["items"]
+
+
+def test_stars_bands_and_notice(
+    admin: Client, tree: SimpleNamespace, committee_admin: User
+) -> None:
+    draft = draft_start(organization=tree.c, title="星级", base="seed001", actor=committee_admin)
+    response = _post(
+        admin, "draft_stars", {"min_5": "92", "quota_5": "15", "min_4": "80", "min_3": "70",
+                               "min_2": "60", "min_1": "50"}, draft_id=draft.pk,
+    )  # fmt: skip
+    assert response.status_code == 302
+    stars = version_rulebook(latest(draft)).stars
+    assert stars is not None
+    assert (stars.levels[0].min, stars.levels[0].quota) == (Decimal(92), Decimal("0.15"))
+
+    response = _post(
+        admin, "draft_band", {"label": "两星及以下党员", "level": "red", "actions": "谈话\n帮教"},
+        draft_id=draft.pk, code="two_stars_or_less",
+    )  # fmt: skip
+    assert response.status_code == 302
+    band = next(b for b in version_rulebook(latest(draft)).bands if b.code == "two_stars_or_less")
+    assert (band.level, band.actions) == ("red", ("谈话", "帮教"))
+
+    response = _post(admin, "draft_notice", {"notice_days": "7"}, draft_id=draft.pk)
+    assert response.status_code == 302
+    assert version_rulebook(latest(draft)).notice_days == 7
+
+
+def test_a_band_threshold_the_engine_refuses(admin: Client, draft: Draft) -> None:
+    response = _post(
+        admin, "draft_band", {"label": "约谈提醒", "level": "yellow", "min": "75", "below": "70"},
+        draft_id=draft.pk, code="yellow",
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert "应大于" in response.content.decode()
+    assert draft.versions.count() == 1
+
+
+def test_yaml_view_and_upload(admin: Client, draft: Draft) -> None:
+    view = admin.get(reverse("rulebooks:draft_yaml", kwargs={"draft_id": draft.pk, "number": 1}))
+    assert "extends: seed003" in view.content.decode()
+    text = "extends: seed003\ncategories: {base: {items: {party_day: {points: 6}}}}\n"
+    response = _post(admin, "draft_upload", {"yaml_text": text}, draft_id=draft.pk)
+    assert response.status_code == 302
+    found = version_rulebook(latest(draft)).item("party_day")
+    assert found is not None and isinstance(found[1], Allowance)
+    assert found[1].points == Decimal(6)
+    bad = _post(admin, "draft_upload", {"yaml_text": "notice_days: 99\n"}, draft_id=draft.pk)
+    assert bad.status_code == 400
+    assert draft.versions.count() == 2
+
+
+def test_another_organizations_draft_is_404(
+    client: Client, tree: SimpleNamespace, general_admin: User, committee_admin: User
+) -> None:
+    theirs = draft_start(organization=tree.c, title="党委的", base="seed003", actor=committee_admin)
+    client.force_login(general_admin)
+    assert client.get(reverse("rulebooks:draft", kwargs={"draft_id": theirs.pk})).status_code == 404
+    response = _post(client, "draft_notice", {"notice_days": "7"}, draft_id=theirs.pk)
+    assert response.status_code == 404
+    assert theirs.versions.count() == 1
+    assert "党委的" not in client.get(reverse("rulebooks:library")).content.decode()
