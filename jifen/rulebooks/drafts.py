@@ -19,7 +19,13 @@ from django.db import transaction
 from jifen.audit.services import audit_record
 from jifen.orgs.models import Organization
 from jifen.rulebooks.models import Draft, DraftVersion
-from jifen.scoring import Rulebook, RulebookError, builtin_ids, load_rulebook_text
+from jifen.scoring import (
+    Rulebook,
+    RulebookError,
+    builtin_ids,
+    load_rulebook,
+    load_rulebook_text,
+)
 from jifen.scoring.errors import Issue
 
 # The keys a version's text sets itself; ``changes`` never carries them.
@@ -111,7 +117,7 @@ def draft_start(
     reason = (
         f"以“{based_on.draft.title}”第 {based_on.number} 版为基础"
         if based_on is not None
-        else f"以内置积分办法 {base} 为基础"
+        else f"以内置积分办法“{load_rulebook(base).title}”为基础"
     )
     DraftVersion.objects.create(
         draft=draft,

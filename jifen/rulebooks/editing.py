@@ -201,11 +201,13 @@ def issue_places(
     """Each engine issue on the form field whose path it names, the rest on the form itself
     (prefixed with where it is)."""
     by_path = {".".join(spec.path): spec.name for spec in specs}
+    # The thing the form is about (an item, a band): its own issues need no "where".
+    things = {".".join(spec.path[:-1]) for spec in specs} | {".".join(s.path) for s in specs}
     placed: dict[str | None, list[str]] = {}
     for issue in issues:
         name = by_path.get(issue.field)
-        message = said_plainly(issue.message, rulebook, more=more)
-        if name is None and issue.field:
+        message = said_plainly(re.sub(r"^item \S+: ", "", issue.message), rulebook, more=more)
+        if name is None and issue.field and not any(t.startswith(issue.field) for t in things):
             where = said_plainly(issue.field, rulebook, path=True, more=more)
             message = f"{where}：{message}"
         placed.setdefault(name, []).append(message)

@@ -13,8 +13,15 @@ from django.test import Client
 from django.urls import reverse
 
 from jifen.audit.models import AuditEvent
-from jifen.rulebooks.drafts import draft_start, latest, version_changes, version_rulebook
+from jifen.rulebooks.drafts import (
+    draft_revise,
+    draft_start,
+    latest,
+    version_changes,
+    version_rulebook,
+)
 from jifen.rulebooks.models import Draft
+from jifen.rulebooks.services import adoption_set, notice_days_for
 from jifen.scoring.model import Allowance, Earn
 
 REASON = {"reason": "支部讨论决定"}
@@ -211,3 +218,36 @@ def test_another_organizations_draft_is_404(
     assert response.status_code == 404
     assert theirs.versions.count() == 1
     assert "党委的" not in client.get(reverse("rulebooks:library")).content.decode()
+
+
+def test_a_draft_based_on_another_draft_through_the_page(
+    admin: Client, draft: Draft, tree: SimpleNamespace
+) -> None:
+    _post(admin, "draft_item", {"points": "8", "absent": "5"}, draft_id=draft.pk, code="party_day")
+    response = admin.post(
+        reverse("rulebooks:draft_new"),
+        {"title": "总支办法", "organization": tree.g.pk, "start": f"draft:{draft.pk}"},
+    )
+    assert response.status_code == 302
+    copy = Draft.objects.get(title="总支办法")
+    assert (copy.organization, copy.base) == (tree.g, "seed003")
+    found = version_rulebook(latest(copy)).item("party_day")
+    assert found is not None and isinstance(found[1], Allowance)
+    assert found[1].points == Decimal(8)
+
+
+def test_the_notice_length_of_the_adopted_rulebook_is_used(
+    draft: Draft, tree: SimpleNamespace, committee_admin: User
+) -> None:
+    draft_revise(
+        draft=draft, changes={"notice_days": 7}, reason="公示七个工作日", actor=committee_admin
+    )
+    adoption_set(
+        organization=tree.c,
+        year=2026,
+        rulebook=draft.rulebook_code,
+        yaml_text=latest(draft).yaml_text,
+    )
+    assert notice_days_for(tree.b1, 2026) == 7
+    adoption_set(organization=tree.c, year=2027, rulebook="seed001")
+    assert notice_days_for(tree.b1, 2027) is None
