@@ -90,7 +90,8 @@ def test_clearing_a_deduction_the_base_has_removes_it(admin: Client, draft: Draf
     )
     assert response.status_code == 302
     found = version_rulebook(latest(draft)).item("dues")
-    assert found is not None and isinstance(found[1], Allowance)
+    assert found is not None
+    assert isinstance(found[1], Allowance)
     assert found[1].deduct is None
 
 
@@ -99,7 +100,8 @@ def test_caps_of_an_earn_item_per_month_quarter_year(admin: Client, draft: Draft
     response = _post(admin, "draft_item", data, draft_id=draft.pk, code="volunteer")
     assert response.status_code == 302
     found = version_rulebook(latest(draft)).item("volunteer")
-    assert found is not None and isinstance(found[1], Earn)
+    assert found is not None
+    assert isinstance(found[1], Earn)
     item = found[1]
     assert (item.cap_month, item.cap_quarter, item.cap_year, item.per) == (
         Decimal(1),
@@ -129,7 +131,8 @@ def test_a_cap_above_the_category_is_refused_in_words(admin: Client, draft: Draf
     )  # fmt: skip
     assert response.status_code == 400
     page = response.content.decode()
-    assert "超过类别" in page and "“特色分”" in page
+    assert "超过类别" in page
+    assert "“特色分”" in page
     assert "own1" not in page.split("<form")[1]
     assert draft.versions.count() == 1
 
@@ -201,7 +204,8 @@ def test_yaml_view_and_upload(admin: Client, draft: Draft) -> None:
     response = _post(admin, "draft_upload", {"yaml_text": text}, draft_id=draft.pk)
     assert response.status_code == 302
     found = version_rulebook(latest(draft)).item("party_day")
-    assert found is not None and isinstance(found[1], Allowance)
+    assert found is not None
+    assert isinstance(found[1], Allowance)
     assert found[1].points == Decimal(6)
     bad = _post(admin, "draft_upload", {"yaml_text": "notice_days: 99\n"}, draft_id=draft.pk)
     assert bad.status_code == 400
@@ -232,7 +236,8 @@ def test_a_draft_based_on_another_draft_through_the_page(
     copy = Draft.objects.get(title="总支办法")
     assert (copy.organization, copy.base) == (tree.g, "seed003")
     found = version_rulebook(latest(copy)).item("party_day")
-    assert found is not None and isinstance(found[1], Allowance)
+    assert found is not None
+    assert isinstance(found[1], Allowance)
     assert found[1].points == Decimal(8)
 
 
