@@ -129,33 +129,29 @@ class ChangeForm(forms.Form):
         return found
 
 
+def _points(label: Any) -> forms.DecimalField:
+    """An optional number of points, entered in steps of 0.5."""
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=Decimal("0.5"),
+        max_digits=7,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.5"}),
+    )
+
+
 class AddItemForm(forms.Form):
     """A new featured item: points are earned by approved declarations, up to its caps. Its code
     is made by the system; the person only names it."""
 
     category = forms.ChoiceField(label=gettext_lazy("所属类别"))
     title = forms.CharField(label=gettext_lazy("项目名称"), max_length=120)
-    per = forms.DecimalField(
-        label=gettext_lazy("每次分值（分）"),
-        required=False,
-        min_value=Decimal("0.5"),
-        max_digits=7,
-        decimal_places=2,
-        widget=forms.NumberInput(attrs={"step": "0.5"}),
-        help_text=gettext_lazy("留空：每次申报的分值由审核人填写"),
-    )
-    cap_month = forms.DecimalField(
-        label=gettext_lazy("每月最多（分）"), required=False, min_value=Decimal("0.5"),
-        max_digits=7, decimal_places=2, widget=forms.NumberInput(attrs={"step": "0.5"}),
-    )  # fmt: skip
-    cap_quarter = forms.DecimalField(
-        label=gettext_lazy("每季度最多（分）"), required=False, min_value=Decimal("0.5"),
-        max_digits=7, decimal_places=2, widget=forms.NumberInput(attrs={"step": "0.5"}),
-    )  # fmt: skip
-    cap_year = forms.DecimalField(
-        label=gettext_lazy("每年最多（分）"), required=False, min_value=Decimal("0.5"),
-        max_digits=7, decimal_places=2, widget=forms.NumberInput(attrs={"step": "0.5"}),
-    )  # fmt: skip
+    per = _points(gettext_lazy("每次分值（分）"))
+    per.help_text = gettext_lazy("留空：每次申报的分值由审核人填写")
+    cap_month = _points(gettext_lazy("每月最多（分）"))
+    cap_quarter = _points(gettext_lazy("每季度最多（分）"))
+    cap_year = _points(gettext_lazy("每年最多（分）"))
 
     def __init__(self, *args: Any, categories: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -126,9 +126,11 @@ def test_a_refused_edit_shows_the_engines_message_on_the_field_and_saves_nothing
 
 def test_a_cap_above_the_category_is_refused_in_words(admin: Client, draft: Draft) -> None:
     response = _post(
-        admin, "draft_item_add", {"category": "featured", "title": "社区报到", "cap_year": "30"},
+        admin,
+        "draft_item_add",
+        {"category": "featured", "title": "社区报到", "cap_year": "30"},
         draft_id=draft.pk,
-    )  # fmt: skip
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert "超过类别" in page
@@ -139,9 +141,11 @@ def test_a_cap_above_the_category_is_refused_in_words(admin: Client, draft: Draf
 
 def test_adding_and_removing_items(admin: Client, draft: Draft) -> None:
     response = _post(
-        admin, "draft_item_add", {"category": "featured", "title": "社区报到", "cap_year": "3"},
+        admin,
+        "draft_item_add",
+        {"category": "featured", "title": "社区报到", "cap_year": "3"},
         draft_id=draft.pk,
-    )  # fmt: skip
+    )
     assert response.status_code == 302
     found = version_rulebook(latest(draft)).item("own1")
     assert found is not None
@@ -166,18 +170,30 @@ def test_stars_bands_and_notice(
 ) -> None:
     draft = draft_start(organization=tree.c, title="星级", base="seed001", actor=committee_admin)
     response = _post(
-        admin, "draft_stars", {"min_5": "92", "quota_5": "15", "min_4": "80", "min_3": "70",
-                               "min_2": "60", "min_1": "50"}, draft_id=draft.pk,
-    )  # fmt: skip
+        admin,
+        "draft_stars",
+        {
+            "min_5": "92",
+            "quota_5": "15",
+            "min_4": "80",
+            "min_3": "70",
+            "min_2": "60",
+            "min_1": "50",
+        },
+        draft_id=draft.pk,
+    )
     assert response.status_code == 302
     stars = version_rulebook(latest(draft)).stars
     assert stars is not None
     assert (stars.levels[0].min, stars.levels[0].quota) == (Decimal(92), Decimal("0.15"))
 
     response = _post(
-        admin, "draft_band", {"label": "两星及以下党员", "level": "red", "actions": "谈话\n帮教"},
-        draft_id=draft.pk, code="two_stars_or_less",
-    )  # fmt: skip
+        admin,
+        "draft_band",
+        {"label": "两星及以下党员", "level": "red", "actions": "谈话\n帮教"},
+        draft_id=draft.pk,
+        code="two_stars_or_less",
+    )
     assert response.status_code == 302
     band = next(b for b in version_rulebook(latest(draft)).bands if b.code == "two_stars_or_less")
     assert (band.level, band.actions) == ("red", ("谈话", "帮教"))
@@ -189,9 +205,12 @@ def test_stars_bands_and_notice(
 
 def test_a_band_threshold_the_engine_refuses(admin: Client, draft: Draft) -> None:
     response = _post(
-        admin, "draft_band", {"label": "约谈提醒", "level": "yellow", "min": "75", "below": "70"},
-        draft_id=draft.pk, code="yellow",
-    )  # fmt: skip
+        admin,
+        "draft_band",
+        {"label": "约谈提醒", "level": "yellow", "min": "75", "below": "70"},
+        draft_id=draft.pk,
+        code="yellow",
+    )
     assert response.status_code == 400
     assert "应大于" in response.content.decode()
     assert draft.versions.count() == 1
@@ -256,3 +275,50 @@ def test_the_notice_length_of_the_adopted_rulebook_is_used(
     assert notice_days_for(tree.b1, 2026) == 7
     adoption_set(organization=tree.c, year=2027, rulebook="seed001")
     assert notice_days_for(tree.b1, 2027) is None
+
+
+def test_a_target_and_a_categorys_maxima(admin: Client, draft: Draft) -> None:
+    data = {"points": "10", "deduct": "0.5", "target": "20"}
+    assert _post(admin, "draft_item", data, draft_id=draft.pk, code="xxqg_quiz").status_code == 302
+    response = _post(admin, "draft_category", {"max": "25"}, draft_id=draft.pk, code="featured")
+    assert response.status_code == 302
+    rulebook = version_rulebook(latest(draft))
+    found = rulebook.item("xxqg_quiz")
+    assert found is not None
+    assert isinstance(found[1], Allowance)
+    assert found[1].target == Decimal(20)
+    assert [c.max for c in rulebook.categories if c.code == "featured"] == [Decimal(25)]
+    response = _post(
+        admin, "draft_category", {"max": "60", "period_max": "80"}, draft_id=draft.pk, code="base"
+    )
+    assert response.status_code == 400
+    assert 'role="alert">每期最高分 80 超过类别满分 最高分 60</span>' in response.content.decode()
+    assert draft.versions.count() == 3
+    assert version_changes(latest(draft)) == {
+        "categories": {
+            "base": {"items": {"xxqg_quiz": {"target": 20}}},
+            "featured": {"max": 25},
+        }
+    }
+
+
+def test_setting_a_value_back_to_the_base_leaves_no_difference(admin: Client, draft: Draft) -> None:
+    _post(admin, "draft_item", {"points": "8", "absent": "5"}, draft_id=draft.pk, code="party_day")
+    _post(admin, "draft_item", {"points": "10", "absent": "5"}, draft_id=draft.pk, code="party_day")
+    assert latest(draft).number == 3
+    assert version_changes(latest(draft)) == {}
+
+
+def test_an_organization_rulebooks_item_and_the_audit_of_what_changed(
+    admin: Client, tree: SimpleNamespace, committee_admin: User
+) -> None:
+    draft = draft_start(organization=tree.c, title="考核", base="seed004", actor=committee_admin)
+    page = admin.get(reverse("rulebooks:draft", kwargs={"draft_id": draft.pk})).content.decode()
+    assert "新增特色项目" not in page
+    response = _post(admin, "draft_item", {"max": "4"}, draft_id=draft.pk, code="ledger_complete")
+    assert response.status_code == 302
+    found = version_rulebook(latest(draft)).item("ledger_complete")
+    assert found is not None
+    assert found[1].ceiling == Decimal(4)
+    event = AuditEvent.objects.get(action="rulebook.draft.revise")
+    assert event.detail["changes"] == [f"{found[1].title} 满分（分）：5 → 4"]
