@@ -21,18 +21,19 @@ LEVELS = (
 
 
 def shown(value: Any, kind: str) -> str:
-    """A document value as a person reads it: ``5``, ``0.5``, ``20%``, lines joined by ；."""
+    """A document value as a person reads it: ``5 分``, ``20%``, lines joined by ；."""
     if value is MISSING or value is None:
         return _("未设置")
-    if kind == "percent":
-        return f"{Decimal(value) * 100:.0f}%"
     if isinstance(value, list):
         return "；".join(str(v) for v in value)
+    if isinstance(value, Decimal):
+        value = f"{value.normalize():f}"
+    if kind == "percent":
+        return f"{Decimal(value) * 100:.0f}%"
+    patterns = {"points": _("%(n)s 分"), "days": _("%(n)s 个工作日")}
     if kind == "level":
         return str(dict(LEVELS).get(value, value))
-    if isinstance(value, Decimal):
-        return f"{value.normalize():f}"
-    return str(value)
+    return patterns[kind] % {"n": value} if kind in patterns else str(value)
 
 
 def _field(spec: Spec) -> forms.Field:
@@ -73,7 +74,8 @@ def _initial(value: Any, kind: str) -> Any:
     if value is MISSING or value is None:
         return None
     if kind == "percent":
-        return Decimal(value) * 100
+        # As typed: "20", never "20.0" (which the whole-number field would refuse on resubmit).
+        return f"{(Decimal(value) * 100).normalize():f}"
     if kind == "lines":
         return "\n".join(str(v) for v in value)
     return value

@@ -72,7 +72,8 @@ def item_thing(doc: dict[str, Any], code: str) -> Thing | None:
         specs = [Spec("max", (*at, "max"), _("满分（分）"), required=True)]
     else:
         return None
-    return Thing(str(body.get("title", code)), specs)
+    name = Spec("title", (*at, "title"), _("项目名称"), kind="text", required=True)
+    return Thing(str(body.get("title", code)), [name, *specs])
 
 
 def category_thing(doc: dict[str, Any], code: str) -> Thing | None:

@@ -39,7 +39,12 @@ def admin(client: Client, committee_admin: User) -> Client:
 
 
 def _post(client: Client, name: str, data: dict[str, Any], **kwargs: Any) -> Any:
-    return client.post(reverse(f"rulebooks:{name}", kwargs=kwargs), {**REASON, **data})
+    """Post a form as a browser would: every field as shown, then the ones the person changed."""
+    url = reverse(f"rulebooks:{name}", kwargs=kwargs)
+    shown = client.get(url)
+    form = shown.context["form"] if shown.status_code == 200 else None
+    fields = {name: form[name].value() or "" for name in form.fields} if form else {}
+    return client.post(url, {**fields, **REASON, **data})
 
 
 def test_a_new_draft_based_on_seed003_from_the_library(
@@ -80,7 +85,7 @@ def test_changing_an_items_points_records_only_that_difference(admin: Client, dr
     assert isinstance(item, Allowance)
     assert (item.points, item.absent) == (Decimal(8), Decimal(4))
     event = AuditEvent.objects.filter(action="rulebook.draft.revise").get()
-    assert "10 → 8" in event.summary
+    assert "10 分 → 8 分" in event.summary
     assert "支部讨论决定" in event.summary
 
 
@@ -321,4 +326,18 @@ def test_an_organization_rulebooks_item_and_the_audit_of_what_changed(
     assert found is not None
     assert found[1].ceiling == Decimal(4)
     event = AuditEvent.objects.get(action="rulebook.draft.revise")
-    assert event.detail["changes"] == [f"{found[1].title} 满分（分）：5 → 4"]
+    assert event.detail["changes"] == [f"{found[1].title} 满分（分）：5 分 → 4 分"]
+
+
+def test_the_stars_form_saves_as_it_is_shown(
+    admin: Client, tree: SimpleNamespace, committee_admin: User
+) -> None:
+    """Every field comes back as shown (a quota of 20 %, not 20.0): only the change counts."""
+    draft = draft_start(organization=tree.c, title="星级", base="seed001", actor=committee_admin)
+    url = reverse("rulebooks:draft_stars", kwargs={"draft_id": draft.pk})
+    form = admin.get(url).context["form"]
+    data = {name: form[name].value() or "" for name in form.fields}
+    assert data["quota_5"] == "20"
+    response = admin.post(url, {**data, "min_1": "45", "reason": "一星门槛降为 45 分"})
+    assert response.status_code == 302
+    assert version_changes(latest(draft)) == {"stars": {"levels": {"1": {"min": 45}}}}
