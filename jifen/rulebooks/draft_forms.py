@@ -81,6 +81,12 @@ def _initial(value: Any, kind: str) -> Any:
     return value
 
 
+def seen_field(number: int) -> forms.IntegerField:
+    """The version the person saw when the form opened: a save on top of a newer one is refused,
+    so one officer's change is never silently undone by another's older form."""
+    return forms.IntegerField(widget=forms.HiddenInput, required=False, initial=number)
+
+
 def reason_field() -> forms.CharField:
     return forms.CharField(
         label=_("修改理由"),

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from jifen.rulebooks.draft_forms import (
     NewDraftForm,
     ReasonForm,
     UploadForm,
+    seen_field,
     shown,
 )
 from jifen.rulebooks.draft_reading import draft_reading
@@ -190,17 +192,32 @@ def _revise_to(
     reason: str,
     described: list[str],
     specs: list[Any],
+    seen: int | None,
     more: dict[str, str] | None = None,
 ) -> DraftVersion:
     """The draft's differences with ``values`` set, saved as its next version — or refused with
-    the engine's messages on the fields they name, nothing saved."""
-    changes = changes_set(version_changes(latest(draft)), base_document(draft.base), values)
-    issues = issues_of(draft, changes)
-    if issues:
-        raise _refused(issues, specs, draft, more)
-    return draft_revise(
-        draft=draft, changes=changes, reason=reason, actor=signed_in(request), described=described
-    )
+    the engine's messages on the fields they name, nothing saved. The draft stays locked from
+    reading its latest version to saving the next, and a form opened on an older version than the
+    latest is refused rather than undoing the change saved in between."""
+    with transaction.atomic():
+        Draft.objects.select_for_update().get(pk=draft.pk)
+        previous = latest(draft)
+        if seen is not None and seen != previous.number:
+            raise ValidationError(
+                _("这份办法刚被别人改过，现在是第 %(number)s 版：请重新打开这一页再改")
+                % {"number": previous.number}
+            )
+        changes = changes_set(version_changes(previous), base_document(draft.base), values)
+        issues = issues_of(draft, changes)
+        if issues:
+            raise _refused(issues, specs, draft, more)
+        return draft_revise(
+            draft=draft,
+            changes=changes,
+            reason=reason,
+            actor=signed_in(request),
+            described=described,
+        )
 
 
 @login_required
@@ -213,6 +230,7 @@ def draft_edit(request: HttpRequest, draft_id: int, what: str, code: str = "") -
     if thing is None:
         raise Http404(_("本办法中没有这一项"))
     form = ChangeForm(request.POST or None, specs=thing.specs, current=current, base=base)
+    form.fields["seen"] = seen_field(latest(draft).number)
 
     def save(data: dict[str, Any]) -> DraftVersion:
         values = form.values()
@@ -229,6 +247,7 @@ def draft_edit(request: HttpRequest, draft_id: int, what: str, code: str = "") -
             reason=data["reason"],
             described=described,
             specs=thing.specs,
+            seen=data.get("seen"),
         )
 
     return form_page(
@@ -255,6 +274,7 @@ def draft_item_add(request: HttpRequest, draft_id: int) -> HttpResponse:
         categories=categories,
         initial={"category": featured.code if featured else categories[-1][0]},
     )
+    form.fields["seen"] = seen_field(latest(draft).number)
 
     def save(data: dict[str, Any]) -> DraftVersion:
         code = new_code(rulebook)
@@ -271,6 +291,7 @@ def draft_item_add(request: HttpRequest, draft_id: int) -> HttpResponse:
             reason=data["reason"],
             described=described,
             specs=specs,
+            seen=data.get("seen"),
             more={code: f"“{item['title']}”"},
         )
 
@@ -295,6 +316,7 @@ def draft_item_remove(request: HttpRequest, draft_id: int, code: str) -> HttpRes
     path = ("categories", category, "items", code)
     title = str(value_at(current, path).get("title", code))
     form = ReasonForm(request.POST or None)
+    form.fields["seen"] = seen_field(latest(draft).number)
     described = [_("删除项目“%(title)s”") % {"title": title}]
     return form_page(
         request,
@@ -306,6 +328,7 @@ def draft_item_remove(request: HttpRequest, draft_id: int, code: str) -> HttpRes
             reason=data["reason"],
             described=described,
             specs=[],
+            seen=data.get("seen"),
         ),
         done=_revised(draft),
         message=_saved(draft),

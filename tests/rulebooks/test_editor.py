@@ -341,3 +341,17 @@ def test_the_stars_form_saves_as_it_is_shown(
     response = admin.post(url, {**data, "min_1": "45", "reason": "一星门槛降为 45 分"})
     assert response.status_code == 302
     assert version_changes(latest(draft)) == {"stars": {"levels": {"1": {"min": 45}}}}
+
+
+def test_a_form_opened_on_an_older_version_does_not_undo_a_newer_one(
+    admin: Client, draft: Draft
+) -> None:
+    url = reverse("rulebooks:draft_item", kwargs={"draft_id": draft.pk, "code": "party_day"})
+    form = admin.get(url).context["form"]
+    opened = {name: form[name].value() or "" for name in form.fields}
+    assert opened["seen"] == 1
+    _post(admin, "draft_notice", {"notice_days": "7"}, draft_id=draft.pk)  # someone else, first
+    response = admin.post(url, {**opened, "points": "8", "reason": "晚了一步"})
+    assert response.status_code == 400
+    assert "刚被别人改过" in response.content.decode()
+    assert version_changes(latest(draft)) == {"notice_days": 7}
