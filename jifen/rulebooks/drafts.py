@@ -19,7 +19,14 @@ from django.db import transaction
 from jifen.audit.services import audit_record
 from jifen.orgs.models import Organization
 from jifen.rulebooks.models import Draft, DraftVersion
-from jifen.scoring import Rulebook, RulebookError, builtin_ids, load_rulebook_text
+from jifen.scoring import (
+    Rulebook,
+    RulebookError,
+    builtin_ids,
+    load_rulebook,
+    load_rulebook_text,
+)
+from jifen.scoring.errors import Issue
 
 # The keys a version's text sets itself; ``changes`` never carries them.
 HEADER = ("extends", "id", "version", "title")
@@ -66,6 +73,15 @@ def latest(draft: Draft) -> DraftVersion:
     return draft.versions.order_by("-number")[0]
 
 
+def issues_of(draft: Draft, changes: dict[str, Any]) -> list[Issue]:
+    """What the engine says against ``changes`` as the draft's next version (nothing: valid)."""
+    try:
+        load_rulebook_text(version_text(draft, 0, changes), f"{draft.rulebook_code}.yaml")
+    except RulebookError as error:
+        return error.issues
+    return []
+
+
 def _checked(draft: Draft, number: int, changes: dict[str, Any]) -> str:
     """The text of a new version, or a ValidationError carrying the engine's own messages."""
     text = version_text(draft, number, changes)
@@ -101,7 +117,7 @@ def draft_start(
     reason = (
         f"以“{based_on.draft.title}”第 {based_on.number} 版为基础"
         if based_on is not None
-        else f"以内置积分办法 {base} 为基础"
+        else f"以内置积分办法“{load_rulebook(base).title}”为基础"
     )
     DraftVersion.objects.create(
         draft=draft,
@@ -121,9 +137,15 @@ def draft_start(
 
 @transaction.atomic
 def draft_revise(
-    *, draft: Draft, changes: dict[str, Any], reason: str, actor: User | None
+    *,
+    draft: Draft,
+    changes: dict[str, Any],
+    reason: str,
+    actor: User | None,
+    described: list[str] | None = None,
 ) -> DraftVersion:
-    """Save ``changes`` (the whole set of differences from the base) as the next version.
+    """Save ``changes`` (the whole set of differences from the base) as the next version;
+    ``described`` says in words what changed (“主题党日 每期分值 10 → 8”) for the audit log.
 
     Refused, with the engine's messages on ``yaml_text``, when the result does not load; refused
     when no reason is given or nothing changed. The row lock keeps two people from both saving
@@ -135,6 +157,7 @@ def draft_revise(
     if _plain(changes) == version_changes(previous):
         raise ValidationError({"reason": "与上一版相比没有任何修改"})
     number = previous.number + 1
+    what = f"{'；'.join(described)}。理由：" if described else ""
     version = DraftVersion.objects.create(
         draft=draft,
         number=number,
@@ -146,8 +169,8 @@ def draft_revise(
         action="rulebook.draft.revise",
         actor=actor,
         target=draft,
-        summary=f"“{draft.title}”第 {number} 版：{reason.strip()}",
-        detail={"version": number},
+        summary=f"“{draft.title}”第 {number} 版：{what}{reason.strip()}",
+        detail={"version": number, "changes": described or []},
     )
     return version
 

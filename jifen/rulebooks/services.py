@@ -83,6 +83,12 @@ def adoption_for(organization: Organization, year: int) -> Adoption | None:
     return None
 
 
+def notice_days_for(organization: Organization, year: int) -> int | None:
+    """The working days of a 公示 the rulebook of ``year`` sets (``notice_days``), if any."""
+    adoption = adoption_for(organization, year)
+    return rulebook_of(adoption).notice_days if adoption is not None else None
+
+
 @lru_cache(maxsize=64)
 def _parse(adoption_id: int, text: str) -> Rulebook:
     return load_rulebook_text(text, f"adoption-{adoption_id}.yaml")

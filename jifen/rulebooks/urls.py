@@ -1,5 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
+from jifen.rulebooks import draft_views as drafts
 from jifen.rulebooks import views
 
 app_name = "rulebooks"
@@ -10,4 +11,46 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("rulebooks/builtin/<str:rulebook_id>/", views.builtin, name="builtin"),
     path("orgs/<int:org_id>/rulebook/<int:year>/", views.applied, name="applied"),
     path("orgs/<int:org_id>/rulebook/adopt/", views.adopt, name="adopt"),
+    path("rulebooks/drafts/new/", drafts.draft_new, name="draft_new"),
+    path("rulebooks/drafts/<int:draft_id>/", drafts.draft_show, name="draft"),
+    path(
+        "rulebooks/drafts/<int:draft_id>/v<int:number>/yaml/", drafts.draft_yaml, name="draft_yaml"
+    ),
+    path("rulebooks/drafts/<int:draft_id>/upload/", drafts.draft_upload, name="draft_upload"),
+    path(
+        "rulebooks/drafts/<int:draft_id>/items/<str:code>/",
+        drafts.draft_edit,
+        {"what": "item"},
+        name="draft_item",
+    ),
+    path("rulebooks/drafts/<int:draft_id>/add/", drafts.draft_item_add, name="draft_item_add"),
+    path(
+        "rulebooks/drafts/<int:draft_id>/items/<str:code>/remove/",
+        drafts.draft_item_remove,
+        name="draft_item_remove",
+    ),
+    path(
+        "rulebooks/drafts/<int:draft_id>/categories/<str:code>/",
+        drafts.draft_edit,
+        {"what": "category"},
+        name="draft_category",
+    ),
+    path(
+        "rulebooks/drafts/<int:draft_id>/stars/",
+        drafts.draft_edit,
+        {"what": "stars"},
+        name="draft_stars",
+    ),
+    path(
+        "rulebooks/drafts/<int:draft_id>/bands/<str:code>/",
+        drafts.draft_edit,
+        {"what": "band"},
+        name="draft_band",
+    ),
+    path(
+        "rulebooks/drafts/<int:draft_id>/notice/",
+        drafts.draft_edit,
+        {"what": "notice"},
+        name="draft_notice",
+    ),
 ]

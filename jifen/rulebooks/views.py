@@ -17,8 +17,9 @@ from jifen.core.formflow import form_page
 from jifen.orgs import access
 from jifen.orgs.access import Action
 from jifen.orgs.models import Organization
+from jifen.rulebooks.drafts import latest
 from jifen.rulebooks.forms import AdoptForm
-from jifen.rulebooks.models import Adoption
+from jifen.rulebooks.models import Adoption, Draft
 from jifen.rulebooks.reading import builtin_rulebooks, reading
 from jifen.rulebooks.services import adoption_for, adoption_set, rulebook_of
 from jifen.scoring import builtin_ids, load_rulebook
@@ -46,7 +47,17 @@ def library(request: HttpRequest) -> HttpResponse:
         .select_related("organization")
         .order_by("-year", "organization__path")[:200]
     )
-    context = {"builtins": builtin_rulebooks(), "adopted": adopted}
+    drafts = (
+        Draft.objects.filter(access.within_reach(request.user, Action.ADOPT))
+        .select_related("organization")
+        .order_by("organization__path", "-pk")[:200]
+    )
+    context = {
+        "builtins": builtin_rulebooks(),
+        "adopted": adopted,
+        "drafts": [(draft, latest(draft)) for draft in drafts],
+        "titles": {book.id: book.title for book in builtin_rulebooks()},
+    }
     return render(request, "rulebooks/library.html", context)
 
 

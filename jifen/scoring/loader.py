@@ -150,9 +150,9 @@ def _load(ref: str, base: Path | None, seen: tuple[str, ...]) -> Rulebook:
 
 TOP_KEYS = {
     "member": "id, version, kind, title, source, extends, total, year_start, categories, vetoes, "
-    "stars, bands, consecutive",
+    "stars, bands, consecutive, notice_days",
     "organization": "id, version, kind, title, source, extends, total, categories, rounds, "
-    "combine_rounds, sources, index, stars, bands",
+    "combine_rounds, sources, index, stars, bands, notice_days",
 }
 
 
@@ -216,6 +216,7 @@ def _build(node: Node, here: Path | None, seen: tuple[str, ...]) -> Rulebook:
     snode = top.get("stars")
     stars = read_stars(snode, issues) if snode is not None else None
     bands = [read_band(bcode, bnode, kind, issues) for bcode, bnode in top.mapping("bands").items()]
+    notice_days = _notice_days(top)
     top.finish(TOP_KEYS[kind])
 
     if issues:
@@ -236,11 +237,23 @@ def _build(node: Node, here: Path | None, seen: tuple[str, ...]) -> Rulebook:
         combine_rounds=cast(Any, extra.combine_rounds),
         sources=extra.sources,
         index_cap=extra.index_cap,
+        notice_days=notice_days,
         extends=extends,
         source=source,
         path=node.file,
         children=ctx.children,
     )
+
+
+def _notice_days(top: FieldReader) -> int | None:
+    """How many working days a result is publicized: a whole number from 1 to 30."""
+    days = top.number("notice_days", positive=True)
+    if days is None:
+        return None
+    if days != days.to_integral_value() or days > 30:
+        top.error(top.map["notice_days"], "notice_days", "应为 1 到 30 的整数（工作日）")
+        return None
+    return int(days)
 
 
 def _member_fields(top: FieldReader, ctx: _Context) -> _KindFields:

@@ -265,6 +265,8 @@ class Rulebook:
     combine_rounds: Literal["mean", "sum", "last"] = "mean"
     sources: Sources = field(default_factory=Sources)
     index_cap: Decimal | None = None
+    # Working days a quarter's results are publicized (公示); None: the deployment's default.
+    notice_days: int | None = None
     extends: str | None = None
     source: str = ""
     path: str = ""

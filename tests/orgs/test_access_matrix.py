@@ -39,6 +39,7 @@ from jifen.recording.models import (
 from jifen.recording.services import activity_create
 from jifen.roster.columns import HEADERS
 from jifen.roster.models import RosterImport
+from jifen.rulebooks.drafts import draft_start
 from jifen.rulebooks.services import adoption_set
 from tests.clock import clock_held
 from tests.conftest import person_maker, tree_build
@@ -110,6 +111,14 @@ def _assignment(world: SimpleNamespace, org: Organization) -> dict[str, int]:
 
 def _quarter(world: SimpleNamespace, org: Organization) -> dict[str, int]:
     return {"org_id": org.pk, "year": timezone.localdate().year, "quarter": 1}
+
+
+def _draft(world: SimpleNamespace, org: Organization) -> dict[str, int]:
+    return {"draft_id": world.drafts[org.code].pk}
+
+
+def _draft_at(**more: Any) -> Callable[[SimpleNamespace, Organization], dict[str, Any]]:
+    return lambda world, org: {**_draft(world, org), **more}
 
 
 def _notice(world: SimpleNamespace, org: Organization) -> dict[str, int]:
@@ -305,6 +314,18 @@ MATRIX.update(
         "reports:round_whatif": Entry(
             lambda w, org: {"round_id": w.rounds[org.code].pk}, APPROVERS
         ),
+        # The rule editor: an organization's own drafts, opened through the door by organization.
+        "rulebooks:draft_new": Entry(None, APPROVERS, scoped=False),
+        "rulebooks:draft": Entry(_draft, APPROVERS),
+        "rulebooks:draft_yaml": Entry(_draft_at(number=1), APPROVERS),
+        "rulebooks:draft_upload": Entry(_draft, APPROVERS),
+        "rulebooks:draft_item": Entry(_draft_at(code="org_life"), APPROVERS),
+        "rulebooks:draft_item_add": Entry(_draft, APPROVERS),
+        "rulebooks:draft_item_remove": Entry(_draft_at(code="org_life"), APPROVERS),
+        "rulebooks:draft_category": Entry(_draft_at(code="base"), APPROVERS),
+        "rulebooks:draft_stars": Entry(_draft, APPROVERS),
+        "rulebooks:draft_band": Entry(_draft_at(code="five_stars"), APPROVERS),
+        "rulebooks:draft_notice": Entry(_draft, APPROVERS),
     }
 )
 # Pages that every visitor reaches, signed in or not, and Django's own sites. The public notice
@@ -377,6 +398,10 @@ def _world_build() -> SimpleNamespace:
             file_format="xlsx",
             headers=list(HEADERS),
         )
+        for org in (tree.g, tree.b1, tree.xb)
+    }
+    drafts = {
+        org.code: draft_start(organization=org, title="自定", base="seed001", actor=holder)
         for org in (tree.g, tree.b1, tree.xb)
     }
     vetoes = {
@@ -508,6 +533,7 @@ def _world_build() -> SimpleNamespace:
         places=places,
         activities=activities,
         imports=imports,
+        drafts=drafts,
     )
 
 

@@ -31,7 +31,8 @@ from jifen.periods.selectors import (
 )
 from jifen.periods.services import notice_open, period_sign
 from jifen.periods.views.common import checked_quarter, sheet_or_404
-from jifen.periods.workdays import shown_date
+from jifen.periods.workdays import DEFAULT_NOTICE_DAYS, shown_date
+from jifen.rulebooks.services import notice_days_for
 
 
 @login_required
@@ -139,6 +140,7 @@ def notice_open_view(request: HttpRequest, org_id: int, year: int, quarter: int)
                 signature=signatures[-1],
                 actor=signed_in(request),
                 today=clock.today(),
+                days=notice_days_for(organization, year) or DEFAULT_NOTICE_DAYS,
                 how_to_object=form.cleaned_data["how_to_object"],
             ),
             lambda opened: (

@@ -1,0 +1,235 @@
+"""The forms of the rule editor: one form per thing of a rulebook (an item, a category, the
+stars, a band, the notice), built from its ``Spec`` list, each with the base's value beside every
+field and a required reason; and the forms to start a draft, add or remove an item, upload YAML."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jifen.rulebooks.editing import MISSING, Path, Spec, value_at
+
+LEVELS = (
+    ("info", gettext_lazy("提示")),
+    ("yellow", gettext_lazy("黄色预警")),
+    ("red", gettext_lazy("红色预警")),
+)
+
+
+def shown(value: Any, kind: str) -> str:
+    """A document value as a person reads it: ``5 分``, ``20%``, lines joined by ；."""
+    if value is MISSING or value is None:
+        return _("未设置")
+    if isinstance(value, list):
+        return "；".join(str(v) for v in value)
+    if isinstance(value, Decimal):
+        value = f"{value.normalize():f}"
+    if kind == "percent":
+        return f"{Decimal(value) * 100:.0f}%"
+    patterns = {"points": _("%(n)s 分"), "days": _("%(n)s 个工作日")}
+    if kind == "level":
+        return str(dict(LEVELS).get(value, value))
+    return patterns[kind] % {"n": value} if kind in patterns else str(value)
+
+
+def _field(spec: Spec) -> forms.Field:
+    if spec.kind == "points":
+        return forms.DecimalField(
+            label=spec.label,
+            required=spec.required,
+            min_value=Decimal(0),
+            max_digits=7,
+            decimal_places=2,
+            widget=forms.NumberInput(attrs={"step": "0.5"}),
+        )
+    if spec.kind == "days":
+        return forms.IntegerField(
+            label=spec.label, required=spec.required, min_value=1, max_value=30
+        )
+    if spec.kind == "percent":
+        return forms.DecimalField(
+            label=spec.label,
+            required=spec.required,
+            min_value=Decimal(1),
+            max_value=Decimal(100),
+            decimal_places=0,
+        )
+    if spec.kind == "lines":
+        return forms.CharField(
+            label=spec.label,
+            required=spec.required,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            help_text=_("每行一条"),
+        )
+    if spec.kind == "level":
+        return forms.ChoiceField(label=spec.label, choices=LEVELS)
+    return forms.CharField(label=spec.label, required=spec.required, max_length=200)
+
+
+def _initial(value: Any, kind: str) -> Any:
+    if value is MISSING or value is None:
+        return None
+    if kind == "percent":
+        # As typed: "20", never "20.0" (which the whole-number field would refuse on resubmit).
+        return f"{(Decimal(value) * 100).normalize():f}"
+    if kind == "lines":
+        return "\n".join(str(v) for v in value)
+    return value
+
+
+def seen_field(number: int) -> forms.IntegerField:
+    """The version the person saw when the form opened: a save on top of a newer one is refused,
+    so one officer's change is never silently undone by another's older form."""
+    return forms.IntegerField(widget=forms.HiddenInput, required=False, initial=number)
+
+
+def reason_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("修改理由"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=500,
+        help_text=_("会记入版本记录和审计日志"),
+    )
+
+
+class ChangeForm(forms.Form):
+    """The fields of one thing of the rulebook, filled with the draft's current values, each
+    saying what the base says; ``values()`` gives the document value at every path."""
+
+    def __init__(
+        self,
+        *args: Any,
+        specs: list[Spec],
+        current: dict[str, Any],
+        base: dict[str, Any],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.specs = specs
+        for spec in specs:
+            field = _field(spec)
+            was = value_at(base, spec.path)
+            field.help_text = (
+                _("基础办法：%(value)s") % {"value": shown(was, spec.kind)}
+                if value_at(base, spec.path[:-1]) is not MISSING or was is not MISSING
+                else _("新增的项目，基础办法中没有")
+            )
+            field.initial = _initial(value_at(current, spec.path), spec.kind)
+            self.fields[spec.name] = field
+        self.fields["reason"] = reason_field()
+
+    def values(self) -> dict[Path, Any]:
+        found: dict[Path, Any] = {}
+        for spec in self.specs:
+            value = self.cleaned_data.get(spec.name)
+            if value in (None, ""):
+                found[spec.path] = None
+            elif spec.kind == "percent":
+                found[spec.path] = Decimal(value) / 100
+            elif spec.kind == "lines":
+                found[spec.path] = [line.strip() for line in value.splitlines() if line.strip()]
+            else:
+                found[spec.path] = value
+        return found
+
+
+def _points(label: Any) -> forms.DecimalField:
+    """An optional number of points, entered in steps of 0.5."""
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=Decimal("0.5"),
+        max_digits=7,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.5"}),
+    )
+
+
+class AddItemForm(forms.Form):
+    """A new featured item: points are earned by approved declarations, up to its caps. Its code
+    is made by the system; the person only names it."""
+
+    category = forms.ChoiceField(label=gettext_lazy("所属类别"))
+    title = forms.CharField(label=gettext_lazy("项目名称"), max_length=120)
+    per = _points(gettext_lazy("每次分值（分）"))
+    per.help_text = gettext_lazy("留空：每次申报的分值由审核人填写")
+    cap_month = _points(gettext_lazy("每月最多（分）"))
+    cap_quarter = _points(gettext_lazy("每季度最多（分）"))
+    cap_year = _points(gettext_lazy("每年最多（分）"))
+
+    def __init__(self, *args: Any, categories: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = categories  # type: ignore[attr-defined]
+        self.fields["reason"] = reason_field()
+
+    def item(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        item: dict[str, Any] = {"title": data["title"].strip(), "rule": "earn"}
+        if data["per"] is not None:
+            item["per"] = data["per"]
+        caps = {
+            period: data[f"cap_{period}"]
+            for period in ("month", "quarter", "year")
+            if data[f"cap_{period}"] is not None
+        }
+        if caps:
+            item["caps"] = caps
+        return item
+
+
+class ReasonForm(forms.Form):
+    """Removing an item: nothing to fill in but why."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"] = reason_field()
+
+
+class UploadForm(forms.Form):
+    """The expert's way: a whole ``extends`` document, pasted or uploaded."""
+
+    yaml_text = forms.CharField(
+        label=gettext_lazy("规则全文（YAML）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "false"}),
+    )
+    upload = forms.FileField(label=gettext_lazy("或上传 YAML 文件"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"] = reason_field()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        upload = data.get("upload")
+        if upload is not None:
+            try:
+                data["yaml_text"] = upload.read(200_000).decode("utf-8-sig")
+            except UnicodeDecodeError:
+                self.add_error("upload", _("文件必须是 UTF-8 编码的 YAML"))
+        if not data.get("yaml_text", "").strip() and not self.errors:
+            self.add_error("yaml_text", _("请粘贴规则全文或上传文件"))
+        return data
+
+
+class NewDraftForm(forms.Form):
+    """A new draft: its name, whose it is, and what it starts from."""
+
+    title = forms.CharField(label=gettext_lazy("名称"), max_length=120)
+    organization = forms.ChoiceField(label=gettext_lazy("所属组织"))
+    start = forms.ChoiceField(label=gettext_lazy("基于"))
+
+    def __init__(
+        self,
+        *args: Any,
+        organizations: list[tuple[str, str]],
+        starts: list[tuple[str, Any]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].choices = organizations  # type: ignore[attr-defined]
+        self.fields["start"].choices = starts  # type: ignore[attr-defined]
