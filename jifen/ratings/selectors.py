@@ -54,7 +54,7 @@ def mixed(organization: Organization, year: int) -> list[Organization]:
     branch (or general branch by general branch) instead."""
     return [
         a.organization
-        for a in Adoption.objects.filter(
+        for a in Adoption.objects.current().filter(
             year=year, organization__path__startswith=organization.path
         )
         .exclude(organization=organization)
