@@ -39,6 +39,7 @@ class AdoptAnyForm(AdoptForm):
     yaml_text = forms.CharField(
         label=gettext_lazy("YAML 全文（专家用，可选）"),
         required=False,
+        strip=False,  # kept exactly as written, like an uploaded file
         widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
     )
     upload = forms.FileField(label=gettext_lazy("或上传 YAML 文件"), required=False)

@@ -73,6 +73,9 @@ def _side(user: AnyUser, ref: str) -> Side:
 @login_required
 def diff(request: HttpRequest) -> HttpResponse:
     _admin_somewhere(request, "rulebooks:diff")
+    if not (request.GET.get("a") and request.GET.get("b")):
+        # Nothing chosen yet: the page says where the two versions are chosen.
+        return render(request, "rulebooks/diff.html", {"a": None, "b": None})
     a = _side(request.user, request.GET.get("a", ""))
     b = _side(request.user, request.GET.get("b", ""))
     context = {"a": a, "b": b, "sentences": differences(a.rulebook, b.rulebook)}
