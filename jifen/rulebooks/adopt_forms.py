@@ -67,7 +67,7 @@ class AdoptAnyForm(AdoptForm):
             for pk, v in self.versions.items()
         ]
         field: forms.ChoiceField = self.fields["rulebook"]  # type: ignore[assignment]
-        builtin = list(field.choices)
+        builtin: list[Any] = list(field.choices)  # type: ignore[arg-type]
         groups: list[Any] = [(_("内置积分办法"), builtin)]
         if own:
             groups.append((_("自定积分办法（最新版本）"), own))

@@ -72,9 +72,7 @@ def adoptable(user: AnyUser, organizations: list[Organization]) -> set[int]:
     flagged = allowed_ids()
     reach = access.reach(user, Action.ADOPT)
     committee = [
-        a.organization.path
-        for a in access.assignments_of(user)
-        if a.role == Role.COMMITTEE_ADMIN
+        a.organization.path for a in access.assignments_of(user) if a.role == Role.COMMITTEE_ADMIN
     ]
     return {
         o.pk
@@ -102,10 +100,7 @@ def own_rulebook_allow(
     Adoptions already made stay; the flag only governs adopting from now on."""
     if not may_allow(actor, organization):
         raise ValidationError(
-            {
-                "allowed": f"只有上级组织的管理员可以设置 {organization.name} "
-                f"是否允许自定积分办法"
-            }
+            {"allowed": f"只有上级组织的管理员可以设置 {organization.name} 是否允许自定积分办法"}
         )
     flag, _created = OwnRulebookAllowed.objects.select_for_update().get_or_create(
         organization=organization

@@ -194,7 +194,9 @@ def _item_changed(a: Item, b: Item) -> list[str]:
         parts.append(f"计分方式 {RULES[a.rule]}{ARROW}{RULES[b.rule]}：{_item_summary(b)}")
         return _sentence(f"项目“{a.title}”", parts)
     if isinstance(a, Allowance) and isinstance(b, Allowance) and a.period != b.period:
-        parts.append(f"{PER[a.period]} {_points(a.points)}{ARROW}{PER[b.period]} {_points(b.points)}")
+        parts.append(
+            f"{PER[a.period]} {_points(a.points)}{ARROW}{PER[b.period]} {_points(b.points)}"
+        )
         fields = [f for f in _item_fields(a) if f.attr not in ("points", "period")]
     else:
         fields = _item_fields(b)
@@ -269,9 +271,7 @@ def _vetoes(a: Rulebook, b: Rulebook) -> list[str]:
     old = {v.code: v.title for v in a.vetoes}
     new = {v.code: v.title for v in b.vetoes}
     said = [f"负面清单新增“{t}”" for code, t in new.items() if code not in old]
-    said += [
-        f"负面清单“{old[code]}”改为“{t}”" for code, t in new.items() if old.get(code, t) != t
-    ]
+    said += [f"负面清单“{old[code]}”改为“{t}”" for code, t in new.items() if old.get(code, t) != t]
     said += [f"负面清单删除“{t}”" for code, t in old.items() if code not in new]
     return said
 

@@ -50,7 +50,9 @@ def _adopt_url(org: object) -> str:
 
 
 def test_a_draft_version_adopted_in_the_browser_scores_with_its_points(
-    client: Client, branch: SimpleNamespace, committee_admin: User  # noqa: F811
+    client: Client,
+    branch: SimpleNamespace,  # noqa: F811 (the fixture imported above)
+    committee_admin: User,
 ) -> None:
     version = _draft(committee_admin, branch.tree)
     client.force_login(committee_admin)
@@ -74,7 +76,9 @@ def test_a_draft_version_adopted_in_the_browser_scores_with_its_points(
 
 
 def test_a_pasted_yaml_text_is_adopted_and_a_bad_one_is_refused_on_its_field(
-    client: Client, branch: SimpleNamespace, committee_admin: User  # noqa: F811
+    client: Client,
+    branch: SimpleNamespace,  # noqa: F811 (the fixture imported above)
+    committee_admin: User,
 ) -> None:
     client.force_login(committee_admin)
     bad = client.post(
@@ -91,7 +95,9 @@ def test_a_pasted_yaml_text_is_adopted_and_a_bad_one_is_refused_on_its_field(
 
 
 def test_replacing_before_any_signature_keeps_the_old_version_and_audits_the_reason(
-    client: Client, branch: SimpleNamespace, committee_admin: User  # noqa: F811
+    client: Client,
+    branch: SimpleNamespace,  # noqa: F811 (the fixture imported above)
+    committee_admin: User,
 ) -> None:
     tree = branch.tree
     first = adoption_for(tree.c, 2026)
@@ -109,14 +115,16 @@ def test_replacing_before_any_signature_keeps_the_old_version_and_audits_the_rea
     versions = list(Adoption.objects.filter(organization=tree.c, year=2026).order_by("pk"))
     assert [v.rulebook_id for v in versions] == ["seed003", "seed001"]
     old, new = versions
-    assert old.superseded_at is not None and new.superseded_at is None
+    assert old.superseded_at is not None
+    assert new.superseded_at is None
     assert (new.replaces, new.reason, new.adopted_by) == (old, "党委会决定改用", committee_admin)
     assert adoption_for(branch.org, 2026) == new
     assert rulebook_of(new).id == "seed001"
     assert rulebook_of(old).id == "seed003"  # the old version stays readable
     event = AuditEvent.objects.get(action="rulebook.replace")
     assert event.actor == committee_admin
-    assert "seed003 第 1 版" in event.summary and "党委会决定改用" in event.summary
+    assert "seed003 第 1 版" in event.summary
+    assert "党委会决定改用" in event.summary
     assert event.detail == {"from": old.pk, "to": new.pk, "reason": "党委会决定改用"}
 
     page = client.get(reverse("rulebooks:applied", args=[branch.org.pk, 2026])).content.decode()
@@ -129,7 +137,7 @@ def test_replacing_before_any_signature_keeps_the_old_version_and_audits_the_rea
 
 
 def test_only_one_adoption_of_a_year_is_current_in_the_database(
-    branch: SimpleNamespace,  # noqa: F811
+    branch: SimpleNamespace,  # noqa: F811 (the fixture imported above)
 ) -> None:
     current = Adoption.objects.current().get(organization=branch.tree.c, year=2026)
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -143,7 +151,9 @@ def test_only_one_adoption_of_a_year_is_current_in_the_database(
 
 
 def test_changing_after_a_signed_quarter_is_refused_naming_the_quarter(
-    client: Client, branch: SimpleNamespace, committee_admin: User  # noqa: F811
+    client: Client,
+    branch: SimpleNamespace,  # noqa: F811 (the fixture imported above)
+    committee_admin: User,
 ) -> None:
     tree = branch.tree
     period_sign(organization=tree.b1, year=2026, quarter=1, actor=branch.secretary, today=AFTER_Q1)
@@ -167,7 +177,8 @@ def test_changing_after_a_signed_quarter_is_refused_naming_the_quarter(
 
 
 def test_a_signed_quarter_under_a_subtree_with_its_own_rulebook_does_not_freeze_above(
-    branch: SimpleNamespace, committee_admin: User  # noqa: F811
+    branch: SimpleNamespace,  # noqa: F811 (the fixture imported above)
+    committee_admin: User,
 ) -> None:
     tree = branch.tree
     adoption_set(organization=tree.g, year=2026, rulebook="seed003", actor=committee_admin)
@@ -180,7 +191,9 @@ def test_a_signed_quarter_under_a_subtree_with_its_own_rulebook_does_not_freeze_
 
 
 def test_the_command_obeys_the_same_rules(
-    branch: SimpleNamespace, committee_admin: User, general_admin: User  # noqa: F811
+    branch: SimpleNamespace,  # noqa: F811 (the fixture imported above)
+    committee_admin: User,
+    general_admin: User,
 ) -> None:
     def adopt(*args: str) -> str:
         out = StringIO()
@@ -259,5 +272,5 @@ def test_the_diff_page_compares_a_draft_version_with_its_base_through_the_door(
     # The committee's draft is out of the general branch's reach: 404, like a missing one.
     foreign = adoption_set(organization=tree.x, year=2026, rulebook="seed001")
     client.force_login(general_admin)
-    assert client.get(url, {"a": "builtin:seed003", "b": f"version:{version.pk}"}).status_code == 404
-    assert client.get(url, {"a": f"adoption:{foreign.pk}", "b": "builtin:seed003"}).status_code == 404
+    for a, b in (("builtin:seed003", f"version:{version.pk}"), (f"adoption:{foreign.pk}", "")):
+        assert client.get(url, {"a": a, "b": b or "builtin:seed003"}).status_code == 404
