@@ -62,6 +62,8 @@ def year_rollover(
                 rulebook=adoption.rulebook_id,
                 yaml_text=adoption.yaml_text,
                 actor=actor,
+                carried_forward=True,
+                draft_version=adoption.draft_version,
             )
         )
     audit_record(

@@ -28,7 +28,7 @@ from jifen.rulebooks import own
 from jifen.rulebooks.adopt_forms import AdoptAnyForm
 from jifen.rulebooks.models import Adoption
 from jifen.rulebooks.reading import reading
-from jifen.rulebooks.services import adoption_for, adoption_set, rulebook_of
+from jifen.rulebooks.services import adoption_for, adoption_set, adoption_title, rulebook_of
 from jifen.rulebooks.views import _admin_somewhere
 
 
@@ -48,16 +48,8 @@ def history(organization: Organization, year: int) -> list[Adoption]:
         .order_by("adopted_at", "pk")
     )
     for version in versions:
-        version.title = title_of(version)  # type: ignore[attr-defined]
+        version.title = adoption_title(version)  # type: ignore[attr-defined]
     return versions
-
-
-def title_of(adoption: Adoption) -> str:
-    """What people call an adopted rulebook: its title and version, never its id."""
-    return _("“%(title)s”第 %(version)s 版") % {
-        "title": rulebook_of(adoption).title or _("未命名的积分办法"),
-        "version": adoption.rulebook_version,
-    }
 
 
 @login_required
@@ -109,7 +101,7 @@ def adopt(request: HttpRequest, org_id: int) -> HttpResponse:
             "organization": organization,
             "this_year": this_year,
             "current": current,
-            "current_title": title_of(current) if current is not None else "",
+            "current_title": adoption_title(current) if current is not None else "",
             "refusal": own.adopt_refusal(request.user, organization),
         },
     )
@@ -137,7 +129,7 @@ def _rows(
                 "organization": organization,
                 "indent": organization.depth - top,
                 "adoption": found,
-                "title": title_of(found) if found is not None else "",
+                "title": adoption_title(found) if found is not None else "",
                 "own": found is not None and found.organization_id == organization.pk,
                 "flag": organization.pk in flagged,
                 "allowed": any(i in flagged for i in ids),

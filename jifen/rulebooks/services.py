@@ -8,6 +8,7 @@ from importlib import resources
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from jifen.audit.services import audit_record
 from jifen.core import clock
@@ -66,11 +67,11 @@ def _frozen_refusal(organization: Organization, year: int) -> str | None:
 
 
 def _replacing(
-    organization: Organization, year: int, actor: User | None, reason: str
+    organization: Organization, year: int, actor: User | None, reason: str, carried: bool
 ) -> Adoption | None:
     """The adoption in force that a new one replaces (None for a first adoption), after the
     checks: who may adopt here, no signed quarter, and a reason when replacing."""
-    if actor is not None:
+    if actor is not None and not carried:
         refusal = own.adopt_refusal(actor, organization)
         if refusal is not None:
             raise ValidationError({"rulebook": refusal})
@@ -101,6 +102,7 @@ def adoption_set(
     actor: User | None = None,
     reason: str = "",
     draft_version: DraftVersion | None = None,
+    carried_forward: bool = False,
 ) -> Adoption:
     """Adopt a built-in rulebook by id, an organization's own YAML (which may ``extends`` a
     built-in one), or a draft version, for ``organization`` and its subtree in ``year``.
@@ -108,13 +110,15 @@ def adoption_set(
     Adopting again for the same organization and year is a change: the new adoption is in
     force and the old one is kept, superseded, with ``reason`` (required) and the audit saying
     who changed what. Refused when a quarter of the year is already signed where the adoption
-    rules, and — with an ``actor`` — where the actor may not adopt (``own.adopt_refusal``)."""
+    rules, and — with an ``actor`` — where the actor may not adopt (``own.adopt_refusal``).
+    ``carried_forward``: the year rollover carrying an adoption already made to the next year,
+    which is no new choice of rulebook, so who may choose one is not asked again."""
     if draft_version is not None:
         rulebook, yaml_text = draft_version.draft.rulebook_code, draft_version.yaml_text
     yaml_text, loaded = rulebook_text_load(
         rulebook=rulebook, yaml_text=yaml_text, name=f"{organization.code}-{year}.yaml"
     )
-    current = _replacing(organization, year, actor, reason)
+    current = _replacing(organization, year, actor, reason, carried_forward)
     if current is not None and current.yaml_text == yaml_text:
         raise ValidationError({"rulebook": "所选办法与现行的办法完全相同，无需更换"})
     if current is not None:
@@ -170,6 +174,15 @@ def adoption_for(organization: Organization, year: int) -> Adoption | None:
         if org_id in found:
             return found[org_id]
     return None
+
+
+def adoption_title(adoption: Adoption) -> str:
+    """What people call an adopted rulebook: its title and version, never its id (an own
+    rulebook's id is a code)."""
+    return _("“%(title)s”第 %(version)s 版") % {
+        "title": rulebook_of(adoption).title or _("未命名的积分办法"),
+        "version": adoption.rulebook_version,
+    }
 
 
 @lru_cache(maxsize=64)

@@ -15,6 +15,7 @@ from jifen.orgs import access
 from jifen.orgs.access import Action
 from jifen.rulebooks.models import Adoption
 from jifen.rulebooks.reading import builtin_rulebooks, reading
+from jifen.rulebooks.services import adoption_title
 from jifen.scoring import builtin_ids, load_rulebook
 
 
@@ -27,12 +28,14 @@ def _admin_somewhere(request: HttpRequest, page: str) -> None:
 @login_required
 def library(request: HttpRequest) -> HttpResponse:
     _admin_somewhere(request, "rulebooks:library")
-    adopted = (
+    adopted = list(
         Adoption.objects.current()
         .filter(access.within_reach(request.user, Action.ADOPT))
         .select_related("organization")
         .order_by("-year", "organization__path")[:200]
     )
+    for adoption in adopted:  # by title and version: an own rulebook's id is a code
+        adoption.title = adoption_title(adoption)  # type: ignore[attr-defined]
     context = {"builtins": builtin_rulebooks(), "adopted": adopted}
     return render(request, "rulebooks/library.html", context)
 

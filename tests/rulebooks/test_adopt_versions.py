@@ -22,6 +22,7 @@ from django.urls import reverse
 from jifen.audit.models import AuditEvent
 from jifen.periods.services import period_sign
 from jifen.periods.sheet import quarter_sheet
+from jifen.ratings.rollover import year_rollover
 from jifen.rulebooks.drafts import draft_revise, draft_start
 from jifen.rulebooks.models import Adoption, DraftVersion, OwnRulebookAllowed
 from jifen.rulebooks.own import own_rulebook_allow
@@ -67,6 +68,9 @@ def test_a_draft_version_adopted_in_the_browser_scores_with_its_points(
     assert adoption.draft_version == version
     assert adoption.yaml_text == version.yaml_text
     assert adoption_for(branch.org, 2026) == adoption
+    library = client.get(reverse("rulebooks:library")).content.decode()
+    assert "“我们的办法”第 2 版" in library
+    assert adoption.rulebook_id not in library  # own rulebooks' ids are codes
     # 主题党日 8 a month: base 68 a month; an absence (−5) makes February 63.
     add(branch, branch.zhao, dt.date(2026, 2, 10), "party_day", "absent")
     sheet = quarter_sheet(branch.org, 2026, 1)
@@ -274,3 +278,20 @@ def test_the_diff_page_compares_a_draft_version_with_its_base_through_the_door(
     client.force_login(general_admin)
     for a, b in (("builtin:seed003", f"version:{version.pk}"), (f"adoption:{foreign.pk}", "")):
         assert client.get(url, {"a": a, "b": b or "builtin:seed003"}).status_code == 404
+
+
+def test_the_year_rollover_carries_an_adoption_forward_without_asking_for_the_flag(
+    tree: SimpleNamespace, committee_admin: User, general_admin: User
+) -> None:
+    """The committee chose the general branch's rulebook; its admin carrying that choice to the
+    next year chooses nothing new."""
+    version = _draft(committee_admin, tree)
+    adoption_set(
+        organization=tree.g, year=2026, rulebook="", draft_version=version, actor=committee_admin
+    )
+    with pytest.raises(ValidationError, match="没有允许"):
+        adoption_set(organization=tree.g, year=2027, rulebook="seed001", actor=general_admin)
+    done = year_rollover(year=2026, actor=general_admin, scope=tree.g)
+    carried = done.adopted[0]
+    assert (carried.organization, carried.year) == (tree.g, 2027)
+    assert (carried.draft_version, carried.yaml_text) == (version, version.yaml_text)
