@@ -13,6 +13,7 @@ from types import SimpleNamespace
 import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, transaction
@@ -96,6 +97,15 @@ def test_a_pasted_yaml_text_is_adopted_and_a_bad_one_is_refused_on_its_field(
     ok = client.post(_adopt_url(branch.org), {"year": 2026, "rulebook": "yaml", "yaml_text": text})
     assert ok.status_code == 302
     assert Adoption.objects.get(organization=branch.org).yaml_text == text
+    upload = SimpleUploadedFile(
+        "ours.yaml", b"\xef\xbb\xbf" + text.encode().replace(b"ours", b"up")
+    )
+    again = client.post(
+        _adopt_url(branch.org),
+        {"year": 2026, "rulebook": "yaml", "upload": upload, "reason": "上传的新版本"},
+    )
+    assert again.status_code == 302
+    assert adoption_for(branch.org, 2026).rulebook_id == "up"  # type: ignore[union-attr]
 
 
 def test_replacing_before_any_signature_keeps_the_old_version_and_audits_the_reason(
@@ -269,6 +279,9 @@ def test_the_diff_page_compares_a_draft_version_with_its_base_through_the_door(
     assert page.status_code == 200
     assert "主题党日(每月两次)：每月 10 分 → 8 分" in html
     assert "测试学院党委 自定“我们的办法”第 2 版" in html
+    first = version.draft.versions.get(number=1)
+    versions = client.get(url, {"a": f"version:{first.pk}", "b": f"version:{version.pk}"})
+    assert "主题党日(每月两次)：每月 10 分 → 8 分" in versions.content.decode()
     same = client.get(url, {"a": "builtin:seed003", "b": "builtin:seed003"}).content.decode()
     assert "两者的计分规则完全相同" in same
     for bad in ("version:999999", "adoption:abc", "nothing:1", "builtin:nosuch"):
