@@ -49,7 +49,7 @@ GRADES = ("优秀", "合格", "基本合格")
 def _adopt(year: int) -> None:
     """The year's adoptions: each organization's rulebook of the demo year, the same text;
     信息工程学院党总支 its own star rules."""
-    for later in Adoption.objects.filter(year=year + 1):
+    for later in Adoption.objects.current().filter(year=year + 1):
         if not Adoption.objects.filter(organization=later.organization, year=year).exists():
             adoption_set(
                 organization=later.organization,

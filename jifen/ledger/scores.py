@@ -170,9 +170,11 @@ def _within(adoption: Adoption, field: str = "path") -> Q:
     brings neither its facts (they stay in that organization's chain) nor its months along."""
     scope = adoption.organization
     query = Q(**{f"{field}__startswith": scope.path})
-    nested = Adoption.objects.filter(
-        year=adoption.year, organization__path__startswith=scope.path
-    ).exclude(pk=adoption.pk)
+    nested = (
+        Adoption.objects.current()
+        .filter(year=adoption.year, organization__path__startswith=scope.path)
+        .exclude(organization_id=adoption.organization_id)
+    )
     for path in nested.values_list("organization__path", flat=True):
         query &= ~Q(**{f"{field}__startswith": path})
     return query

@@ -25,12 +25,12 @@ class Rollover:
 def rollover_plan(scope: Organization | None, year: int) -> list[tuple[Adoption, Adoption | None]]:
     """``year``'s adoptions in ``scope``'s subtree (every one without a scope), each with next
     year's adoption of the same organization if there is one already."""
-    adoptions = Adoption.objects.filter(year=year).select_related("organization")
+    adoptions = Adoption.objects.current().filter(year=year).select_related("organization")
     if scope is not None:
         adoptions = adoptions.filter(organization__path__startswith=scope.path)
     following = {
         a.organization_id: a
-        for a in Adoption.objects.filter(
+        for a in Adoption.objects.current().filter(
             year=year + 1, organization_id__in=[a.organization_id for a in adoptions]
         )
     }
@@ -62,6 +62,8 @@ def year_rollover(
                 rulebook=adoption.rulebook_id,
                 yaml_text=adoption.yaml_text,
                 actor=actor,
+                carried_forward=True,
+                draft_version=adoption.draft_version,
             )
         )
     audit_record(

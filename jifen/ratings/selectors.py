@@ -54,9 +54,8 @@ def mixed(organization: Organization, year: int) -> list[Organization]:
     branch (or general branch by general branch) instead."""
     return [
         a.organization
-        for a in Adoption.objects.filter(
-            year=year, organization__path__startswith=organization.path
-        )
+        for a in Adoption.objects.current()
+        .filter(year=year, organization__path__startswith=organization.path)
         .exclude(organization=organization)
         .select_related("organization")
         .order_by("organization__path")

@@ -6,6 +6,12 @@ from django.db import models
 from jifen.orgs.models import Organization
 
 
+class AdoptionQuerySet(models.QuerySet["Adoption"]):
+    def current(self) -> AdoptionQuerySet:
+        """The adoptions in force: the latest version of each organization's year."""
+        return self.filter(superseded_at__isnull=True)
+
+
 class Adoption(models.Model):
     """An organization scores ``year`` with one rulebook version, for its whole subtree.
 
@@ -24,12 +30,41 @@ class Adoption(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     adopted_at = models.DateTimeField(auto_now_add=True)
+    # Where an organization's own rulebook came from: the draft version adopted (its text is
+    # copied into ``yaml_text`` all the same, so the year never depends on the draft).
+    draft_version = models.ForeignKey(
+        "DraftVersion",
+        verbose_name="来自自定积分办法版本",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="adoptions",
+    )
+    # Versions of one year's adoption: a change adopts again; the adoption it replaces is kept,
+    # marked superseded, and stays readable. Only ``superseded_at`` is ever written afterwards,
+    # never the text, so a parsed rulebook cached by pk stays right.
+    replaces = models.OneToOneField(
+        "self",
+        verbose_name="替换的版本",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaced_by",
+    )
+    reason = models.TextField("更换理由", blank=True)
+    superseded_at = models.DateTimeField("被替换时间", null=True, blank=True)
+
+    objects = AdoptionQuerySet.as_manager()
 
     class Meta:
         verbose_name = "采用的积分办法"
         verbose_name_plural = "采用的积分办法"
         constraints = [
-            models.UniqueConstraint(fields=["organization", "year"], name="one_rulebook_a_year")
+            models.UniqueConstraint(
+                fields=["organization", "year"],
+                condition=models.Q(superseded_at__isnull=True),
+                name="one_current_rulebook_a_year",
+            )
         ]
 
     def __str__(self) -> str:
@@ -90,3 +125,26 @@ class DraftVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.draft} 第 {self.number} 版"
+
+
+class OwnRulebookAllowed(models.Model):
+    """允许自定积分办法: the level above lets an organization (and its subtree) adopt rulebooks of
+    its own. Committee admins adopt anywhere in their tree; a general-branch admin only where
+    this is set on its organization or one above. Set and withdrawn by an admin who may adopt
+    for the organization's parent, never by the organization itself (audited)."""
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.PROTECT, related_name="own_rulebook"
+    )
+    allowed = models.BooleanField("允许自定积分办法", default=False)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "允许自定积分办法"
+        verbose_name_plural = "允许自定积分办法"
+
+    def __str__(self) -> str:
+        return f"{self.organization} {'允许' if self.allowed else '不允许'}自定积分办法"

@@ -1,16 +1,18 @@
 from django.urls import URLPattern, URLResolver, path
 
+from jifen.rulebooks import adopt_views, diff_views, views
 from jifen.rulebooks import draft_views as drafts
-from jifen.rulebooks import views
 
 app_name = "rulebooks"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("rulebooks/", views.library, name="library"),
-    path("rulebooks/applies/", views.applies, name="applies"),
+    path("rulebooks/applies/", adopt_views.applies, name="applies"),
     path("rulebooks/builtin/<str:rulebook_id>/", views.builtin, name="builtin"),
-    path("orgs/<int:org_id>/rulebook/<int:year>/", views.applied, name="applied"),
-    path("orgs/<int:org_id>/rulebook/adopt/", views.adopt, name="adopt"),
+    path("rulebooks/diff/", diff_views.diff, name="diff"),
+    path("orgs/<int:org_id>/rulebook/<int:year>/", adopt_views.applied, name="applied"),
+    path("orgs/<int:org_id>/rulebook/adopt/", adopt_views.adopt, name="adopt"),
+    path("orgs/<int:org_id>/rulebook/allow/", adopt_views.allow, name="allow"),
     path("rulebooks/drafts/new/", drafts.draft_new, name="draft_new"),
     path("rulebooks/drafts/<int:draft_id>/", drafts.draft_show, name="draft"),
     path(

@@ -326,6 +326,11 @@ MATRIX.update(
         "rulebooks:draft_stars": Entry(_draft, APPROVERS),
         "rulebooks:draft_band": Entry(_draft_at(code="five_stars"), APPROVERS),
         "rulebooks:draft_notice": Entry(_draft, APPROVERS),
+        # 允许自定积分办法: the button answers with a redirect (a refusal is a message there).
+        "rulebooks:allow": Entry(_org, APPROVERS, method="post", ok=302),
+        # The diff page without its two versions says where to choose them; with them, every
+        # version comes through the door (tests/rulebooks/test_adopt_versions.py).
+        "rulebooks:diff": Entry(None, APPROVERS, scoped=False),
     }
 )
 # Pages that every visitor reaches, signed in or not, and Django's own sites. The public notice

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from jifen.audit.models import AuditEvent
 from jifen.rulebooks.models import Adoption
+from jifen.rulebooks.own import own_rulebook_allow
 from jifen.rulebooks.services import adoption_set
 from jifen.scoring import builtin_ids, load_rulebook
 from tests.clock import Clock
@@ -49,7 +50,7 @@ def test_a_committee_admin_adopts_seed003_and_recording_can_start(
     assert NOT_ADOPTED not in client.get(activity_add).content.decode()
 
 
-def test_adopting_twice_is_refused_in_chinese_and_changes_nothing(
+def test_adopting_again_without_a_reason_is_refused_in_chinese_and_changes_nothing(
     adopting: Client, committee_admin: User, tree: SimpleNamespace
 ) -> None:
     adoption_set(organization=tree.c, year=2026, rulebook="seed003")
@@ -60,6 +61,7 @@ def test_adopting_twice_is_refused_in_chinese_and_changes_nothing(
     )
     assert response.status_code == 400
     assert "已采用了 2026 年的积分办法" in response.content.decode()
+    assert "更换须写明理由" in response.content.decode()
     assert list(Adoption.objects.values_list("rulebook_id", flat=True)) == ["seed003"]
 
 
@@ -76,13 +78,14 @@ def test_an_unknown_rulebook_is_refused(
 
 
 def test_a_general_branch_admin_cannot_adopt_outside_reach(
-    adopting: Client, general_admin: User, tree: SimpleNamespace
+    adopting: Client, general_admin: User, committee_admin: User, tree: SimpleNamespace
 ) -> None:
     adopting.force_login(general_admin)
     for org in (tree.c, tree.b3, tree.xb):
         url = reverse("rulebooks:adopt", kwargs={"org_id": org.pk})
         assert adopting.post(url, {"year": 2026, "rulebook": "seed003"}).status_code == 404
     assert not Adoption.objects.exists()
+    own_rulebook_allow(organization=tree.g, allowed=True, actor=committee_admin)
     ok = adopting.post(
         reverse("rulebooks:adopt", kwargs={"org_id": tree.g.pk}),
         {"year": 2026, "rulebook": "seed003"},
@@ -119,13 +122,14 @@ def test_which_rulebook_applies_shows_a_subtree_with_its_own(
         org.code: html.split(f'id="org-{org.pk}"')[1].split("</tr>")[0]
         for org in (tree.c, tree.g, tree.b1, tree.b3)
     }
-    assert "seed003" in rows["C"]
+    seed003, seed001 = load_rulebook("seed003").title, load_rulebook("seed001").title
+    assert seed003 in rows["C"]
     assert "本组织自己采用" in rows["C"]
-    assert "seed001" in rows["G"]
+    assert seed001 in rows["G"]
     assert "本组织自己采用" in rows["G"]
-    assert "seed001" in rows["B1"]
+    assert seed001 in rows["B1"]
     assert f"沿用 {tree.g.name}" in rows["B1"]
-    assert "seed003" in rows["B3"]
+    assert seed003 in rows["B3"]
     assert tree.xb.name not in html
     applied = adopting.get(
         reverse("rulebooks:applied", kwargs={"org_id": tree.b1.pk, "year": 2026})

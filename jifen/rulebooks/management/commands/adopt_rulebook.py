@@ -12,6 +12,7 @@ from jifen.rulebooks.services import adoption_set
 class Command(BaseCommand):
     help = (
         "为组织（及其下级组织）采用某一年度的积分办法：内置办法编号或 YAML 文件。"
+        "再次采用即更换（须 --reason），该年度已有季度签名的不能更换。"
         " Adopt a rulebook (a built-in id, or a YAML file) for an organization and a year."
     )
 
@@ -22,6 +23,11 @@ class Command(BaseCommand):
             "rulebook", metavar="RULEBOOK", help="内置办法编号或 YAML 文件 (built-in id or file)"
         )
         parser.add_argument("--user", required=True, help="操作人用户名，记入审计日志 (actor)")
+        parser.add_argument(
+            "--reason",
+            default="",
+            help="更换理由：该年度已采用过积分办法时必填 (why, when replacing the year's rulebook)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         year = options["year"]
@@ -46,6 +52,7 @@ class Command(BaseCommand):
                 rulebook=rulebook,
                 yaml_text=yaml_text,
                 actor=actor,
+                reason=options["reason"],
             )
         except ValidationError as error:
             raise CommandError("；".join(error.messages), returncode=2) from error
