@@ -132,21 +132,22 @@ def _parents(
             row.add("parent", _("上级组织代码“%(code)s”不存在") % {"code": code})
 
 
-def _in_order(rows: list[_Row], root: Organization) -> list[_Row]:
-    """Parents before children (rows may name a parent further down the file); rows whose
-    chain does not reach an existing organization (cycles, unknown parents) are left out."""
+def _in_order(rows: list[_Row]) -> list[_Row]:
+    """Each organization followed by those under it, in the file's order otherwise (rows may
+    name a parent further down the file), so the plan reads as a tree and parents are created
+    first; rows whose chain of parents is a cycle are left out (their errors say why)."""
     by_code = {row.code: row for row in rows if row.code}
-    placed: set[str] = set()
+    children: dict[str, list[_Row]] = {}
+    for row in rows:
+        children.setdefault(row.parent_code, []).append(row)
     ordered: list[_Row] = []
-    pending = list(rows)
-    while pending:
-        waiting = [r for r in pending if r.parent_code in by_code and r.parent_code not in placed]
-        ready = [r for r in pending if r not in waiting]
-        if not ready:
-            break
-        ordered.extend(ready)
-        placed.update(r.code for r in ready)
-        pending = waiting
+    stack = [row for row in reversed(rows) if row.parent_code not in by_code]
+    while stack:
+        row = stack.pop()
+        ordered.append(row)
+        # A repeated code has its children listed once, under the first row using it.
+        below = children.pop(row.code, []) if row.code else []
+        stack.extend(reversed(below))
     return ordered
 
 
@@ -190,7 +191,7 @@ def tree_check(
         _read_cells(row, kinds)
     _duplicates(rows)
     _parents(rows, root=root, existing=existing, visible=visible)
-    ordered = _in_order(rows, root)
+    ordered = _in_order(rows)
     _service_checks(ordered, root=root, existing=existing)
     order = {column.header: index for index, column in enumerate(TREE_COLUMNS)}
     errors = sorted(
