@@ -14,7 +14,7 @@ from jifen.orgs.access import Action
 from jifen.orgs.models import Organization, OrganizationKind
 from jifen.roster.checks import RowError
 from jifen.roster.tree_checks import TreeEntry
-from jifen.roster.tree_reading import TreeFileError, tree_table_read
+from jifen.roster.tree_reading import TreeFileError, TreeTable, tree_table_read
 from jifen.roster.tree_services import TreeInvalidError, tree_evaluate, tree_import_now
 
 
@@ -43,7 +43,18 @@ class Command(BaseCommand):
             "--apply", action="store_true", help="确认写入（全部或全不）(apply, all or nothing)"
         )
 
-    def _inputs(self, options: dict[str, Any]) -> tuple[Organization, User, bytes]:
+    def _inputs(self, options: dict[str, Any]) -> tuple[TreeTable, Organization, User]:
+        # The file first: a bad file is refused before any database is opened.
+        path = Path(options["file"])
+        try:
+            table = tree_table_read(path.read_bytes())
+        except OSError as error:
+            raise CommandError(
+                _("无法读取 %(file)s：%(error)s") % {"file": path, "error": error.strerror},
+                returncode=2,
+            ) from None
+        except TreeFileError as error:
+            raise CommandError(f"{path.name}：{error}", returncode=2) from None
         user = User.objects.filter(username=options["user"]).first()
         if user is None:
             raise CommandError(_("没有用户名为 %(u)s 的用户") % {"u": options["user"]}, returncode=2)
@@ -55,14 +66,7 @@ class Command(BaseCommand):
                 % {"u": user.username, "code": options["under"]},
                 returncode=2,
             )
-        try:
-            data = Path(options["file"]).read_bytes()
-        except OSError as error:
-            raise CommandError(
-                _("无法读取 %(file)s：%(error)s") % {"file": options["file"], "error": error.strerror},
-                returncode=2,
-            ) from None
-        return root, user, data
+        return table, root, user
 
     def _print_plan(self, entries: list[TreeEntry], root: Organization) -> None:
         kinds = dict(OrganizationKind.objects.values_list("code", "name"))
@@ -80,12 +84,8 @@ class Command(BaseCommand):
             )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        root, user, data = self._inputs(options)
+        table, root, user = self._inputs(options)
         filename = Path(options["file"]).name
-        try:
-            table = tree_table_read(data)
-        except TreeFileError as error:
-            raise CommandError(f"{filename}：{error}", returncode=2) from None
         with audit_context(user=user, path="jifen orgs import"):
             if not options["apply"]:
                 errors, entries = tree_evaluate(table=table, root=root, user=user)
