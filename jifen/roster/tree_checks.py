@@ -186,7 +186,10 @@ def tree_check(
     subtree is told apart from an unknown one without revealing organizations they cannot see."""
     kinds = {kind.name: kind for kind in OrganizationKind.objects.order_by("level", "code")}
     existing = {o.code: o for o in Organization.objects.filter(path__startswith=root.path)}
-    rows = [_Row(number, *cells) for number, cells in table.rows]
+    rows = [
+        _Row(number, code, name, kind, parent, day)
+        for number, (code, name, kind, parent, day) in table.rows
+    ]
     for row in rows:
         _read_cells(row, kinds)
     _duplicates(rows)

@@ -23,7 +23,9 @@ class TreeColumn:
 
 
 TREE_COLUMNS: tuple[TreeColumn, ...] = (
-    TreeColumn("code", "组织代码", "必填：字母、数字和 . _ -，不超过 32 个字符，不能与已有组织重复"),
+    TreeColumn(
+        "code", "组织代码", "必填：字母、数字和 . _ -，不超过 32 个字符，不能与已有组织重复"
+    ),
     TreeColumn("name", "名称", "必填：不超过 100 字，如 中共某某学院计算机系总支部委员会", 36),
     TreeColumn("kind", "类别", "必填：党委、党总支、党支部、党小组（或本系统另设的类别）", 10),
     TreeColumn(
@@ -35,7 +37,13 @@ TREE_COLUMNS: tuple[TreeColumn, ...] = (
 )
 TREE_HEADERS: tuple[str, ...] = tuple(column.header for column in TREE_COLUMNS)
 TREE_BY_KEY: dict[str, TreeColumn] = {column.key: column for column in TREE_COLUMNS}
-TREE_EXAMPLE: tuple[str, ...] = ("C0101", "中共某某学院计算机系总支部委员会", "党总支", "", "2020-07-01")
+TREE_EXAMPLE: tuple[str, ...] = (
+    "C0101",
+    "中共某某学院计算机系总支部委员会",
+    "党总支",
+    "",
+    "2020-07-01",
+)
 
 # Headers other systems and hand-made sheets use for the same columns (as for the roster).
 TREE_ALIASES: dict[str, str] = {
@@ -89,7 +97,8 @@ def _header(raw: list[list[object]]) -> tuple[int, list[str]]:
             repeated = sorted({h for h in headers if h in TREE_HEADERS and headers.count(h) > 1})
             if repeated:
                 raise TreeFileError(
-                    _("表头中以下列出现了不止一次：%(repeated)s。") % {"repeated": "、".join(repeated)}
+                    _("表头中以下列出现了不止一次：%(repeated)s。")
+                    % {"repeated": "、".join(repeated)}
                 )
             return index, headers
     raise TreeFileError(

@@ -149,7 +149,11 @@ def tree_import_apply(*, tree_import: TreeImport, actor: User) -> str:
         return "invalid" if errors else "changed"
     _create_all(entries, root=root, actor=actor)
     _audit_import(
-        target=tree_import, root=root, filename=tree_import.filename, count=len(entries), actor=actor
+        target=tree_import,
+        root=root,
+        filename=tree_import.filename,
+        count=len(entries),
+        actor=actor,
     )
     return "applied"
 

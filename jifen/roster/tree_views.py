@@ -142,20 +142,22 @@ def tree_apply(request: HttpRequest, org_id: int, import_id: int) -> HttpRespons
         done = closed.tree_import
         if done.status == TreeImport.Status.APPLIED:
             when = timezone.localtime(done.applied_at).strftime("%Y-%m-%d %H:%M")
-            messages.warning(request, _("这个文件已于 %(when)s 导入，没有重复导入。") % {"when": when})
+            messages.warning(
+                request, _("这个文件已于 %(when)s 导入，没有重复导入。") % {"when": when}
+            )
         elif done.status == TreeImport.Status.DISCARDED:
             messages.warning(request, _("这次导入已放弃，不能再导入。请重新上传文件。"))
         else:
             messages.error(request, _("文件有错误，不能导入。请改正后重新上传。"))
         return _redirect(request, url)
     if outcome == "applied":
-        messages.success(
-            request, _("导入完成：新建 %(n)s 个组织。") % {"n": len(tree_import.plan)}
-        )
+        messages.success(request, _("导入完成：新建 %(n)s 个组织。") % {"n": len(tree_import.plan)})
     elif outcome == "changed":
         messages.warning(
             request,
-            _("预览之后系统中的数据有了变化，没有导入。下面是按最新数据重新生成的预览，请再次确认。"),
+            _(
+                "预览之后系统中的数据有了变化，没有导入。下面是按最新数据重新生成的预览，请再次确认。"
+            ),
         )
     else:
         messages.error(

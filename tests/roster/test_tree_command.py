@@ -77,9 +77,11 @@ def test_with_apply_it_creates_the_tree_and_audits_it(
     assert jifen(*args) == 0
     assert "已在 测试学院党委 下新建 4 个组织" in capsys.readouterr().out
     group = Organization.objects.get(code="T0101")
-    assert group.parent.code == "T01" and group.parent.parent.code == "TG"
+    assert group.parent.code == "T01"
+    assert group.parent.parent.code == "TG"
     event = AuditEvent.objects.get(action="orgs.import")
-    assert event.actor == committee_admin and event.detail["created"] == 4
+    assert event.actor == committee_admin
+    assert event.detail["created"] == 4
     assert event.path == "jifen orgs import"
     # Again: every code is now taken, so the second run is refused, row by row.
     assert jifen(*args) == 2
@@ -146,8 +148,18 @@ def test_jifen_orgs_import_is_the_command_and_exits_2_without_a_traceback(tmp_pa
     path = tmp_path / "组织.csv"
     path.write_bytes("组织代码,名称,类别\nT1,甲,党支部\n".encode())
     done = subprocess.run(
-        [sys.executable, "-m", "jifen.cli", "orgs", "import", str(path), "--under", "C"]
-        + ["--user", "admin"],
+        [
+            sys.executable,
+            "-m",
+            "jifen.cli",
+            "orgs",
+            "import",
+            str(path),
+            "--under",
+            "C",
+            "--user",
+            "admin",
+        ],
         capture_output=True,
         text=True,
         check=False,

@@ -85,21 +85,29 @@ def test_each_format_imports_a_three_level_tree_with_parents_in_any_order(
     assert [entry["code"] for entry in tree_import.plan] == ["TG", "T01", "T0101", "T02"]
 
     page = admin_client.get(f"/orgs/{tree.c.pk}/tree/imports/{tree_import.pk}/").content.decode()
-    assert "新建 4 个组织" in page and "第一党小组" in page and "新成立党总支" in page
+    assert "新建 4 个组织" in page
+    assert "第一党小组" in page
+    assert "新成立党总支" in page
     assert codes() == before  # the preview writes nothing
 
     response = admin_client.post(f"/orgs/{tree.c.pk}/tree/imports/{tree_import.pk}/apply/")
     assert response.status_code == 302
     made = {o.code: o for o in Organization.objects.filter(code__in=["TG", "T01", "T0101", "T02"])}
-    assert made["TG"].parent == tree.c and made["TG"].kind.name == "党总支"
-    assert made["T01"].parent == made["TG"] and made["T01"].kind.name == "党支部"
-    assert made["T0101"].parent == made["T01"] and made["T0101"].kind.name == "党小组"
+    assert made["TG"].parent == tree.c
+    assert made["TG"].kind.name == "党总支"
+    assert made["T01"].parent == made["TG"]
+    assert made["T01"].kind.name == "党支部"
+    assert made["T0101"].parent == made["T01"]
+    assert made["T0101"].kind.name == "党小组"
     assert made["T02"].parent == tree.g
-    assert made["T0101"].path == f"{tree.c.path}{made['TG'].pk}/{made['T01'].pk}/{made['T0101'].pk}/"
+    assert (
+        made["T0101"].path == f"{tree.c.path}{made['TG'].pk}/{made['T01'].pk}/{made['T0101'].pk}/"
+    )
     assert made["T0101"].active_from == dt.date(2021, 3, 1)
     assert made["T02"].active_from == dt.date(2020, 9, 1)
     event = AuditEvent.objects.get(action="orgs.import")
-    assert "新建 4 个组织" in event.summary and event.actor.username == "admin"
+    assert "新建 4 个组织" in event.summary
+    assert event.actor.username == "admin"
     assert AuditEvent.objects.filter(action="org.create", summary__contains="T0101").exists()
     TreeImport.objects.get(pk=tree_import.pk, status=TreeImport.Status.APPLIED)
 
@@ -280,11 +288,17 @@ def test_the_template_has_the_headers_an_example_and_imports_as_it_is(
     workbook = load_workbook(io.BytesIO(response.content))
     sheet = workbook["组织"]
     assert [cell.value for cell in sheet[1]] == list(TREE_HEADERS)
-    assert [cell.value for cell in sheet[2]][:3] == ["C0101", "中共某某学院计算机系总支部委员会", "党总支"]
+    assert [cell.value for cell in sheet[2]][:3] == [
+        "C0101",
+        "中共某某学院计算机系总支部委员会",
+        "党总支",
+    ]
     notes = [row[0] for row in workbook["填写说明"].iter_rows(values_only=True)]
-    assert "B1" in notes and "XB" not in notes  # the codes of the subtree, nobody else's
+    assert "B1" in notes
+    assert "XB" not in notes
     tree_import = uploaded(admin_client, tree.c, response.content, "组织树模板.xlsx")
-    assert tree_import.errors == [] and tree_import.plan[0]["code"] == "C0101"
+    assert tree_import.errors == []
+    assert tree_import.plan[0]["code"] == "C0101"
 
 
 def test_the_organization_page_and_the_first_run_guide_link_the_import(
@@ -309,5 +323,6 @@ def test_the_add_page_refuses_what_the_import_refuses(
     response = admin_client.post(f"/orgs/{tree.g.pk}/add/", data)
     assert response.status_code == 400
     text = response.content.decode()
-    assert "组织代码 b1 已被使用" in text and "党委不能设在党总支 计算机学院党总支 之下" in text
+    assert "组织代码 b1 已被使用" in text
+    assert "党委不能设在党总支 计算机学院党总支 之下" in text
     assert Organization.objects.filter(name="甲").count() == 0

@@ -20,10 +20,7 @@ from jifen.roster.tree_services import TreeInvalidError, tree_evaluate, tree_imp
 
 def _problems(errors: list[RowError]) -> str:
     lines = [_("文件有 %(n)s 处错误，没有写入任何数据：") % {"n": len(errors)}]
-    lines += [
-        _("第 %(row)s 行 %(column)s：%(problem)s") % error  # type: ignore[str-format]
-        for error in errors
-    ]
+    lines += [_("第 %(row)s 行 %(column)s：%(problem)s") % error for error in errors]
     return "\n".join(lines)
 
 
@@ -57,7 +54,9 @@ class Command(BaseCommand):
             raise CommandError(f"{path.name}：{error}", returncode=2) from None
         user = User.objects.filter(username=options["user"]).first()
         if user is None:
-            raise CommandError(_("没有用户名为 %(u)s 的用户") % {"u": options["user"]}, returncode=2)
+            raise CommandError(
+                _("没有用户名为 %(u)s 的用户") % {"u": options["user"]}, returncode=2
+            )
         root = Organization.objects.filter(code=options["under"]).first()
         if root is None or not access.can(user, Action.MANAGE_ORGS, root):
             # Unknown and out of reach read alike, as in the browser.
