@@ -8,8 +8,10 @@ upload ends in a ``TreeTable`` or a ``TreeFileError`` whose message, in Chinese,
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jifen.documents.reading import Limits, SpreadsheetError, cell_text, read_rows
 
@@ -17,23 +19,29 @@ from jifen.documents.reading import Limits, SpreadsheetError, cell_text, read_ro
 @dataclass(frozen=True)
 class TreeColumn:
     key: str
-    header: str
-    hint: str
+    header: str  # the file's own header: Chinese in every language, like the file
+    hint: Any  # a lazy translation
     width: int = 16
 
 
 TREE_COLUMNS: tuple[TreeColumn, ...] = (
     TreeColumn(
-        "code", "组织代码", "必填：字母、数字和 . _ -，不超过 32 个字符，不能与已有组织重复"
+        "code",
+        "组织代码",
+        gettext_lazy("必填：字母、数字和 . _ -，不超过 32 个字符，不能与已有组织重复"),
     ),
-    TreeColumn("name", "名称", "必填：不超过 100 字，如 中共某某学院计算机系总支部委员会", 36),
-    TreeColumn("kind", "类别", "必填：党委、党总支、党支部、党小组（或本系统另设的类别）", 10),
+    TreeColumn(
+        "name", "名称", gettext_lazy("必填：不超过 100 字，如 中共某某学院计算机系总支部委员会"), 36
+    ),
+    TreeColumn(
+        "kind", "类别", gettext_lazy("必填：党委、党总支、党支部、党小组（或本系统另设的类别）"), 10
+    ),
     TreeColumn(
         "parent",
         "上级组织代码",
-        "空着：导入到的组织；或本文件中另一行（前后均可）、或已有下级组织的代码",
+        gettext_lazy("空着：导入到的组织；或本文件中另一行（前后均可）、或已有下级组织的代码"),
     ),
-    TreeColumn("active_from", "成立日期", "必填：如 2020-07-01，不晚于今天", 12),
+    TreeColumn("active_from", "成立日期", gettext_lazy("必填：如 2020-07-01，不晚于今天"), 12),
 )
 TREE_HEADERS: tuple[str, ...] = tuple(column.header for column in TREE_COLUMNS)
 TREE_BY_KEY: dict[str, TreeColumn] = {column.key: column for column in TREE_COLUMNS}

@@ -82,7 +82,9 @@ def tree_import(request: HttpRequest, org_id: int) -> HttpResponse:
         "form": form,
         "max_rows": MAX_TREE_ROWS,
         "columns": TREE_COLUMNS,
-        "kinds": OrganizationKind.objects.order_by("level", "code"),
+        "kinds": "、".join(
+            OrganizationKind.objects.order_by("level", "code").values_list("name", flat=True)
+        ),
         "recent": TreeImport.objects.filter(organization=organization).select_related(
             "uploaded_by"
         )[:5],
@@ -187,7 +189,7 @@ def tree_template(request: HttpRequest, org_id: int) -> HttpResponse:
     organization = access.org_for(request.user, org_id, Action.MANAGE_ORGS)
     kinds = list(OrganizationKind.objects.order_by("level", "code").values_list("name", flat=True))
     notes: list[list[str]] = [[_("列"), _("填写要求")]]
-    notes += [[column.header, column.hint] for column in TREE_COLUMNS]
+    notes += [[column.header, str(column.hint)] for column in TREE_COLUMNS]
     notes += [
         [_("类别"), "、".join(kinds)],
         [_("日期"), _("可写成 2020-07-01、2020/7/1、2020年7月1日，或使用 Excel 的日期格式")],
