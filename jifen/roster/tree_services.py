@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from jifen.audit.services import audit_record
@@ -130,6 +131,18 @@ def _claim(tree_import: TreeImport, actor: User) -> TreeImport:
     return fresh
 
 
+def _reopen(tree_import: TreeImport, errors: list[RowError], entries: list[TreeEntry]) -> str:
+    """Hand the import back with the problems or plan as they are now; nothing written."""
+    TreeImport.objects.filter(pk=tree_import.pk).update(
+        status=Status.INVALID if errors else Status.PENDING,
+        errors=errors,
+        plan=entries,
+        applied_at=None,
+        applied_by=None,
+    )
+    return "invalid" if errors else "changed"
+
+
 @transaction.atomic
 def tree_import_apply(*, tree_import: TreeImport, actor: User) -> str:
     """Apply a previewed import, all of it or nothing, once: ``"applied"``; or ``"invalid"`` /
@@ -137,24 +150,20 @@ def tree_import_apply(*, tree_import: TreeImport, actor: User) -> str:
     problems or plan, and nothing was written."""
     tree_import = _claim(tree_import, actor)
     root = tree_import.organization
-    errors, entries = tree_evaluate(table=_table_of(tree_import), root=root, user=actor)
+    table = _table_of(tree_import)
+    errors, entries = tree_evaluate(table=table, root=root, user=actor)
     if errors or entries != tree_import.plan:
-        TreeImport.objects.filter(pk=tree_import.pk).update(
-            status=Status.INVALID if errors else Status.PENDING,
-            errors=errors,
-            plan=entries,
-            applied_at=None,
-            applied_by=None,
-        )
-        return "invalid" if errors else "changed"
-    _create_all(entries, root=root, actor=actor)
-    _audit_import(
-        target=tree_import,
-        root=root,
-        filename=tree_import.filename,
-        count=len(entries),
-        actor=actor,
-    )
+        return _reopen(tree_import, errors, entries)
+    try:
+        with transaction.atomic():
+            _create_all(entries, root=root, actor=actor)
+    except (IntegrityError, ValidationError):
+        # Someone else created one of the codes between this check and its insert: check
+        # again after they committed, and show what is in the way.
+        errors, entries = tree_evaluate(table=table, root=root, user=actor)
+        return _reopen(tree_import, errors, entries)
+    filename = tree_import.filename
+    _audit_import(target=tree_import, root=root, filename=filename, count=len(entries), actor=actor)
     return "applied"
 
 
