@@ -1,9 +1,11 @@
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import translation
 
 from jifen.accounts.roles import Role
 from jifen.orgs.services import organization_create, role_grant
@@ -30,9 +32,11 @@ class Command(BaseCommand):
                 returncode=2,
             )
         try:
-            committee = organization_create(
-                code=options["code"], name=options["name"], kind="committee"
-            )
+            # In the installation's language, whatever a caller in the same process activated.
+            with translation.override(settings.LANGUAGE_CODE):
+                committee = organization_create(
+                    code=options["code"], name=options["name"], kind="committee"
+                )
         except ValidationError as error:
             raise CommandError("；".join(error.messages), returncode=2) from None
         role_grant(user=user, role=Role.COMMITTEE_ADMIN, organization=committee)

@@ -4,8 +4,10 @@ the command line. Without --apply it only prints what would be created and the p
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from jifen.audit.context import audit_context
@@ -83,6 +85,12 @@ class Command(BaseCommand):
             )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Messages in the installation's language, whatever a caller in the same process (a
+        # test, a script) last activated.
+        with translation.override(settings.LANGUAGE_CODE):
+            self._run(options)
+
+    def _run(self, options: dict[str, Any]) -> None:
         table, root, user = self._inputs(options)
         filename = Path(options["file"]).name
         with audit_context(user=user, path="jifen orgs import"):
