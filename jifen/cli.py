@@ -22,6 +22,9 @@ Jifen 积分量化管理系统
   jifen facts export ORG_CODE YEAR --output FILE.csv [--roster ROSTER.csv]
                         导出组织一年的有效积分事实和名册，供 jifen simulate 试算
                         (export the effective facts and roster; the same as `jifen export_facts`)
+  jifen orgs import FILE --under CODE --user USER [--apply]
+                        从表格导入组织树，不加 --apply 只预览
+                        (import an organization tree; the same as `jifen import_orgs`)
   jifen demo            载入演示数据 (load the demo data)
   jifen runserver       开发服务器 (development server)
   jifen help            所有命令 (every command)
@@ -39,6 +42,9 @@ def main(argv: list[str] | None = None) -> int:
     if args[:2] == ["rulebook", "adopt"]:
         # Adopting writes to the database: the Django management command, not the engine.
         args = ["adopt_rulebook", *args[2:]]
+    elif args[:2] == ["orgs", "import"]:
+        # Creating organizations writes to the database: a Django management command.
+        args = ["import_orgs", *args[2:]]
     elif args[:2] == ["facts", "export"]:
         # Exporting reads the ledger: the Django management command, like adopting.
         args = ["export_facts", *args[2:]]

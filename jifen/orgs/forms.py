@@ -53,12 +53,8 @@ class OrganizationForm(forms.Form):
     name = forms.CharField(label=_("名称"), max_length=100)
     kind = forms.ModelChoiceField(label=_("类型"), queryset=OrganizationKind.objects.all())
     active_from = forms.DateField(label=_("成立日期"), widget=DateInput, initial=clock.today)
-
-    def clean_code(self) -> str:
-        code = str(self.cleaned_data["code"]).strip()
-        if Organization.objects.filter(code=code).exists():
-            raise forms.ValidationError(f"组织代码 {code} 已被使用")
-        return code
+    # The rules (code format and uniqueness, kind under the parent's kind, dates) are the
+    # service's (orgs.services.organization_problems), shown on these fields by form_page.
 
 
 class PersonForm(forms.Form):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from jifen.accounts.roles import Role
 from jifen.audit.services import audit_record
@@ -28,6 +30,63 @@ from jifen.orgs.selectors import memberships_on
 Actor = AbstractBaseUser | AnonymousUser | None
 
 
+# Letters, digits and . _ - : codes are typed into spreadsheets and URLs by hand, and a code
+# with a space or a full-width character in it cannot be told from its neighbour on paper.
+CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+CODE_MAX = 32
+NAME_MAX = 100
+
+
+def organization_problems(
+    *,
+    code: str,
+    name: str,
+    kind: OrganizationKind,
+    parent: Organization | None,
+    active_from: dt.date,
+) -> dict[str, str]:
+    """Why an organization with these values cannot be created, by field; empty if it can.
+
+    The one copy of the rules for a new organization: the add page and the tree import ask it
+    (an import's parent may be an organization of the same file, not saved yet: ``parent`` is
+    then an unsaved instance with its kind and dates)."""
+    problems: dict[str, str] = {}
+    if not code:
+        problems["code"] = _("组织代码不能为空")
+    elif len(code) > CODE_MAX:
+        problems["code"] = _("组织代码过长（%(n)s 个字符），不能超过 %(max)s 个") % {
+            "n": len(code),
+            "max": CODE_MAX,
+        }
+    elif not CODE_PATTERN.match(code):
+        problems["code"] = _(
+            "组织代码“%(code)s”只能由字母、数字和 . _ - 组成，并以字母或数字开头"
+        ) % {"code": code}
+    elif Organization.objects.filter(code__iexact=code).exists():
+        problems["code"] = _("组织代码 %(code)s 已被使用") % {"code": code}
+    if not name:
+        problems["name"] = _("名称不能为空")
+    elif len(name) > NAME_MAX:
+        problems["name"] = _("名称过长（%(n)s 字），不能超过 %(max)s 字") % {
+            "n": len(name),
+            "max": NAME_MAX,
+        }
+    if parent is not None and kind.level <= parent.kind.level:
+        problems["kind"] = _("%(kind)s不能设在%(parent_kind)s %(parent)s 之下") % {
+            "kind": kind.name,
+            "parent_kind": parent.kind.name,
+            "parent": parent.name,
+        }
+    if active_from > clock.today():
+        problems["active_from"] = _("成立日期 %(day)s 晚于今天") % {"day": active_from}
+    elif parent is not None and parent.active_until is not None:
+        problems["active_from"] = _("上级组织 %(parent)s 已于 %(day)s 撤销") % {
+            "parent": parent.name,
+            "day": parent.active_until,
+        }
+    return problems
+
+
 @transaction.atomic
 def organization_create(
     *,
@@ -38,14 +97,22 @@ def organization_create(
     active_from: dt.date | None = None,
     actor: Actor = None,
 ) -> Organization:
+    """A new organization under ``parent``; refused (ValidationError by field) for the reasons
+    ``organization_problems`` gives."""
     if isinstance(kind, str):
         kind = OrganizationKind.objects.get(code=kind)
+    code, name = code.strip(), name.strip()
+    active_from = active_from or dt.date(2000, 1, 1)
+    if problems := organization_problems(
+        code=code, name=name, kind=kind, parent=parent, active_from=active_from
+    ):
+        raise ValidationError(problems)
     organization = Organization.objects.create(
         code=code,
         name=name,
         kind=kind,
         parent=parent,
-        active_from=active_from or dt.date(2000, 1, 1),
+        active_from=active_from,
     )
     organization.path = f"{parent.path if parent else '/'}{organization.pk}/"
     organization.save(update_fields=["path"])

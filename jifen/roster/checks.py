@@ -60,7 +60,7 @@ def date_parse(text: str) -> dt.date | None:
         return None
 
 
-def _date_problem(text: str) -> str | None:
+def date_problem(text: str) -> str | None:
     day = date_parse(text)
     if day is None:
         return f"“{text}”不是有效日期，请写成 2020-07-01、2020/7/1 或 2020年7月1日"
@@ -117,7 +117,7 @@ def _check_dates(row: _Row, *, today: dt.date) -> None:
     for key in sorted(DATE_KEYS):
         row.dates[key] = None
         if raw[key]:
-            if problem := _date_problem(raw[key]):
+            if problem := date_problem(raw[key]):
                 row.add(key, problem)
             else:
                 row.dates[key] = date_parse(raw[key])

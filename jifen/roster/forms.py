@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
 
 from jifen.roster.columns import MAX_UPLOAD_BYTES
 
@@ -27,3 +28,17 @@ class UploadForm(forms.Form):
                 f"文件太大（{megabytes:.1f} MB），不能超过 5 MB。请分成几个文件分批导入。"
             )
         return upload
+
+
+class TreeUploadForm(UploadForm):
+    """The same upload, for an organization tree (组织树)."""
+
+    file = forms.FileField(
+        label=_("组织表文件"),
+        help_text=_("xlsx 或 CSV（UTF-8、带 BOM 的 UTF-8 或 GB18030 编码），不超过 5 MB"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,.txt"}),
+        error_messages={
+            "required": _("请选择要上传的文件"),
+            "empty": _("文件是空的。请下载模板，填写后再上传。"),
+        },
+    )

@@ -57,3 +57,47 @@ class RosterImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename}（{self.get_status_display()}）"
+
+
+class TreeImport(models.Model):
+    """An uploaded organization tree (组织树导入) between its preview and its application.
+
+    Like a roster import the file is not kept, its rows are, so applying checks them again
+    against the database as it is then."""
+
+    Status = RosterImport.Status
+
+    organization = models.ForeignKey(
+        Organization, verbose_name="导入到", on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
+    )
+    filename = models.CharField("文件名", max_length=255)
+    file_format = models.CharField("格式", max_length=8)
+    encoding = models.CharField("编码", max_length=32, blank=True)
+    # [{"row": 2, "cells": ["C0101", "…", "党总支", "", "2020-07-01"]}, …] — every data row.
+    rows = models.JSONField("数据行", default=list)
+    errors = models.JSONField("错误", default=list)
+    plan = models.JSONField("将新建的组织", default=list)
+    status = models.CharField(
+        "状态", max_length=16, choices=RosterImport.Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    applied_at = models.DateTimeField("导入时间", null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="导入人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "组织树导入"
+        verbose_name_plural = "组织树导入"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename}（{self.get_status_display()}）"

@@ -38,7 +38,7 @@ from jifen.recording.models import (
 )
 from jifen.recording.services import activity_create
 from jifen.roster.columns import HEADERS
-from jifen.roster.models import RosterImport
+from jifen.roster.models import RosterImport, TreeImport
 from jifen.rulebooks.drafts import draft_start
 from jifen.rulebooks.services import adoption_set
 from tests.clock import clock_held
@@ -105,6 +105,10 @@ def _roster_import(world: SimpleNamespace, org: Organization) -> dict[str, int]:
     return {"org_id": org.pk, "import_id": world.imports[org.code].pk}
 
 
+def _tree_import(world: SimpleNamespace, org: Organization) -> dict[str, int]:
+    return {"org_id": org.pk, "import_id": world.tree_imports[org.code].pk}
+
+
 def _assignment(world: SimpleNamespace, org: Organization) -> dict[str, int]:
     return {"org_id": org.pk, "assignment_id": world.assignments[org.code].pk}
 
@@ -157,6 +161,12 @@ MATRIX: dict[str, Entry] = {
     "roster:preview": Entry(_roster_import, MANAGERS),
     "roster:apply": Entry(_roster_import, MANAGERS, method="post", ok=302),
     "roster:discard": Entry(_roster_import, MANAGERS, method="post", ok=302),
+    # The tree import is guarded like adding one organization (Action.MANAGE_ORGS).
+    "roster:tree_import": Entry(_org, ROLE_ADMINS),
+    "roster:tree_template": Entry(_org, ROLE_ADMINS),
+    "roster:tree_preview": Entry(_tree_import, ROLE_ADMINS),
+    "roster:tree_apply": Entry(_tree_import, ROLE_ADMINS, method="post", ok=302),
+    "roster:tree_discard": Entry(_tree_import, ROLE_ADMINS, method="post", ok=302),
     "ledger:month_sheet": Entry(lambda w, org: {**_org(w, org), "year": 2026, "month": 3}, READERS),
     "recording:activities": Entry(_org, READERS),
     "recording:activity_add": Entry(_org, RECORDERS),
@@ -409,6 +419,12 @@ def _world_build() -> SimpleNamespace:
         org.code: draft_start(organization=org, title="自定", base="seed001", actor=holder)
         for org in (tree.g, tree.b1, tree.xb)
     }
+    tree_imports = {
+        org.code: TreeImport.objects.create(
+            organization=org, uploaded_by=holder, filename="组织.xlsx", file_format="xlsx"
+        )
+        for org in (tree.g, tree.b1, tree.xb)
+    }
     vetoes = {
         org.code: VetoProposal.objects.create(
             organization=org,
@@ -539,6 +555,7 @@ def _world_build() -> SimpleNamespace:
         activities=activities,
         imports=imports,
         drafts=drafts,
+        tree_imports=tree_imports,
     )
 
 

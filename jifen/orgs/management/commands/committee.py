@@ -1,11 +1,13 @@
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import translation
 
 from jifen.accounts.roles import Role
-from jifen.orgs.models import Organization
 from jifen.orgs.services import organization_create, role_grant
 
 
@@ -29,11 +31,14 @@ class Command(BaseCommand):
                 "请先运行 jifen createsuperuser 或新建账号",
                 returncode=2,
             )
-        if Organization.objects.filter(code=options["code"]).exists():
-            raise CommandError(f"组织代码 {options['code']} 已被使用", returncode=2)
-        committee = organization_create(
-            code=options["code"], name=options["name"], kind="committee"
-        )
+        try:
+            # In the installation's language, whatever a caller in the same process activated.
+            with translation.override(settings.LANGUAGE_CODE):
+                committee = organization_create(
+                    code=options["code"], name=options["name"], kind="committee"
+                )
+        except ValidationError as error:
+            raise CommandError("；".join(error.messages), returncode=2) from None
         role_grant(user=user, role=Role.COMMITTEE_ADMIN, organization=committee)
         self.stdout.write(
             self.style.SUCCESS(f"已新建 {committee.name}（{committee.code}），管理员 {user}")
