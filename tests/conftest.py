@@ -9,10 +9,12 @@ from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
+from django.conf import settings as django_settings
 from django.contrib.auth.models import User
 from django.db import connection, connections
 from django.db.models.signals import post_migrate
 from django.test import override_settings
+from django.utils import translation
 
 from jifen.accounts.roles import Role
 from jifen.core import appendonly
@@ -33,6 +35,15 @@ def _static_files_from_apps(settings: pytest.FixtureRequest) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _site_language() -> Iterator[None]:
+    # A request in English leaves English active in this thread; the next test starts in the
+    # site's own language, as a new request or command would.
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(scope="session", autouse=True)

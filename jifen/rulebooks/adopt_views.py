@@ -71,7 +71,13 @@ def adopt(request: HttpRequest, org_id: int) -> HttpResponse:
     organization = access.org_for(request.user, org_id, Action.ADOPT)
     this_year = clock.today().year
     current = adoption_for(organization, this_year)
-    form = AdoptAnyForm(request.POST or None, request.FILES or None, user=request.user)
+    # A draft's page links here with its latest version chosen (?rulebook=draft:<version pk>).
+    form = AdoptAnyForm(
+        request.POST or None,
+        request.FILES or None,
+        user=request.user,
+        initial={"rulebook": request.GET.get("rulebook", "")},
+    )
     return form_page(
         request,
         form,

@@ -7,6 +7,7 @@ services in ``drafts.py``, which let the engine judge the result before anything
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -109,6 +110,8 @@ def draft_new(request: HttpRequest) -> HttpResponse:
 def draft_show(request: HttpRequest, draft_id: int) -> HttpResponse:
     draft = _draft(request, draft_id)
     versions = list(draft.versions.select_related("author").order_by("-number"))
+    for newer, older in itertools.pairwise(versions):
+        newer.previous_pk = older.pk  # type: ignore[attr-defined]  # the diff link's other side
     version = versions[0]
     asked = request.GET.get("v", "")
     if asked.isdigit():

@@ -19,7 +19,11 @@ class AdoptForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["year"].initial = clock.today().year
         choices = [
-            (book.id, f"{book.title}（{book.id} 第 {book.version} 版）")
+            (
+                book.id,
+                _("%(title)s（内置，第 %(version)s 版）")
+                % {"title": book.title, "version": book.version},
+            )
             for book in builtin_rulebooks()
         ]
         self.fields["rulebook"].choices = choices  # type: ignore[attr-defined]

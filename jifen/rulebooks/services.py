@@ -180,6 +180,8 @@ def notice_days_for(organization: Organization, year: int) -> int | None:
     """The working days of a 公示 the rulebook of ``year`` sets (``notice_days``), if any."""
     adoption = adoption_for(organization, year)
     return rulebook_of(adoption).notice_days if adoption is not None else None
+
+
 def adoption_title(adoption: Adoption) -> str:
     """What people call an adopted rulebook: its title and version, never its id (an own
     rulebook's id is a code)."""
