@@ -33,6 +33,7 @@ from jifen.rulebooks.draft_forms import (
 from jifen.rulebooks.draft_reading import draft_reading
 from jifen.rulebooks.draft_things import THINGS, Thing, item_category
 from jifen.rulebooks.drafts import (
+    draft_lock,
     draft_revise,
     draft_revise_text,
     draft_start,
@@ -203,7 +204,7 @@ def _revise_to(
     reading its latest version to saving the next, and a form opened on an older version than the
     latest is refused rather than undoing the change saved in between."""
     with transaction.atomic():
-        Draft.objects.select_for_update().get(pk=draft.pk)
+        draft_lock(draft)
         previous = latest(draft)
         if seen is not None and seen != previous.number:
             raise ValidationError(

@@ -69,6 +69,12 @@ def version_rulebook(version: DraftVersion) -> Rulebook:
     return load_rulebook_text(version.yaml_text, f"{version.draft.rulebook_code}.yaml")
 
 
+def draft_lock(draft: Draft) -> None:
+    """Hold the draft until the transaction ends: two people saving at once would otherwise both
+    write the same next version number (the second then fails on the unique constraint)."""
+    Draft.objects.select_for_update().get(pk=draft.pk)
+
+
 def latest(draft: Draft) -> DraftVersion:
     return draft.versions.order_by("-number")[0]
 
@@ -150,7 +156,7 @@ def draft_revise(
     Refused, with the engine's messages on ``yaml_text``, when the result does not load; refused
     when no reason is given or nothing changed. The row lock keeps two people from both saving
     "version 3"."""
-    Draft.objects.select_for_update().get(pk=draft.pk)
+    draft_lock(draft)
     if not reason.strip():
         raise ValidationError({"reason": "请写明修改理由"})
     previous = latest(draft)
