@@ -12,7 +12,7 @@ JIFEN := $(VENV)/bin/jifen
 STAMP := $(VENV)/.installed
 HOSTPORT ?= 127.0.0.1:8000
 
-.PHONY: help install demo run test test-fast test-app test-browser lint format bench migrations-check messages clean
+.PHONY: help install demo run test test-fast test-app test-browser lint format bench migrations-check screenshots messages clean
 
 help:
 	@echo "make demo        安装、载入演示数据并启动 http://$(HOSTPORT)/ (install, load the demo, serve)"
@@ -79,6 +79,12 @@ bench: install
 
 migrations-check: install
 	$(JIFEN) makemigrations --check --dry-run
+
+# The pictures in docs/getting-started.md come from the day-one browser test itself; Chinese
+# needs a CJK font in the system (Debian: fonts-noto-cjk), or the pictures show boxes.
+screenshots: install
+	JIFEN_SCREENSHOTS=docs/img env -u DATABASE_URL $(PY) -m pytest -q -p no:cacheprovider \
+		tests/browser/test_day_one.py
 
 messages: install
 	cd jifen && ../$(JIFEN) makemessages -l en && ../$(JIFEN) compilemessages

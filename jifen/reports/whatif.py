@@ -25,6 +25,7 @@ from jifen.ratings.selectors import MIXED, branch_names, mixed, prior_totals
 from jifen.reports.stats import DISTRIBUTION_LABELS, EDGES, STAR_LEVELS
 from jifen.rulebooks.drafts import latest, version_rulebook
 from jifen.rulebooks.models import Draft
+from jifen.rulebooks.reading import LEVEL_NAMES
 from jifen.scoring import (
     FactsError,
     Rulebook,
@@ -58,7 +59,11 @@ def choices(organization: Organization, kind: str) -> list[Choice]:
     for rulebook_id in builtin_ids():
         book = load_rulebook(rulebook_id)
         if book.kind == kind:
-            found.append(Choice(f"builtin:{rulebook_id}", f"{rulebook_id} {book.title}", book))
+            found.append(
+                Choice(
+                    f"builtin:{rulebook_id}", _("%(title)s（内置）") % {"title": book.title}, book
+                )
+            )
     owners = [*organization.ancestor_ids(), organization.pk]
     drafts = Draft.objects.filter(organization_id__in=owners).select_related("organization")
     for draft in drafts.order_by("pk"):
@@ -139,7 +144,8 @@ class WhatIf:
 
 
 def _warnings(result: SubjectResult) -> tuple[str, ...]:
-    return tuple(sorted({b.label for b in result.bands} | set(result.warnings)))
+    """The bands a member falls in, by level and label ("黄色预警 约谈提醒"), never by code."""
+    return tuple(sorted({f"{LEVEL_NAMES[b.level]} {b.label}" for b in result.bands}))
 
 
 def _mean(values: Sequence[Decimal]) -> Decimal | None:
@@ -218,7 +224,7 @@ def whatif(organization: Organization, year: int, tried: Choice) -> WhatIf:
     inputs = branch_inputs(organization, year)
     if inputs is None:
         return _failed(head, _("%(year)s 年还没有采用积分办法，无从比较") % {"year": year})
-    old_title = f"{inputs.rulebook.id} {inputs.rulebook.title}"
+    old_title = inputs.rulebook.title
     head = WhatIf(organization, year, old_title, tried.label)
     if tried.rulebook.kind != "member":
         return _failed(head, _("所选积分办法不是党员积分办法"))

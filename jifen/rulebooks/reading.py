@@ -69,6 +69,10 @@ def sections(rulebook: Rulebook) -> list[Section]:
     return found
 
 
+# What a band's level is called where people read it (the rulebook says info/yellow/red).
+LEVEL_NAMES = {"info": "提示", "yellow": "黄色预警", "red": "红色预警"}
+
+
 def stars_lines(rulebook: Rulebook) -> list[str]:
     """The stars and bands, a line each."""
     lines = []
@@ -77,7 +81,6 @@ def stars_lines(rulebook: Rulebook) -> list[str]:
             quota = f"（不超过 {level.quota * 100:.0f}%）" if level.quota else ""
             lines.append(f"{level.stars} 星：总分不低于 {fmt(level.min)}{quota}")
         lines.append(f"其余：{rulebook.stars.otherwise} 星")
-    names = {"info": "提示", "yellow": "黄色预警", "red": "红色预警"}
     for band in rulebook.bands:
         limits = []
         if band.min is not None:
@@ -85,7 +88,7 @@ def stars_lines(rulebook: Rulebook) -> list[str]:
         if band.below is not None:
             limits.append(f"低于 {fmt(band.below)}")
         actions = f"：{'；'.join(band.actions)}" if band.actions else ""
-        lines.append(f"{names[band.level]} {band.label}（{'，'.join(limits)}）{actions}")
+        lines.append(f"{LEVEL_NAMES[band.level]} {band.label}（{'，'.join(limits)}）{actions}")
     return lines
 
 
@@ -93,6 +96,9 @@ def reading(rulebook: Rulebook) -> dict[str, object]:
     """What a page needs to show a rulebook."""
     return {
         "rulebook": rulebook,
+        # Only a built-in rulebook's id means anything to a reader (experts write it after
+        # ``extends:``); an organization's own carries a generated code nobody should read.
+        "builtin_id": rulebook.id if rulebook.id in builtin_ids() else "",
         "kind": "党员积分" if rulebook.kind == "member" else "组织考核",
         "total": fmt(rulebook.total) if rulebook.total is not None else "",
         "sections": sections(rulebook),

@@ -33,8 +33,8 @@ from django.core.management import call_command
 
 from jifen.ledger.scores import member_year
 from jifen.orgs.models import Organization, Person
-from jifen.rulebooks.models import Adoption
 from jifen.roster.tree_reading import TREE_HEADERS
+from jifen.rulebooks.models import Adoption
 from tests.browser.helpers import log_in
 from tests.clock import Clock
 from tests.conftest import PASSWORD

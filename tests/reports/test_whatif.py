@@ -75,8 +75,8 @@ def test_party_day_from_10_to_8_with_one_known_absence(
     )
     assert not yi.warnings_changed
     assert (bing.old.total, bing.new.total) == (Decimal("70.00"), Decimal("68.00"))
-    assert "约谈提醒" not in bing.warnings_old
-    assert "约谈提醒" in bing.warnings_new
+    assert "黄色预警 约谈提醒" not in bing.warnings_old
+    assert "黄色预警 约谈提醒" in bing.warnings_new  # by level and label, never "yellow"
     html = response.content.decode()
     assert "74.58" in html
     assert "-2.00" in html
