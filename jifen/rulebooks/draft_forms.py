@@ -46,9 +46,11 @@ def _field(spec: Spec) -> forms.Field:
             decimal_places=2,
             widget=forms.NumberInput(attrs={"step": "0.5"}),
         )
-    if spec.kind == "days":
+    if spec.kind in ("days", "stars"):
+        # Working days of a notice (1–30), or a number of stars (0–9).
+        low, high = (1, 30) if spec.kind == "days" else (0, 9)
         return forms.IntegerField(
-            label=spec.label, required=spec.required, min_value=1, max_value=30
+            label=spec.label, required=spec.required, min_value=low, max_value=high
         )
     if spec.kind == "percent":
         return forms.DecimalField(
@@ -67,10 +69,6 @@ def _field(spec: Spec) -> forms.Field:
         )
     if spec.kind == "level":
         return forms.ChoiceField(label=spec.label, choices=LEVELS)
-    if spec.kind == "stars":
-        return forms.IntegerField(
-            label=spec.label, required=spec.required, min_value=0, max_value=9
-        )
     return forms.CharField(label=spec.label, required=spec.required, max_length=200)
 
 
@@ -148,7 +146,10 @@ def stars_said(stars: Any) -> str:
     levels = stars.get("levels") or {}
     said = []
     for key in sorted(levels, key=lambda k: -int(k)):
-        line = _("%(n)s 星 ≥ %(points)s") % {"n": key, "points": shown(levels[key]["min"], "points")}
+        line = _("%(n)s 星 ≥ %(points)s") % {
+            "n": key,
+            "points": shown(levels[key]["min"], "points"),
+        }
         if levels[key].get("quota") is not None:
             line += _("（名额 %(quota)s）") % {"quota": shown(levels[key]["quota"], "percent")}
         said.append(line)

@@ -35,9 +35,7 @@ def draft_stars_set(request: HttpRequest, draft_id: int) -> HttpResponse:
     rows = star_rows(base, current)
     member = version_rulebook(latest(draft)).kind == "member"
     thing = stars_setup_thing(rows, member=member)
-    form = StarsForm(
-        request.POST or None, specs=thing.specs, current=current, base=base, rows=rows
-    )
+    form = StarsForm(request.POST or None, specs=thing.specs, current=current, base=base, rows=rows)
     form.fields["seen"] = seen_field(latest(draft).number)
     had = value_at(current, ("stars",))
 
@@ -103,7 +101,9 @@ def draft_stars_remove(request: HttpRequest, draft_id: int) -> HttpResponse:
             draft,
             _("取消星级评定"),
             removing=True,
-            note=_("取消后，新版本不再评星级，按星级设定的预警随之不再适用（可另行删除）；以前的版本不变。"),
+            note=_(
+                "取消后，新版本不再评星级，按星级设定的预警随之不再适用（可另行删除）；以前的版本不变。"
+            ),
         ),
     )
 

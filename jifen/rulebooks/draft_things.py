@@ -129,7 +129,9 @@ def stars_setup_thing(rows: list[str], *, member: bool) -> Thing:
     specs = []
     for stars in rows:
         at = ("stars", "levels", stars)
-        specs.append(Spec(f"min_{stars}", (*at, "min"), _("%(n)s 星：总分不低于（分）") % {"n": stars}))
+        specs.append(
+            Spec(f"min_{stars}", (*at, "min"), _("%(n)s 星：总分不低于（分）") % {"n": stars})
+        )
         if member:
             specs.append(
                 Spec(

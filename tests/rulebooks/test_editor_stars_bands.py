@@ -124,9 +124,7 @@ def test_removing_stars_the_base_has_is_null_and_setting_them_again(
         "stars": {"levels": {"4": {"min": 85}, "3": None, "2": None, "1": None}}
     }
     stars = version_rulebook(latest(seed001)).stars
-    assert stars == Stars(
-        (StarLevel(5, Decimal(90), Decimal("0.2")), StarLevel(4, Decimal(85))), 0
-    )
+    assert stars == Stars((StarLevel(5, Decimal(90), Decimal("0.2")), StarLevel(4, Decimal(85))), 0)
 
 
 def test_stars_removed_then_set_as_the_base_leave_no_difference(
