@@ -16,12 +16,12 @@ from jifen.core.formflow import form_page
 from jifen.rulebooks.draft_forms import AddBandForm, ReasonForm, StarsForm, seen_field, stars_said
 from jifen.rulebooks.draft_things import star_rows, stars_setup_thing
 from jifen.rulebooks.draft_views import _context, _draft, _revise_to, _revised, _saved
-from jifen.rulebooks.drafts import latest, version_changes, version_rulebook
+from jifen.rulebooks.drafts import latest, version_changes
 from jifen.rulebooks.editing import Spec, base_document, merged, new_band_code, value_at
-from jifen.rulebooks.models import DraftVersion
+from jifen.rulebooks.models import Draft, DraftVersion
 
 
-def _current(draft: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+def _current(draft: Draft) -> tuple[dict[str, Any], dict[str, Any]]:
     """The draft's base document and its current document (base and differences merged)."""
     base = base_document(draft.base)
     return base, merged(base, version_changes(latest(draft)))
@@ -33,8 +33,7 @@ def draft_stars_set(request: HttpRequest, draft_id: int) -> HttpResponse:
     draft = _draft(request, draft_id)
     base, current = _current(draft)
     rows = star_rows(base, current)
-    member = version_rulebook(latest(draft)).kind == "member"
-    thing = stars_setup_thing(rows, member=member)
+    thing = stars_setup_thing(rows)
     form = StarsForm(request.POST or None, specs=thing.specs, current=current, base=base, rows=rows)
     form.fields["seen"] = seen_field(latest(draft).number)
     had = value_at(current, ("stars",))

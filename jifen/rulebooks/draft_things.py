@@ -123,24 +123,24 @@ def star_rows(*docs: dict[str, Any]) -> list[str]:
     return sorted(rows, key=lambda key: -int(key))
 
 
-def stars_setup_thing(rows: list[str], *, member: bool) -> Thing:
-    """The whole star rule in one form: every level's threshold (blank: no such level) and, for
-    members, its quota; and the stars of everyone else."""
+def stars_setup_thing(rows: list[str]) -> Thing:
+    """The whole star rule in one form: every level's threshold (blank: no such level) and its
+    quota (as in ``stars_thing``: a quota the form did not show would be lost when the form
+    rewrites the rule); and the stars of everyone else."""
     specs = []
     for stars in rows:
         at = ("stars", "levels", stars)
         specs.append(
             Spec(f"min_{stars}", (*at, "min"), _("%(n)s 星：总分不低于（分）") % {"n": stars})
         )
-        if member:
-            specs.append(
-                Spec(
-                    f"quota_{stars}",
-                    (*at, "quota"),
-                    _("%(n)s 星：名额不超过党员总数的（%%）") % {"n": stars},
-                    kind="percent",
-                )
+        specs.append(
+            Spec(
+                f"quota_{stars}",
+                (*at, "quota"),
+                _("%(n)s 星：名额不超过党员总数的（%%）") % {"n": stars},
+                kind="percent",
             )
+        )
     specs.append(Spec("otherwise", ("stars", "else"), _("其余评为（星）"), kind="stars"))
     return Thing(_("星级评定"), specs)
 

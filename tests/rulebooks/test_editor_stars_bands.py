@@ -217,3 +217,18 @@ def test_another_organizations_draft_is_404(
         url = reverse(f"rulebooks:{name}", kwargs={"draft_id": theirs.pk, **more})
         assert client.post(url, {**REASON, "label": "x", "level": "info"}).status_code == 404
     assert theirs.versions.count() == 1
+
+
+def test_stars_on_an_organization_rulebook(
+    admin: Client, tree: SimpleNamespace, committee_admin: User
+) -> None:
+    draft = draft_start(organization=tree.c, title="考核", base="seed004", actor=committee_admin)
+    assert "设置星级评定" in _page(admin, draft)
+    data = {**BLANK_STARS, "min_5": "90", "min_4": "80", "otherwise": "3"}
+    response = _post(admin, "draft_stars_set", data, draft_id=draft.pk)
+    assert response.status_code == 302
+    assert version_changes(latest(draft)) == {
+        "stars": {"levels": {"5": {"min": 90}, "4": {"min": 80}}, "else": 3}
+    }
+    stars = version_rulebook(latest(draft)).stars
+    assert stars == Stars((StarLevel(5, Decimal(90)), StarLevel(4, Decimal(80))), 3)
