@@ -30,7 +30,7 @@ def shown(value: Any, kind: str) -> str:
         value = f"{value.normalize():f}"
     if kind == "percent":
         return f"{Decimal(value) * 100:.0f}%"
-    patterns = {"points": _("%(n)s 分"), "days": _("%(n)s 个工作日")}
+    patterns = {"points": _("%(n)s 分"), "days": _("%(n)s 个工作日"), "stars": _("%(n)s 星")}
     if kind == "level":
         return str(dict(LEVELS).get(value, value))
     return patterns[kind] % {"n": value} if kind in patterns else str(value)
@@ -46,9 +46,11 @@ def _field(spec: Spec) -> forms.Field:
             decimal_places=2,
             widget=forms.NumberInput(attrs={"step": "0.5"}),
         )
-    if spec.kind == "days":
+    if spec.kind in ("days", "stars"):
+        # Working days of a notice (1–30), or a number of stars (0–9).
+        low, high = (1, 30) if spec.kind == "days" else (0, 9)
         return forms.IntegerField(
-            label=spec.label, required=spec.required, min_value=1, max_value=30
+            label=spec.label, required=spec.required, min_value=low, max_value=high
         )
     if spec.kind == "percent":
         return forms.DecimalField(
@@ -137,6 +139,81 @@ class ChangeForm(forms.Form):
         return found
 
 
+def stars_said(stars: Any) -> str:
+    """A star rule in one line: ``5 星 ≥ 90 分（名额 20%）；4 星 ≥ 80 分；其余 0 星``."""
+    if not isinstance(stars, dict):
+        return _("未设置")
+    levels = stars.get("levels") or {}
+    said = []
+    for key in sorted(levels, key=lambda k: -int(k)):
+        line = _("%(n)s 星 ≥ %(points)s") % {
+            "n": key,
+            "points": shown(levels[key]["min"], "points"),
+        }
+        if levels[key].get("quota") is not None:
+            line += _("（名额 %(quota)s）") % {"quota": shown(levels[key]["quota"], "percent")}
+        said.append(line)
+    said.append(_("其余 %(n)s 星") % {"n": stars.get("else", 0)})
+    return "；".join(said)
+
+
+class StarsForm(ChangeForm):
+    """The whole star rule at once (set where the rulebook has none, or reshaped): a row per star
+    level — its threshold and, optionally, its quota — and the stars of everyone else. A row whose
+    threshold is left blank is no such level."""
+
+    def __init__(self, *args: Any, rows: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        base = kwargs["base"]
+        if value_at(base, ("stars",)) is MISSING:
+            for spec in self.specs:
+                self.fields[spec.name].help_text = ""
+        if self.fields["otherwise"].initial is None:
+            self.fields["otherwise"].initial = 0
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        thresholds = {n: data.get(f"min_{n}") for n in self.rows}
+        for n, minimum in thresholds.items():
+            if minimum is None and data.get(f"quota_{n}") not in (None, ""):
+                self.add_error(f"min_{n}", _("%(n)s 星设了名额，请填写它的门槛") % {"n": n})
+        rated = [int(n) for n, minimum in thresholds.items() if minimum is not None]
+        if not rated and not self.errors:
+            raise forms.ValidationError(_("请至少填写一个星级的门槛"))
+        otherwise = data.get("otherwise")
+        if rated and otherwise is not None and otherwise >= min(rated):
+            self.add_error(
+                "otherwise",
+                _("其余党员的星级应低于最低一档（%(n)s 星）") % {"n": min(rated)},
+            )
+        return data
+
+    def stars(self) -> dict[str, Any]:
+        """The star rule as the form says it, in the document's shape."""
+        levels: dict[str, Any] = {}
+        for n in self.rows:
+            minimum = self.cleaned_data.get(f"min_{n}")
+            if minimum is not None:
+                levels[n] = {"min": minimum}
+                quota = self.cleaned_data.get(f"quota_{n}")
+                if quota not in (None, ""):
+                    levels[n]["quota"] = Decimal(quota) / 100
+        return {"levels": levels, "else": self.cleaned_data.get("otherwise") or 0}
+
+    def values(self) -> dict[Path, Any]:
+        """Every row's values; a blank row removes its level (``null`` where the base has it)."""
+        found = super().values()
+        for n in self.rows:
+            at = ("stars", "levels", n)
+            if found.get((*at, "min")) is None:
+                found.pop((*at, "min"), None)
+                found.pop((*at, "quota"), None)
+                found[at] = None
+        found[("stars", "else")] = self.cleaned_data.get("otherwise") or 0
+        return found
+
+
 def _points(label: Any) -> forms.DecimalField:
     """An optional number of points, entered in steps of 0.5."""
     return forms.DecimalField(
@@ -179,6 +256,47 @@ class AddItemForm(forms.Form):
         if caps:
             item["caps"] = caps
         return item
+
+
+class AddBandForm(forms.Form):
+    """A new band of 评价与预警: whose totals it covers, how serious, what is done. Its code is
+    made by the system; the person only names it."""
+
+    label = forms.CharField(label=gettext_lazy("名称"), max_length=120)
+    level = forms.ChoiceField(label=gettext_lazy("级别"), choices=LEVELS)
+    min = forms.DecimalField(
+        label=gettext_lazy("总分不低于（分）"), required=False, max_digits=7, decimal_places=2
+    )
+    below = forms.DecimalField(
+        label=gettext_lazy("总分低于（分）"), required=False, max_digits=7, decimal_places=2
+    )
+    actions = forms.CharField(
+        label=gettext_lazy("处置措施"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("每行一条"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"] = reason_field()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("min") is None and data.get("below") is None and not self.errors:
+            raise forms.ValidationError(_("请填写“总分不低于”或“总分低于”，至少一项"))
+        return data
+
+    def band(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        band: dict[str, Any] = {"label": data["label"].strip(), "level": data["level"]}
+        for key in ("min", "below"):
+            if data[key] is not None:
+                band[key] = data[key]
+        actions = [line.strip() for line in data["actions"].splitlines() if line.strip()]
+        if actions:
+            band["actions"] = actions
+        return band
 
 
 class ReasonForm(forms.Form):

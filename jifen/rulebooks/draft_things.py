@@ -113,6 +113,38 @@ def stars_thing(doc: dict[str, Any], code: str = "") -> Thing | None:
     return Thing(_("星级评定"), specs)
 
 
+def star_rows(*docs: dict[str, Any]) -> list[str]:
+    """The star levels a person may set: 5 down to 1, and any other level a document has."""
+    rows = {"5", "4", "3", "2", "1"}
+    for doc in docs:
+        levels = value_at(doc, ("stars", "levels"))
+        if isinstance(levels, dict):
+            rows |= {str(key) for key in levels if str(key).isdigit()}
+    return sorted(rows, key=lambda key: -int(key))
+
+
+def stars_setup_thing(rows: list[str]) -> Thing:
+    """The whole star rule in one form: every level's threshold (blank: no such level) and its
+    quota (as in ``stars_thing``: a quota the form did not show would be lost when the form
+    rewrites the rule); and the stars of everyone else."""
+    specs = []
+    for stars in rows:
+        at = ("stars", "levels", stars)
+        specs.append(
+            Spec(f"min_{stars}", (*at, "min"), _("%(n)s 星：总分不低于（分）") % {"n": stars})
+        )
+        specs.append(
+            Spec(
+                f"quota_{stars}",
+                (*at, "quota"),
+                _("%(n)s 星：名额不超过党员总数的（%%）") % {"n": stars},
+                kind="percent",
+            )
+        )
+    specs.append(Spec("otherwise", ("stars", "else"), _("其余评为（星）"), kind="stars"))
+    return Thing(_("星级评定"), specs)
+
+
 def band_thing(doc: dict[str, Any], code: str) -> Thing | None:
     body = value_at(doc, ("bands", code))
     if not isinstance(body, dict):

@@ -198,11 +198,14 @@ def _revise_to(
     specs: list[Any],
     seen: int | None,
     more: dict[str, str] | None = None,
+    fresh: str = "",
 ) -> DraftVersion:
     """The draft's differences with ``values`` set, saved as its next version — or refused with
     the engine's messages on the fields they name, nothing saved. The draft stays locked from
     reading its latest version to saving the next, and a form opened on an older version than the
-    latest is refused rather than undoing the change saved in between."""
+    latest is refused rather than undoing the change saved in between. A form that says the
+    whole of a top-level key (``fresh``, e.g. the star rule) replaces that key's differences: a
+    ``null`` left by an earlier removal must not hide what the form now sets."""
     with transaction.atomic():
         draft_lock(draft)
         previous = latest(draft)
@@ -211,7 +214,8 @@ def _revise_to(
                 _("这份办法刚被别人改过，现在是第 %(number)s 版：请重新打开这一页再改")
                 % {"number": previous.number}
             )
-        changes = changes_set(version_changes(previous), base_document(draft.base), values)
+        before = {k: v for k, v in version_changes(previous).items() if k != fresh}
+        changes = changes_set(before, base_document(draft.base), values)
         issues = issues_of(draft, changes)
         if issues:
             raise _refused(issues, specs, draft, more)

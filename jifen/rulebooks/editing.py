@@ -131,6 +131,16 @@ def new_code(rulebook: Rulebook) -> str:
     return f"own{number}"
 
 
+def new_band_code(base: dict[str, Any], current: dict[str, Any]) -> str:
+    """The code of a band a person adds: ``band1``, ``band2`` … free in the draft and in its base
+    (a base band the draft removed is still ``null`` under its code in the differences)."""
+    taken = set(base.get("bands") or {}) | set(current.get("bands") or {})
+    number = 1
+    while f"band{number}" in taken:
+        number += 1
+    return f"band{number}"
+
+
 # --- what a field is called, for people --------------------------------------------------------
 
 

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from jifen.rulebooks import adopt_views, diff_views, views
+from jifen.rulebooks import adopt_views, diff_views, draft_rule_views, views
 from jifen.rulebooks import draft_views as drafts
 
 app_name = "rulebooks"
@@ -42,6 +42,26 @@ urlpatterns: list[URLPattern | URLResolver] = [
         drafts.draft_edit,
         {"what": "stars"},
         name="draft_stars",
+    ),
+    path(
+        "rulebooks/drafts/<int:draft_id>/stars/set/",
+        draft_rule_views.draft_stars_set,
+        name="draft_stars_set",
+    ),
+    path(
+        "rulebooks/drafts/<int:draft_id>/stars/remove/",
+        draft_rule_views.draft_stars_remove,
+        name="draft_stars_remove",
+    ),
+    path(
+        "rulebooks/drafts/<int:draft_id>/bands/add/",
+        draft_rule_views.draft_band_add,
+        name="draft_band_add",
+    ),
+    path(
+        "rulebooks/drafts/<int:draft_id>/bands/<str:code>/remove/",
+        draft_rule_views.draft_band_remove,
+        name="draft_band_remove",
     ),
     path(
         "rulebooks/drafts/<int:draft_id>/bands/<str:code>/",

@@ -336,6 +336,10 @@ MATRIX.update(
         "rulebooks:draft_stars": Entry(_draft, APPROVERS),
         "rulebooks:draft_band": Entry(_draft_at(code="five_stars"), APPROVERS),
         "rulebooks:draft_notice": Entry(_draft, APPROVERS),
+        "rulebooks:draft_stars_set": Entry(_draft, APPROVERS),
+        "rulebooks:draft_stars_remove": Entry(_draft, APPROVERS),
+        "rulebooks:draft_band_add": Entry(_draft, APPROVERS),
+        "rulebooks:draft_band_remove": Entry(_draft_at(code="five_stars"), APPROVERS),
         # 允许自定积分办法: the button answers with a redirect (a refusal is a message there).
         "rulebooks:allow": Entry(_org, APPROVERS, method="post", ok=302),
         # The diff page without its two versions says where to choose them; with them, every
