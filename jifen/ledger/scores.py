@@ -188,18 +188,37 @@ def subject_of(
 ) -> Subject:
     """``person`` as the engine sees them in ``year``: active while a member (``memberships``,
     already limited to the scope, in date order) and not exempted (不列入管理)."""
+    return _subject(
+        person,
+        year,
+        [(m.start, m.end, m.organization.code) for m in memberships],
+        [(e.start, e.end) for e in exemptions],
+    )
+
+
+# A membership as a Subject needs it: [start, end) and the organization's code.
+Span = tuple[dt.date, dt.date | None, str]
+
+
+def _subject(
+    person: Person,
+    year: int,
+    memberships: Sequence[Span],
+    exemptions: Sequence[tuple[dt.date, dt.date | None]],
+) -> Subject:
+    """``subject_of`` from plain tuples (a branch's memberships are read as tuples)."""
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     # [start, end) in the database; the engine's intervals include both ends.
     spans = [
-        (max(m.start, first), min(m.end - ONE_DAY, last) if m.end else last) for m in memberships
+        (max(start, first), min(end - ONE_DAY, last) if end else last)
+        for start, end, _ in memberships
     ]
-    for exemption in exemptions:
-        end = exemption.end - ONE_DAY if exemption.end else last
-        spans = _minus(spans, (exemption.start, end))
+    for start, end in exemptions:
+        spans = _minus(spans, (start, end - ONE_DAY if end else last))
     return Subject(
         id=person_key(person.pk),
         name=person.name,
-        org=memberships[-1].organization.code if memberships else "",
+        org=memberships[-1][2] if memberships else "",
         category=person.category,
         active=tuple(Interval(start, end) for start, end in spans),
     )
@@ -432,28 +451,37 @@ def _branch_subjects(
     organization: Organization, year: int, within: Q
 ) -> tuple[list[Person], list[Subject]]:
     """Everyone who belonged to ``organization`` (or below) in ``year``, in name order, and
-    each as the engine's Subject for the whole year (memberships within the adoption's scope)."""
-    memberships: dict[int, list[Membership]] = {}
-    for m in (
-        memberships_overlapping(first=dt.date(year, 1, 1), last=dt.date(year, 12, 31))
-        .filter(within)
-        .select_related("organization", "person")
-        .order_by("start")
-    ):
-        memberships.setdefault(m.person_id, []).append(m)
-    here = {
-        m.person_id
-        for ms in memberships.values()
-        for m in ms
-        if m.organization.path.startswith(organization.path)
-    }
-    people = sorted(
-        (memberships[pid][0].person for pid in here), key=lambda p: (p.name_pinyin, p.pk)
+    each as the engine's Subject for the whole year (memberships within the adoption's scope).
+
+    Only the memberships of those people are read, as tuples: a 200-member branch costs the
+    same in a committee of 300 members as in one of 100,000. Their memberships elsewhere in the
+    scope still count (a member who moved in brings the months before)."""
+    in_scope = memberships_overlapping(first=dt.date(year, 1, 1), last=dt.date(year, 12, 31))
+    in_scope = in_scope.filter(within)
+    here_ids = in_scope.filter(organization__path__startswith=organization.path).values(
+        "person_id"
     )
-    exemptions: dict[int, list[Exemption]] = {}
-    for exemption in Exemption.objects.filter(in_year(year), person_id__in=here):
-        exemptions.setdefault(exemption.person_id, []).append(exemption)
-    whole = [subject_of(p, year, memberships[p.pk], exemptions.get(p.pk, [])) for p in people]
+    memberships: dict[int, list[Span]] = {}
+    here: set[int] = set()
+    rows = (
+        in_scope.filter(person_id__in=here_ids)
+        .order_by("start")
+        .values_list("person_id", "start", "end", "organization__code", "organization__path")
+    )
+    for person_id, start, end, code, path in rows:
+        memberships.setdefault(person_id, []).append((start, end, code))
+        if path.startswith(organization.path):
+            here.add(person_id)
+    people = sorted(
+        (p for p in Person.objects.filter(pk__in=here_ids) if p.pk in here),
+        key=lambda p: (p.name_pinyin, p.pk),
+    )
+    exemptions: dict[int, list[tuple[dt.date, dt.date | None]]] = {}
+    for person_id, start, end in Exemption.objects.filter(
+        in_year(year), person_id__in=here_ids
+    ).values_list("person_id", "start", "end"):
+        exemptions.setdefault(person_id, []).append((start, end))
+    whole = [_subject(p, year, memberships[p.pk], exemptions.get(p.pk, [])) for p in people]
     return people, whole
 
 
