@@ -44,12 +44,12 @@ class World:
     """The committee, the measured branch and its people, and how many members there are."""
 
     def __init__(self) -> None:
+        from django.contrib.auth.models import User
+
         from jifen.orgs.kinds import kinds_ensure
         from jifen.orgs.models import OrganizationKind
         from jifen.orgs.services import organization_create, role_grant
         from jifen.rulebooks.services import adoption_set
-
-        from django.contrib.auth.models import User
 
         kinds_ensure(OrganizationKind)
         self.committee = organization_create(code="C", name="党委", kind="committee")

@@ -458,9 +458,7 @@ def _branch_subjects(
     scope still count (a member who moved in brings the months before)."""
     in_scope = memberships_overlapping(first=dt.date(year, 1, 1), last=dt.date(year, 12, 31))
     in_scope = in_scope.filter(within)
-    here_ids = in_scope.filter(organization__path__startswith=organization.path).values(
-        "person_id"
-    )
+    here_ids = in_scope.filter(organization__path__startswith=organization.path).values("person_id")
     memberships: dict[int, list[Span]] = {}
     here: set[int] = set()
     rows = (

@@ -118,7 +118,9 @@ def branch(
 def grow(tree: SimpleNamespace) -> None:
     """Five branches of 50 members elsewhere in the committee (two under a new general branch),
     with their own transfers, an exemption and facts."""
-    general = organization_create(code="G2", name="第二党总支", kind="general_branch", parent=tree.c)
+    general = organization_create(
+        code="G2", name="第二党总支", kind="general_branch", parent=tree.c
+    )
     for n in range(5):
         parent = general if n < 2 else tree.c
         org = organization_create(code=f"O{n}", name=f"其他第{n}支部", kind="branch", parent=parent)
