@@ -470,6 +470,8 @@ def _branch_subjects(
         memberships.setdefault(person_id, []).append((start, end, code))
         if path.startswith(organization.path):
             here.add(person_id)
+    # Only people whose memberships were read: one joining between the two queries waits for
+    # the next read rather than appearing without a membership.
     people = sorted(
         (p for p in Person.objects.filter(pk__in=here_ids) if p.pk in here),
         key=lambda p: (p.name_pinyin, p.pk),

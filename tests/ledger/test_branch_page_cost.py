@@ -24,13 +24,15 @@ from django.db import connection
 from django.test import Client
 
 from jifen.ledger.models import Origin
+from jifen.ledger.scores import _within, branch_inputs, subject_of
 from jifen.ledger.services import entry_append
-from jifen.orgs.models import Membership, Organization, Person
-from jifen.orgs.selectors import memberships_overlapping
+from jifen.orgs.models import Exemption, Membership, Organization, Person
+from jifen.orgs.selectors import in_year, memberships_overlapping
 from jifen.orgs.services import exemption_create, membership_transfer, organization_create
 from jifen.recording.monthly import monthly_check
 from jifen.recording.services import activity_create
 from jifen.rulebooks.services import adoption_set
+from jifen.scoring import Interval
 
 pytestmark = pytest.mark.django_db
 
@@ -243,3 +245,71 @@ def test_the_measure_sees_a_committee_wide_read(branch: SimpleNamespace) -> None
     before = committee_wide()["orgs_membership"]
     grow(branch.tree)
     assert committee_wide()["orgs_membership"] == before + 250 + 5  # 5 transfers: 2 rows each
+
+
+def test_the_branchs_subjects_are_those_of_every_membership_in_the_scope(
+    branch: SimpleNamespace,
+) -> None:
+    """Reading only the branch's members changes no Subject: each equals ``subject_of`` over
+    all the person's memberships in the scope, read as model instances the old way — months in
+    B2 before 甲 came count, 乙's months in B3 after leaving count, 丙's exemption does not; and
+    a general branch with a rulebook of its own keeps its months out of B3's scope."""
+    tree = branch.tree
+    adoption_set(organization=tree.g, year=YEAR, rulebook="seed001")
+    grow(tree)
+    for organization in (tree.b1, tree.b3, tree.c):
+        inputs = branch_inputs(organization, YEAR)
+        assert inputs is not None
+        within = _within(inputs.adoption, "organization__path")
+        expected = []
+        for person in inputs.people:
+            memberships = list(
+                memberships_overlapping(first=D(YEAR, 1, 1), last=D(YEAR, 12, 31))
+                .filter(within, person=person)
+                .select_related("organization")
+                .order_by("start")
+            )
+            exemptions = list(Exemption.objects.filter(in_year(YEAR), person=person))
+            expected.append(subject_of(person, YEAR, memberships, exemptions))
+        assert inputs.subjects == expected
+    b1 = branch_inputs(tree.b1, YEAR)
+    assert b1 is not None
+    # G adopted seed001: B1 is scored in G's scope, where 乙's months in B3 do not belong.
+    assert b1.adoption.organization == tree.g
+    assert {s.name: s.active for s in b1.subjects}["乙"] == (
+        Interval(D(YEAR, 1, 1), D(YEAR, 9, 30)),
+    )
+    b3 = branch_inputs(tree.b3, YEAR)
+    assert b3 is not None
+    by_name = {s.name: s for s in b3.subjects}
+    # 乙 came from B1 (ruled by G's own rulebook): only the months in B3 count.
+    assert by_name["乙"].active == (Interval(D(YEAR, 10, 1), D(YEAR, 12, 31)),)
+    # 他0-0 came from O0 (under C, same scope): the whole year counts, ending in B3.
+    assert by_name["他0-0"].active == (
+        Interval(D(YEAR, 1, 1), D(YEAR, 4, 30)),
+        Interval(D(YEAR, 5, 1), D(YEAR, 12, 31)),
+    )
+    assert by_name["他0-0"].org == "B3"
+    assert len(b3.people) == 6  # 乙 and one from each of the five other branches
+    committee = branch_inputs(tree.c, YEAR)
+    assert committee is not None
+    assert len(committee.people) == 250 + 1  # the others and 乙; not B1's or B2's
+
+
+def test_the_branchs_own_subjects(branch: SimpleNamespace) -> None:
+    """B1 in C's scope: 甲's months in B2 count, 乙's in B3 too, 丙's spring is exempt."""
+    inputs = branch_inputs(branch.tree.b1, YEAR)
+    assert inputs is not None
+    by_name = {s.name: s for s in inputs.subjects}
+    assert sorted(by_name) == sorted(["赵磊", "甲", "乙", "丙"])
+    year = Interval(D(YEAR, 1, 1), D(YEAR, 12, 31))
+    assert by_name["赵磊"].active == (year,)
+    assert by_name["甲"].active == (
+        Interval(D(YEAR, 1, 1), D(YEAR, 6, 30)),
+        Interval(D(YEAR, 7, 1), D(YEAR, 12, 31)),
+    )
+    assert (by_name["甲"].org, by_name["乙"].org) == ("B1", "B3")
+    assert by_name["丙"].active == (
+        Interval(D(YEAR, 1, 1), D(YEAR, 2, 28)),
+        Interval(D(YEAR, 6, 1), D(YEAR, 12, 31)),
+    )
