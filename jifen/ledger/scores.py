@@ -20,6 +20,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Q, QuerySet
 
+from jifen.ledger.branch_members import Gap, Span, branch_members
 from jifen.ledger.models import Entry
 from jifen.ledger.services import NewFact, normalize_value
 from jifen.orgs.models import Exemption, Membership, Organization, Person
@@ -196,15 +197,11 @@ def subject_of(
     )
 
 
-# A membership as a Subject needs it: [start, end) and the organization's code.
-Span = tuple[dt.date, dt.date | None, str]
-
-
 def _subject(
     person: Person,
     year: int,
     memberships: Sequence[Span],
-    exemptions: Sequence[tuple[dt.date, dt.date | None]],
+    exemptions: Sequence[Gap],
 ) -> Subject:
     """``subject_of`` from plain tuples (a branch's memberships are read as tuples)."""
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
@@ -452,35 +449,8 @@ def _branch_subjects(
 ) -> tuple[list[Person], list[Subject]]:
     """Everyone who belonged to ``organization`` (or below) in ``year``, in name order, and
     each as the engine's Subject for the whole year (memberships within the adoption's scope).
-
-    Only the memberships of those people are read, as tuples: a 200-member branch costs the
-    same in a committee of 300 members as in one of 100,000. Their memberships elsewhere in the
-    scope still count (a member who moved in brings the months before)."""
-    in_scope = memberships_overlapping(first=dt.date(year, 1, 1), last=dt.date(year, 12, 31))
-    in_scope = in_scope.filter(within)
-    here_ids = in_scope.filter(organization__path__startswith=organization.path).values("person_id")
-    memberships: dict[int, list[Span]] = {}
-    here: set[int] = set()
-    rows = (
-        in_scope.filter(person_id__in=here_ids)
-        .order_by("start")
-        .values_list("person_id", "start", "end", "organization__code", "organization__path")
-    )
-    for person_id, start, end, code, path in rows:
-        memberships.setdefault(person_id, []).append((start, end, code))
-        if path.startswith(organization.path):
-            here.add(person_id)
-    # Only people whose memberships were read: one joining between the two queries waits for
-    # the next read rather than appearing without a membership.
-    people = sorted(
-        (p for p in Person.objects.filter(pk__in=here_ids) if p.pk in here),
-        key=lambda p: (p.name_pinyin, p.pk),
-    )
-    exemptions: dict[int, list[tuple[dt.date, dt.date | None]]] = {}
-    for person_id, start, end in Exemption.objects.filter(
-        in_year(year), person_id__in=here_ids
-    ).values_list("person_id", "start", "end"):
-        exemptions.setdefault(person_id, []).append((start, end))
+    Only their memberships are read (``branch_members``): the cost follows the branch."""
+    people, memberships, exemptions = branch_members(organization, year, within)
     whole = [_subject(p, year, memberships[p.pk], exemptions.get(p.pk, [])) for p in people]
     return people, whole
 
