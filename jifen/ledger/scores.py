@@ -229,11 +229,11 @@ def member_subject(
     memberships = list(
         memberships_overlapping(first=dt.date(year, 1, 1), last=dt.date(year, 12, 31))
         .filter(where, person=person)
-        .select_related("organization")
         .order_by("start")
+        .values_list("start", "end", "organization__code")
     )
-    exemptions = list(Exemption.objects.filter(in_year(year), person=person))
-    return subject_of(person, year, memberships, exemptions)
+    exemptions = Exemption.objects.filter(in_year(year), person=person)
+    return _subject(person, year, memberships, list(exemptions.values_list("start", "end")))
 
 
 def months_reached(calendar: Calendar, today: dt.date | None) -> int:
