@@ -20,6 +20,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Q, QuerySet
 
+from jifen.ledger.branch_members import Gap, Span, branch_members
 from jifen.ledger.models import Entry
 from jifen.ledger.services import NewFact, normalize_value
 from jifen.orgs.models import Exemption, Membership, Organization, Person
@@ -188,18 +189,33 @@ def subject_of(
 ) -> Subject:
     """``person`` as the engine sees them in ``year``: active while a member (``memberships``,
     already limited to the scope, in date order) and not exempted (不列入管理)."""
+    return _subject(
+        person,
+        year,
+        [(m.start, m.end, m.organization.code) for m in memberships],
+        [(e.start, e.end) for e in exemptions],
+    )
+
+
+def _subject(
+    person: Person,
+    year: int,
+    memberships: Sequence[Span],
+    exemptions: Sequence[Gap],
+) -> Subject:
+    """``subject_of`` from plain tuples (a branch's memberships are read as tuples)."""
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     # [start, end) in the database; the engine's intervals include both ends.
     spans = [
-        (max(m.start, first), min(m.end - ONE_DAY, last) if m.end else last) for m in memberships
+        (max(start, first), min(end - ONE_DAY, last) if end else last)
+        for start, end, _ in memberships
     ]
-    for exemption in exemptions:
-        end = exemption.end - ONE_DAY if exemption.end else last
-        spans = _minus(spans, (exemption.start, end))
+    for start, end in exemptions:
+        spans = _minus(spans, (start, end - ONE_DAY if end else last))
     return Subject(
         id=person_key(person.pk),
         name=person.name,
-        org=memberships[-1].organization.code if memberships else "",
+        org=memberships[-1][2] if memberships else "",
         category=person.category,
         active=tuple(Interval(start, end) for start, end in spans),
     )
@@ -213,11 +229,11 @@ def member_subject(
     memberships = list(
         memberships_overlapping(first=dt.date(year, 1, 1), last=dt.date(year, 12, 31))
         .filter(where, person=person)
-        .select_related("organization")
         .order_by("start")
+        .values_list("start", "end", "organization__code")
     )
-    exemptions = list(Exemption.objects.filter(in_year(year), person=person))
-    return subject_of(person, year, memberships, exemptions)
+    exemptions = Exemption.objects.filter(in_year(year), person=person)
+    return _subject(person, year, memberships, list(exemptions.values_list("start", "end")))
 
 
 def months_reached(calendar: Calendar, today: dt.date | None) -> int:
@@ -432,28 +448,10 @@ def _branch_subjects(
     organization: Organization, year: int, within: Q
 ) -> tuple[list[Person], list[Subject]]:
     """Everyone who belonged to ``organization`` (or below) in ``year``, in name order, and
-    each as the engine's Subject for the whole year (memberships within the adoption's scope)."""
-    memberships: dict[int, list[Membership]] = {}
-    for m in (
-        memberships_overlapping(first=dt.date(year, 1, 1), last=dt.date(year, 12, 31))
-        .filter(within)
-        .select_related("organization", "person")
-        .order_by("start")
-    ):
-        memberships.setdefault(m.person_id, []).append(m)
-    here = {
-        m.person_id
-        for ms in memberships.values()
-        for m in ms
-        if m.organization.path.startswith(organization.path)
-    }
-    people = sorted(
-        (memberships[pid][0].person for pid in here), key=lambda p: (p.name_pinyin, p.pk)
-    )
-    exemptions: dict[int, list[Exemption]] = {}
-    for exemption in Exemption.objects.filter(in_year(year), person_id__in=here):
-        exemptions.setdefault(exemption.person_id, []).append(exemption)
-    whole = [subject_of(p, year, memberships[p.pk], exemptions.get(p.pk, [])) for p in people]
+    each as the engine's Subject for the whole year (memberships within the adoption's scope).
+    Only their memberships are read (``branch_members``): the cost follows the branch."""
+    people, memberships, exemptions = branch_members(organization, year, within)
+    whole = [_subject(p, year, memberships[p.pk], exemptions.get(p.pk, [])) for p in people]
     return people, whole
 
 

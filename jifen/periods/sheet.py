@@ -139,16 +139,14 @@ def _quarter_score(category: Category, periods: dict[str, Decimal], quarter: Qua
 def _members_in(organization: Organization, quarter: Quarter) -> dict[int, str]:
     """Who belonged to ``organization`` (or below) on some day of the quarter, with the name of
     the branch they belonged to last in it."""
-    branches: dict[int, str] = {}
-    for membership in (
+    rows = (
         memberships_overlapping(
             first=quarter.start, last=quarter.end, organization=organization, subtree=True
         )
-        .select_related("organization")
         .order_by("start")
-    ):
-        branches[membership.person_id] = membership.organization.name
-    return branches
+        .values_list("person_id", "organization__name")
+    )
+    return dict(rows)  # in date order: the last membership of the quarter wins
 
 
 def _row(
