@@ -10,9 +10,7 @@ from django.db import models
 
 from jifen.audit.context import current_audit_context
 from jifen.audit.models import AuditEvent
-
-# Rows per INSERT of a bulk write: well under SQLite's limit of bound variables per statement.
-BATCH = 1000
+from jifen.core.bulkinsert import rows_insert
 
 
 def target_of(obj: models.Model | None) -> str:
@@ -54,26 +52,25 @@ def audit_records(
     actor: AbstractBaseUser | AnonymousUser | None = None,
 ) -> list[AuditEvent]:
     """Append many events ``(action, target, summary, detail)`` by one actor in one INSERT
-    per batch: what :func:`audit_record` writes for each, in the given order, for the bulk
+    per few hundred: what :func:`audit_record` writes for each, in the given order, for the bulk
     paths (a 10,000-row roster keeps one event per person without 10,000 round trips)."""
     context = current_audit_context()
     if actor is None:
         actor = context.user()
     user = actor if isinstance(actor, User) else None
     name = user.get_username() if user is not None else ""
-    return AuditEvent.objects.bulk_create(
-        (
-            AuditEvent(
-                actor=user,
-                actor_name=name,
-                action=action,
-                target=target if isinstance(target, str) else target_of(target),
-                summary=summary[:500],
-                detail=detail or {},
-                ip=context.ip,
-                path=context.path,
-            )
-            for action, target, summary, detail in events
-        ),
-        batch_size=BATCH,
-    )
+    made = [
+        AuditEvent(
+            actor=user,
+            actor_name=name,
+            action=action,
+            target=target if isinstance(target, str) else target_of(target),
+            summary=summary[:500],
+            detail=detail or {},
+            ip=context.ip,
+            path=context.path,
+        )
+        for action, target, summary, detail in events
+    ]
+    rows_insert(made)
+    return made

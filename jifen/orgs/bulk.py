@@ -20,7 +20,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from jifen.audit.services import BATCH, audit_records
+from jifen.audit.services import audit_records
+from jifen.core.bulkinsert import rows_insert
 from jifen.orgs.idcard import mask_id_number
 from jifen.orgs.models import Membership, Organization, Person
 from jifen.orgs.rules import (
@@ -39,6 +40,8 @@ from jifen.orgs.rules import (
 Actor = AbstractBaseUser | AnonymousUser | None
 # Ids per ``IN (…)`` list: well within both engines' limits on bound parameters.
 CHUNK = 900
+# Rows per UPDATE of ``bulk_update`` (one CASE per column and row).
+BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -184,9 +187,9 @@ def people_write(*, writes: Sequence[NewPerson | PersonChange], actor: Actor = N
     items = _changes(changes, {person.id_number for person in created})
     _transfers(items)
 
-    Person.objects.bulk_create(created, batch_size=BATCH)
-    Membership.objects.bulk_create(
-        (
+    rows_insert(created)
+    rows_insert(
+        [
             Membership(
                 person=person,
                 organization=spec.organization,
@@ -194,8 +197,7 @@ def people_write(*, writes: Sequence[NewPerson | PersonChange], actor: Actor = N
                 start_reason=spec.start_reason,
             )
             for spec, person in zip(new, created, strict=True)
-        ),
-        batch_size=BATCH,
+        ]
     )
     _write_changes(items)
     _audit(writes, dict(zip(map(id, new), created, strict=True)), items, actor)
@@ -207,28 +209,29 @@ def _write_changes(items: list[_Changed]) -> None:
     for person in edited:
         person.updated_at = now
     if edited:
-        # Every editable field, as ``person.save()`` writes them: the values of those that did
-        # not change are the ones just read, under the lock.
+        # The fields changed anywhere in the batch; where one person's did not change, the
+        # value written back is the one just read, as ``person.save()`` writes every field.
         fields = [*{f for item in items for f in item.changed}, "name_pinyin", "name_initials"]
         Person.objects.bulk_update(edited, [*fields, "updated_at"], batch_size=BATCH)
     ending = [item.ending for item in items if item.ending is not None]
     new = []
     for item in items:
-        if item.ending is None:
+        on = item.change.on
+        if item.ending is None or on is None:
             continue
         new.append(
             Membership(
                 person=item.change.person,
                 organization=item.change.to,
-                start=item.change.on,
+                start=on,
                 end=item.ending.end,
                 start_reason=Membership.StartReason.TRANSFER,
                 note=item.change.note,
             )
         )
-        item.ending.end, item.ending.end_reason = item.change.on, Membership.EndReason.TRANSFER
+        item.ending.end, item.ending.end_reason = on, Membership.EndReason.TRANSFER
     Membership.objects.bulk_update(ending, ["end", "end_reason"], batch_size=BATCH)
-    Membership.objects.bulk_create(new, batch_size=BATCH)
+    rows_insert(new)
 
 
 def _audit(
