@@ -98,13 +98,17 @@ class Outcome:
 def _claim(roster_import: RosterImport, status: str, actor: User) -> RosterImport:
     """Move a pending import to ``status`` exactly once, even with two requests at a time: the
     conditional UPDATE waits on (PostgreSQL) or is serialized with (SQLite) the other one."""
+    now = clock.now()
     claimed = RosterImport.objects.filter(pk=roster_import.pk, status=Status.PENDING).update(
-        status=status, applied_at=clock.now(), applied_by=actor
+        status=status, applied_at=now, applied_by=actor
     )
-    fresh = RosterImport.objects.get(pk=roster_import.pk)
     if not claimed:
-        raise ImportClosedError(fresh)
-    return fresh
+        raise ImportClosedError(RosterImport.objects.get(pk=roster_import.pk))
+    # Claimed: nobody else changed it since it was read (a pending import changes only by
+    # being claimed), so the rows and the plan in hand are current — no need to read
+    # megabytes of them again.
+    roster_import.status, roster_import.applied_at, roster_import.applied_by = status, now, actor
+    return roster_import
 
 
 def _write_of(
