@@ -83,8 +83,9 @@ def rows_insert(objs: Sequence[models.Model]) -> None:
                 f"INSERT INTO {table} ({columns}) {values} RETURNING {key}",
                 params,
             )
-            # Both engines return the ids in the order of the rows given (bulk_create relies
-            # on the same).
+            # Both engines return the ids in the order of the rows given — neither promises it
+            # in its documentation, both do it, and bulk_create relies on the same
+            # (tests/core/test_bulkinsert.py checks it on each engine).
             for obj, (new_id,) in zip(batch, cursor.fetchall(), strict=True):
                 obj.pk = new_id
                 obj._state.adding = False
