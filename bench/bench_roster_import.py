@@ -5,20 +5,27 @@ one bad row in 10,000 refused whole. Speed is measured here rather than in `make
 JIFEN_BENCH_PG=postgres://postgres@/jifen_bench?host=/var/run/postgresql \\
     .venv/bin/python bench/bench_roster_import.py
 
-Targets (a slow, busy CI machine): checked within 60 s, applied within 240 s. The import is all
-or nothing whatever its size: the script fails if any count differs from what it uploaded.
+Target (issue 14): checked and applied together within 10 s on either engine — the apply
+writes in batches (jifen.orgs.bulk). Before the batches a busy 2-core machine took 126 s
+(SQLite) and 227 s (PostgreSQL) to apply. The import is all or nothing whatever its size: the
+script fails if any count differs from what it uploaded. The machine's load is printed with the
+figures: other processes on the machine slow every figure down.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 
 from django_setup import scratch_database
 
 ROWS = 10_000
-SECONDS_TO_CHECK = 60
-SECONDS_TO_APPLY = 240
+SECONDS_TO_CHECK_AND_APPLY = 10
+
+
+def _load() -> str:
+    return ", ".join(f"{figure:.1f}" for figure in os.getloadavg())
 
 
 def main() -> int:
@@ -73,11 +80,12 @@ def main() -> int:
     expect(RosterImport.objects.latest("pk").errors != [], "a bad row went unnoticed")
 
     engine = "PostgreSQL" if url.startswith("postgres") else "SQLite"
-    print(f"{engine}: {ROWS:,} rows checked in {checked:.1f} s (target ≤ {SECONDS_TO_CHECK} s), ")
-    print(f"  applied in {seconds:.1f} s (target ≤ {SECONDS_TO_APPLY} s), ")
+    total = checked + seconds
+    print(f"{engine}: {ROWS:,} rows checked in {checked:.1f} s, applied in {seconds:.1f} s:")
+    print(f"  together {total:.1f} s (target ≤ {SECONDS_TO_CHECK_AND_APPLY} s), ")
     print(f"  re-imported unchanged in {again:.1f} s, one bad row found in {refused:.1f} s")
-    expect(checked < SECONDS_TO_CHECK, "checking is over its target")
-    expect(seconds < SECONDS_TO_APPLY, "applying is over its target")
+    print(f"  load average {_load()} on {os.cpu_count()} cores")
+    expect(total < SECONDS_TO_CHECK_AND_APPLY, "checking and applying is over its target")
     for failure in failures:
         print(f"FAILED: {failure}", file=sys.stderr)
     return 1 if failures else 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
@@ -9,6 +10,7 @@ from django.db import models
 
 from jifen.audit.context import current_audit_context
 from jifen.audit.models import AuditEvent
+from jifen.core.bulkinsert import rows_insert
 
 
 def target_of(obj: models.Model | None) -> str:
@@ -42,3 +44,33 @@ def audit_record(
         ip=context.ip,
         path=context.path,
     )
+
+
+def audit_records(
+    events: Sequence[tuple[str, models.Model | str | None, str, dict[str, Any] | None]],
+    *,
+    actor: AbstractBaseUser | AnonymousUser | None = None,
+) -> list[AuditEvent]:
+    """Append many events ``(action, target, summary, detail)`` by one actor in one INSERT
+    per few hundred: what :func:`audit_record` writes for each, in the given order, for the bulk
+    paths (a 10,000-row roster keeps one event per person without 10,000 round trips)."""
+    context = current_audit_context()
+    if actor is None:
+        actor = context.user()
+    user = actor if isinstance(actor, User) else None
+    name = user.get_username() if user is not None else ""
+    made = [
+        AuditEvent(
+            actor=user,
+            actor_name=name,
+            action=action,
+            target=target if isinstance(target, str) else target_of(target),
+            summary=summary[:500],
+            detail=detail or {},
+            ip=context.ip,
+            path=context.path,
+        )
+        for action, target, summary, detail in events
+    ]
+    rows_insert(made)
+    return made

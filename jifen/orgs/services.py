@@ -14,9 +14,7 @@ from django.utils.translation import gettext as _
 from jifen.accounts.roles import Role
 from jifen.audit.services import audit_record
 from jifen.core import clock
-from jifen.orgs.idcard import id_number_problem, normalize_id_number, phone_problem
 from jifen.orgs.models import (
-    Category,
     Exemption,
     Membership,
     Organization,
@@ -24,7 +22,18 @@ from jifen.orgs.models import (
     Person,
     RoleAssignment,
 )
-from jifen.orgs.pinyin import pinyin_keys
+from jifen.orgs.rules import (
+    ID_NUMBER_ELSEWHERE,
+    ID_NUMBER_TAKEN,
+    person_changes_checked,
+    person_changes_set,
+    person_create_summary,
+    person_fields_checked,
+    person_update_detail,
+    person_update_summary,
+    transfer_checked,
+    transfer_summary,
+)
 from jifen.orgs.selectors import memberships_on
 
 Actor = AbstractBaseUser | AnonymousUser | None
@@ -152,27 +161,6 @@ def organization_close(
     return organization
 
 
-def _must_be_active(organization: Organization, day: dt.date, field: str) -> None:
-    if day < organization.active_from or (
-        organization.active_until is not None and day >= organization.active_until
-    ):
-        raise ValidationError({field: f"{organization.name} 在 {day} 不存续（已撤销或尚未成立）"})
-
-
-def _person_problems(fields: dict[str, Any]) -> dict[str, str]:
-    problems: dict[str, str] = {}
-    if "id_number" in fields and (problem := id_number_problem(fields["id_number"])):
-        problems["id_number"] = problem
-    if "phone" in fields and (problem := phone_problem(fields.get("phone") or "")):
-        problems["phone"] = problem
-    category = fields.get("category")
-    if category == Category.PROBATIONARY and not fields.get("probation_ends"):
-        problems["probation_ends"] = "预备党员须填写预备期满日期"
-    if category in {Category.FULL, Category.PROBATIONARY} and not fields.get("joined_party"):
-        problems["joined_party"] = "正式党员和预备党员须填写入党日期"
-    return problems
-
-
 @transaction.atomic
 def person_create(
     *,
@@ -189,22 +177,20 @@ def person_create(
     actor: Actor = None,
 ) -> Person:
     """A new person, belonging to ``organization`` from ``start``."""
-    fields: dict[str, Any] = {
-        "name": name.strip(),
-        "gender": gender,
-        "id_number": normalize_id_number(id_number),
-        "phone": phone.strip(),
-        "category": category,
-        "joined_party": joined_party,
-        "probation_ends": probation_ends,
-    }
-    if problems := _person_problems(fields):
-        raise ValidationError(problems)
-    _must_be_active(organization, start, "start")
+    fields = person_fields_checked(
+        name=name,
+        gender=gender,
+        id_number=id_number,
+        phone=phone,
+        category=category,
+        joined_party=joined_party,
+        probation_ends=probation_ends,
+        organization=organization,
+        start=start,
+    )
     if Person.objects.filter(id_number=fields["id_number"]).exists():
-        raise ValidationError({"id_number": "该身份证号已登记"})
-    full, initials = pinyin_keys(fields["name"])
-    person = Person.objects.create(**fields, name_pinyin=full, name_initials=initials)
+        raise ValidationError({"id_number": ID_NUMBER_TAKEN})
+    person = Person.objects.create(**fields)
     Membership.objects.create(
         person=person, organization=organization, start=start, start_reason=start_reason
     )
@@ -212,20 +198,9 @@ def person_create(
         action="person.create",
         actor=actor,
         target=person,
-        summary=f"新增人员 {person.name}，加入 {organization.name}（{start}）",
+        summary=person_create_summary(person, organization, start),
     )
     return person
-
-
-PERSON_EDITABLE = (
-    "name",
-    "gender",
-    "id_number",
-    "phone",
-    "category",
-    "joined_party",
-    "probation_ends",
-)
 
 
 @transaction.atomic
@@ -236,34 +211,22 @@ def person_update(
     **changes: Any,
 ) -> list[str]:
     """Change the given fields; returns the names of the fields that really changed."""
-    unknown = set(changes) - set(PERSON_EDITABLE)
-    if unknown:
-        raise ValueError(f"not editable: {sorted(unknown)}")
-    if "id_number" in changes:
-        changes["id_number"] = normalize_id_number(changes["id_number"])
-    current = {field: getattr(person, field) for field in PERSON_EDITABLE}
-    merged = {**current, **changes}
-    if problems := _person_problems(merged):
-        raise ValidationError(problems)
-    changed = [field for field in changes if current[field] != changes[field]]
+    current, changed = person_changes_checked(person, changes)
     if not changed:
         return []
     if (
         "id_number" in changed
         and Person.objects.filter(id_number=changes["id_number"]).exclude(pk=person.pk).exists()
     ):
-        raise ValidationError({"id_number": "该身份证号已登记在另一人名下"})
-    for field in changed:
-        setattr(person, field, changes[field])
-    if "name" in changed:
-        person.name_pinyin, person.name_initials = pinyin_keys(person.name)
+        raise ValidationError({"id_number": ID_NUMBER_ELSEWHERE})
+    person_changes_set(person, changes, changed)
     person.save()
     audit_record(
         action="person.update",
         actor=actor,
         target=person,
-        summary=f"修改人员 {person.name}：{'、'.join(changed)}",
-        detail={f: [str(current[f]), str(changes[f])] for f in changed},
+        summary=person_update_summary(person, changed),
+        detail=person_update_detail(current, changes, changed),
     )
     return changed
 
@@ -286,16 +249,8 @@ def membership_transfer(
 ) -> Membership:
     """Move ``person`` to ``to`` on ``on``: the old membership ends that day, the new one starts."""
     Person.objects.select_for_update().filter(pk=person.pk).first()
-    current = membership_current(person, on)
-    if current is None:
-        raise ValidationError({"on": f"{on} 当天 {person.name} 不属于任何组织，无法转出"})
-    if current.organization_id == to.pk:
-        raise ValidationError({"to": f"{person.name} 已属于 {to.name}"})
-    _must_be_active(to, on, "to")
-    if current.start == on:
-        raise ValidationError({"on": "转接日期不能与本段组织关系的开始日期相同"})
-    if person.memberships.filter(start__gt=on).exists():
-        raise ValidationError({"on": f"{on} 之后已有组织关系记录，请按时间顺序办理"})
+    memberships = list(person.memberships.select_related("organization"))
+    current = transfer_checked(person, memberships, to, on)
     previous_end = current.end
     Membership.objects.filter(pk=current.pk).update(
         end=on, end_reason=Membership.EndReason.TRANSFER
@@ -312,7 +267,7 @@ def membership_transfer(
         action="membership.transfer",
         actor=actor,
         target=person,
-        summary=f"{person.name} 于 {on} 由 {current.organization.name} 转入 {to.name}",
+        summary=transfer_summary(person, current, to, on),
     )
     return new
 

@@ -28,6 +28,7 @@ from jifen.orgs.forms import (
 )
 from jifen.orgs.idcard import mask_id_number, mask_phone
 from jifen.orgs.models import Person, RoleAssignment
+from jifen.orgs.rules import PERSON_EDITABLE
 
 
 def _day(request: HttpRequest) -> dt.date:
@@ -215,7 +216,7 @@ def person_add(request: HttpRequest, org_id: int) -> HttpResponse:
 @login_required
 def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     found = access.person_for(request.user, person_id, Action.MANAGE_PEOPLE)
-    initial = {field: getattr(found, field) for field in services.PERSON_EDITABLE}
+    initial = {field: getattr(found, field) for field in PERSON_EDITABLE}
     return form_page(
         request,
         PersonEditForm(request.POST or None, initial=initial),

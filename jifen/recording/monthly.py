@@ -25,7 +25,11 @@ from jifen.rulebooks.services import adoption_for, rulebook_of
 from jifen.scoring import Fact, Rulebook, check_fact
 from jifen.scoring.model import Allowance
 
-LIMITS = Limits(rows=20_000, what="月度数据")
+# One file is read, checked and written within the request: 10,000 members' figures take a few
+# seconds (bench/bench_bulk_recording.py), 20,000 up to 15 s on PostgreSQL — past the 10 s a
+# page may take (issue 14). A larger committee imports by general branch, or in two files: a
+# member not in a file is left as they are.
+LIMITS = Limits(rows=10_000, what="月度数据")
 NAME, ID_NUMBER = "姓名", "身份证号"
 
 
@@ -239,7 +243,7 @@ def monthly_apply(
     standing = {
         (e.person_id, e.item): e
         for e in Entry.objects.filter(
-            origin_ref=ref, person__in=[f.person for f in checked.figures]
+            origin_ref=ref, person_id__in={f.person.pk for f in checked.figures}
         ).exclude(pk__in=Entry.objects.filter(corrects__isnull=False).values("corrects_id"))
         if e.value
     }

@@ -85,6 +85,7 @@ class _Row:
     raw: dict[str, str]
     errors: list[RowError] = field(default_factory=list)
     dates: dict[str, dt.date | None] = field(default_factory=dict)
+    id_valid: bool = True  # the ID number, if any, passed its check
 
     def add(self, key: str, problem: str) -> None:
         self.errors.append({"row": self.number, "column": BY_KEY[key].header, "problem": problem})
@@ -100,6 +101,7 @@ def _check_person(row: _Row, *, numeric_id: bool) -> None:
     if raw["gender"] and raw["gender"] not in GENDER_BY_LABEL:
         row.add("gender", f"性别应为“男”或“女”，而不是“{raw['gender']}”")
     if raw["id_number"] and (problem := id_number_problem(raw["id_number"])):
+        row.id_valid = False
         if numeric_id:
             problem += (
                 "（该单元格在 Excel 中是数字格式，末几位可能已丢失，请把这一列设为文本后重新填写）"
@@ -182,7 +184,7 @@ def rows_check(
         _check_person(row, numeric_id=(number, positions["id_number"]) in table.numeric_cells)
         _check_dates(row, today=today)
         _check_organization(row, scope=scope, visible=visible)
-        if raw["id_number"] and not id_number_problem(raw["id_number"]):
+        if raw["id_number"] and row.id_valid:
             id_rows.setdefault(raw["id_number"], []).append(number)
         if row.errors:
             errors.extend(row.errors)

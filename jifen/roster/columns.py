@@ -55,7 +55,11 @@ CATEGORY_LABEL: dict[str, str] = {value: label for label, value in CATEGORY_BY_L
 
 # Limits on one upload: beyond them the file is refused with a message, never half-read.
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 20_000
+# The page checks and applies a file within the request: 10,000 rows take well under 10 s
+# (bench/bench_roster_import.py). Longer files go through `jifen roster_import`, which has no
+# request to time out (docs/decisions.md).
+MAX_ROWS = 10_000
+COMMAND_MAX_ROWS = 50_000
 
 
 def template_notes(organizations: Iterable[tuple[str, str]]) -> list[list[str]]:

@@ -7,10 +7,16 @@ the database.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from jifen.documents.reading import Limits, SpreadsheetError, cell_text, read_rows
-from jifen.roster.columns import BY_HEADER, EXPORT_EXTRA_HEADERS, HEADERS, MAX_ROWS
+from jifen.documents.reading import Limits, SpreadsheetError, cell_text, read_rows, too_many
+from jifen.roster.columns import (
+    BY_HEADER,
+    COMMAND_MAX_ROWS,
+    EXPORT_EXTRA_HEADERS,
+    HEADERS,
+    MAX_ROWS,
+)
 
 __all__ = ["RosterFileError", "Table", "cell_text", "table_read"]
 
@@ -87,13 +93,28 @@ def _header(raw: list[list[object]]) -> tuple[int, list[str]]:
     return header_index, headers
 
 
-def table_read(data: bytes, filename: str = "") -> Table:
-    """The roster in ``data``; raises RosterFileError with a message for the user."""
+def too_many_rows(max_rows: int) -> str:
+    """Why a file is refused for its length, and (on the page) where a longer one can go."""
+    message = f"数据超过 {max_rows} 行。请把花名册分成几个文件，分批导入"
+    if max_rows < COMMAND_MAX_ROWS:
+        message += (
+            f"；或请系统管理员在服务器上用命令 jifen roster_import 一次导入"
+            f"（最多 {COMMAND_MAX_ROWS} 行，不受网页等待时间的限制）"
+        )
+    return message + "。"
+
+
+def table_read(data: bytes, filename: str = "", *, max_rows: int = MAX_ROWS) -> Table:
+    """The roster in ``data``; raises RosterFileError with a message for the user. At most
+    ``max_rows`` data rows: the page's limit, unless the command asks for its own."""
     if not data.strip():
         raise RosterFileError("文件是空的。请下载模板，填写后再上传。")
+    limits = replace(LIMITS, rows=max_rows)
     try:
-        raw, file_format, encoding = read_rows(data, LIMITS, prefer_sheet="花名册")
+        raw, file_format, encoding = read_rows(data, limits, prefer_sheet="花名册")
     except SpreadsheetError as error:
+        if str(error) == str(too_many(limits)):
+            raise RosterFileError(too_many_rows(max_rows)) from None
         raise RosterFileError(str(error)) from None
 
     header_index, headers = _header(raw)
@@ -108,8 +129,8 @@ def table_read(data: bytes, filename: str = "") -> Table:
         cells += [""] * (width - len(cells))
         if _blank(cells):
             continue
-        if len(table.rows) >= MAX_ROWS:
-            raise RosterFileError(f"数据超过 {MAX_ROWS} 行。请把花名册分成几个文件，分批导入。")
+        if len(table.rows) >= max_rows:
+            raise RosterFileError(too_many_rows(max_rows))
         original = row[id_column] if id_column < len(row) else None
         if isinstance(original, int | float) and not isinstance(original, bool):
             table.numeric_cells.add((index, id_column))

@@ -126,6 +126,7 @@ def test_a_file_over_the_row_limit_is_refused(
     data = ",".join(HEADERS).encode() + b"\n" + line * (MAX_ROWS + 1)
     page = refusal_of(secretary_client, tree.b1.pk, data, "many.csv")
     assert f"数据超过 {MAX_ROWS} 行" in page
+    assert "jifen roster_import" in page  # where a longer file can go
 
 
 def test_a_file_that_is_not_utf8_nor_gb18030_is_refused(

@@ -1,6 +1,7 @@
 """``jifen roster_import FILE --org CODE --user USERNAME [--apply]``: the web import from a shell,
-for files too long to wait on in a browser. Same checks, same preview, same services: the user
-named must be allowed to manage people in the organization, as on the page."""
+for files too long to wait on in a browser: up to COMMAND_MAX_ROWS rows where the page takes
+MAX_ROWS. Same checks, same preview, same services: the user named must be allowed to manage
+people in the organization, as on the page."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from jifen.orgs import access
 from jifen.orgs.access import Action
 from jifen.orgs.models import Organization
 from jifen.roster import services
-from jifen.roster.columns import MAX_UPLOAD_BYTES
+from jifen.roster.columns import COMMAND_MAX_ROWS, MAX_UPLOAD_BYTES
 from jifen.roster.models import RosterImport
 from jifen.roster.reading import RosterFileError, table_read
 
@@ -55,7 +56,7 @@ class Command(BaseCommand):
         if path.stat().st_size > MAX_UPLOAD_BYTES:
             raise CommandError("文件超过 5 MB，请分成几个文件", returncode=2)
         try:
-            table = table_read(path.read_bytes(), path.name)
+            table = table_read(path.read_bytes(), path.name, max_rows=COMMAND_MAX_ROWS)
         except RosterFileError as error:
             raise CommandError(str(error), returncode=1) from None
 
