@@ -35,10 +35,11 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-WORK = Path("/tmp/scaledemo")
+WORK = Path(tempfile.gettempdir()) / "scaledemo"
 PG_HOST = os.environ.get("JIFEN_BENCH_PG_HOST", "/var/run/postgresql")
 
 ROWS = (
@@ -76,7 +77,12 @@ def run_one(engine: str, members: int, rebuild: bool) -> dict[str, object]:
     env["DATABASE_URL"] = database_url(engine, members)
     env["JIFEN_VAR_DIR"] = str(WORK / f"var-{engine}-{members}")
     env["DJANGO_SETTINGS_MODULE"] = "jifen.settings"
-    command = [sys.executable, str(Path(__file__).with_name("scale_child.py")), engine, str(members)]
+    command = [
+        sys.executable,
+        str(Path(__file__).with_name("scale_child.py")),
+        engine,
+        str(members),
+    ]
     if rebuild:
         command.append("--rebuild")
     done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)  # noqa: S603
@@ -111,7 +117,9 @@ def main() -> int:
         print(f"… {engine} {size:,}", file=sys.stderr, flush=True)
         results[(engine, size)] = run_one(engine, size, args.rebuild)
     uptime = subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout  # noqa: S607
-    head = "".join(f"{('SQLite' if e == 'sqlite' else 'PostgreSQL') + f' {s:,}':>20}" for e, s in columns)
+    head = "".join(
+        f"{('SQLite' if e == 'sqlite' else 'PostgreSQL') + f' {s:,}':>20}" for e, s in columns
+    )
     print(f"{'':34}{head}")
     for key, label in ROWS:
         print(f"{label:34}" + "".join(f"{show(results[c].get(key)):>20}" for c in columns))

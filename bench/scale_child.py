@@ -138,7 +138,8 @@ def _duckdb(committee: Any, year: int, parquet: Path) -> tuple[float | None, str
     penalty AS (
       SELECT f.person, f.m, f.item, least(any_value(i.points), sum(
         CASE WHEN f.value = 'absent' THEN i.absent
-             WHEN i.target IS NOT NULL THEN greatest(i.target - TRY_CAST(f.value AS DOUBLE), 0) * i.deduct
+             WHEN i.target IS NOT NULL
+               THEN greatest(i.target - TRY_CAST(f.value AS DOUBLE), 0) * i.deduct
              WHEN i.deduct IS NOT NULL THEN TRY_CAST(f.value AS DOUBLE) * i.deduct
              ELSE 0 END)) AS lost
       FROM f JOIN items i USING (item) GROUP BY ALL),
@@ -265,7 +266,8 @@ def main() -> None:  # noqa: PLR0915 (one column of the table, step by step)
     figures["cold_rss_mb"] = max(before, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) / 1024
     admin = User.objects.get(username=f"{code.lower()}-admin")
     branch = Organization.objects.filter(parent__parent=committee).order_by("code").first()
-    assert branch is not None and branch.parent is not None
+    assert branch is not None
+    assert branch.parent is not None
     people = list(
         Membership.objects.filter(organization=branch).values_list("person_id", flat=True)
     )

@@ -57,7 +57,9 @@ def _unique_ids(plan: ScalePlan) -> list[ScalePerson]:
     clashes: set[str] = set()
     for at in range(0, len(numbers), BATCH):
         chunk = numbers[at : at + BATCH]
-        clashes.update(Person.objects.filter(id_number__in=chunk).values_list("id_number", flat=True))
+        clashes.update(
+            Person.objects.filter(id_number__in=chunk).values_list("id_number", flat=True)
+        )
     if not clashes:
         return people
     import random  # noqa: PLC0415 (only on a clash, rare)
@@ -67,7 +69,9 @@ def _unique_ids(plan: ScalePlan) -> list[ScalePerson]:
     return [
         p
         if p.id_number not in clashes
-        else ScalePerson(**{**p.__dict__, "id_number": draw_id_number(rng, p.birth, p.gender, taken)})
+        else ScalePerson(
+            **{**p.__dict__, "id_number": draw_id_number(rng, p.birth, p.gender, taken)}
+        )
         for p in people
     ]
 
@@ -87,8 +91,11 @@ def _tree(plan: ScalePlan) -> dict[str, Organization]:
     return orgs
 
 
-def _people(plan: ScalePlan, orgs: dict[str, Organization]) -> dict[str, list[tuple[int, ScalePerson]]]:
-    """Insert the people and their memberships; each branch's members as (id, plan), in plan order."""
+def _people(
+    plan: ScalePlan, orgs: dict[str, Organization]
+) -> dict[str, list[tuple[int, ScalePerson]]]:
+    """Insert the people and their memberships; each branch's members as (id, plan), in the
+    plan's order."""
     pinyin: dict[str, tuple[str, str]] = {}
     planned = _unique_ids(plan)
     rows = []
@@ -121,7 +128,9 @@ def _people(plan: ScalePlan, orgs: dict[str, Organization]) -> dict[str, list[tu
     return by_branch
 
 
-def _branch(branch: Organization, plan: ScalePlan, members: list[tuple[int, ScalePerson]]) -> tuple[int, int]:
+def _branch(
+    branch: Organization, plan: ScalePlan, members: list[tuple[int, ScalePerson]]
+) -> tuple[int, int]:
     """Record one branch's activities and facts; (activities, facts) written."""
     planned_activities, planned = branch_facts(plan, branch.code, [p for _pk, p in members])
     activities = Activity.objects.bulk_create(

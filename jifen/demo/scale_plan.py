@@ -127,7 +127,9 @@ def organizations_plan(code: str, members: int) -> tuple[list[ScaleOrg], list[in
         for b in range(1, count + 1):
             ordinal = _ORDINALS[b - 1] if b <= len(_ORDINALS) else str(b)
             orgs.append(
-                ScaleOrg(f"{gcode}{b:0{bwidth}d}", f"{department}第{ordinal}党支部", "branch", gcode)
+                ScaleOrg(
+                    f"{gcode}{b:0{bwidth}d}", f"{department}第{ordinal}党支部", "branch", gcode
+                )
             )
     return orgs, split(members, branches)
 
@@ -190,7 +192,7 @@ def scale_plan(code: str, members: int, as_of: dt.date) -> ScalePlan:
     rng = random.Random(f"jifen-scale-{code}-{members}")  # noqa: S311 (demo data, not secrets)
     ids: set[str] = set()
     phones: set[str] = set()
-    people = []
+    people: list[ScalePerson] = []
     branches = [org for org in orgs if org.kind == "branch"]
     for branch, size in zip(branches, sizes, strict=True):
         people.extend(_person(rng, as_of, branch.code, ids, phones) for _ in range(size))
@@ -216,7 +218,7 @@ def _mark(rng: random.Random, title: str) -> tuple[str, str]:
 
 
 def _month_facts(
-    rng: random.Random, members: list[ScalePerson], year: int, month: int, as_of: dt.date,
+    rng: random.Random, members: list[ScalePerson], *, year: int, month: int, as_of: dt.date,
     activities: list[PlannedActivity], facts: list[PlannedFact],
 ) -> None:  # fmt: skip
     for item, day in _activity_days(year, month, rng):
@@ -251,7 +253,9 @@ def _month_facts(
             )
         if month % 3 == 0 and rng.random() < 0.015:
             facts.append(
-                PlannedFact(i, dt.date(year, month, 25), "dues", "1", "本季度党费延期缴纳", "manual")
+                PlannedFact(
+                    i, dt.date(year, month, 25), "dues", "1", "本季度党费延期缴纳", "manual"
+                )
             )
 
 
@@ -265,6 +269,14 @@ def branch_facts(
     facts: list[PlannedFact] = []
     year = plan.as_of.year
     for month in range(1, plan.as_of.month + 1):
-        _month_facts(rng, members, year, month, plan.as_of, activities, facts)
+        _month_facts(
+            rng,
+            members,
+            year=year,
+            month=month,
+            as_of=plan.as_of,
+            activities=activities,
+            facts=facts,
+        )
     facts.sort(key=lambda fact: fact.date)  # stable: activities keep their order within a day
     return activities, facts

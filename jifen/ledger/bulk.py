@@ -97,7 +97,7 @@ def _chained(
         if origin is None:
             origin = origins[fact.origin] = Origin(fact.origin).value
         # Exactly chain.entry_content of the Entry these columns make.
-        content = {
+        content: dict[str, Any] = {
             "organization": org_id, "seq": seq, "person": fact.person_id, "subject_org": None,
             "date": fact.date.isoformat(), "item": fact.item, "value": value, "source": "",
             "note": note, "evidence": [], "origin": origin, "origin_ref": fact.origin_ref,
@@ -141,9 +141,7 @@ def entries_load(
     batch = list(facts)
     if not batch:
         return 0
-    _refuse_near_seals(
-        organization, min(f.date for f in batch), max(f.date for f in batch)
-    )
+    _refuse_near_seals(organization, min(f.date for f in batch), max(f.date for f in batch))
     with transaction.atomic():
         head, _created = LedgerHead.objects.select_for_update().get_or_create(
             organization=organization

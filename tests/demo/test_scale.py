@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
@@ -23,7 +24,7 @@ from jifen.demo.scale_plan import branch_facts, scale_plan
 from jifen.ledger.bulk import BulkFact, entries_load
 from jifen.ledger.models import Entry, LedgerHead, Origin
 from jifen.ledger.scores import member_year, months_reached, subject_until
-from jifen.ledger.services import NewFact, entries_append
+from jifen.ledger.services import NewFact, entries_append, seal_add
 from jifen.ledger.verify import ledger_verify
 from jifen.orgs.idcard import id_number_problem
 from jifen.orgs.models import Membership, Organization, Person, RoleAssignment
@@ -63,7 +64,9 @@ def test_the_tree_has_branches_of_about_200_under_general_branches(built: Simple
     categories = Counter(Person.objects.values_list("category", flat=True))
     assert categories["full"] > MEMBERS * 0.8
     assert categories["probationary"] > 0
-    assert all(id_number_problem(n) is None for n in Person.objects.values_list("id_number", flat=True))
+    assert all(
+        id_number_problem(n) is None for n in Person.objects.values_list("id_number", flat=True)
+    )
     assert all(name.strip() for name in Person.objects.values_list("name", flat=True))
 
 
@@ -77,9 +80,11 @@ def test_the_year_so_far_is_recorded_and_the_chains_verify(built: SimpleNamespac
     items = Counter(entries.values_list("item", flat=True))
     assert items["party_day"] > items["group_meeting"] > items["branch_meeting"] > 0
     assert items["xxqg_login"] == items["xxqg_quiz"] > 0
-    assert items["dues"] > 0 and items["volunteer"] > 0
+    assert items["dues"] > 0
+    assert items["volunteer"] > 0
     labels = Counter(entries.filter(item="party_day").values_list("value", flat=True))
-    assert labels["present"] > labels["excused"] > 0 and labels["absent"] > 0
+    assert labels["present"] > labels["excused"] > 0
+    assert labels["absent"] > 0
     # Each attendance names its activity, as attendance_record writes it.
     activity = Activity.objects.filter(organization__code__startswith="SCT").first()
     assert activity is not None
@@ -91,7 +96,8 @@ def test_the_year_so_far_is_recorded_and_the_chains_verify(built: SimpleNamespac
     out = io.StringIO()
     call_command("verify", stdout=out)
     assert "哈希链全部吻合" in out.getvalue()
-    assert "sct-admin" in built.output and "党员 450" in built.output
+    assert "sct-admin" in built.output
+    assert "党员 450" in built.output
 
 
 @pytest.mark.django_db
@@ -137,9 +143,7 @@ def test_member_totals_are_the_engines_on_the_planned_facts(built: SimpleNamespa
     assert branch is not None
     expected = _engine_totals(built, branch)
     people = list(Person.objects.filter(memberships__organization=branch).order_by("pk"))
-    joiner = next(
-        p for p in people if p.memberships.get().start > dt.date(built.as_of.year, 1, 1)
-    )
+    joiner = next(p for p in people if p.memberships.get().start > dt.date(built.as_of.year, 1, 1))
     probationary = next(p for p in people if p.category == "probationary")
     chosen = [people[0], people[-1], joiner, probationary]
     totals = {p.id_number: member_year(p, built.as_of.year, today=built.as_of) for p in chosen}
@@ -189,3 +193,28 @@ def test_bad_arguments_exit_2_and_change_nothing(
     assert refused.value.returncode == 2
     assert message in str(refused.value)
     assert Person.objects.count() == people
+
+
+@pytest.mark.django_db
+def test_a_bulk_load_into_a_signed_span_is_refused_whole(built: SimpleNamespace) -> None:
+    branch = Organization.objects.filter(code__startswith="SCT", kind__code="branch").first()
+    assert branch is not None
+    person = Person.objects.filter(memberships__organization=branch).first()
+    assert person is not None
+    day = built.as_of
+    seal_add(organization=branch.parent, start=day, end=day, label="第四季度", ref="t",
+             sealed_by=None)  # fmt: skip
+    before = Entry.objects.count()
+    with pytest.raises(ValidationError) as refused:
+        entries_load(
+            organization=branch,
+            facts=[
+                BulkFact(person.pk, day - dt.timedelta(days=1), "volunteer", 1, Origin.MANUAL),
+                BulkFact(person.pk, day, "volunteer", 1, Origin.MANUAL),
+            ],
+            recorded_by=None,
+            summary="t",
+        )
+    assert "第四季度" in refused.value.messages[0]
+    assert "已签名确认" in refused.value.messages[0]
+    assert Entry.objects.count() == before
