@@ -104,7 +104,10 @@ def show(value: object) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("sizes", nargs="*", type=int, default=[1000, 10000])
-    parser.add_argument("--engines", default="sqlite,pg", help="sqlite,pg (default both)")
+    # PostgreSQL too where a server listens (as on the development machine); `make bench`
+    # elsewhere runs SQLite only.
+    default = "sqlite,pg" if Path(PG_HOST).exists() else "sqlite"
+    parser.add_argument("--engines", default=default, help="sqlite,pg (default: both)")
     parser.add_argument("--rebuild", action="store_true", help="build the demo again")
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)

@@ -182,6 +182,7 @@ def test_a_bulk_load_continues_a_chain_the_services_began(built: SimpleNamespace
         ({"members": -5}, "--members 应是 1 到"),
         ({"members": 10, "code": "1ABC"}, "组织代码 1ABC 不对"),
         ({"members": 10, "code": "SCT"}, "组织代码 SCT 已被使用"),
+        ({"members": 10, "code": "sct"}, "组织代码 SCT 已被使用"),
     ],
 )
 def test_bad_arguments_exit_2_and_change_nothing(

@@ -2,6 +2,7 @@ import re
 import time
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from jifen.accounts.demo import DEMO_PASSWORD
@@ -103,8 +104,10 @@ class Command(BaseCommand):
             raise CommandError(
                 f"组织代码 {code} 不对：应以字母开头，由 2 到 16 个大写字母或数字组成", returncode=2
             )
-        taken = Organization.objects.filter(code__startswith=code).values_list("code", flat=True)
-        if any(t == code or t[len(code) :].isdigit() for t in taken):
+        # The tree's codes are the committee's followed by digits; codes are unique whatever
+        # their case (orgs.services.organization_problems).
+        taken = Organization.objects.filter(code__istartswith=code).values_list("code", flat=True)
+        if any(t.upper() == code or t[len(code) :].isdigit() for t in taken):
             raise CommandError(
                 f"组织代码 {code} 已被使用（或已有以它开头的下级组织代码），未作任何改动；"
                 "请用 --code 换一个代码",
@@ -119,7 +122,10 @@ class Command(BaseCommand):
             if done == total or done % max(1, total // 10) == 0:
                 out.write(f"  党支部 {done}/{total}")
 
-        summary = scale_load(code=code, members=members, as_of=as_of, progress=progress)
+        try:
+            summary = scale_load(code=code, members=members, as_of=as_of, progress=progress)
+        except ValidationError as error:  # e.g. a code taken meanwhile; nothing was written
+            raise CommandError("；".join(error.messages), returncode=2) from error
         self._scale_report(summary, time.perf_counter() - started, options["url"])
 
     def _scale_report(self, summary: ScaleSummary, seconds: float, url: str) -> None:
