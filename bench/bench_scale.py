@@ -4,6 +4,7 @@
 .venv/bin/python bench/bench_scale.py                     # 1,000 and 10,000 members
 .venv/bin/python bench/bench_scale.py 100000 --engines pg # 100,000 on PostgreSQL only
 .venv/bin/python bench/bench_scale.py 1000 --rebuild      # build again (drop the old copy)
+.venv/bin/python bench/bench_scale.py 100000 --engines pg --quick  # no overview, no 20 clients
 
 Databases: SQLite files /tmp/scaledemo/scale-N.sqlite3 and PostgreSQL databases
 jifen_scaledemo_bench_N (JIFEN_BENCH_PG_HOST, default /var/run/postgresql); kept between runs,
@@ -71,7 +72,7 @@ def database_url(engine: str, members: int) -> str:
     return f"postgres://postgres@/jifen_scaledemo_bench_{members}?host={PG_HOST}"
 
 
-def run_one(engine: str, members: int, rebuild: bool) -> dict[str, object]:
+def run_one(engine: str, members: int, flags: list[str]) -> dict[str, object]:
     """One size on one engine, in a child process (bench/scale_child.py): its JSON line."""
     env = dict(os.environ)
     env["DATABASE_URL"] = database_url(engine, members)
@@ -83,8 +84,7 @@ def run_one(engine: str, members: int, rebuild: bool) -> dict[str, object]:
         engine,
         str(members),
     ]
-    if rebuild:
-        command.append("--rebuild")
+    command.extend(flags)
     done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)  # noqa: S603
     sys.stderr.write(done.stderr[-3000:] if done.returncode else "")
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
@@ -109,6 +109,9 @@ def main() -> int:
     default = "sqlite,pg" if Path(PG_HOST).exists() else "sqlite"
     parser.add_argument("--engines", default=default, help="sqlite,pg (default: both)")
     parser.add_argument("--rebuild", action="store_true", help="build the demo again")
+    parser.add_argument(
+        "--quick", action="store_true", help="no overview, no 20 clients (minutes at 100k)"
+    )
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     uptime = subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout  # noqa: S607
@@ -118,7 +121,8 @@ def main() -> int:
     results = {}
     for engine, size in columns:
         print(f"… {engine} {size:,}", file=sys.stderr, flush=True)
-        results[(engine, size)] = run_one(engine, size, args.rebuild)
+        flags = [f for f, on in (("--rebuild", args.rebuild), ("--quick", args.quick)) if on]
+        results[(engine, size)] = run_one(engine, size, flags)
     uptime = subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout  # noqa: S607
     head = "".join(
         f"{('SQLite' if e == 'sqlite' else 'PostgreSQL') + f' {s:,}':>20}" for e, s in columns
