@@ -26,6 +26,8 @@ Jifen 积分量化管理系统
                         从表格导入组织树，不加 --apply 只预览
                         (import an organization tree; the same as `jifen import_orgs`)
   jifen demo            载入演示数据 (load the demo data)
+  jifen demo --members N [--code CODE]
+                        另建一个 N 名党员的演示党委，试试自己的规模 (a committee of N members)
   jifen runserver       开发服务器 (development server)
   jifen help            所有命令 (every command)
 """

@@ -35,7 +35,11 @@ def entry_content(entry: Entry) -> dict[str, Any]:
 
 
 def entry_hash(entry: Entry, prev_hash: str) -> str:
-    canonical = json.dumps(
-        entry_content(entry), ensure_ascii=False, sort_keys=True, separators=(",", ":")
-    )
+    return content_hash(entry_content(entry), prev_hash)
+
+
+def content_hash(content: dict[str, Any], prev_hash: str) -> str:
+    """The hash of an entry's content (``entry_content``'s shape) after ``prev_hash``: also
+    used by the bulk path (``jifen.ledger.bulk``), which hashes rows without model instances."""
+    canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(f"{prev_hash}\n{canonical}".encode()).hexdigest()
