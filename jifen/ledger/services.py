@@ -11,13 +11,14 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import dateformat
 from django.utils.translation import gettext as _
 
 from jifen.audit.services import audit_record
 from jifen.core import clock
 from jifen.ledger.chain import entry_hash
-from jifen.ledger.models import Correction, Entry, LedgerHead, Origin, Seal
+from jifen.ledger.models import Correction, Entry, LedgerHead, Origin, ScoreHead, Seal
 from jifen.orgs.models import Membership, Organization, Person
 from jifen.orgs.selectors import memberships_overlapping
 
@@ -110,7 +111,27 @@ def _append(many: Sequence[dict[str, Any]], organization: Organization) -> list[
         entries.append(entry)
     Entry.objects.bulk_create(entries)
     LedgerHead.objects.filter(pk=head.pk).update(seq=seq, head=prev)
+    score_heads_bump(entries)
     return entries
+
+
+def score_heads_bump(entries: Sequence[Entry]) -> None:
+    """Move on the ScoreHead of every (person, year) ``entries`` are about, in the caller's
+    transaction: from now on a result stored before these facts no longer matches its tag and is
+    recomputed before it is read (``jifen.ledger.stored``). Anything that writes entries some
+    other way (a bulk loader) calls this too, or runs ``jifen scores rebuild`` after it."""
+    by_year: dict[int, set[int]] = {}
+    for entry in entries:
+        if entry.person_id is not None:
+            by_year.setdefault(entry.date.year, set()).add(entry.person_id)
+    for year, people in by_year.items():
+        # Create the missing heads first, then add one to all of them: two writers at once
+        # each add their one (an UPDATE of a counter is atomic), none is lost.
+        ScoreHead.objects.bulk_create(
+            [ScoreHead(person_id=pid, year=year) for pid in sorted(people)],
+            ignore_conflicts=True,
+        )
+        ScoreHead.objects.filter(year=year, person_id__in=people).update(n=F("n") + 1)
 
 
 def _append_with_retry(many: Sequence[dict[str, Any]], organization: Organization) -> list[Entry]:

@@ -1,0 +1,318 @@
+"""Stored results: the engine's result per member and year, kept so that committee pages read
+O(members) rows instead of scoring O(facts) on every request — and never served stale.
+
+A :class:`StoredYear` row holds one member's result under one adoption's scope at one month
+cut-off, *before* the cross-member rules (stars and their quotas, ties, bands, ranks), which
+``rate`` runs on the stored totals when the branch is read. It is used only when its four tags
+equal the current ones, all read before any fact is:
+
+- the adoption in force (its pk pins the rulebook's text) and the nested adoptions that cut the
+  scope (``nested``);
+- the member's :class:`ScoreHead` ``n`` for the year, moved on in the same transaction as every
+  append and correction of a fact about them (``services.score_heads_bump``);
+- a digest of the member exactly as the engine is given them (memberships within the scope,
+  exemptions, category, months cut at the cut-off): computed at every read from the memberships,
+  so a transfer, a leave, an exemption or a change of category — by any service or import —
+  changes it without anyone having to remember to say so;
+- the cut-off itself, ``reached`` (part of the row's key).
+
+A row whose tags differ is recomputed from the ledger and written again before it is read;
+members are independent of each other before ``rate``, so only those rows are recomputed, a few
+hundred members at a time (bounded memory). Tags are read before the facts: a fact appended
+meanwhile leaves a row tagged older than its data, which is recomputed at the next read (never
+the other way round). Explanations ("every point explained") still come from ``member_year``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from jifen.ledger.models import ScoreHead, StoredYear
+from jifen.ledger.scores import (
+    BranchYear,
+    _branch_facts,
+    _branch_subjects,
+    _within,
+    collector_paused,
+    months_reached,
+    person_key,
+    subject_until,
+)
+from jifen.orgs.models import Organization, Person
+from jifen.rulebooks.models import Adoption
+from jifen.rulebooks.services import adoption_for, rulebook_of
+from jifen.scoring import Calendar, CategoryResult, Rulebook, Subject, SubjectResult, score
+from jifen.scoring.ratings import rate
+
+# Members recomputed together: their facts are read and scored as one batch, then let go.
+BATCH = 400
+
+
+def subject_digest(subject: Subject) -> str:
+    """What the engine is told about a member, as a short digest (the name left out: it
+    changes no point, and the page shows the current one)."""
+    return hashlib.sha256(repr(replace(subject, name="")).encode()).hexdigest()[:40]
+
+
+def nested_tag(adoption: Adoption) -> str:
+    """The organizations below ``adoption``'s that adopted their own rulebook for the year:
+    they cut facts and months out of its scope (``scores._within``)."""
+    nested = (
+        Adoption.objects.current()
+        .filter(year=adoption.year, organization__path__startswith=adoption.organization.path)
+        .exclude(organization_id=adoption.organization_id)
+        .values_list("organization_id", flat=True)
+    )
+    tag = ",".join(str(pk) for pk in sorted(nested))
+    return tag if len(tag) <= 200 else hashlib.sha256(tag.encode()).hexdigest()
+
+
+def _chunks(items: Sequence[Any], size: int = 900) -> Iterator[Sequence[Any]]:
+    # 900: under SQLite's oldest limit on the parameters of one statement.
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@dataclass(frozen=True)
+class Tags:
+    adoption: int
+    nested: str
+    ledger: int
+    subject: str
+
+
+def _row_result(row: StoredYear, subject: Subject, rulebook: Rulebook) -> SubjectResult | None:
+    """The engine's (unrated) result as stored in ``row``; None when it gave none."""
+    if not row.scored:
+        return None
+    titles = {c.code: c.title for c in rulebook.categories}
+    categories = tuple(
+        CategoryResult(
+            code=code,
+            title=titles.get(code, code),
+            score=Decimal(points),
+            periods={key: Decimal(value) for key, value in periods.items()},
+            items=(),
+            lines=(),
+        )
+        for code, points, periods in row.categories
+    )
+    return SubjectResult(
+        subject=subject.id,
+        name=subject.name,
+        rulebook=rulebook.id,
+        kind="member",
+        group=row.group,
+        total=Decimal(row.total),
+        categories=categories,
+        vetoed=row.vetoed,
+        incomplete=row.incomplete,
+        member_category=subject.category,
+    )
+
+
+def _row_of(result: SubjectResult | None, **key: Any) -> StoredYear:
+    if result is None:
+        return StoredYear(scored=False, **key)
+    return StoredYear(
+        group=result.group,
+        total=result.total,
+        vetoed=result.vetoed,
+        incomplete=result.incomplete,
+        categories=[
+            [c.code, str(c.score), {k: str(v) for k, v in c.periods.items()}]
+            for c in result.categories
+        ],
+        **key,
+    )
+
+
+TAG_FIELDS = ["adoption", "nested", "ledger", "subject"]
+RESULT_FIELDS = ["scored", "group", "total", "vetoed", "incomplete", "categories"]
+
+
+@dataclass
+class Scope:
+    """One adoption's scope for a year, with the current tags every row is checked against."""
+
+    adoption: Adoption
+    rulebook: Rulebook
+    calendar: Calendar
+    year: int
+    nested: str
+
+    @classmethod
+    def of(cls, adoption: Adoption) -> Scope:
+        rulebook = rulebook_of(adoption)
+        calendar = Calendar(adoption.year, rulebook.year_start)
+        return cls(adoption, rulebook, calendar, adoption.year, nested_tag(adoption))
+
+
+def current_results(
+    scope: Scope,
+    people: Sequence[Person],
+    whole: Sequence[Subject],
+    reacheds: Sequence[int],
+    *,
+    recompute: bool = False,
+) -> tuple[dict[int, dict[int, SubjectResult]], int]:
+    """Each of ``people``'s unrated result at each cut-off in ``reacheds`` (1–12), from the
+    stored rows whose tags are current; the others (all, with ``recompute``) scored from the
+    ledger and stored. Returns {reached: {person pk: result}} and how many members were scored."""
+    year, org_id = scope.year, scope.adoption.organization_id
+    pids = [p.pk for p in people]
+    heads: dict[int, int] = {}
+    for chunk in _chunks(pids):
+        heads.update(
+            ScoreHead.objects.filter(year=year, person_id__in=chunk).values_list("person_id", "n")
+        )
+    subjects = {p.pk: s for p, s in zip(people, whole, strict=True)}
+    cut = {
+        (pid, r): subject_until(subjects[pid], scope.calendar, r) for pid in pids for r in reacheds
+    }
+    wanted = {
+        key: Tags(scope.adoption.pk, scope.nested, heads.get(key[0], 0), subject_digest(s))
+        for key, s in cut.items()
+    }
+    answer: dict[int, dict[int, SubjectResult]] = {r: {} for r in reacheds}
+    stale: set[int] = set()
+    if recompute:
+        stale = set(pids)
+    else:
+        for chunk in _chunks(pids):
+            rows = StoredYear.objects.filter(
+                scope_id=org_id, year=year, reached__in=reacheds, person_id__in=chunk
+            )
+            found = {(row.person_id, row.reached): row for row in rows}
+            for pid in chunk:
+                for r in reacheds:
+                    row = found.get((pid, r))
+                    tags = wanted[(pid, r)]
+                    if row is None or _tags(row) != tags:
+                        stale.add(pid)
+                    elif (result := _row_result(row, cut[(pid, r)], scope.rulebook)) is not None:
+                        answer[r][pid] = result
+    ordered = [p for p in people if p.pk in stale]
+    for batch in _chunks(ordered, BATCH):
+        _recompute(scope, batch, cut, wanted, reacheds, answer)
+    return answer, len(ordered)
+
+
+def _tags(row: StoredYear) -> Tags:
+    return Tags(row.adoption_id, row.nested, row.ledger, row.subject)
+
+
+def _recompute(
+    scope: Scope,
+    batch: Sequence[Person],
+    cut: Mapping[tuple[int, int], Subject],
+    wanted: Mapping[tuple[int, int], Tags],
+    reacheds: Sequence[int],
+    answer: dict[int, dict[int, SubjectResult]],
+) -> None:
+    """Score ``batch`` from the ledger at every cut-off, store the rows, add to ``answer``."""
+    within = _within(scope.adoption, "organization__path")
+    facts = _branch_facts(batch, scope.year, within)
+    rows = []
+    for r in reacheds:
+        subjects = [cut[(p.pk, r)] for p in batch]
+        sheet = score(scope.rulebook, facts, year=scope.year, subjects=subjects, explain=False)
+        by_key = {result.subject: result for result in sheet.results}
+        for person, subject in zip(batch, subjects, strict=True):
+            result = by_key.get(subject.id)
+            tags = wanted[(person.pk, r)]
+            key = {
+                "person_id": person.pk,
+                "year": scope.year,
+                "scope_id": scope.adoption.organization_id,
+                "reached": r,
+                "adoption_id": tags.adoption,
+                "nested": tags.nested,
+                "ledger": tags.ledger,
+                "subject": tags.subject,
+            }
+            row = _row_of(result, **key)
+            rows.append(row)
+            # Served as read back from the row, so a page looks the same whether it was
+            # recomputed now or stored before.
+            served = _row_result(row, subject, scope.rulebook)
+            if served is not None:
+                answer[r][person.pk] = served
+    with transaction.atomic():
+        StoredYear.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["person", "year", "scope", "reached"],
+            update_fields=[f"{f}_id" if f == "adoption" else f for f in TAG_FIELDS]
+            + RESULT_FIELDS,
+        )
+
+
+def rated_year(
+    scope: Scope,
+    organization: Organization,
+    people: list[Person],
+    results: Mapping[int, SubjectResult],
+    reached: int,
+    prior_totals: Mapping[str, Mapping[int, Decimal]] | None,
+) -> BranchYear:
+    """The cross-member rules (stars, quotas, ties, bands, ranks) run on the stored results,
+    in the order the engine gives them (by subject key), as ``branch_year`` returns them."""
+    ordered = sorted(results.values(), key=lambda result: result.subject)
+    rated, ties = rate(scope.rulebook, ordered, prior_totals or {}, scope.year)
+    by_key = {result.subject: result for result in rated}
+    found = {p.pk: by_key[person_key(p.pk)] for p in people if person_key(p.pk) in by_key}
+    return BranchYear(
+        organization,
+        scope.year,
+        scope.adoption,
+        scope.rulebook,
+        people,
+        found,
+        reached,
+        tuple(ties),
+    )
+
+
+def stored_branch_years(
+    organization: Organization,
+    year: int,
+    todays: Sequence[dt.date | None],
+    *,
+    prior_totals: Mapping[str, Mapping[int, Decimal]] | None = None,
+) -> list[BranchYear | None]:
+    """``scores.branch_years`` read from the stored results: the same BranchYear values
+    (categories carry their score and per-period points, not the items and explanations),
+    each member recomputed from the ledger only when a tag has moved."""
+    adoption = adoption_for(organization, year)
+    if adoption is None:
+        return [None for _ in todays]
+    with collector_paused():
+        scope = Scope.of(adoption)
+        within = _within(adoption, "organization__path")
+        people, whole = _branch_subjects(organization, year, within)
+        reacheds = sorted({months_reached(scope.calendar, today) for today in todays} - {0})
+        found, _scored = current_results(scope, people, whole, reacheds)
+        years = {
+            r: rated_year(scope, organization, people, found[r], r, prior_totals) for r in reacheds
+        }
+        years[0] = BranchYear(organization, year, adoption, scope.rulebook, people, {}, 0)
+        return [years[months_reached(scope.calendar, today)] for today in todays]
+
+
+def stored_branch_year(
+    organization: Organization,
+    year: int,
+    *,
+    today: dt.date | None = None,
+    prior_totals: Mapping[str, Mapping[int, Decimal]] | None = None,
+) -> BranchYear | None:
+    """``scores.branch_year`` (without ``until``) read from the stored results."""
+    return stored_branch_years(organization, year, [today], prior_totals=prior_totals)[0]
