@@ -118,7 +118,7 @@ def _row_result(row: StoredYear, subject: Subject, rulebook: Rulebook) -> Subjec
     )
 
 
-def _row_of(result: SubjectResult | None, **key: Any) -> StoredYear:
+def row_of(result: SubjectResult | None, **key: Any) -> StoredYear:
     if result is None:
         return StoredYear(scored=False, **key)
     return StoredYear(
@@ -168,19 +168,7 @@ def current_results(
     ledger and stored. Returns {reached: {person pk: result}} and how many members were scored."""
     year, org_id = scope.year, scope.adoption.organization_id
     pids = [p.pk for p in people]
-    heads: dict[int, int] = {}
-    for chunk in _chunks(pids):
-        heads.update(
-            ScoreHead.objects.filter(year=year, person_id__in=chunk).values_list("person_id", "n")
-        )
-    subjects = {p.pk: s for p, s in zip(people, whole, strict=True)}
-    cut = {
-        (pid, r): subject_until(subjects[pid], scope.calendar, r) for pid in pids for r in reacheds
-    }
-    wanted = {
-        key: Tags(scope.adoption.pk, scope.nested, heads.get(key[0], 0), subject_digest(s))
-        for key, s in cut.items()
-    }
+    cut, wanted = tags_now(scope, people, whole, reacheds)
     answer: dict[int, dict[int, SubjectResult]] = {r: {} for r in reacheds}
     stale: set[int] = set()
     if recompute:
@@ -195,7 +183,7 @@ def current_results(
                 for r in reacheds:
                     row = found.get((pid, r))
                     tags = wanted[(pid, r)]
-                    if row is None or _tags(row) != tags:
+                    if row is None or tags_of(row) != tags:
                         stale.add(pid)
                     elif (result := _row_result(row, cut[(pid, r)], scope.rulebook)) is not None:
                         answer[r][pid] = result
@@ -205,14 +193,41 @@ def current_results(
     return answer, len(ordered)
 
 
-def _tags(row: StoredYear) -> Tags:
+Cut = dict[tuple[int, int], Subject]
+
+
+def tags_now(
+    scope: Scope, people: Sequence[Person], whole: Sequence[Subject], reacheds: Sequence[int]
+) -> tuple[Cut, dict[tuple[int, int], Tags]]:
+    """Each (person pk, cut-off)'s subject as the engine is given it, and the tags a row must
+    carry to be used: read now, before any fact is."""
+    heads: dict[int, int] = {}
+    for chunk in _chunks([p.pk for p in people]):
+        heads.update(
+            ScoreHead.objects.filter(year=scope.year, person_id__in=chunk).values_list(
+                "person_id", "n"
+            )
+        )
+    cut = {
+        (p.pk, r): subject_until(subject, scope.calendar, r)
+        for p, subject in zip(people, whole, strict=True)
+        for r in reacheds
+    }
+    wanted = {
+        key: Tags(scope.adoption.pk, scope.nested, heads.get(key[0], 0), subject_digest(s))
+        for key, s in cut.items()
+    }
+    return cut, wanted
+
+
+def tags_of(row: StoredYear) -> Tags:
     return Tags(row.adoption_id, row.nested, row.ledger, row.subject)
 
 
 def _recompute(
     scope: Scope,
     batch: Sequence[Person],
-    cut: Mapping[tuple[int, int], Subject],
+    cut: Cut,
     wanted: Mapping[tuple[int, int], Tags],
     reacheds: Sequence[int],
     answer: dict[int, dict[int, SubjectResult]],
@@ -238,7 +253,7 @@ def _recompute(
                 "ledger": tags.ledger,
                 "subject": tags.subject,
             }
-            row = _row_of(result, **key)
+            row = row_of(result, **key)
             rows.append(row)
             # Served as read back from the row, so a page looks the same whether it was
             # recomputed now or stored before.
