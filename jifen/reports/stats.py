@@ -1,8 +1,11 @@
 """Selectors for the branch overview and the bulletin: each branch's members, mean, distribution,
 highest and lowest, stars and warnings, and its trend across the quarters.
 
-Every figure comes from ``branch_year`` (one pass of the engine over the branch, so quotas see
-the whole branch); these functions only count and average what it returns, in Decimal.
+Every figure comes from the stored results (``jifen.ledger.stored.stored_branch_years``: the
+engine's result per member, recomputed from the ledger only where a tag has moved, with stars,
+quotas and bands run over the whole branch on the stored totals); these functions only count and
+average what it returns, in Decimal. The overview's quarter trend is the same read at each
+quarter's end, in the same pass.
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Q
 
 from jifen.documents.charts import distribution_rows
-from jifen.ledger.scores import BranchYear, branch_years
+from jifen.ledger.scores import BranchYear
+from jifen.ledger.stored import stored_branch_years
 from jifen.orgs.models import Organization
 from jifen.orgs.selectors import memberships_overlapping
 from jifen.rulebooks.models import Adoption
@@ -194,7 +198,7 @@ def scored_units(
         calendar = Calendar(year, rulebook_of(adoption).year_start)
         for unit in members:
             answer[unit.pk] = []
-        for found in branch_years(root, year, cuts(calendar)):
+        for found in stored_branch_years(root, year, cuts(calendar)):
             for unit in members:
                 answer[unit.pk].append(
                     _split(found, unit, belongs[unit.pk]) if found is not None else None

@@ -70,7 +70,7 @@ operations = st.one_of(
     st.tuples(st.just("adopt"), st.sampled_from(["c", "b2"]), st.integers(0, 2)),
     st.tuples(st.just("read"), st.integers(0, 3), months),
 )
-EXAMPLES = 8 if os.environ.get("JIFEN_HYPOTHESIS") == "fast" else 20
+EXAMPLES = 8 if os.environ.get("JIFEN_HYPOTHESIS") == "fast" else 15
 
 
 @pytest.fixture
