@@ -265,8 +265,7 @@ def _recompute(
             rows,
             update_conflicts=True,
             unique_fields=["person", "year", "scope", "reached"],
-            update_fields=[f"{f}_id" if f == "adoption" else f for f in TAG_FIELDS]
-            + RESULT_FIELDS,
+            update_fields=[f"{f}_id" if f == "adoption" else f for f in TAG_FIELDS] + RESULT_FIELDS,
         )
 
 

@@ -31,7 +31,9 @@ def test_rebuild_stores_every_member_then_verify_agrees(
     branch: SimpleNamespace,  # noqa: F811
     clock: Clock,
 ) -> None:
-    clock.set(dt.date(YEAR + 1, 3, 2))  # the year is closed: the whole year and its four quarter ends
+    clock.set(
+        dt.date(YEAR + 1, 3, 2)
+    )  # the year is closed: the whole year and its four quarter ends
     out, err = run("scores_rebuild", "--org", "C", "--year", str(YEAR))
     assert "已重新计算 2025 年 6 名党员的积分" in out
     assert "教工第一党支部：5 人" in err and "学生第一党支部：1 人" in err

@@ -96,7 +96,9 @@ def test_transfer_leave_exemption_and_category(branch: SimpleNamespace) -> None:
 @pytest.mark.django_db
 def test_adoption_replaced_and_nested(branch: SimpleNamespace) -> None:  # noqa: F811
     _read_twice(branch)
-    adoption_set(organization=branch.tree.c, year=YEAR, rulebook="yaml", yaml_text=OURS, reason="改")
+    adoption_set(
+        organization=branch.tree.c, year=YEAR, rulebook="yaml", yaml_text=OURS, reason="改"
+    )
     _read_twice(branch)
     jia = stored_branch_year(branch.b1, YEAR)
     assert jia is not None

@@ -102,7 +102,9 @@ def _apply(world: SimpleNamespace, op: tuple[Any, ...]) -> None:  # noqa: C901, 
         if entries:
             entry = entries[op[1] % len(entries)]
             value = None if op[2] is None or entry.item != "xxqg_login" else op[2]
-            entries_correct(corrections=[(entry, value)], reason="更正", recorded_by=None, summary="")
+            entries_correct(
+                corrections=[(entry, value)], reason="更正", recorded_by=None, summary=""
+            )
     elif kind == "transfer":
         membership_transfer(person=people[op[1]], to=world.branches[op[2]], on=D(YEAR, op[3], 15))
     elif kind == "leave":

@@ -12,7 +12,9 @@ import pytest
 from jifen.ledger.models import StoredYear
 from jifen.ledger.scores import branch_year
 from jifen.orgs.services import membership_transfer
+from jifen.ratings.selectors import year_of
 from jifen.reports.stats import BASE, mean, stats_of, year_overview
+from tests.ledger.stored_helpers import year_digest
 from tests.reports.conftest import YEAR, add
 
 pytestmark = pytest.mark.django_db
@@ -57,3 +59,12 @@ def test_the_overview_equals_recompute_and_follows_changes(branch: SimpleNamespa
     _assert_overview_equals_recompute(branch.tree.g, after)
     _assert_overview_equals_recompute(branch.tree.c, after)
     _assert_overview_equals_recompute(branch.tree.g, D(YEAR, 7, 20))  # the year so far
+
+
+def test_the_year_end_reads_stored_results_equal_to_recompute(branch: SimpleNamespace) -> None:
+    for organization in (branch.b1, branch.tree.g):
+        for _ in range(2):  # computed and stored, then read
+            stored = year_of(organization, YEAR)
+            assert year_digest(stored) == year_digest(branch_year(organization, YEAR))
+    add(branch.b1, branch.ding, D(YEAR, 11, 3), "volunteer", 5)
+    assert year_digest(year_of(branch.b1, YEAR)) == year_digest(branch_year(branch.b1, YEAR))

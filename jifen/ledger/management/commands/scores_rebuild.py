@@ -35,8 +35,7 @@ class Command(BaseCommand):
             live = self.stderr.isatty()
             start = "\r" if live else ""
             self.stderr.write(
-                f"{start}[{bar}] {number}/{count} {unit.name}："
-                f"{scored} 人，{took:.1f} 秒",
+                f"{start}[{bar}] {number}/{count} {unit.name}：{scored} 人，{took:.1f} 秒",
                 ending="\n" if number == count or not live else "",
             )
             self.stderr.flush()
