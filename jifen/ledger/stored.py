@@ -189,7 +189,7 @@ def current_results(
                         answer[r][pid] = result
     ordered = [p for p in people if p.pk in stale]
     for batch in _chunks(ordered, BATCH):
-        _recompute(scope, batch, cut, wanted, reacheds, answer)
+        _recompute(scope, batch, cut=cut, wanted=wanted, reacheds=reacheds, answer=answer)
     return answer, len(ordered)
 
 
@@ -227,6 +227,7 @@ def tags_of(row: StoredYear) -> Tags:
 def _recompute(
     scope: Scope,
     batch: Sequence[Person],
+    *,
     cut: Cut,
     wanted: Mapping[tuple[int, int], Tags],
     reacheds: Sequence[int],
@@ -272,6 +273,7 @@ def _recompute(
 def rated_year(
     scope: Scope,
     organization: Organization,
+    *,
     people: list[Person],
     results: Mapping[int, SubjectResult],
     reached: int,
@@ -315,7 +317,15 @@ def stored_branch_years(
         reacheds = sorted({months_reached(scope.calendar, today) for today in todays} - {0})
         found, _scored = current_results(scope, people, whole, reacheds)
         years = {
-            r: rated_year(scope, organization, people, found[r], r, prior_totals) for r in reacheds
+            r: rated_year(
+                scope,
+                organization,
+                people=people,
+                results=found[r],
+                reached=r,
+                prior_totals=prior_totals,
+            )
+            for r in reacheds
         }
         years[0] = BranchYear(organization, year, adoption, scope.rulebook, people, {}, 0)
         return [years[months_reached(scope.calendar, today)] for today in todays]

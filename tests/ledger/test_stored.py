@@ -5,9 +5,8 @@ are current."""
 from __future__ import annotations
 
 import datetime as dt
-from types import SimpleNamespace
-
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 
@@ -22,21 +21,24 @@ from jifen.orgs.services import (
 )
 from jifen.rulebooks.services import adoption_set
 from tests.ledger.stored_helpers import assert_stored_equals_recompute
-from tests.reports.conftest import YEAR, add, branch  # noqa: F401 (the fixture)
+from tests.reports.conftest import YEAR, add
 
 D = dt.date
 CUTS = [None, D(YEAR, 3, 31), D(YEAR, 6, 30), D(YEAR, 9, 30), D(YEAR, 8, 15)]
 
 
 @pytest.mark.django_db
-def test_first_read_stores_and_equals_recompute(branch: SimpleNamespace) -> None:  # noqa: F811
+def test_first_read_stores_and_equals_recompute(branch: SimpleNamespace) -> None:
     assert_stored_equals_recompute(branch.tree.c, YEAR, CUTS)
     assert StoredYear.objects.filter(year=YEAR).count() == 6 * 5
     assert_stored_equals_recompute(branch.tree.c, YEAR, CUTS)
     assert_stored_equals_recompute(branch.b1, YEAR, CUTS)
 
 
-OURS = "extends: seed003\nid: ours\ncategories: {review: {items: {democratic_review: {grades: {优秀: 8}}}}}\n"
+OURS = (
+    "extends: seed003\nid: ours\n"
+    "categories: {review: {items: {democratic_review: {grades: {优秀: 8}}}}}\n"
+)
 
 
 def _read_twice(branch: SimpleNamespace) -> None:
@@ -45,7 +47,7 @@ def _read_twice(branch: SimpleNamespace) -> None:
 
 
 @pytest.mark.django_db
-def test_a_row_with_current_tags_is_served_as_stored(branch: SimpleNamespace) -> None:  # noqa: F811
+def test_a_row_with_current_tags_is_served_as_stored(branch: SimpleNamespace) -> None:
     stored_branch_year(branch.b1, YEAR)
     row = StoredYear.objects.get(person=branch.jia, year=YEAR, reached=12)
     assert row.total == Decimal("82.92")
@@ -62,7 +64,7 @@ def test_a_row_with_current_tags_is_served_as_stored(branch: SimpleNamespace) ->
 
 
 @pytest.mark.django_db
-def test_corrections(branch: SimpleNamespace) -> None:  # noqa: F811
+def test_corrections(branch: SimpleNamespace) -> None:
     _read_twice(branch)
     entry = Entry.objects.get(person=branch.jia, item="volunteer")
     entry_correct(entry=entry, reason="记错了", recorded_by=None, value=1)
@@ -73,7 +75,7 @@ def test_corrections(branch: SimpleNamespace) -> None:  # noqa: F811
 
 
 @pytest.mark.django_db
-def test_transfer_leave_exemption_and_category(branch: SimpleNamespace) -> None:  # noqa: F811
+def test_transfer_leave_exemption_and_category(branch: SimpleNamespace) -> None:
     _read_twice(branch)
     membership_transfer(person=branch.yi, to=branch.tree.b2, on=D(YEAR, 7, 1))
     _read_twice(branch)
@@ -94,7 +96,7 @@ def test_transfer_leave_exemption_and_category(branch: SimpleNamespace) -> None:
 
 
 @pytest.mark.django_db
-def test_adoption_replaced_and_nested(branch: SimpleNamespace) -> None:  # noqa: F811
+def test_adoption_replaced_and_nested(branch: SimpleNamespace) -> None:
     _read_twice(branch)
     adoption_set(
         organization=branch.tree.c, year=YEAR, rulebook="yaml", yaml_text=OURS, reason="改"
@@ -112,7 +114,7 @@ def test_adoption_replaced_and_nested(branch: SimpleNamespace) -> None:  # noqa:
 
 
 @pytest.mark.django_db
-def test_year_rollover(branch: SimpleNamespace) -> None:  # noqa: F811
+def test_year_rollover(branch: SimpleNamespace) -> None:
     _read_twice(branch)
     adoption_set(organization=branch.tree.c, year=YEAR + 1, rulebook="seed003")
     add(branch.b1, branch.jia, D(YEAR + 1, 1, 10), "volunteer", 2)

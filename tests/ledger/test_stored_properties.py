@@ -82,7 +82,7 @@ def world(tree: SimpleNamespace) -> SimpleNamespace:
     return SimpleNamespace(tree=tree, people=people, branches=[tree.b1, tree.b2, tree.b3])
 
 
-def _apply(world: SimpleNamespace, op: tuple[Any, ...]) -> None:  # noqa: C901, PLR0911
+def _apply(world: SimpleNamespace, op: tuple[Any, ...]) -> None:
     kind, people, tree = op[0], world.people, world.tree
     if kind == "append":
         _, who, month, item, value = op

@@ -26,7 +26,8 @@ def _assert_overview_equals_recompute(organization: object, today: dt.date) -> N
     units, trends = year_overview(organization, YEAR, today)  # type: ignore[arg-type]
     for unit, stats in units:
         fresh = branch_year(unit, YEAR, today=today)
-        assert fresh is not None and stats is not None
+        assert fresh is not None
+        assert stats is not None
         expected = stats_of(fresh)
         assert (stats.totals, stats.mean, stats.distribution, stats.stars, stats.warned) == (
             expected.totals,
