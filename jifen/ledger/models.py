@@ -190,8 +190,10 @@ class StoredYear(models.Model):
     total = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     vetoed = models.BooleanField(default=False)
     incomplete = models.BooleanField(default=False)
-    # [[category code, score, {period key: points}], …], every number a Decimal as a string.
+    # [[category code, score], …] and {category code: {period key (M01, Q1, Y): points}}, every
+    # number a Decimal as a string; apart, so that a read that needs no periods decodes none.
     categories = models.JSONField(default=list)
+    periods = models.JSONField(default=dict)
 
     class Meta:
         verbose_name = "存储的年度积分"

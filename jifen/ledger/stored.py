@@ -88,21 +88,26 @@ class Tags:
     subject: str
 
 
-def _row_result(row: StoredYear, subject: Subject, rulebook: Rulebook) -> SubjectResult | None:
-    """The engine's (unrated) result as stored in ``row``; None when it gave none."""
+def _row_result(
+    row: Any, subject: Subject, rulebook: Rulebook, *, periods: bool
+) -> SubjectResult | None:
+    """The engine's (unrated) result as stored in ``row`` (a StoredYear, or a row of
+    READ_FIELDS), with each category's per-period points when ``periods`` is asked for; None
+    when the engine gave no result."""
     if not row.scored:
         return None
     titles = {c.code: c.title for c in rulebook.categories}
+    by_period = row.periods if periods else {}
     categories = tuple(
         CategoryResult(
             code=code,
             title=titles.get(code, code),
             score=Decimal(points),
-            periods={key: Decimal(value) for key, value in periods.items()},
+            periods={key: Decimal(value) for key, value in by_period.get(code, {}).items()},
             items=(),
             lines=(),
         )
-        for code, points, periods in row.categories
+        for code, points in row.categories
     )
     return SubjectResult(
         subject=subject.id,
@@ -126,16 +131,16 @@ def row_of(result: SubjectResult | None, **key: Any) -> StoredYear:
         total=result.total,
         vetoed=result.vetoed,
         incomplete=result.incomplete,
-        categories=[
-            [c.code, str(c.score), {k: str(v) for k, v in c.periods.items()}]
-            for c in result.categories
-        ],
+        categories=[[c.code, str(c.score)] for c in result.categories],
+        periods={c.code: {k: str(v) for k, v in c.periods.items()} for c in result.categories},
         **key,
     )
 
 
 TAG_FIELDS = ["adoption", "nested", "ledger", "subject"]
-RESULT_FIELDS = ["scored", "group", "total", "vetoed", "incomplete", "categories"]
+RESULT_FIELDS = ["scored", "group", "total", "vetoed", "incomplete", "categories", "periods"]
+# What a read takes of a row (tuples, not model instances: a committee has many thousands).
+READ_FIELDS = ["person_id", "reached", "adoption_id", *TAG_FIELDS[1:], *RESULT_FIELDS[:-1]]
 
 
 @dataclass
@@ -162,10 +167,12 @@ def current_results(
     reacheds: Sequence[int],
     *,
     recompute: bool = False,
+    periods: bool = False,
 ) -> tuple[dict[int, dict[int, SubjectResult]], int]:
     """Each of ``people``'s unrated result at each cut-off in ``reacheds`` (1–12), from the
     stored rows whose tags are current; the others (all, with ``recompute``) scored from the
-    ledger and stored. Returns {reached: {person pk: result}} and how many members were scored."""
+    ledger and stored. Returns {reached: {person pk: result}} and how many members were scored.
+    ``periods``: with each category's per-period points (no committee page needs them)."""
     year, org_id = scope.year, scope.adoption.organization_id
     pids = [p.pk for p in people]
     cut, wanted = tags_now(scope, people, whole, reacheds)
@@ -177,7 +184,7 @@ def current_results(
         for chunk in _chunks(pids):
             rows = StoredYear.objects.filter(
                 scope_id=org_id, year=year, reached__in=reacheds, person_id__in=chunk
-            )
+            ).values_list(*READ_FIELDS, *(["periods"] if periods else []), named=True)
             found = {(row.person_id, row.reached): row for row in rows}
             for pid in chunk:
                 for r in reacheds:
@@ -185,11 +192,21 @@ def current_results(
                     tags = wanted[(pid, r)]
                     if row is None or tags_of(row) != tags:
                         stale.add(pid)
-                    elif (result := _row_result(row, cut[(pid, r)], scope.rulebook)) is not None:
+                        continue
+                    result = _row_result(row, cut[(pid, r)], scope.rulebook, periods=periods)
+                    if result is not None:
                         answer[r][pid] = result
     ordered = [p for p in people if p.pk in stale]
     for batch in _chunks(ordered, BATCH):
-        _recompute(scope, batch, cut=cut, wanted=wanted, reacheds=reacheds, answer=answer)
+        _recompute(
+            scope,
+            batch,
+            cut=cut,
+            wanted=wanted,
+            reacheds=reacheds,
+            answer=answer,
+            periods=periods,
+        )
     return answer, len(ordered)
 
 
@@ -220,7 +237,7 @@ def tags_now(
     return cut, wanted
 
 
-def tags_of(row: StoredYear) -> Tags:
+def tags_of(row: Any) -> Tags:
     return Tags(row.adoption_id, row.nested, row.ledger, row.subject)
 
 
@@ -232,6 +249,7 @@ def _recompute(
     wanted: Mapping[tuple[int, int], Tags],
     reacheds: Sequence[int],
     answer: dict[int, dict[int, SubjectResult]],
+    periods: bool,
 ) -> None:
     """Score ``batch`` from the ledger at every cut-off, store the rows, add to ``answer``."""
     within = _within(scope.adoption, "organization__path")
@@ -258,7 +276,7 @@ def _recompute(
             rows.append(row)
             # Served as read back from the row, so a page looks the same whether it was
             # recomputed now or stored before.
-            served = _row_result(row, subject, scope.rulebook)
+            served = _row_result(row, subject, scope.rulebook, periods=periods)
             if served is not None:
                 answer[r][person.pk] = served
     with transaction.atomic():
@@ -266,7 +284,7 @@ def _recompute(
             rows,
             update_conflicts=True,
             unique_fields=["person", "year", "scope", "reached"],
-            update_fields=[f"{f}_id" if f == "adoption" else f for f in TAG_FIELDS] + RESULT_FIELDS,
+            update_fields=TAG_FIELDS + RESULT_FIELDS,
         )
 
 
@@ -303,10 +321,11 @@ def stored_branch_years(
     todays: Sequence[dt.date | None],
     *,
     prior_totals: Mapping[str, Mapping[int, Decimal]] | None = None,
+    periods: bool = False,
 ) -> list[BranchYear | None]:
     """``scores.branch_years`` read from the stored results: the same BranchYear values
-    (categories carry their score and per-period points, not the items and explanations),
-    each member recomputed from the ledger only when a tag has moved."""
+    (categories carry their score — and with ``periods`` their per-period points —, not the
+    items and explanations), each member recomputed from the ledger only when a tag moved."""
     adoption = adoption_for(organization, year)
     if adoption is None:
         return [None for _ in todays]
@@ -315,7 +334,7 @@ def stored_branch_years(
         within = _within(adoption, "organization__path")
         people, whole = _branch_subjects(organization, year, within)
         reacheds = sorted({months_reached(scope.calendar, today) for today in todays} - {0})
-        found, _scored = current_results(scope, people, whole, reacheds)
+        found, _scored = current_results(scope, people, whole, reacheds, periods=periods)
         years = {
             r: rated_year(
                 scope,

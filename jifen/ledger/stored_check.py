@@ -25,7 +25,7 @@ from jifen.orgs.selectors import memberships_overlapping
 from jifen.rulebooks.services import adoption_for
 from jifen.scoring import Calendar, Subject
 
-RESULT_COLUMNS = ("scored", "group", "total", "vetoed", "incomplete", "categories")
+RESULT_COLUMNS = ("scored", "group", "total", "vetoed", "incomplete", "categories", "periods")
 
 
 def page_cut_offs(calendar: Calendar, today: dt.date) -> list[int]:

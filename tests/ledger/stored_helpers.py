@@ -12,8 +12,9 @@ from jifen.orgs.models import Organization
 from jifen.scoring import SubjectResult
 
 
-def result_digest(result: SubjectResult) -> tuple[Any, ...]:
-    """Everything a committee page reads of a result: the numbers, never the explanations."""
+def result_digest(result: SubjectResult, *, periods: bool = True) -> tuple[Any, ...]:
+    """Everything a committee page reads of a result: the numbers, never the explanations
+    (each category's per-period points only with ``periods``)."""
     return (
         result.subject,
         result.group,
@@ -27,13 +28,17 @@ def result_digest(result: SubjectResult) -> tuple[Any, ...]:
         result.rank,
         result.member_category,
         tuple(
-            (c.code, str(c.score), tuple(sorted((k, str(v)) for k, v in c.periods.items())))
+            (
+                c.code,
+                str(c.score),
+                tuple(sorted((k, str(v)) for k, v in c.periods.items())) if periods else (),
+            )
             for c in result.categories
         ),
     )
 
 
-def year_digest(found: BranchYear | None) -> tuple[Any, ...] | None:
+def year_digest(found: BranchYear | None, *, periods: bool = True) -> tuple[Any, ...] | None:
     if found is None:
         return None
     return (
@@ -41,7 +46,7 @@ def year_digest(found: BranchYear | None) -> tuple[Any, ...] | None:
         found.adoption.pk,
         found.reached,
         [p.pk for p in found.people],
-        {pk: result_digest(r) for pk, r in found.results.items()},
+        {pk: result_digest(r, periods=periods) for pk, r in found.results.items()},
         found.ties,
     )
 
@@ -49,6 +54,6 @@ def year_digest(found: BranchYear | None) -> tuple[Any, ...] | None:
 def assert_stored_equals_recompute(
     organization: Organization, year: int, todays: Sequence[dt.date | None]
 ) -> None:
-    stored = [year_digest(f) for f in stored_branch_years(organization, year, todays)]
+    stored = [year_digest(f) for f in stored_branch_years(organization, year, todays, periods=True)]
     fresh = [year_digest(f) for f in branch_years(organization, year, todays)]
     assert stored == fresh

@@ -66,6 +66,11 @@ def test_the_year_end_reads_stored_results_equal_to_recompute(branch: SimpleName
     for organization in (branch.b1, branch.tree.g):
         for _ in range(2):  # computed and stored, then read
             stored = year_of(organization, YEAR)
-            assert year_digest(stored) == year_digest(branch_year(organization, YEAR))
+            fresh = branch_year(organization, YEAR)
+            assert year_digest(stored, periods=False) == year_digest(fresh, periods=False)
+            assert stored is not None
+            assert all(not c.periods for r in stored.results.values() for c in r.categories)
     add(branch.b1, branch.ding, D(YEAR, 11, 3), "volunteer", 5)
-    assert year_digest(year_of(branch.b1, YEAR)) == year_digest(branch_year(branch.b1, YEAR))
+    assert year_digest(year_of(branch.b1, YEAR), periods=False) == year_digest(
+        branch_year(branch.b1, YEAR), periods=False
+    )
