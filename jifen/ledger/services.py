@@ -131,7 +131,11 @@ def score_heads_bump(entries: Sequence[Entry]) -> None:
             [ScoreHead(person_id=pid, year=year) for pid in sorted(people)],
             ignore_conflicts=True,
         )
-        ScoreHead.objects.filter(year=year, person_id__in=people).update(n=F("n") + 1)
+        # Locked in person order first: two ledgers appending about the same people at once
+        # (one member's activity in two branches) then wait for each other, never deadlock.
+        heads = ScoreHead.objects.filter(year=year, person_id__in=people)
+        list(heads.select_for_update().order_by("person_id").values_list("pk", flat=True))
+        heads.update(n=F("n") + 1)
 
 
 def _append_with_retry(many: Sequence[dict[str, Any]], organization: Organization) -> list[Entry]:

@@ -196,7 +196,9 @@ def current_results(
                     result = _row_result(row, cut[(pid, r)], scope.rulebook, periods=periods)
                     if result is not None:
                         answer[r][pid] = result
-    ordered = [p for p in people if p.pk in stale]
+    # Written in (person, cut-off) order, batch after batch: two readers recomputing the same
+    # rows at once take the rows' locks in the same order and never deadlock.
+    ordered = sorted((p for p in people if p.pk in stale), key=lambda p: p.pk)
     for batch in _chunks(ordered, BATCH):
         _recompute(
             scope,
@@ -279,6 +281,7 @@ def _recompute(
             served = _row_result(row, subject, scope.rulebook, periods=periods)
             if served is not None:
                 answer[r][person.pk] = served
+    rows.sort(key=lambda row: (row.person_id, row.reached))
     with transaction.atomic():
         StoredYear.objects.bulk_create(
             rows,
