@@ -11,7 +11,8 @@ equal the current ones, all read before any fact is:
 - the member's :class:`ScoreHead` ``n`` for the year, moved on in the same transaction as every
   append and correction of a fact about them (``services.score_heads_bump``);
 - a digest of the member exactly as the engine is given them (memberships within the scope,
-  exemptions, category, months cut at the cut-off): computed at every read from the memberships,
+  exemptions, category, for the whole year — the cut-off and the rulebook's calendar, fixed by the
+  row's key and the adoption, determine the rest): computed at every read from the memberships,
   so a transfer, a leave, an exemption or a change of category — by any service or import —
   changes it without anyone having to remember to say so;
 - the cut-off itself, ``reached`` (part of the row's key).
@@ -175,7 +176,8 @@ def current_results(
     ``periods``: with each category's per-period points (no committee page needs them)."""
     year, org_id = scope.year, scope.adoption.organization_id
     pids = [p.pk for p in people]
-    cut, wanted = tags_now(scope, people, whole, reacheds)
+    wanted = tags_now(scope, people, whole, reacheds)
+    subjects = {p.pk: subject for p, subject in zip(people, whole, strict=True)}
     answer: dict[int, dict[int, SubjectResult]] = {r: {} for r in reacheds}
     stale: set[int] = set()
     if recompute:
@@ -193,7 +195,7 @@ def current_results(
                     if row is None or tags_of(row) != tags:
                         stale.add(pid)
                         continue
-                    result = _row_result(row, cut[(pid, r)], scope.rulebook, periods=periods)
+                    result = _row_result(row, subjects[pid], scope.rulebook, periods=periods)
                     if result is not None:
                         answer[r][pid] = result
     # Written in (person, cut-off) order, batch after batch: two readers recomputing the same
@@ -203,7 +205,7 @@ def current_results(
         _recompute(
             scope,
             batch,
-            cut=cut,
+            subjects=subjects,
             wanted=wanted,
             reacheds=reacheds,
             answer=answer,
@@ -212,14 +214,12 @@ def current_results(
     return answer, len(ordered)
 
 
-Cut = dict[tuple[int, int], Subject]
-
-
 def tags_now(
     scope: Scope, people: Sequence[Person], whole: Sequence[Subject], reacheds: Sequence[int]
-) -> tuple[Cut, dict[tuple[int, int], Tags]]:
-    """Each (person pk, cut-off)'s subject as the engine is given it, and the tags a row must
-    carry to be used: read now, before any fact is."""
+) -> dict[tuple[int, int], Tags]:
+    """The tags a row of each (person pk, cut-off) must carry to be used, read now, before any
+    fact is. One digest a member: the member cut at a cut-off follows from the whole year's
+    member, the cut-off (the row's key) and the calendar (the adoption's)."""
     heads: dict[int, int] = {}
     for chunk in _chunks([p.pk for p in people]):
         heads.update(
@@ -227,16 +227,14 @@ def tags_now(
                 "person_id", "n"
             )
         )
-    cut = {
-        (p.pk, r): subject_until(subject, scope.calendar, r)
-        for p, subject in zip(people, whole, strict=True)
-        for r in reacheds
-    }
-    wanted = {
-        key: Tags(scope.adoption.pk, scope.nested, heads.get(key[0], 0), subject_digest(s))
-        for key, s in cut.items()
-    }
-    return cut, wanted
+    wanted = {}
+    for person, subject in zip(people, whole, strict=True):
+        tags = Tags(
+            scope.adoption.pk, scope.nested, heads.get(person.pk, 0), subject_digest(subject)
+        )
+        for r in reacheds:
+            wanted[(person.pk, r)] = tags
+    return wanted
 
 
 def tags_of(row: Any) -> Tags:
@@ -247,7 +245,7 @@ def _recompute(
     scope: Scope,
     batch: Sequence[Person],
     *,
-    cut: Cut,
+    subjects: Mapping[int, Subject],
     wanted: Mapping[tuple[int, int], Tags],
     reacheds: Sequence[int],
     answer: dict[int, dict[int, SubjectResult]],
@@ -258,10 +256,10 @@ def _recompute(
     facts = _branch_facts(batch, scope.year, within)
     rows = []
     for r in reacheds:
-        subjects = [cut[(p.pk, r)] for p in batch]
-        sheet = score(scope.rulebook, facts, year=scope.year, subjects=subjects, explain=False)
+        cut = [subject_until(subjects[p.pk], scope.calendar, r) for p in batch]
+        sheet = score(scope.rulebook, facts, year=scope.year, subjects=cut, explain=False)
         by_key = {result.subject: result for result in sheet.results}
-        for person, subject in zip(batch, subjects, strict=True):
+        for person, subject in zip(batch, cut, strict=True):
             result = by_key.get(subject.id)
             tags = wanted[(person.pk, r)]
             key = {

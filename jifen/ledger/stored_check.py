@@ -138,7 +138,7 @@ def scores_verify(organization: Organization, year: int) -> Verified:
         if not rows:
             continue
         reacheds = sorted({row.reached for row in rows})
-        _cut, wanted = tags_now(unit.scope, unit.people, unit.whole, reacheds)
+        wanted = tags_now(unit.scope, unit.people, unit.whole, reacheds)
         ends = [unit.scope.calendar.month_bounds(r - 1)[1] for r in reacheds]
         with collector_paused():
             fresh = dict(zip(reacheds, branch_years(unit.organization, year, ends), strict=True))
