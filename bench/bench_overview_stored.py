@@ -21,6 +21,7 @@ import os
 import statistics
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django_setup import scratch_database
 
@@ -48,7 +49,6 @@ def main() -> None:
     from jifen.ledger.stored_check import scores_rebuild, scores_verify
     from jifen.orgs.models import Organization, Person
     from jifen.reports import stats
-    from jifen.rulebooks.services import adoption_for
 
     if args.members:
         from bench_member_page import YEAR, fill
@@ -70,58 +70,79 @@ def main() -> None:
     def overview() -> object:
         return stats.year_overview(committee, YEAR, today)
 
+    engine = "PostgreSQL" if url.startswith("postgres") else "SQLite"
+
+    def say(what: str, seconds: float) -> None:
+        load = " ".join(f"{n:.1f}" for n in os.getloadavg())
+        print(f"  {what:<52} {seconds:8.2f} s   (load {load})", flush=True)
+
+    print(
+        f"{engine}, {members:,} members, year {YEAR}, today {today}, {os.cpu_count()} cores",
+        flush=True,
+    )
     stored = stats.stored_branch_years
     stats.stored_branch_years = branch_years  # type: ignore[assignment] (the old path)
-    before, _ = timed(overview)
+    say("overview recomputed from the ledger (before)", timed(overview)[0])
     expected = overview()
     stats.stored_branch_years = stored
-    cold, _ = timed(overview)
-    rows = StoredYear.objects.count()
+    say("overview cold (recompute and store)", timed(overview)[0])
+    say(f"  … {StoredYear.objects.count():,} rows stored", 0)
     warm, warm_worst = timed(overview, repeat=5)
+    say(f"overview warm (stored), median of 5 (worst {warm_worst:.2f})", warm)
     assert overview() == expected, "the stored overview differs from the recomputed one"
-    # The attendees: members of branches under the committee's own rulebook (a branch with a
-    # rulebook of its own has other item codes).
-    ruled = adoption_for(committee, YEAR)
+    branch, attendees = _attendees(committee, YEAR)
+    say(
+        f"record a {len(attendees)}-attendee activity",
+        timed(
+            lambda: entries_append(
+                organization=branch,
+                facts=[NewFact(p, today, "volunteer", 1) for p in attendees],
+                origin=Origin.MANUAL,
+                origin_ref="bench",
+                recorded_by=None,
+                summary="bench",
+            )
+        )[0],
+    )
+    say(f"overview after it ({len(attendees)} members recomputed)", timed(overview)[0])
+    say(
+        "jifen scores rebuild (committee)", timed(lambda: scores_rebuild(committee, YEAR, today))[0]
+    )
+    say("jifen scores verify (committee)", timed(lambda: scores_verify(committee, YEAR))[0])
+
+
+def _attendees(committee: Any, year: int) -> tuple[Any, list[Any]]:
+    """A branch under the committee's own rulebook (a branch with a rulebook of its own has
+    other item codes) and 500 members of such branches; the branch's chain head made right
+    where the bulk fill wrote its entries without one."""
+    from django.db.models import Max
+
+    from jifen.ledger.models import Entry, LedgerHead
+    from jifen.orgs.models import Organization, Person
+    from jifen.rulebooks.services import adoption_for
+
+    ruled = adoption_for(committee, year)
     assert ruled is not None
     branches = [
         b
         for b in Organization.objects.filter(
             path__startswith=committee.path, kind__code="branch"
         ).order_by("path")
-        if getattr(adoption_for(b, YEAR), "pk", None) == ruled.pk
+        if getattr(adoption_for(b, year), "pk", None) == ruled.pk
     ]
     branch = branches[0]
+    if not LedgerHead.objects.filter(organization=branch).exists():
+        seq = Entry.objects.filter(organization=branch).aggregate(Max("seq"))["seq__max"] or 0
+        last = Entry.objects.filter(organization=branch, seq=seq).first()
+        LedgerHead.objects.create(
+            organization=branch, seq=seq, head=last.hash if last else "0" * 64
+        )
     attendees = list(
         Person.objects.filter(
             memberships__organization__in=branches, memberships__end__isnull=True
         ).distinct()[:500]
     )
-    write, _ = timed(
-        lambda: entries_append(
-            organization=branch,
-            facts=[NewFact(p, today, "volunteer", 1) for p in attendees],
-            origin=Origin.MANUAL,
-            origin_ref="bench",
-            recorded_by=None,
-            summary="bench",
-        )
-    )
-    after_write, _ = timed(overview)
-    rebuild, _ = timed(lambda: scores_rebuild(committee, YEAR, today))
-    verify, _ = timed(lambda: scores_verify(committee, YEAR))
-    engine = "PostgreSQL" if url.startswith("postgres") else "SQLite"
-    load = os.getloadavg()
-    print(
-        f"{engine}, {members:,} members, year {YEAR}, today {today} "
-        f"(load {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} on {os.cpu_count()} cores)\n"
-        f"  overview recomputed from the ledger (before): {before:8.2f} s\n"
-        f"  overview cold (recompute + store {rows:,} rows): {cold:8.2f} s\n"
-        f"  overview warm (stored), median of 5:         {warm:8.2f} s (worst {warm_worst:.2f})\n"
-        f"  record a {len(attendees)}-attendee activity:            {write:8.2f} s\n"
-        f"  overview after it ({len(attendees)} members recomputed):  {after_write:8.2f} s\n"
-        f"  jifen scores rebuild (committee):            {rebuild:8.2f} s\n"
-        f"  jifen scores verify (committee):             {verify:8.2f} s"
-    )
+    return branch, attendees
 
 
 if __name__ == "__main__":
