@@ -57,28 +57,35 @@ class Unit:
     reacheds: list[int]
 
 
+def _unit(unit: Organization, year: int, today: dt.date) -> Unit | None:
+    """``unit``'s direct members as the engine sees them; None when no rulebook applies."""
+    adoption = adoption_for(unit, year)
+    if adoption is None:
+        return None
+    scope = Scope.of(adoption)
+    within = _within(adoption, "organization__path")
+    people, whole = _branch_subjects(unit, year, within)
+    direct = set(
+        memberships_overlapping(first=dt.date(year, 1, 1), last=dt.date(year, 12, 31))
+        .filter(organization=unit)
+        .values_list("person_id", flat=True)
+    )
+    kept = [(p, s) for p, s in zip(people, whole, strict=True) if p.pk in direct]
+    return Unit(
+        unit,
+        scope,
+        [p for p, _s in kept],
+        [s for _p, s in kept],
+        page_cut_offs(scope.calendar, today),
+    )
+
+
 def _units(organization: Organization, year: int, today: dt.date) -> Iterator[Unit]:
-    """Each organization with direct members, with those members as the engine sees them."""
-    for unit in units_with_members(organization, year):
-        adoption = adoption_for(unit, year)
-        if adoption is None:
-            continue
-        scope = Scope.of(adoption)
-        within = _within(adoption, "organization__path")
-        people, whole = _branch_subjects(unit, year, within)
-        direct = set(
-            memberships_overlapping(first=dt.date(year, 1, 1), last=dt.date(year, 12, 31))
-            .filter(organization=unit)
-            .values_list("person_id", flat=True)
-        )
-        kept = [(p, s) for p, s in zip(people, whole, strict=True) if p.pk in direct]
-        yield Unit(
-            unit,
-            scope,
-            [p for p, _s in kept],
-            [s for _p, s in kept],
-            page_cut_offs(scope.calendar, today),
-        )
+    """Each organization with direct members, one at a time (only one in memory)."""
+    for organization_with_members in units_with_members(organization, year):
+        unit = _unit(organization_with_members, year, today)
+        if unit is not None:
+            yield unit
 
 
 Progress = Callable[[int, int, Organization, int, float], None]
@@ -89,17 +96,20 @@ def scores_rebuild(
 ) -> int:
     """Recompute and store every member's result at the cut-offs the pages ask for on
     ``today``; returns how many members were scored."""
-    units = list(_units(organization, year, today))
+    organizations = units_with_members(organization, year)
     done = 0
-    for number, unit in enumerate(units, start=1):
+    for number, found in enumerate(organizations, start=1):
         started = time.monotonic()
-        with collector_paused():
-            _found, scored = current_results(
-                unit.scope, unit.people, unit.whole, unit.reacheds, recompute=True
-            )
+        unit = _unit(found, year, today)
+        scored = 0
+        if unit is not None:  # no rulebook for the year here: nothing to store
+            with collector_paused():
+                _found, scored = current_results(
+                    unit.scope, unit.people, unit.whole, unit.reacheds, recompute=True
+                )
         done += scored
         if progress is not None:
-            progress(number, len(units), unit.organization, scored, time.monotonic() - started)
+            progress(number, len(organizations), found, scored, time.monotonic() - started)
     return done
 
 
