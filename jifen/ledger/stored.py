@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields
 from decimal import Decimal
 from typing import Any
 
@@ -56,10 +56,15 @@ from jifen.scoring.ratings import rate
 BATCH = 400
 
 
+# Every field of the engine's Subject but the name (it changes no point, and the page shows the
+# current one): read from the dataclass, so a field added to Subject is in the digest too.
+DIGESTED = tuple(f.name for f in fields(Subject) if f.name != "name")
+
+
 def subject_digest(subject: Subject) -> str:
-    """What the engine is told about a member, as a short digest (the name left out: it
-    changes no point, and the page shows the current one)."""
-    return hashlib.sha256(repr(replace(subject, name="")).encode()).hexdigest()[:40]
+    """What the engine is told about a member, as a short digest."""
+    told = repr(tuple(getattr(subject, name) for name in DIGESTED))
+    return hashlib.sha256(told.encode()).hexdigest()[:40]
 
 
 def nested_tag(adoption: Adoption) -> str:
@@ -90,26 +95,34 @@ class Tags:
 
 
 def _row_result(
-    row: Any, subject: Subject, rulebook: Rulebook, *, periods: bool
+    row: Any,
+    subject: Subject,
+    rulebook: Rulebook,
+    *,
+    periods: bool,
+    shared: dict[tuple[str, str], CategoryResult] | None = None,
 ) -> SubjectResult | None:
     """The engine's (unrated) result as stored in ``row`` (a StoredYear, or a row of
     READ_FIELDS), with each category's per-period points when ``periods`` is asked for; None
-    when the engine gave no result."""
+    when the engine gave no result. Without periods a category is only its code and score:
+    ``shared`` hands out one (immutable) CategoryResult for each, as most members share them."""
     if not row.scored:
         return None
     titles = {c.code: c.title for c in rulebook.categories}
-    by_period = row.periods if periods else {}
-    categories = tuple(
-        CategoryResult(
-            code=code,
-            title=titles.get(code, code),
-            score=Decimal(points),
-            periods={key: Decimal(value) for key, value in by_period.get(code, {}).items()},
-            items=(),
-            lines=(),
+    if periods:
+        categories = tuple(
+            _category(code, titles, points, row.periods.get(code, {}))
+            for code, points in row.categories
         )
-        for code, points in row.categories
-    )
+    else:
+        shared = {} if shared is None else shared
+        found = []
+        for code, points in row.categories:
+            category = shared.get((code, points))
+            if category is None:
+                category = shared[(code, points)] = _category(code, titles, points, {})
+            found.append(category)
+        categories = tuple(found)
     return SubjectResult(
         subject=subject.id,
         name=subject.name,
@@ -121,6 +134,19 @@ def _row_result(
         vetoed=row.vetoed,
         incomplete=row.incomplete,
         member_category=subject.category,
+    )
+
+
+def _category(
+    code: str, titles: Mapping[str, str], points: str, periods: Mapping[str, str]
+) -> CategoryResult:
+    return CategoryResult(
+        code=code,
+        title=titles.get(code, code),
+        score=Decimal(points),
+        periods={key: Decimal(value) for key, value in periods.items()},
+        items=(),
+        lines=(),
     )
 
 
@@ -180,6 +206,7 @@ def current_results(
     subjects = {p.pk: subject for p, subject in zip(people, whole, strict=True)}
     answer: dict[int, dict[int, SubjectResult]] = {r: {} for r in reacheds}
     stale: set[int] = set()
+    shared: dict[tuple[str, str], CategoryResult] = {}
     if recompute:
         stale = set(pids)
     else:
@@ -195,7 +222,9 @@ def current_results(
                     if row is None or tags_of(row) != tags:
                         stale.add(pid)
                         continue
-                    result = _row_result(row, subjects[pid], scope.rulebook, periods=periods)
+                    result = _row_result(
+                        row, subjects[pid], scope.rulebook, periods=periods, shared=shared
+                    )
                     if result is not None:
                         answer[r][pid] = result
     # Written in (person, cut-off) order, batch after batch: two readers recomputing the same
@@ -323,10 +352,14 @@ def stored_branch_years(
     *,
     prior_totals: Mapping[str, Mapping[int, Decimal]] | None = None,
     periods: bool = False,
+    unrated_from: int | None = None,
 ) -> list[BranchYear | None]:
     """``scores.branch_years`` read from the stored results: the same BranchYear values
     (categories carry their score — and with ``periods`` their per-period points —, not the
-    items and explanations), each member recomputed from the ledger only when a tag moved."""
+    items and explanations), each member recomputed from the ledger only when a tag moved.
+    ``unrated_from``: the dates from this index on need no stars, bands or ranks (a trend reads
+    only totals), so the cross-member rules are not run for them unless an earlier date shares
+    their cut-off."""
     adoption = adoption_for(organization, year)
     if adoption is None:
         return [None for _ in todays]
@@ -336,8 +369,14 @@ def stored_branch_years(
         people, whole = _branch_subjects(organization, year, within)
         reacheds = sorted({months_reached(scope.calendar, today) for today in todays} - {0})
         found, _scored = current_results(scope, people, whole, reacheds, periods=periods)
+        rate = {
+            months_reached(scope.calendar, today)
+            for today in todays[: len(todays) if unrated_from is None else unrated_from]
+        }
         years = {
-            r: rated_year(
+            r: BranchYear(organization, year, adoption, scope.rulebook, people, found[r], r)
+            if r not in rate
+            else rated_year(
                 scope,
                 organization,
                 people=people,

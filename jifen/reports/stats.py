@@ -198,13 +198,16 @@ def scored_units(
     units: Sequence[Organization],
     year: int,
     cuts: Callable[[Calendar], Sequence[dt.date | None]],
+    *,
+    unrated_from: int | None = None,
 ) -> dict[int, list[BranchYear | None]]:
     """Each unit scored at each of the dates ``cuts`` gives for its scoring year.
 
     Units under one adoption are scored together, once per date, and then split by who
     belonged to which unit: the engine's quotas group members by their branch, so this is
     the same as scoring each unit alone, in a fraction of the queries (a committee of twelve
-    branches: three rulebooks × five dates instead of twelve × five)."""
+    branches: three rulebooks × five dates instead of twelve × five). The dates from index
+    ``unrated_from`` on are read without stars, bands and ranks (a trend needs none)."""
     groups: dict[int, tuple[Adoption, list[Organization]]] = {}
     answer: dict[int, list[BranchYear | None]] = {}
     for unit in units:
@@ -224,7 +227,7 @@ def scored_units(
         calendar = Calendar(year, rulebook_of(adoption).year_start)
         for unit in members:
             answer[unit.pk] = []
-        for found in stored_branch_years(root, year, cuts(calendar)):
+        for found in stored_branch_years(root, year, cuts(calendar), unrated_from=unrated_from):
             parts = _split(found, members, units_of) if found is not None else {}
             for unit in members:
                 answer[unit.pk].append(parts.get(unit.pk))
@@ -287,7 +290,9 @@ def trends_of(organization: Organization, year: int, today: dt.date) -> list[Tre
     """Each branch's mean total and base as they stood at the end of each quarter begun by
     ``today`` (a quarter in progress counts up to today's month; later ones are left empty)."""
     units = units_of(organization, year)
-    scored = scored_units(organization, units, year, lambda c: _quarter_ends(c, today))
+    scored = scored_units(
+        organization, units, year, lambda c: _quarter_ends(c, today), unrated_from=0
+    )
     return [_trend(unit, scored[unit.pk]) for unit in units]
 
 
@@ -296,7 +301,9 @@ def year_overview(
 ) -> tuple[list[tuple[Organization, BranchStats | None]], list[Trend]]:
     """``branches_at`` today and ``trends_of`` together, the ledger read once per rulebook."""
     units = units_of(organization, year)
-    scored = scored_units(organization, units, year, lambda c: [today, *_quarter_ends(c, today)])
+    scored = scored_units(
+        organization, units, year, lambda c: [today, *_quarter_ends(c, today)], unrated_from=1
+    )
     stats = []
     trends = []
     for unit in units:
