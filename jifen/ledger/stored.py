@@ -53,7 +53,7 @@ from jifen.scoring import Calendar, CategoryResult, Rulebook, Subject, SubjectRe
 from jifen.scoring.ratings import rate
 
 # Members recomputed together: their facts are read and scored as one batch, then let go.
-BATCH = 400
+BATCH = 1000
 
 
 # Every field of the engine's Subject but the name (it changes no point, and the page shows the
