@@ -22,6 +22,12 @@ Jifen 积分量化管理系统
   jifen facts export ORG_CODE YEAR --output FILE.csv [--roster ROSTER.csv]
                         导出组织一年的有效积分事实和名册，供 jifen simulate 试算
                         (export the effective facts and roster; the same as `jifen export_facts`)
+  jifen scores rebuild [--org CODE] [--year YYYY]
+                        由台账重新计算并存储年度积分 (recompute the stored results;
+                        the same as `jifen scores_rebuild`)
+  jifen scores verify [--org CODE] [--year YYYY]
+                        存储的积分与台账重新计算比对 (compare them with a recompute;
+                        the same as `jifen scores_verify`)
   jifen orgs import FILE --under CODE --user USER [--apply]
                         从表格导入组织树，不加 --apply 只预览
                         (import an organization tree; the same as `jifen import_orgs`)
@@ -50,6 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     elif args[:2] == ["facts", "export"]:
         # Exporting reads the ledger: the Django management command, like adopting.
         args = ["export_facts", *args[2:]]
+    elif args[:2] in (["scores", "rebuild"], ["scores", "verify"]):
+        # Stored results are read and written in the database: Django management commands.
+        args = [f"scores_{args[1]}", *args[2:]]
     elif args and args[0] == "rulebook":
         from jifen.simulation.cli import rulebook_main  # noqa: PLC0415
 

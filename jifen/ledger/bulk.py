@@ -25,7 +25,7 @@ from jifen.audit.services import audit_record
 from jifen.core import clock
 from jifen.ledger.chain import content_hash
 from jifen.ledger.models import Entry, LedgerHead, Origin, Seal
-from jifen.ledger.services import normalize_value
+from jifen.ledger.services import normalize_value, score_heads_bump
 from jifen.orgs.models import Organization
 
 
@@ -150,6 +150,8 @@ def entries_load(
         rows, seq, last_hash = _chained(organization, batch, recorded_by, head)
         _write(rows)
         LedgerHead.objects.filter(pk=head.pk).update(seq=seq, head=last_hash)
+        # Stored results of these people are no longer current (jifen.ledger.stored).
+        score_heads_bump(batch)
         audit_record(
             action="ledger.append",
             actor=recorded_by,

@@ -140,3 +140,70 @@ class Seal(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.organization_id} {self.label} {self.start}–{self.end}"
+
+
+class ScoreHead(models.Model):
+    """How far one person's facts of one year have come: ``n`` goes up by one in the same
+    transaction as every append or correction of a fact about ``person`` dated in ``year``
+    (``services._append``). A stored result remembers the ``n`` it was computed from, so a
+    stored result whose ``n`` differs from this one is never used (docs/architecture.md,
+    "存储的积分")."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("年度")
+    n = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "积分事实计数"
+        verbose_name_plural = "积分事实计数"
+        constraints = [
+            models.UniqueConstraint(fields=["person", "year"], name="one_score_head_a_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.year} #{self.n}"
+
+
+class StoredYear(models.Model):
+    """The engine's result for one member and year, under one adoption's scope, as it stood at
+    one month cut-off (``reached`` months of the scoring year begun: 12 is the whole year) —
+    before the cross-member rules (stars, quotas, bands, ranks), which run on the stored totals
+    when read. Derived, never a source: used only while all four tags equal the current ones
+    (``jifen.ledger.stored``), otherwise recomputed from the ledger and written again;
+    ``jifen scores verify`` compares every current row with a recompute."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField("年度")
+    # The organization whose adoption rules the member's facts and months (adoption.organization).
+    scope = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    reached = models.PositiveSmallIntegerField("计至第几个月")
+    # The tags: the adoption in force (which pins the rulebook's text) and the nested adoptions
+    # that cut the scope; the person's ScoreHead.n; a digest of the member as the engine saw them
+    # (memberships within the scope, exemptions, category, cut at ``reached``).
+    adoption = models.ForeignKey("rulebooks.Adoption", on_delete=models.CASCADE, related_name="+")
+    nested = models.CharField(max_length=200, blank=True)
+    ledger = models.PositiveBigIntegerField()
+    subject = models.CharField(max_length=64)
+    # The result. ``scored`` False: the engine gave no result (no active month and no fact).
+    scored = models.BooleanField(default=True)
+    group = models.CharField(max_length=32, blank=True)
+    total = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    vetoed = models.BooleanField(default=False)
+    incomplete = models.BooleanField(default=False)
+    # [[category code, score], …] and {category code: {period key (M01, Q1, Y): points}}, every
+    # number a Decimal as a string; apart, so that a read that needs no periods decodes none.
+    categories = models.JSONField(default=list)
+    periods = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = "存储的年度积分"
+        verbose_name_plural = "存储的年度积分"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "year", "scope", "reached"], name="one_stored_year"
+            )
+        ]
+        indexes = [models.Index(fields=["scope", "year", "reached"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.year} /{self.reached} {self.total}"

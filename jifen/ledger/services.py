@@ -6,11 +6,12 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Protocol
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import dateformat
 from django.utils.translation import gettext as _
 
@@ -18,7 +19,7 @@ from jifen.audit.services import audit_record
 from jifen.core import clock
 from jifen.core.bulkinsert import rows_insert
 from jifen.ledger.chain import entry_hash
-from jifen.ledger.models import Correction, Entry, LedgerHead, Origin, Seal
+from jifen.ledger.models import Correction, Entry, LedgerHead, Origin, ScoreHead, Seal
 from jifen.orgs.models import Membership, Organization, Person
 from jifen.orgs.selectors import memberships_overlapping
 
@@ -111,7 +112,41 @@ def _append(many: Sequence[dict[str, Any]], organization: Organization) -> list[
         entries.append(entry)
     rows_insert(entries)  # bulk_create's per-value work takes seconds for a month's figures
     LedgerHead.objects.filter(pk=head.pk).update(seq=seq, head=prev)
+    score_heads_bump(entries)
     return entries
+
+
+class AboutSomeone(Protocol):
+    """What a head bump needs of a fact: whom and which day (an Entry, or a bulk loader's row)."""
+
+    @property
+    def person_id(self) -> int | None: ...
+
+    @property
+    def date(self) -> dt.date: ...
+
+
+def score_heads_bump(entries: Sequence[AboutSomeone]) -> None:
+    """Move on the ScoreHead of every (person, year) ``entries`` are about, in the caller's
+    transaction: from now on a result stored before these facts no longer matches its tag and is
+    recomputed before it is read (``jifen.ledger.stored``). Anything that writes entries some
+    other way (a bulk loader) calls this too, or runs ``jifen scores rebuild`` after it."""
+    by_year: dict[int, set[int]] = {}
+    for entry in entries:
+        if entry.person_id is not None:
+            by_year.setdefault(entry.date.year, set()).add(entry.person_id)
+    for year, people in by_year.items():
+        # Create the missing heads first, then add one to all of them: two writers at once
+        # each add their one (an UPDATE of a counter is atomic), none is lost.
+        ScoreHead.objects.bulk_create(
+            [ScoreHead(person_id=pid, year=year) for pid in sorted(people)],
+            ignore_conflicts=True,
+        )
+        # Locked in person order first: two ledgers appending about the same people at once
+        # (one member's activity in two branches) then wait for each other, never deadlock.
+        heads = ScoreHead.objects.filter(year=year, person_id__in=people)
+        list(heads.select_for_update().order_by("person_id").values_list("pk", flat=True))
+        heads.update(n=F("n") + 1)
 
 
 def _append_with_retry(many: Sequence[dict[str, Any]], organization: Organization) -> list[Entry]:

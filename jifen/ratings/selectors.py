@@ -12,7 +12,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from jifen.ledger.scores import BranchYear, branch_year, person_key
+from jifen.ledger.scores import BranchYear, person_key
+from jifen.ledger.stored import stored_branch_year
 from jifen.orgs.models import Organization, Person
 from jifen.ratings.models import FollowUp, StarDecision, StarProposal
 from jifen.rulebooks.models import Adoption
@@ -36,7 +37,9 @@ def prior_totals(
     totals: dict[str, dict[int, Decimal]] = {}
     for back in range(1, years):
         earlier = (
-            None if mixed(organization, year - back) else branch_year(organization, year - back)
+            None
+            if mixed(organization, year - back)
+            else stored_branch_year(organization, year - back)
         )
         if earlier is None:
             break
@@ -63,10 +66,11 @@ def mixed(organization: Organization, year: int) -> list[Organization]:
 
 
 def year_of(organization: Organization, year: int) -> BranchYear | None:
-    """``organization``'s year scored by the engine, with stars, ties, bands, warnings and the
-    consecutive-year flags (which need the earlier years). None when no rulebook applies, or
-    when organizations below adopted rulebooks of their own (see :func:`mixed`). A ledger the
-    rulebook cannot score is a ValidationError naming the facts."""
+    """``organization``'s year as stored (``jifen.ledger.stored``: what the engine gives), with
+    stars, ties, bands, warnings and the consecutive-year flags (which need the earlier years).
+    None when no rulebook applies, or when organizations below adopted rulebooks of their own
+    (see :func:`mixed`). A ledger the rulebook cannot score is a ValidationError naming the
+    facts."""
     if mixed(organization, year):
         return None
     try:
@@ -76,7 +80,8 @@ def year_of(organization: Organization, year: int) -> BranchYear | None:
         flags = rulebook_of(adoption).consecutive
         years = max((flag.years for flag in flags), default=1)
         priors = prior_totals(organization, year, years) if years > 1 else None
-        return branch_year(organization, year, prior_totals=priors)
+        # The stored results, rated over the whole organization on their totals.
+        return stored_branch_year(organization, year, prior_totals=priors)
     except FactsError as error:
         raise ValidationError(
             f"{organization.name} {year} 年的台账中有不符合所采用积分办法的记录"

@@ -1,22 +1,26 @@
 """Selectors for the branch overview and the bulletin: each branch's members, mean, distribution,
 highest and lowest, stars and warnings, and its trend across the quarters.
 
-Every figure comes from ``branch_year`` (one pass of the engine over the branch, so quotas see
-the whole branch); these functions only count and average what it returns, in Decimal.
+Every figure comes from the stored results (``jifen.ledger.stored.stored_branch_years``: the
+engine's result per member, recomputed from the ledger only where a tag has moved, with stars,
+quotas and bands run over the whole branch on the stored totals); these functions only count and
+average what it returns, in Decimal. The overview's quarter trend is the same read at each
+quarter's end, in the same pass.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q
 
 from jifen.documents.charts import distribution_rows
-from jifen.ledger.scores import BranchYear, branch_years
-from jifen.orgs.models import Organization
+from jifen.ledger.scores import BranchYear
+from jifen.ledger.stored import stored_branch_years
+from jifen.orgs.models import Organization, Person
 from jifen.orgs.selectors import memberships_overlapping
 from jifen.rulebooks.models import Adoption
 from jifen.rulebooks.services import adoption_for, rulebook_of
@@ -147,11 +151,46 @@ def quarter_bounds(calendar: Calendar, quarter: int) -> tuple[dt.date, dt.date]:
     return calendar.month_bounds(3 * quarter - 3)[0], calendar.month_bounds(3 * quarter - 1)[1]
 
 
-def _split(found: BranchYear, unit: Organization, members: set[int]) -> BranchYear:
-    """The part of ``found`` that belonged to ``unit`` in the year."""
-    people = [p for p in found.people if p.pk in members]
-    results = {p.pk: found.results[p.pk] for p in people if p.pk in found.results}
-    return replace(found, organization=unit, people=people, results=results)
+def _split(
+    found: BranchYear, members: Sequence[Organization], units_of: Mapping[int, list[int]]
+) -> dict[int, BranchYear]:
+    """``found`` split into the part of it that belonged to each unit of ``members`` in the
+    year, in one pass over its people (a committee's thousands, hundreds of units)."""
+    people: dict[int, list[Person]] = {unit.pk: [] for unit in members}
+    for person in found.people:
+        for unit_id in units_of.get(person.pk, ()):
+            if unit_id in people:
+                people[unit_id].append(person)
+    return {
+        unit.pk: replace(
+            found,
+            organization=unit,
+            people=people[unit.pk],
+            results={p.pk: found.results[p.pk] for p in people[unit.pk] if p.pk in found.results},
+        )
+        for unit in members
+    }
+
+
+def _units_of(
+    organization: Organization, units: Sequence[Organization], year: int
+) -> dict[int, list[int]]:
+    """Person pk → the units (pks) they belonged to in ``year``: each membership's organization
+    and the organizations above it, looked up by path (not every unit for every membership)."""
+    by_path = {unit.path: unit.pk for unit in units}
+    units_of: dict[int, list[int]] = {}
+    for person_id, path in memberships_overlapping(
+        first=dt.date(year, 1, 1),
+        last=dt.date(year, 12, 31),
+        organization=organization,
+        subtree=True,
+    ).values_list("person_id", "organization__path"):
+        parts = path.strip("/").split("/")
+        for depth in range(1, len(parts) + 1):
+            unit_id = by_path.get("/" + "/".join(parts[:depth]) + "/")
+            if unit_id is not None and unit_id not in units_of.setdefault(person_id, []):
+                units_of[person_id].append(unit_id)
+    return units_of
 
 
 def scored_units(
@@ -159,13 +198,16 @@ def scored_units(
     units: Sequence[Organization],
     year: int,
     cuts: Callable[[Calendar], Sequence[dt.date | None]],
+    *,
+    unrated_from: int | None = None,
 ) -> dict[int, list[BranchYear | None]]:
     """Each unit scored at each of the dates ``cuts`` gives for its scoring year.
 
     Units under one adoption are scored together, once per date, and then split by who
     belonged to which unit: the engine's quotas group members by their branch, so this is
     the same as scoring each unit alone, in a fraction of the queries (a committee of twelve
-    branches: three rulebooks × five dates instead of twelve × five)."""
+    branches: three rulebooks × five dates instead of twelve × five). The dates from index
+    ``unrated_from`` on are read without stars, bands and ranks (a trend needs none)."""
     groups: dict[int, tuple[Adoption, list[Organization]]] = {}
     answer: dict[int, list[BranchYear | None]] = {}
     for unit in units:
@@ -174,16 +216,7 @@ def scored_units(
             answer[unit.pk] = []
             continue
         groups.setdefault(adoption.pk, (adoption, []))[1].append(unit)
-    belongs: dict[int, set[int]] = {unit.pk: set() for unit in units}
-    for person_id, path in memberships_overlapping(
-        first=dt.date(year, 1, 1),
-        last=dt.date(year, 12, 31),
-        organization=organization,
-        subtree=True,
-    ).values_list("person_id", "organization__path"):
-        for unit in units:
-            if path.startswith(unit.path):
-                belongs[unit.pk].add(person_id)
+    units_of = _units_of(organization, units, year)
     here = adoption_for(organization, year)
     for adoption, members in groups.values():
         # Score from the requested organization when its rulebook is this one (a general
@@ -194,11 +227,10 @@ def scored_units(
         calendar = Calendar(year, rulebook_of(adoption).year_start)
         for unit in members:
             answer[unit.pk] = []
-        for found in branch_years(root, year, cuts(calendar)):
+        for found in stored_branch_years(root, year, cuts(calendar), unrated_from=unrated_from):
+            parts = _split(found, members, units_of) if found is not None else {}
             for unit in members:
-                answer[unit.pk].append(
-                    _split(found, unit, belongs[unit.pk]) if found is not None else None
-                )
+                answer[unit.pk].append(parts.get(unit.pk))
     return answer
 
 
@@ -258,7 +290,9 @@ def trends_of(organization: Organization, year: int, today: dt.date) -> list[Tre
     """Each branch's mean total and base as they stood at the end of each quarter begun by
     ``today`` (a quarter in progress counts up to today's month; later ones are left empty)."""
     units = units_of(organization, year)
-    scored = scored_units(organization, units, year, lambda c: _quarter_ends(c, today))
+    scored = scored_units(
+        organization, units, year, lambda c: _quarter_ends(c, today), unrated_from=0
+    )
     return [_trend(unit, scored[unit.pk]) for unit in units]
 
 
@@ -267,7 +301,9 @@ def year_overview(
 ) -> tuple[list[tuple[Organization, BranchStats | None]], list[Trend]]:
     """``branches_at`` today and ``trends_of`` together, the ledger read once per rulebook."""
     units = units_of(organization, year)
-    scored = scored_units(organization, units, year, lambda c: [today, *_quarter_ends(c, today)])
+    scored = scored_units(
+        organization, units, year, lambda c: [today, *_quarter_ends(c, today)], unrated_from=1
+    )
     stats = []
     trends = []
     for unit in units:

@@ -14,7 +14,8 @@ from django.urls import reverse
 from jifen.core import clock
 from jifen.documents.paper_forms import form_xlsx, xlsx_response
 from jifen.ledger.figures import member_months
-from jifen.ledger.scores import MemberYear, branch_year, member_year
+from jifen.ledger.scores import MemberYear, member_year
+from jifen.ledger.stored import stored_branch_year
 from jifen.orgs import access
 from jifen.orgs.models import Organization, Person
 from jifen.orgs.selectors import memberships_overlapping
@@ -46,7 +47,8 @@ def _register(
     branch = _branch_of(person, year)
     if found is None or branch is None:
         raise Http404(f"{year} 年没有适用于 {person.name} 的积分办法")
-    rated = branch_year(branch, year, today=today)
+    # Stars have quotas: the member is rated with the branch, on the branch's stored results.
+    rated = stored_branch_year(branch, year, today=today)
     rating = rated.results.get(person.pk) if rated is not None else None
     approved = approved_stars(branch, year)
     register = register_of(found, branch=branch.name, rating=rating, approved=approved)
