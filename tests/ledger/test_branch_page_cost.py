@@ -180,15 +180,23 @@ def measure(client: Client, url: str) -> tuple[int, Counter[str]]:
     return len(reads.queries), reads.rows()
 
 
+def warm_measure(client: Client, url: str) -> tuple[int, Counter[str]]:
+    """A page's reads once its stored results are current: the first request after a change
+    recomputes and stores the rows it needs (jifen.ledger.stored), and that cost belongs to the
+    change, not to the page. Both sides of the comparison are measured warm."""
+    assert client.get(url).status_code == 200
+    return measure(client, url)
+
+
 def test_a_branchs_pages_read_the_same_whatever_the_rest_of_the_committee(
     branch: SimpleNamespace,
 ) -> None:
     admin = Client()
     admin.force_login(branch.admin)
     urls = page_urls(branch)
-    before = {name: measure(admin, url) for name, url in urls.items()}
+    before = {name: warm_measure(admin, url) for name, url in urls.items()}
     grow(branch.tree)
-    after = {name: measure(admin, url) for name, url in urls.items()}
+    after = {name: warm_measure(admin, url) for name, url in urls.items()}
     for name in urls:
         assert after[name] == before[name], name
     # The sheet did read its branch: 4 members' memberships (甲 twice, 乙 twice).
@@ -205,9 +213,9 @@ def test_a_members_own_pages_read_the_same_whatever_the_rest_of_the_committee(
         "我的季度确认": f"/me/periods/{YEAR}/3/",
         "我的申报": "/me/declarations/",
     }
-    before = {name: measure(own, url) for name, url in urls.items()}
+    before = {name: warm_measure(own, url) for name, url in urls.items()}
     grow(branch.tree)
-    after = {name: measure(own, url) for name, url in urls.items()}
+    after = {name: warm_measure(own, url) for name, url in urls.items()}
     for name in urls:
         assert after[name] == before[name], name
 
