@@ -12,10 +12,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-from jifen.core.formflow import form_page
 from jifen.rulebooks.draft_forms import AddBandForm, ReasonForm, StarsForm, seen_field, stars_said
 from jifen.rulebooks.draft_things import star_rows, stars_setup_thing
-from jifen.rulebooks.draft_views import _context, _draft, _revise_to, _revised, _saved
+from jifen.rulebooks.draft_views import _context, _draft, _revise_to, _revision_page
 from jifen.rulebooks.drafts import latest, version_changes
 from jifen.rulebooks.editing import Spec, base_document, merged, new_band_code, value_at
 from jifen.rulebooks.models import Draft, DraftVersion
@@ -53,13 +52,11 @@ def draft_stars_set(request: HttpRequest, draft_id: int) -> HttpResponse:
         )
 
     heading = _("修改星级评定") if isinstance(had, dict) else _("设置星级评定")
-    return form_page(
+    return _revision_page(
         request,
+        draft,
         form,
         save=save,
-        done=_revised(draft),
-        message=_saved(draft),
-        template="rulebooks/draft_form.html",
         context=_context(
             draft,
             heading,
@@ -81,8 +78,9 @@ def draft_stars_remove(request: HttpRequest, draft_id: int) -> HttpResponse:
     form = ReasonForm(request.POST or None)
     form.fields["seen"] = seen_field(latest(draft).number)
     described = [_("取消星级评定（原为：%(old)s）") % {"old": stars_said(had)}]
-    return form_page(
+    return _revision_page(
         request,
+        draft,
         form,
         save=lambda data: _revise_to(
             request,
@@ -93,9 +91,6 @@ def draft_stars_remove(request: HttpRequest, draft_id: int) -> HttpResponse:
             specs=[],
             seen=data.get("seen"),
         ),
-        done=_revised(draft),
-        message=_saved(draft),
-        template="rulebooks/draft_form.html",
         context=_context(
             draft,
             _("取消星级评定"),
@@ -130,13 +125,11 @@ def draft_band_add(request: HttpRequest, draft_id: int) -> HttpResponse:
             more={code: f"“{band['label']}”"},
         )
 
-    return form_page(
+    return _revision_page(
         request,
+        draft,
         form,
         save=save,
-        done=_revised(draft),
-        message=_saved(draft),
-        template="rulebooks/draft_form.html",
         context=_context(draft, _("新增评价与预警")),
     )
 
@@ -151,8 +144,9 @@ def draft_band_remove(request: HttpRequest, draft_id: int, code: str) -> HttpRes
     label = str(band.get("label", ""))
     form = ReasonForm(request.POST or None)
     form.fields["seen"] = seen_field(latest(draft).number)
-    return form_page(
+    return _revision_page(
         request,
+        draft,
         form,
         save=lambda data: _revise_to(
             request,
@@ -163,9 +157,6 @@ def draft_band_remove(request: HttpRequest, draft_id: int, code: str) -> HttpRes
             specs=[],
             seen=data.get("seen"),
         ),
-        done=_revised(draft),
-        message=_saved(draft),
-        template="rulebooks/draft_form.html",
         context=_context(
             draft,
             _("删除预警：%(label)s") % {"label": label},

@@ -142,6 +142,21 @@ def _revised(draft: Draft) -> Any:
     return lambda version: redirect("rulebooks:draft", draft.pk)
 
 
+def _revision_page(
+    request: HttpRequest, draft: Draft, form: Any, *, save: Any, context: dict[str, Any]
+) -> HttpResponse:
+    """A form whose save is the draft's next version: back to the draft, naming the version."""
+    return form_page(
+        request,
+        form,
+        save=save,
+        done=_revised(draft),
+        message=_saved(draft),
+        template="rulebooks/draft_form.html",
+        context=context,
+    )
+
+
 def _saved(draft: Draft) -> Any:
     return lambda version: (
         _("已保存“%(title)s”第 %(number)s 版")
@@ -164,8 +179,9 @@ def draft_upload(request: HttpRequest, draft_id: int) -> HttpResponse:
         request.FILES or None,
         initial={"yaml_text": latest(draft).yaml_text},
     )
-    return form_page(
+    return _revision_page(
         request,
+        draft,
         form,
         save=lambda data: draft_revise_text(
             draft=draft,
@@ -173,9 +189,6 @@ def draft_upload(request: HttpRequest, draft_id: int) -> HttpResponse:
             reason=data["reason"],
             actor=signed_in(request),
         ),
-        done=_revised(draft),
-        message=_saved(draft),
-        template="rulebooks/draft_form.html",
         context=_context(draft, _("粘贴或上传规则全文（YAML）"), multipart=True),
     )
 
@@ -258,13 +271,11 @@ def draft_edit(request: HttpRequest, draft_id: int, what: str, code: str = "") -
             seen=data.get("seen"),
         )
 
-    return form_page(
+    return _revision_page(
         request,
+        draft,
         form,
         save=save,
-        done=_revised(draft),
-        message=_saved(draft),
-        template="rulebooks/draft_form.html",
         context=_context(draft, _("修改：%(title)s") % {"title": thing.title}),
     )
 
@@ -303,13 +314,11 @@ def draft_item_add(request: HttpRequest, draft_id: int) -> HttpResponse:
             more={code: f"“{item['title']}”"},
         )
 
-    return form_page(
+    return _revision_page(
         request,
+        draft,
         form,
         save=save,
-        done=_revised(draft),
-        message=_saved(draft),
-        template="rulebooks/draft_form.html",
         context=_context(draft, _("新增特色项目")),
     )
 
@@ -326,8 +335,9 @@ def draft_item_remove(request: HttpRequest, draft_id: int, code: str) -> HttpRes
     form = ReasonForm(request.POST or None)
     form.fields["seen"] = seen_field(latest(draft).number)
     described = [_("删除项目“%(title)s”") % {"title": title}]
-    return form_page(
+    return _revision_page(
         request,
+        draft,
         form,
         save=lambda data: _revise_to(
             request,
@@ -338,8 +348,5 @@ def draft_item_remove(request: HttpRequest, draft_id: int, code: str) -> HttpRes
             specs=[],
             seen=data.get("seen"),
         ),
-        done=_revised(draft),
-        message=_saved(draft),
-        template="rulebooks/draft_form.html",
         context=_context(draft, _("删除项目：%(title)s") % {"title": title}, removing=True),
     )
