@@ -39,8 +39,8 @@ PASSWORD = "两个进程-同一个库-2026"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n% two processes\n"
 
 
-@pytest.fixture
-def postgres_only() -> None:
+@pytest.fixture(scope="module")
+def postgres_only(django_db_setup: None) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("多进程只在 PostgreSQL 上部署；SQLite 是一台机器上的一个进程 (PostgreSQL only)")
 
@@ -64,10 +64,14 @@ def _database_url() -> str:
     return f"postgres://{auth}@{host}{port}/{db['NAME']}"
 
 
-@pytest.fixture
-def two_servers(postgres_only: None, tmp_path: Path) -> Iterator[tuple[int, int]]:
+@pytest.fixture(scope="module")
+def two_servers(
+    postgres_only: None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[int, int]]:
     """Two gunicorn processes, one worker each, sharing only the database and one folder
-    (JIFEN_VAR_DIR: uploaded files and collected static files) and the settings."""
+    (JIFEN_VAR_DIR: uploaded files and collected static files) and the settings. Started once
+    for the module: they hold nothing between tests but idle database connections."""
+    tmp_path = tmp_path_factory.mktemp("two-processes")
     env = {
         **os.environ,
         "DATABASE_URL": _database_url(),
@@ -143,14 +147,11 @@ class Browser:
 
     def post(
         self, port: int, path: str, fields: dict[str, str], form: str = ""
-    ) -> tuple[int, dict[str, str]]:
+    ) -> tuple[int, dict[str, str], bytes]:
         """POST ``fields`` with the CSRF token of the page ``form`` (by default, ``path``)."""
         fields = {"csrfmiddlewaretoken": self.token(port, form or path), **fields}
         body = urlencode(fields).encode()
-        status, headers, _ = self.request(
-            port, "POST", path, body, "application/x-www-form-urlencoded"
-        )
-        return status, headers
+        return self.request(port, "POST", path, body, "application/x-www-form-urlencoded")
 
     def declare(self, port: int, description: str) -> int:
         """Submit a declaration with a PDF as evidence (multipart, as the page's form does)."""
@@ -197,7 +198,7 @@ def test_two_processes_share_sessions_files_and_writes(
     a, b = two_servers
     browser = Browser()
     # Signed in through A ...
-    status, headers = browser.post(a, "/accounts/login/", {"username": "dangyuan",
+    status, _, _ = browser.post(a, "/accounts/login/", {"username": "dangyuan",
                                                           "password": PASSWORD})  # fmt: skip
     assert status == 302, "the login through A failed"
     assert "sessionid" in browser.cookies
@@ -219,8 +220,27 @@ def test_two_processes_share_sessions_files_and_writes(
     assert "通过进程 A 申报" in page.decode()
     assert "通过进程 B 申报" in page.decode()
     # Signing out through B ends the session for A too.
-    status, _ = browser.post(b, "/accounts/logout/", {}, form="/me/declarations/")
+    status, _, _ = browser.post(b, "/accounts/logout/", {}, form="/me/declarations/")
     assert status == 302
     status, headers, _ = browser.request(a, "GET", "/me/declarations/")
     assert status == 302
     assert "/accounts/login/" in headers["Location"]
+
+
+def test_failed_logins_count_across_processes(
+    world: SimpleNamespace, two_servers: tuple[int, int]
+) -> None:
+    """Five wrong passwords, three through A and two through B, lock the account on both: the
+    counters are in the database, not in each process (settings.AXES_FAILURE_LIMIT)."""
+    a, b = two_servers
+    browser = Browser()
+    for n in range(5):
+        status, _, page = browser.post((a, b)[n % 2], "/accounts/login/",
+                                 {"username": "dangyuan", "password": f"错的密码{n}"})  # fmt: skip
+        assert status != 302
+        assert ("账号已暂时锁定" in page.decode()) == (n == 4), n  # locked at the fifth, not before
+    status, _, page = browser.post(a, "/accounts/login/", {"username": "dangyuan",
+                                                            "password": PASSWORD})  # fmt: skip
+    assert status != 302, "the right password signed in: the failures were counted per process"
+    assert "账号已暂时锁定" in page.decode()
+    assert "sessionid" not in browser.cookies
