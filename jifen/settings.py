@@ -47,15 +47,21 @@ def _secret_key() -> str:
     if key_file.exists():
         return key_file.read_text(encoding="ascii").strip()
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(50)
-    # O_EXCL: two processes starting at once must not each write a different key.
-    try:
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return key_file.read_text(encoding="ascii").strip()
+    # Several processes may start at once on a new install (gunicorn's workers, the test
+    # passes): each writes a whole key to a file of its own, then links it into place. A link
+    # is atomic and fails if the name exists, so nobody ever reads a half-written (empty) key,
+    # and every process ends with the one key that won.
+    mine = VAR_DIR / f"secret_key.{os.getpid()}.new"
+    fd = os.open(mine, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(key)
-    return key
+        handle.write(secrets.token_urlsafe(50))
+    try:
+        os.link(mine, key_file)
+    except FileExistsError:
+        pass
+    finally:
+        mine.unlink()
+    return key_file.read_text(encoding="ascii").strip()
 
 
 SECRET_KEY = _secret_key()

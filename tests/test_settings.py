@@ -75,6 +75,36 @@ def test_a_secret_key_is_generated_once_into_var(tmp_path: Path) -> None:
     assert setting("SECRET_KEY", tmp_path) == first
 
 
+def test_processes_starting_together_on_a_new_install_share_one_whole_key(
+    tmp_path: Path,
+) -> None:
+    """CI's two test passes (and gunicorn's workers) start at once on a fresh clone: none may
+    read the key file before its key is written (an empty SECRET_KEY stops Django)."""
+    code = (
+        "import os, sys; os.environ.pop('SECRET_KEY', None); "
+        "from jifen import settings; print(settings.SECRET_KEY)"
+    )
+    clean = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    for attempt in range(3):
+        var_dir = tmp_path / f"var{attempt}"
+        started = [
+            subprocess.Popen(
+                [sys.executable, "-c", code],
+                env={**clean, "JIFEN_VAR_DIR": str(var_dir)},
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            for _process in range(8)
+        ]
+        keys = {process.communicate()[0].strip() for process in started}
+        assert len(keys) == 1, keys
+        (key,) = keys
+        assert len(key) >= 50
+        assert (var_dir / "secret_key").read_text().strip() == key
+        assert sorted(p.name for p in var_dir.iterdir()) == ["secret_key"]  # nothing left over
+
+
 def test_debug_is_off_unless_asked(tmp_path: Path) -> None:
     assert setting("DEBUG", tmp_path) == "False"
     assert setting("DEBUG", tmp_path, DEBUG="1") == "True"
