@@ -207,3 +207,54 @@ class StoredYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.year} /{self.reached} {self.total}"
+
+
+class PersonHead(models.Model):
+    """How far one person's own record has come: ``v`` takes a new, higher value from one clock
+    for the whole database whenever a row that tells the engine who they are is written — their
+    person row, a membership, an exemption. Kept by database triggers (``jifen.ledger.touch``),
+    not by the services, so a bulk import, a raw fix or a service written later cannot forget
+    it. A branch's stored summary (:class:`StoredUnit`) remembers the sums it was computed from.
+    ``person_id`` is a plain number, not a foreign key: the counter outlives nothing and blocks
+    nothing."""
+
+    person_id = models.BigIntegerField(unique=True)
+    v = models.BigIntegerField(db_index=True)
+
+    class Meta:
+        verbose_name = "成员信息计数"
+        verbose_name_plural = "成员信息计数"
+
+    def __str__(self) -> str:
+        return f"{self.person_id} v{self.v}"
+
+
+class StoredUnit(models.Model):
+    """One branch's figures on the committee pages (members, mean, extremes, distribution,
+    stars, warnings, the quarter trend) for one year under one adoption's scope, at ``reached``
+    months — rated (stars, bands) or not. Derived from the stored results and used only while
+    ``tag`` equals the tag read now (``jifen.ledger.stored_units``): a digest of the adoption,
+    the nested adoptions, the cut-off and, for every organization linked to the branch by a
+    member who moved, the count of memberships and the sums of their people's ScoreHead.n and
+    PersonHead.v. Otherwise recomputed and written again; ``jifen scores verify`` checks it."""
+
+    unit = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField("年度")
+    scope = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    reached = models.PositiveSmallIntegerField("计至第几个月")
+    rated = models.BooleanField(default=False)
+    tag = models.CharField(max_length=64)
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = "存储的支部汇总"
+        verbose_name_plural = "存储的支部汇总"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year", "scope", "reached", "rated"], name="one_stored_unit"
+            )
+        ]
+        indexes = [models.Index(fields=["scope", "year"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.year} /{self.reached}{' rated' if self.rated else ''}"

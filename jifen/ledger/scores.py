@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
@@ -394,11 +394,13 @@ def branch_years(
     *,
     until: dt.date | None = None,
     prior_totals: Mapping[str, Mapping[int, Decimal]] | None = None,
+    only: Collection[int] | None = None,
 ) -> list[BranchYear | None]:
     """``branch_year`` as it stood on each of ``todays`` (a branch's quarters): the ledger is
-    read once and scored once per distinct number of months reached."""
+    read once and scored once per distinct number of months reached. ``only``: the people of
+    these organizations (pks) instead of ``organization``'s subtree."""
     with collector_paused():
-        return _branch_years(organization, year, todays, until, prior_totals)
+        return _branch_years(organization, year, todays, until, prior_totals, only=only)
 
 
 def _branch_years(
@@ -407,13 +409,15 @@ def _branch_years(
     todays: Sequence[dt.date | None],
     until: dt.date | None,
     prior_totals: Mapping[str, Mapping[int, Decimal]] | None,
+    *,
+    only: Collection[int] | None = None,
 ) -> list[BranchYear | None]:
     adoption = adoption_for(organization, year)
     if adoption is None:
         return [None for _ in todays]
     rulebook = rulebook_of(adoption)
     within = _within(adoption, "organization__path")
-    people, whole = _branch_subjects(organization, year, within)
+    people, whole = _branch_subjects(organization, year, within, only=only)
     calendar = Calendar(year, rulebook.year_start)
     facts: list[Fact] | None = None
     scored: dict[int, BranchYear] = {}
@@ -445,12 +449,12 @@ def _branch_years(
 
 
 def _branch_subjects(
-    organization: Organization, year: int, within: Q
+    organization: Organization, year: int, within: Q, *, only: Collection[int] | None = None
 ) -> tuple[list[Person], list[Subject]]:
     """Everyone who belonged to ``organization`` (or below) in ``year``, in name order, and
     each as the engine's Subject for the whole year (memberships within the adoption's scope).
     Only their memberships are read (``branch_members``): the cost follows the branch."""
-    people, memberships, exemptions = branch_members(organization, year, within)
+    people, memberships, exemptions = branch_members(organization, year, within, only=only)
     whole = [_subject(p, year, memberships[p.pk], exemptions.get(p.pk, [])) for p in people]
     return people, whole
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from decimal import Decimal
 from typing import Any
@@ -353,20 +353,22 @@ def stored_branch_years(
     prior_totals: Mapping[str, Mapping[int, Decimal]] | None = None,
     periods: bool = False,
     unrated_from: int | None = None,
+    only: Collection[int] | None = None,
 ) -> list[BranchYear | None]:
     """``scores.branch_years`` read from the stored results: the same BranchYear values
     (categories carry their score — and with ``periods`` their per-period points —, not the
     items and explanations), each member recomputed from the ledger only when a tag moved.
     ``unrated_from``: the dates from this index on need no stars, bands or ranks (a trend reads
     only totals), so the cross-member rules are not run for them unless an earlier date shares
-    their cut-off."""
+    their cut-off. ``only``: the people of these organizations (pks; whole branches, so that
+    every quota's group is whole) instead of ``organization``'s subtree."""
     adoption = adoption_for(organization, year)
     if adoption is None:
         return [None for _ in todays]
     with collector_paused():
         scope = Scope.of(adoption)
         within = _within(adoption, "organization__path")
-        people, whole = _branch_subjects(organization, year, within)
+        people, whole = _branch_subjects(organization, year, within, only=only)
         reacheds = sorted({months_reached(scope.calendar, today) for today in todays} - {0})
         found, _scored = current_results(scope, people, whole, reacheds, periods=periods)
         rate = {

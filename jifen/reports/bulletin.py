@@ -16,10 +16,10 @@ from jifen.documents.paper_forms import Cell, Form
 from jifen.orgs.models import Organization
 from jifen.periods.selectors import Status, notice_state, notices_of, signatures_of, status_of
 from jifen.periods.sheet import quarter_sheet
+from jifen.reports.branch_figures import branches_at
 from jifen.reports.stats import (
     DISTRIBUTION_LABELS,
     BranchStats,
-    branches_at,
     calendar_for,
     mean,
     quarter_bounds,

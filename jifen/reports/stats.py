@@ -1,28 +1,23 @@
 """Selectors for the branch overview and the bulletin: each branch's members, mean, distribution,
 highest and lowest, stars and warnings, and its trend across the quarters.
 
-Every figure comes from the stored results (``jifen.ledger.stored.stored_branch_years``: the
-engine's result per member, recomputed from the ledger only where a tag has moved, with stars,
-quotas and bands run over the whole branch on the stored totals); these functions only count and
-average what it returns, in Decimal. The overview's quarter trend is the same read at each
-quarter's end, in the same pass.
+What a branch's figures are, computed from a scored branch (``stats_of``): these functions only
+count and average the engine's results, in Decimal. Where the figures are read from — the stored
+summaries, kept current — is ``jifen.reports.branch_figures``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q
 
 from jifen.documents.charts import distribution_rows
 from jifen.ledger.scores import BranchYear
-from jifen.ledger.stored import stored_branch_years
-from jifen.orgs.models import Organization, Person
-from jifen.orgs.selectors import memberships_overlapping
-from jifen.rulebooks.models import Adoption
+from jifen.orgs.models import Organization
 from jifen.rulebooks.services import adoption_for, rulebook_of
 from jifen.scoring import Calendar
 
@@ -151,103 +146,6 @@ def quarter_bounds(calendar: Calendar, quarter: int) -> tuple[dt.date, dt.date]:
     return calendar.month_bounds(3 * quarter - 3)[0], calendar.month_bounds(3 * quarter - 1)[1]
 
 
-def _split(
-    found: BranchYear, members: Sequence[Organization], units_of: Mapping[int, list[int]]
-) -> dict[int, BranchYear]:
-    """``found`` split into the part of it that belonged to each unit of ``members`` in the
-    year, in one pass over its people (a committee's thousands, hundreds of units)."""
-    people: dict[int, list[Person]] = {unit.pk: [] for unit in members}
-    for person in found.people:
-        for unit_id in units_of.get(person.pk, ()):
-            if unit_id in people:
-                people[unit_id].append(person)
-    return {
-        unit.pk: replace(
-            found,
-            organization=unit,
-            people=people[unit.pk],
-            results={p.pk: found.results[p.pk] for p in people[unit.pk] if p.pk in found.results},
-        )
-        for unit in members
-    }
-
-
-def _units_of(
-    organization: Organization, units: Sequence[Organization], year: int
-) -> dict[int, list[int]]:
-    """Person pk → the units (pks) they belonged to in ``year``: each membership's organization
-    and the organizations above it, looked up by path (not every unit for every membership)."""
-    by_path = {unit.path: unit.pk for unit in units}
-    units_of: dict[int, list[int]] = {}
-    for person_id, path in memberships_overlapping(
-        first=dt.date(year, 1, 1),
-        last=dt.date(year, 12, 31),
-        organization=organization,
-        subtree=True,
-    ).values_list("person_id", "organization__path"):
-        parts = path.strip("/").split("/")
-        for depth in range(1, len(parts) + 1):
-            unit_id = by_path.get("/" + "/".join(parts[:depth]) + "/")
-            if unit_id is not None and unit_id not in units_of.setdefault(person_id, []):
-                units_of[person_id].append(unit_id)
-    return units_of
-
-
-def scored_units(
-    organization: Organization,
-    units: Sequence[Organization],
-    year: int,
-    cuts: Callable[[Calendar], Sequence[dt.date | None]],
-    *,
-    unrated_from: int | None = None,
-) -> dict[int, list[BranchYear | None]]:
-    """Each unit scored at each of the dates ``cuts`` gives for its scoring year.
-
-    Units under one adoption are scored together, once per date, and then split by who
-    belonged to which unit: the engine's quotas group members by their branch, so this is
-    the same as scoring each unit alone, in a fraction of the queries (a committee of twelve
-    branches: three rulebooks × five dates instead of twelve × five). The dates from index
-    ``unrated_from`` on are read without stars, bands and ranks (a trend needs none)."""
-    groups: dict[int, tuple[Adoption, list[Organization]]] = {}
-    answer: dict[int, list[BranchYear | None]] = {}
-    for unit in units:
-        adoption = adoption_for(unit, year)
-        if adoption is None:
-            answer[unit.pk] = []
-            continue
-        groups.setdefault(adoption.pk, (adoption, []))[1].append(unit)
-    units_of = _units_of(organization, units, year)
-    here = adoption_for(organization, year)
-    for adoption, members in groups.values():
-        # Score from the requested organization when its rulebook is this one (a general
-        # branch's page scores the general branch, not the whole committee).
-        root = (
-            organization if here is not None and here.pk == adoption.pk else adoption.organization
-        )
-        calendar = Calendar(year, rulebook_of(adoption).year_start)
-        for unit in members:
-            answer[unit.pk] = []
-        for found in stored_branch_years(root, year, cuts(calendar), unrated_from=unrated_from):
-            parts = _split(found, members, units_of) if found is not None else {}
-            for unit in members:
-                answer[unit.pk].append(parts.get(unit.pk))
-    return answer
-
-
-def branches_at(
-    organization: Organization, year: int, as_of: dt.date | None
-) -> list[tuple[Organization, BranchStats | None]]:
-    """Each branch under ``organization`` scored as of ``as_of`` (None: the whole year); a
-    branch without a rulebook for the year gets None."""
-    units = units_of(organization, year)
-    scored = scored_units(organization, units, year, lambda _: [as_of])
-    return [
-        (unit, stats_of(found[0]) if found and found[0] is not None else None)
-        for unit in units
-        for found in [scored[unit.pk]]
-    ]
-
-
 @dataclass(frozen=True)
 class Trend:
     organization: Organization
@@ -255,65 +153,3 @@ class Trend:
     mean_total: list[Decimal | None]  # the mean year-so-far total at each quarter's end
     mean_base: list[Decimal | None]  # the same for the base category (基础分)
     members: list[int]
-
-
-def _quarter_ends(calendar: Calendar, today: dt.date) -> list[dt.date | None]:
-    """The dates the quarters begun by ``today`` stand at: their last day, or today."""
-    shown: list[dt.date | None] = []
-    for quarter in range(1, 5):
-        start, end = quarter_bounds(calendar, quarter)
-        if today >= start:
-            shown.append(min(end, today))
-    return shown
-
-
-def _trend(unit: Organization, found_list: Sequence[BranchYear | None]) -> Trend:
-    totals: list[Decimal | None] = []
-    bases: list[Decimal | None] = []
-    members: list[int] = []
-    for quarter in range(4):
-        found = found_list[quarter] if quarter < len(found_list) else None
-        if found is None or not found.results:
-            totals.append(None)
-            bases.append(None)
-            members.append(0)
-            continue
-        results = list(found.results.values())
-        totals.append(mean([r.total for r in results]))
-        base = [c.score for r in results for c in r.categories if c.code == BASE]
-        bases.append(mean(base))
-        members.append(len(results))
-    return Trend(unit, [f"第{q}季度" for q in range(1, 5)], totals, bases, members)
-
-
-def trends_of(organization: Organization, year: int, today: dt.date) -> list[Trend]:
-    """Each branch's mean total and base as they stood at the end of each quarter begun by
-    ``today`` (a quarter in progress counts up to today's month; later ones are left empty)."""
-    units = units_of(organization, year)
-    scored = scored_units(
-        organization, units, year, lambda c: _quarter_ends(c, today), unrated_from=0
-    )
-    return [_trend(unit, scored[unit.pk]) for unit in units]
-
-
-def year_overview(
-    organization: Organization, year: int, today: dt.date
-) -> tuple[list[tuple[Organization, BranchStats | None]], list[Trend]]:
-    """``branches_at`` today and ``trends_of`` together, the ledger read once per rulebook."""
-    units = units_of(organization, year)
-    scored = scored_units(
-        organization, units, year, lambda c: [today, *_quarter_ends(c, today)], unrated_from=1
-    )
-    stats = []
-    trends = []
-    for unit in units:
-        found = scored[unit.pk]
-        stats.append((unit, stats_of(found[0]) if found and found[0] is not None else None))
-        if found:
-            trends.append(_trend(unit, found[1:]))
-    return stats, trends
-
-
-def trend_of(unit: Organization, year: int, today: dt.date) -> Trend:
-    """One branch's trend (see ``trends_of``)."""
-    return next(t for t in trends_of(unit, year, today) if t.organization.pk == unit.pk)

@@ -21,9 +21,10 @@ from jifen.orgs.models import Organization, Person
 from jifen.orgs.selectors import memberships_overlapping
 from jifen.ratings.selectors import approved_stars
 from jifen.reports import figures
+from jifen.reports.branch_figures import year_overview
 from jifen.reports.bulletin import Bulletin, bulletin_form, bulletin_of
 from jifen.reports.register import SIGNATURES, Register, register_form, register_of
-from jifen.reports.stats import DISTRIBUTION_LABELS, STAR_LEVELS, year_overview
+from jifen.reports.stats import DISTRIBUTION_LABELS, STAR_LEVELS
 
 
 def _branch_of(person: Person, year: int) -> Organization | None:

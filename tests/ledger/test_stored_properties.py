@@ -2,7 +2,7 @@
 transfers, departures, exemptions, changes of category and adoptions (first adoptions, a
 nested organization's own, replacements), read at any cut-offs in between, every member's
 stored result as read equals a fresh recompute from the ledger — stars, quotas, ties and
-bands included. Each example runs in a transaction rolled back at its end."""
+bands included — and so does every branch summary of the committee pages. Each example runs in a transaction rolled back at its end."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from jifen.ledger.models import Entry, Origin
 from jifen.ledger.services import entries_correct, entry_append
 from jifen.ledger.stored import stored_branch_years
+from jifen.reports.branch_figures import year_overview
 from jifen.orgs.services import (
     exemption_create,
     membership_leave,
@@ -29,9 +30,11 @@ from jifen.orgs.services import (
 from jifen.rulebooks.services import adoption_set
 from tests.conftest import person_maker
 from tests.ledger.stored_helpers import assert_stored_equals_recompute
+from tests.reports.figures_helpers import overview_digest, reference_overview
 
 YEAR = 2025
 D = dt.date
+AFTER = D(YEAR + 1, 2, 1)
 # seed 003 with stars under a quota (so ties and quotas are exercised) and a veto.
 V0 = """extends: seed003
 id: prop
@@ -135,6 +138,7 @@ def _apply(world: SimpleNamespace, op: tuple[Any, ...]) -> None:
     elif kind == "read":
         org = (tree.c, tree.g, tree.b1, tree.b2)[op[1]]
         stored_branch_years(org, YEAR, [D(YEAR, op[2], 5)])
+        year_overview(org, YEAR, D(YEAR, op[2], 5))
 
 
 @pytest.mark.django_db
@@ -151,6 +155,7 @@ def test_stored_equals_recompute_after_any_changes(
     with transaction.atomic():
         # Read once first, so that every later change meets stored rows it must outdate.
         stored_branch_years(tree.c, YEAR, [None, D(YEAR, 6, 30)])
+        year_overview(tree.c, YEAR, AFTER)
         for op in ops:
             try:
                 with transaction.atomic():
@@ -164,4 +169,8 @@ def test_stored_equals_recompute_after_any_changes(
         for org in (tree.c, tree.g, tree.b1, tree.b2, tree.b3):
             for cuts in ([None], [D(YEAR, 6, 30)], [D(YEAR, 3, 31), D(YEAR, 8, 5)]):
                 assert_stored_equals_recompute(org, YEAR, cuts)
+        # The branch summaries of the committee pages too (stars and quotas over whole groups).
+        for org in (tree.c, tree.g):
+            for today in (AFTER, D(YEAR, 8, 5)):
+                assert overview_digest(org, YEAR, today) == reference_overview(org, YEAR, today)
         transaction.set_rollback(True)

@@ -18,8 +18,8 @@ from jifen.documents.paper_forms import form_xlsx
 from jifen.ledger.models import Entry
 from jifen.ledger.services import entry_correct
 from jifen.periods.services import notice_open, period_sign
+from jifen.reports.branch_figures import trend_of
 from jifen.reports.bulletin import branch_status, bulletin_form, bulletin_of
-from jifen.reports.stats import trend_of
 from tests.clock import Clock
 from tests.reports.conftest import YEAR
 

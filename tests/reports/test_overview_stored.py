@@ -13,7 +13,8 @@ from jifen.ledger.models import StoredYear
 from jifen.ledger.scores import branch_year
 from jifen.orgs.services import membership_transfer
 from jifen.ratings.selectors import year_of
-from jifen.reports.stats import BASE, mean, stats_of, year_overview
+from jifen.reports.branch_figures import year_overview
+from jifen.reports.stats import BASE, mean, stats_of
 from tests.ledger.stored_helpers import year_digest
 from tests.reports.conftest import YEAR, add
 

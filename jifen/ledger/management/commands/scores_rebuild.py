@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from jifen.core import clock
+from jifen.ledger.derived import DERIVED
 from jifen.ledger.management.commands.scores_verify import scope_options
 from jifen.ledger.stored_check import scores_rebuild
 from jifen.orgs.models import Organization
@@ -42,3 +43,6 @@ class Command(BaseCommand):
 
         total = sum(scores_rebuild(root, year, today, progress) for root in roots)
         self.stdout.write(self.style.SUCCESS(f"已重新计算 {year} 年 {total} 名党员的积分。"))
+        for derived in DERIVED:  # what the committee pages read, filled from the results
+            rows = sum(derived.warm(root, year, today) for root in roots)
+            self.stdout.write(self.style.SUCCESS(f"已更新 {rows} 个{derived.name}。"))

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from jifen.core import clock
+from jifen.ledger.derived import DERIVED
 from jifen.ledger.stored_check import scores_verify
 from jifen.orgs.models import Organization
 
@@ -52,3 +53,20 @@ class Command(BaseCommand):
                 f"（另有 {outdated} 条已过时，读取时会先重新计算）。"
             )
         )
+        for derived in DERIVED:
+            compared = outdated = 0
+            for root in roots:
+                found = derived.verify(root, year)
+                compared += found.compared
+                outdated += found.outdated
+                if found.difference is not None:
+                    self.stderr.write(found.difference)
+                    raise CommandError(
+                        f"存储的{derived.name}与台账重新计算的结果不一致", returncode=1
+                    )
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"存储的{derived.name}与台账重新计算一致：核对 {compared} 条"
+                    f"（另有 {outdated} 条已过时，读取时会先重新计算）。"
+                )
+            )
