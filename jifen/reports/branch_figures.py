@@ -39,7 +39,7 @@ from jifen.reports.stats import (
     units_of,
 )
 from jifen.rulebooks.models import Adoption
-from jifen.rulebooks.services import adoption_for
+from jifen.rulebooks.services import adoptions_for
 from jifen.scoring import Calendar
 
 
@@ -300,8 +300,9 @@ def by_adoption(
     """``units`` grouped by the adoption that rules each in ``year``; and those without one."""
     groups: dict[int, tuple[Adoption, list[Organization]]] = {}
     without = []
+    adoptions = adoptions_for(units, year)
     for unit in units:
-        adoption = adoption_for(unit, year)
+        adoption = adoptions[unit.pk]
         if adoption is None:
             without.append(unit)
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
 
@@ -174,6 +175,23 @@ def adoption_for(organization: Organization, year: int) -> Adoption | None:
         if org_id in found:
             return found[org_id]
     return None
+
+
+def adoptions_for(organizations: Sequence[Organization], year: int) -> dict[int, Adoption | None]:
+    """``adoption_for`` of each of ``organizations`` (pk → adoption), in one query: a committee
+    page asks for hundreds of branches, which mostly share their committee's."""
+    paths = {org.pk: [*org.ancestor_ids(), org.pk] for org in organizations}
+    ids = {pk for path in paths.values() for pk in path}
+    found = {
+        a.organization_id: a
+        for a in Adoption.objects.current()
+        .filter(organization_id__in=sorted(ids), year=year)
+        .select_related("organization")
+    }
+    return {
+        pk: next((found[o] for o in reversed(path) if o in found), None)
+        for pk, path in paths.items()
+    }
 
 
 def notice_days_for(organization: Organization, year: int) -> int | None:
