@@ -31,9 +31,9 @@ from jifen.orgs.selectors import memberships_overlapping
 from jifen.reports.stats import (
     BASE,
     BranchStats,
+    Point,
     Trend,
     Warned,
-    mean,
     quarter_bounds,
     stats_of,
     units_of,
@@ -41,15 +41,6 @@ from jifen.reports.stats import (
 from jifen.rulebooks.models import Adoption
 from jifen.rulebooks.services import adoptions_for
 from jifen.scoring import Calendar
-
-
-@dataclass(frozen=True)
-class Point:
-    """One branch at one cut-off, as a trend shows it."""
-
-    mean_total: Decimal | None
-    mean_base: Decimal | None
-    members: int
 
 
 @dataclass(frozen=True)
@@ -61,7 +52,8 @@ class Figures:
 def point_of(found: BranchYear) -> Point:
     results = list(found.results.values())
     base = [c.score for r in results for c in r.categories if c.code == BASE]
-    return Point(mean([r.total for r in results]), mean(base), len(results))
+    total = sum((r.total for r in results), Decimal(0))
+    return Point(total, len(results), sum(base, Decimal(0)), len(base))
 
 
 def _num(value: Decimal | None) -> str | None:
@@ -74,7 +66,7 @@ def _dec(value: str | None) -> Decimal | None:
 
 def dump(figures: Figures) -> dict[str, Any]:
     p = figures.point
-    data: dict[str, Any] = {"point": [_num(p.mean_total), _num(p.mean_base), p.members]}
+    data: dict[str, Any] = {"point": [str(p.total_sum), p.members, str(p.base_sum), p.bases]}
     s = figures.stats
     if s is not None:
         data["stats"] = {
@@ -96,7 +88,7 @@ def _extreme(pair: list[str] | None) -> tuple[str, Decimal] | None:
 
 
 def _load(data: Mapping[str, Any], unit: Organization) -> Figures:
-    total, base, members = data["point"]
+    total, members, base, bases = data["point"]
     stats = None
     if "stats" in data:
         s = data["stats"]
@@ -112,7 +104,7 @@ def _load(data: Mapping[str, Any], unit: Organization) -> Figures:
             warned=[Warned(n, Decimal(t), label, level) for n, t, label, level in s["warned"]],
             totals=[Decimal(t) for t in s["totals"]],
         )
-    return Figures(stats, Point(_dec(total), _dec(base), members))
+    return Figures(stats, Point(Decimal(total), members, Decimal(base), bases))
 
 
 def _units_of(
@@ -347,15 +339,9 @@ def _quarter_ends(calendar: Calendar, today: dt.date) -> list[dt.date | None]:
 def _trend(unit: Organization, points: Sequence[Figures]) -> Trend:
     """A unit's trend from its points at the quarters' ends (the quarters not begun: empty)."""
     shown = [f.point for f in points[:4]]
-    blank = Point(None, None, 0)
+    blank = Point(Decimal(0), 0)
     shown += [blank] * (4 - len(shown))
-    return Trend(
-        unit,
-        [f"第{q}季度" for q in range(1, 5)],
-        [p.mean_total if p.members else None for p in shown],
-        [p.mean_base if p.members else None for p in shown],
-        [p.members for p in shown],
-    )
+    return Trend.of(unit, shown)
 
 
 def trends_of(organization: Organization, year: int, today: dt.date) -> list[Trend]:

@@ -14,6 +14,12 @@ from jifen.ledger.figures import figure_text
 from jifen.reports.stats import DISTRIBUTION_LABELS, EDGES, STAR_LEVELS, BranchStats, Trend
 
 
+def _column(level: str) -> str:
+    """The table's first column: 党支部, or 组织 for the organizations a committee's charts sum
+    its branches into (``jifen.reports.chart_groups``)."""
+    return "党支部" if level == "支部" else "组织"
+
+
 def distribution_figure(title: str, totals: Sequence[Decimal]) -> Figure:
     labels, counts = charts.distribution_rows(totals, edges=EDGES)
     svg = charts.distribution(title, totals, edges=EDGES)
@@ -22,7 +28,7 @@ def distribution_figure(title: str, totals: Sequence[Decimal]) -> Figure:
     )
 
 
-def stars_figure(units: Sequence[BranchStats]) -> Figure | None:
+def stars_figure(units: Sequence[BranchStats], level: str = "支部") -> Figure | None:
     """Stars per branch: one bar group per branch, one bar per star level."""
     rated = [u for u in units if u.stars is not None]
     if not rated:
@@ -32,23 +38,25 @@ def stars_figure(units: Sequence[BranchStats]) -> Figure | None:
         f"{level}星": [u.stars[i] for u in rated if u.stars is not None]
         for i, level in enumerate(STAR_LEVELS)
     }
-    svg = charts.bars("各支部星级人数", names, series)
+    title = f"各{level}星级人数"
+    svg = charts.bars(title, names, series)
     rows = [[u.organization.name, *[str(n) for n in (u.stars or [])]] for u in rated]
-    return Figure("各支部星级人数", svg, ["党支部", *series], rows)
+    return Figure(title, svg, [_column(level), *series], rows)
 
 
-def branch_distribution_figure(units: Sequence[BranchStats]) -> Figure:
+def branch_distribution_figure(units: Sequence[BranchStats], level: str = "支部") -> Figure:
     """The distribution per branch, stacked: one bar per branch, one colour per band."""
     names = [u.organization.name for u in units]
     series = {
         label: [u.distribution[i] for u in units] for i, label in enumerate(DISTRIBUTION_LABELS)
     }
-    svg = charts.bars("各支部积分分布", names, series, stacked=True)
+    title = f"各{level}积分分布"
+    svg = charts.bars(title, names, series, stacked=True)
     rows = [[u.organization.name, *[str(n) for n in u.distribution]] for u in units]
-    return Figure("各支部积分分布", svg, ["党支部", *DISTRIBUTION_LABELS], rows)
+    return Figure(title, svg, [_column(level), *DISTRIBUTION_LABELS], rows)
 
 
-def trend_figure(trends: Sequence[Trend]) -> Figure | None:
+def trend_figure(trends: Sequence[Trend], level: str = "支部") -> Figure | None:
     """One branch: its mean total and mean base at each quarter's end. Several: each branch's
     mean total (the base is in the table)."""
     if not trends:
@@ -70,8 +78,8 @@ def trend_figure(trends: Sequence[Trend]) -> Figure | None:
         columns = ["季度末", "平均积分", "平均基础分", "人数"]
     else:
         series = {t.organization.name: t.mean_total for t in trends}
-        title = "各支部各季度平均积分"
-        columns = ["党支部", *[f"{q}积分/基础分" for q in quarters]]
+        title = f"各{level}各季度平均积分"
+        columns = [_column(level), *[f"{q}积分/基础分" for q in quarters]]
         rows = [
             [t.organization.name]
             + [

@@ -29,9 +29,14 @@ BASE = "base"  # the category the trend follows besides the total (seed001, seed
 
 def mean(values: Sequence[Decimal]) -> Decimal | None:
     """The mean to two places, half up (RULEBOOKS.md §3); None for no values."""
-    if not values:
+    return rounded_mean(sum(values, Decimal(0)), len(values))
+
+
+def rounded_mean(total: Decimal, count: int) -> Decimal | None:
+    """``total`` / ``count`` to two places, half up; None when ``count`` is 0."""
+    if not count:
         return None
-    return (sum(values, Decimal(0)) / len(values)).quantize(CENT, rounding=ROUND_HALF_UP)
+    return (total / count).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -147,9 +152,49 @@ def quarter_bounds(calendar: Calendar, quarter: int) -> tuple[dt.date, dt.date]:
 
 
 @dataclass(frozen=True)
+class Point:
+    """One branch at one cut-off, as a trend shows it: sums, so that branches can be added up
+    exactly (a general branch's trend from its branches') before the means are rounded."""
+
+    total_sum: Decimal
+    members: int
+    base_sum: Decimal = Decimal(0)
+    bases: int = 0  # members with a base category (基础分)
+
+    @property
+    def mean_total(self) -> Decimal | None:
+        return rounded_mean(self.total_sum, self.members)
+
+    @property
+    def mean_base(self) -> Decimal | None:
+        return rounded_mean(self.base_sum, self.bases)
+
+    def __add__(self, other: Point) -> Point:
+        return Point(
+            self.total_sum + other.total_sum,
+            self.members + other.members,
+            self.base_sum + other.base_sum,
+            self.bases + other.bases,
+        )
+
+
+@dataclass(frozen=True)
 class Trend:
     organization: Organization
     quarters: list[str]  # 第1季度 …
     mean_total: list[Decimal | None]  # the mean year-so-far total at each quarter's end
     mean_base: list[Decimal | None]  # the same for the base category (基础分)
     members: list[int]
+    points: tuple[Point, ...] = ()  # the sums the means come from, one per quarter
+
+    @classmethod
+    def of(cls, organization: Organization, points: Sequence[Point]) -> Trend:
+        """The trend of the four quarters' points (a quarter not begun: no members)."""
+        return cls(
+            organization,
+            [f"第{q}季度" for q in range(1, 5)],
+            [p.mean_total if p.members else None for p in points],
+            [p.mean_base if p.members else None for p in points],
+            [p.members for p in points],
+            tuple(points),
+        )

@@ -23,6 +23,7 @@ from jifen.ratings.selectors import approved_stars
 from jifen.reports import figures
 from jifen.reports.branch_figures import year_overview
 from jifen.reports.bulletin import Bulletin, bulletin_form, bulletin_of
+from jifen.reports.chart_groups import chart_units
 from jifen.reports.register import SIGNATURES, Register, register_form, register_of
 from jifen.reports.stats import DISTRIBUTION_LABELS, STAR_LEVELS
 
@@ -89,13 +90,18 @@ def overview(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
     scored = [stats for _, stats in units if stats is not None]
     totals = [t for stats in scored for t in stats.totals]
     trends = [t for t in trends if any(t.members)]
+    # Hundreds of branches: the per-branch charts sum them into the next level down.
+    charted = chart_units(organization, scored, trends)
+    level = "下级组织" if charted.grouped else "支部"
     shown = [
         figures.distribution_figure(f"{organization.name} {year}年积分分布", totals)
         if scored
         else None,
-        figures.branch_distribution_figure(scored) if len(scored) > 1 else None,
-        figures.stars_figure(scored),
-        figures.trend_figure(trends),
+        figures.branch_distribution_figure(charted.stats, level)
+        if len(charted.stats) > 1
+        else None,
+        figures.stars_figure(charted.stats, level),
+        figures.trend_figure(charted.trends, level),
     ]
     context = {
         "organization": organization,

@@ -2,7 +2,8 @@
 transfers, departures, exemptions, changes of category and adoptions (first adoptions, a
 nested organization's own, replacements), read at any cut-offs in between, every member's
 stored result as read equals a fresh recompute from the ledger — stars, quotas, ties and
-bands included — and so does every branch summary of the committee pages. Each example runs in a transaction rolled back at its end."""
+bands included — and so does every branch summary of the committee pages. Each example runs
+in a transaction rolled back at its end."""
 
 from __future__ import annotations
 
@@ -20,13 +21,13 @@ from hypothesis import strategies as st
 from jifen.ledger.models import Entry, Origin
 from jifen.ledger.services import entries_correct, entry_append
 from jifen.ledger.stored import stored_branch_years
-from jifen.reports.branch_figures import year_overview
 from jifen.orgs.services import (
     exemption_create,
     membership_leave,
     membership_transfer,
     person_update,
 )
+from jifen.reports.branch_figures import year_overview
 from jifen.rulebooks.services import adoption_set
 from tests.conftest import person_maker
 from tests.ledger.stored_helpers import assert_stored_equals_recompute

@@ -53,7 +53,8 @@ def test_the_triggers_are_installed_and_touch_on_every_record_change(
     # Behind every service's back too: a raw update of a membership row.
     Membership.objects.filter(person=yi).update(note="改")
     seen.append(_v(yi))
-    assert seen == sorted(seen) and len(set(seen)) == len(seen)
+    assert seen == sorted(seen)
+    assert len(set(seen)) == len(seen)
     # Each new value is above every value anyone had before.
     assert _v(yi) == max(PersonHead.objects.values_list("v", flat=True))
 
