@@ -78,7 +78,7 @@ def dump(figures: Figures) -> dict[str, Any]:
             "distribution": s.distribution,
             "stars": s.stars,
             "warned": [[w.name, str(w.total), w.label, w.level] for w in s.warned],
-            "totals": [str(t) for t in s.totals],
+            "total_sum": str(s.total_sum),
         }
     return data
 
@@ -102,7 +102,7 @@ def _load(data: Mapping[str, Any], unit: Organization) -> Figures:
             distribution=list(s["distribution"]),
             stars=None if s["stars"] is None else list(s["stars"]),
             warned=[Warned(n, Decimal(t), label, level) for n, t, label, level in s["warned"]],
-            totals=[Decimal(t) for t in s["totals"]],
+            total_sum=Decimal(s["total_sum"]),
         )
     return Figures(stats, Point(Decimal(total), members, Decimal(base), bases))
 

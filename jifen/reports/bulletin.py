@@ -21,8 +21,8 @@ from jifen.reports.stats import (
     DISTRIBUTION_LABELS,
     BranchStats,
     calendar_for,
-    mean,
     quarter_bounds,
+    rounded_mean,
 )
 from jifen.scoring import Calendar
 
@@ -78,7 +78,8 @@ def _overall(rows: list[BulletinRow]) -> BranchStats | None:
     scored = [row.stats for row in rows if row.stats is not None]
     if not scored:
         return None
-    totals = [t for s in scored for t in s.totals]
+    total_sum = sum((s.total_sum for s in scored), Decimal(0))
+    members = sum(s.members for s in scored)
     highs = [s.highest for s in scored if s.highest is not None]
     lows = [s.lowest for s in scored if s.lowest is not None]
 
@@ -91,8 +92,8 @@ def _overall(rows: list[BulletinRow]) -> BranchStats | None:
     return BranchStats(
         organization=rows[0].unit,
         rulebook="",
-        members=sum(s.members for s in scored),
-        mean=mean(totals),
+        members=members,
+        mean=rounded_mean(total_sum, members),
         highest=extreme(highs, top=True),
         lowest=extreme(lows, top=False),
         distribution=[
@@ -100,7 +101,7 @@ def _overall(rows: list[BulletinRow]) -> BranchStats | None:
         ],
         stars=None,
         warned=[w for s in scored for w in s.warned],
-        totals=totals,
+        total_sum=total_sum,
     )
 
 

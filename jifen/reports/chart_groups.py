@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from jifen.orgs.models import Organization
-from jifen.reports.stats import BranchStats, Point, Trend, mean
+from jifen.reports.stats import BranchStats, Point, Trend, rounded_mean
 
 # More bars or lines than this and a chart stops being read: it shows the next level instead.
 CHART_BRANCHES = 30
@@ -31,19 +31,20 @@ def _child_of(organization: Organization, unit: Organization) -> int:
 
 
 def _summed(child: Organization, parts: Sequence[BranchStats]) -> BranchStats:
-    totals = [t for part in parts for t in part.totals]
+    total_sum = sum((part.total_sum for part in parts), Decimal(0))
+    members = sum(part.members for part in parts)
     starred = [part.stars for part in parts if part.stars is not None]
     return BranchStats(
         organization=child,
         rulebook=parts[0].rulebook,
-        members=sum(part.members for part in parts),
-        mean=mean(totals),
+        members=members,
+        mean=rounded_mean(total_sum, members),
         highest=None,
         lowest=None,
         distribution=[sum(counts) for counts in zip(*(p.distribution for p in parts), strict=True)],
         stars=[sum(counts) for counts in zip(*starred, strict=True)] if starred else None,
         warned=[w for part in parts for w in part.warned],
-        totals=totals,
+        total_sum=total_sum,
     )
 
 

@@ -28,6 +28,14 @@ def distribution_figure(title: str, totals: Sequence[Decimal]) -> Figure:
     )
 
 
+def distribution_counts_figure(title: str, counts: Sequence[int]) -> Figure:
+    """``distribution_figure`` from counts already made per band (a committee's, the sum of
+    its branches': no member's total has to be read)."""
+    svg = charts.bars(title, list(DISTRIBUTION_LABELS), {"人数": list(counts)})
+    rows = [[a, str(b)] for a, b in zip(DISTRIBUTION_LABELS, counts, strict=True)]
+    return Figure(title, svg, ["积分", "人数"], rows)
+
+
 def stars_figure(units: Sequence[BranchStats], level: str = "支部") -> Figure | None:
     """Stars per branch: one bar group per branch, one bar per star level."""
     rated = [u for u in units if u.stars is not None]

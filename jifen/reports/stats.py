@@ -58,7 +58,7 @@ class BranchStats:
     distribution: list[int]  # counts per band of DISTRIBUTION_LABELS
     stars: list[int] | None  # counts per STAR_LEVELS; None when the rulebook gives no stars
     warned: list[Warned]
-    totals: list[Decimal]
+    total_sum: Decimal  # of the members' totals: means of several branches from it, exact
 
     @property
     def yellow(self) -> int:
@@ -134,7 +134,7 @@ def stats_of(found: BranchYear) -> BranchStats:
         distribution=distribution_rows(totals, edges=EDGES)[1],
         stars=stars,
         warned=warned,
-        totals=totals,
+        total_sum=sum(totals, Decimal(0)),
     )
 
 

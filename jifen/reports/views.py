@@ -88,13 +88,13 @@ def overview(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
     today = clock.today()
     units, trends = year_overview(organization, year, today)
     scored = [stats for _, stats in units if stats is not None]
-    totals = [t for stats in scored for t in stats.totals]
+    counts = [sum(column) for column in zip(*(s.distribution for s in scored), strict=True)]
     trends = [t for t in trends if any(t.members)]
     # Hundreds of branches: the per-branch charts sum them into the next level down.
     charted = chart_units(organization, scored, trends)
     level = "下级组织" if charted.grouped else "支部"
     shown = [
-        figures.distribution_figure(f"{organization.name} {year}年积分分布", totals)
+        figures.distribution_counts_figure(f"{organization.name} {year}年积分分布", counts)
         if scored
         else None,
         figures.branch_distribution_figure(charted.stats, level)

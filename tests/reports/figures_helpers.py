@@ -43,7 +43,7 @@ def stats_digest(stats: Any) -> tuple[Any, ...] | None:
         stats.distribution,
         stats.stars,
         stats.warned,
-        stats.totals,
+        stats.total_sum,
     )
 
 

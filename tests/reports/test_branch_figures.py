@@ -128,7 +128,7 @@ def test_scores_verify_checks_the_summaries(branch: SimpleNamespace) -> None:
     call_command("scores_verify", "--org", "C", "--year", str(YEAR), stdout=out)
     assert "存储的支部汇总与台账重新计算一致：核对 12 条" in out.getvalue()
     row = StoredUnit.objects.get(unit=tree.b1, year=YEAR, rated=True)
-    row.data["stats"]["totals"][0] = "99.00"
+    row.data["stats"]["total_sum"] = "99.00"
     row.save()
     err = StringIO()
     with pytest.raises(CommandError) as caught:

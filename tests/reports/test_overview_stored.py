@@ -30,8 +30,8 @@ def _assert_overview_equals_recompute(organization: object, today: dt.date) -> N
         assert fresh is not None
         assert stats is not None
         expected = stats_of(fresh)
-        assert (stats.totals, stats.mean, stats.distribution, stats.stars, stats.warned) == (
-            expected.totals,
+        assert (stats.total_sum, stats.mean, stats.distribution, stats.stars, stats.warned) == (
+            expected.total_sum,
             expected.mean,
             expected.distribution,
             expected.stars,
