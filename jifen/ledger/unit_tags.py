@@ -88,6 +88,11 @@ def _movers(root: Organization, year: int, in_scope: set[int]) -> list[set[int]]
     return [found for found in orgs.values() if len(found) > 1]
 
 
+def _ids(path: str) -> list[int]:
+    """The pks on a path ("/1/5/9/"), from the top."""
+    return [int(part) for part in path.strip("/").split("/") if part]
+
+
 @dataclass(frozen=True)
 class Cells:
     """The scope's organizations gathered into cells and the cells joined by movers."""
@@ -105,9 +110,13 @@ def cells_of(adoption: Adoption, units: Sequence[Organization], year: int) -> Ce
     """The cells of ``adoption``'s scope for ``year`` and their sums, read now."""
     root = adoption.organization
     scoped = dict(Organization.objects.filter(_within(adoption)).values_list("pk", "path"))
-    unit_paths = sorted(((u.path, u.pk) for u in units), key=lambda pair: -len(pair[0]))
+    unit_of = {u.pk: u.pk for u in units}
+    # Each organization's nearest unit on its path (itself or above), else its own cell.
     cell_of = {
-        pk: next((unit for prefix, unit in unit_paths if path.startswith(prefix)), pk)
+        pk: next(
+            (unit_of[a] for a in reversed([*_ids(path)]) if a in unit_of),
+            pk,
+        )
         for pk, path in scoped.items()
     }
     sums: dict[int, list[int]] = {}

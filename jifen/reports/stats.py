@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from django.db.models import Q
 
@@ -39,8 +40,8 @@ def rounded_mean(total: Decimal, count: int) -> Decimal | None:
     return (total / count).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-@dataclass(frozen=True)
-class Warned:
+class Warned(NamedTuple):
+    # A tuple, not a dataclass: a committee's summaries hold tens of thousands of them.
     name: str
     total: Decimal
     label: str  # 黄色预警 / 红色预警 and the band's label
