@@ -28,6 +28,7 @@ from jifen.ratings.models import FollowUp, StarProposal
 from jifen.ratings.stars import stars_propose, stars_verdict, tie_decide
 from jifen.rulebooks.models import Adoption
 from jifen.rulebooks.services import adoption_set
+from jifen.scoring.model import QUOTA_BASE
 
 STARS_RULEBOOK = """\
 # 信息工程学院党总支 党员积分星级评定细则：继承常州办法（seed003），增加星级评定。
@@ -100,8 +101,11 @@ def ratings_load(year: int) -> bool:
     # nobody else can reach 93), a tie for the general branch; and two with deductions in every
     # month: 70 − 10 + 基本合格 5 = 65, yellow; 70 − 20 + 合格 7 = 57, red.
     mine = sorted((m for m in members if m.branch == branch), key=lambda m: m.person.pk)
-    places = len(mine) // 5  # 20 %: one member more than the places ties at the top
-    top, low = mine[: places + 1], mine[-2:]
+    # 20 % of the party members (the quota's base): one party member more than the places
+    # ties at the top.
+    party = [m for m in mine if m.person.category in QUOTA_BASE]
+    places = len(party) // 5
+    top, low = party[: places + 1], mine[-2:]
     for member in top:
         grades[member.person.pk] = "优秀"
         featured[branch.pk] = [f for f in featured.get(branch.pk, []) if f.person != member.person]

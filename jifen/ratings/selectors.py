@@ -148,9 +148,13 @@ def snapshot(year: BranchYear) -> tuple[list[dict[str, Any]], list[dict[str, Any
         )
     by_key = {person_key(p.pk): p.pk for p in year.people}
     ties: list[dict[str, Any]] = []
+    base = year.rulebook.stars.quota_base if year.rulebook.stars is not None else ()
     for tie in year.ties:
+        # Only those the quota counts take its places (an activist at the level takes none).
         at_level = sum(
-            1 for r in year.results.values() if r.group == tie.group and r.stars == tie.stars
+            1
+            for r in year.results.values()
+            if r.group == tie.group and r.stars == tie.stars and r.member_category in base
         )
         ties.append(
             {

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jifen.rulebooks.editing import MISSING, Path, Spec, value_at
+from jifen.scoring.model import MEMBER_CATEGORIES, QUOTA_BASE
+from jifen.scoring.rulebook_diff import MEMBER_KINDS
 
 LEVELS = (
     ("info", gettext_lazy("提示")),
@@ -22,6 +24,14 @@ LEVELS = (
 
 def shown(value: Any, kind: str) -> str:
     """A document value as a person reads it: ``5 分``, ``20%``, lines joined by ；."""
+    if kind == "categories":
+        if value is MISSING or value is None:
+            return _("%(who)s（默认）") % {"who": _kinds(QUOTA_BASE)}
+        return _kinds(value)
+    return _shown(value, kind)
+
+
+def _shown(value: Any, kind: str) -> str:
     if value is MISSING or value is None:
         return _("未设置")
     if isinstance(value, list):
@@ -34,6 +44,11 @@ def shown(value: Any, kind: str) -> str:
     if kind == "level":
         return str(dict(LEVELS).get(value, value))
     return patterns[kind] % {"n": value} if kind in patterns else str(value)
+
+
+def _kinds(codes: Any) -> str:
+    """Member categories as people call them: 正式党员、预备党员."""
+    return "、".join(_(MEMBER_KINDS.get(code, code)) for code in codes)
 
 
 def _field(spec: Spec) -> forms.Field:
@@ -67,12 +82,26 @@ def _field(spec: Spec) -> forms.Field:
             widget=forms.Textarea(attrs={"rows": 3}),
             help_text=_("每行一条"),
         )
-    if spec.kind == "level":
-        return forms.ChoiceField(label=spec.label, choices=LEVELS)
+    if spec.kind in ("level", "categories"):
+        return _choice_field(spec)
     return forms.CharField(label=spec.label, required=spec.required, max_length=200)
 
 
+def _choice_field(spec: Spec) -> forms.Field:
+    """A band's level (one of three), or member categories (ticked)."""
+    if spec.kind == "level":
+        return forms.ChoiceField(label=spec.label, choices=LEVELS)
+    return forms.MultipleChoiceField(
+        label=spec.label,
+        required=False,
+        choices=[(code, _(MEMBER_KINDS[code])) for code in MEMBER_CATEGORIES],
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
 def _initial(value: Any, kind: str) -> Any:
+    if kind == "categories":
+        return list(QUOTA_BASE) if value is MISSING or value is None else list(value)
     if value is MISSING or value is None:
         return None
     if kind == "percent":
@@ -112,6 +141,7 @@ class ChangeForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.specs = specs
+        self.base = base
         for spec in specs:
             field = _field(spec)
             was = value_at(base, spec.path)
@@ -132,6 +162,12 @@ class ChangeForm(forms.Form):
                 found[spec.path] = None
             elif spec.kind == "percent":
                 found[spec.path] = Decimal(value) / 100
+            elif spec.kind == "categories":
+                # The default where the base says nothing stays unsaid (no difference to show);
+                # nothing ticked is kept as said, for the engine to refuse under the field.
+                unsaid = value_at(self.base, spec.path) is MISSING
+                same = sorted(value) == sorted(QUOTA_BASE)
+                found[spec.path] = None if unsaid and same else list(value)
             elif spec.kind == "lines":
                 found[spec.path] = [line.strip() for line in value.splitlines() if line.strip()]
             else:
@@ -154,6 +190,8 @@ def stars_said(stars: Any) -> str:
             line += _("（名额 %(quota)s）") % {"quota": shown(levels[key]["quota"], "percent")}
         said.append(line)
     said.append(_("其余 %(n)s 星") % {"n": stars.get("else", 0)})
+    if any(level.get("quota") is not None for level in levels.values()):
+        said.append(_("名额按%(who)s计") % {"who": shown(stars.get("quota_base"), "categories")})
     return "；".join(said)
 
 
@@ -199,7 +237,10 @@ class StarsForm(ChangeForm):
                 quota = self.cleaned_data.get(f"quota_{n}")
                 if quota not in (None, ""):
                     levels[n]["quota"] = Decimal(quota) / 100
-        return {"levels": levels, "else": self.cleaned_data.get("otherwise") or 0}
+        said = {"levels": levels, "else": self.cleaned_data.get("otherwise") or 0}
+        if self.cleaned_data.get("quota_base"):
+            said["quota_base"] = list(self.cleaned_data["quota_base"])
+        return said
 
     def values(self) -> dict[Path, Any]:
         """Every row's values; a blank row removes its level (``null`` where the base has it)."""

@@ -110,7 +110,18 @@ def stars_thing(doc: dict[str, Any], code: str = "") -> Thing | None:
                 kind="percent",
             )
         )
+    specs.append(_quota_base())
     return Thing(_("星级评定"), specs)
+
+
+def _quota_base() -> Spec:
+    # seed001: "不超过本支部党员总数的20%": the party members by default (RULEBOOKS.md, Ratings).
+    return Spec(
+        "quota_base",
+        ("stars", "quota_base"),
+        _("名额按哪些人的人数计算（其他人按门槛评定，不占名额）"),
+        kind="categories",
+    )
 
 
 def star_rows(*docs: dict[str, Any]) -> list[str]:
@@ -142,6 +153,7 @@ def stars_setup_thing(rows: list[str]) -> Thing:
             )
         )
     specs.append(Spec("otherwise", ("stars", "else"), _("其余评为（星）"), kind="stars"))
+    specs.append(_quota_base())
     return Thing(_("星级评定"), specs)
 
 

@@ -17,6 +17,8 @@ Level = Literal["info", "yellow", "red"]
 RulebookKind = Literal["member", "organization"]
 
 MEMBER_CATEGORIES = ("full", "probationary", "activist", "development_target")
+# The party members: whom a star quota counts unless the rulebook names others.
+QUOTA_BASE = ("full", "probationary")
 SOURCES = ("self", "committee")
 
 
@@ -208,6 +210,10 @@ class StarLevel:
 class Stars:
     levels: tuple[StarLevel, ...]  # highest first
     otherwise: int = 0
+    # Who a quota counts and limits: the branch's party members, full and probationary (seed001:
+    # "本支部党员总数的20%"). The others are rated by the thresholds alone: they neither count
+    # in the base nor take a party member's place (RULEBOOKS.md, Ratings).
+    quota_base: tuple[str, ...] = QUOTA_BASE
 
 
 @dataclass(frozen=True, slots=True)

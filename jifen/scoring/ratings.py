@@ -92,22 +92,25 @@ def _award_group(
     """Stars for one group, highest level first: each level takes those at or above its
     minimum, within its quota of the group; whoever is left gets ``otherwise``."""
     levels = stars.levels
-    n = len(members)
+    counted = {i for i in members if results[i].member_category in stars.quota_base}
+    n = len(counted)
     remaining = sorted(members, key=lambda i: (-results[i].rated, results[i].subject))
     for position, level in enumerate(levels):
         candidates = [i for i in remaining if results[i].rated >= level.min]
         chosen = candidates
         if level.quota is not None:
             lower = levels[position + 1].stars if position + 1 < len(levels) else stars.otherwise
+            # The quota limits the party members it counts; the others reach the level by its
+            # threshold alone (an activist takes no party member's place).
             chosen = _within_quota(
                 level,
                 results,
                 group,
                 n=n,
                 lower=lower,
-                candidates=candidates,
+                candidates=[i for i in candidates if i in counted],
                 awarded=awarded,
-            )
+            ) + [i for i in candidates if i not in counted]
         for i in chosen:
             awarded.stars[i] = level.stars
         chosen_set = set(chosen)
@@ -156,7 +159,7 @@ def _within_quota(
                     "stars",
                     "",
                     f"{level.stars} 星名额 {limit} 名"
-                    f"（{n} 人 × {_n(level.quota)}），"
+                    f"（名额基数 {n} 人 × {_n(level.quota)}），"
                     f"{len(all_tied)} 人以 {fmt(cut)} 并列于名额线，"
                     "暂评为下一档，由支部研究决定",
                 )
@@ -168,7 +171,7 @@ def _within_quota(
                     "stars",
                     "",
                     f"{level.stars} 星名额 {limit} 名已满"
-                    f"（{n} 人 × {_n(level.quota)}），评为下一档",
+                    f"（名额基数 {n} 人 × {_n(level.quota)}），评为下一档",
                 )
             )
     return chosen

@@ -305,6 +305,8 @@ def _stars(a: Stars | None, b: Stars | None) -> list[str]:
         said.append(
             f"未达任何星级门槛的：{_star_name(a.otherwise)}{ARROW}{_star_name(b.otherwise)}"
         )
+    if a.quota_base != b.quota_base and a.levels:
+        said.append(f"名额基数：{_kinds(a.quota_base)}{ARROW}{_kinds(b.quota_base)}")
     return said
 
 

@@ -12,6 +12,7 @@ from jifen.scoring.errors import Issue
 from jifen.scoring.fields import FieldReader, check_code
 from jifen.scoring.model import (
     MEMBER_CATEGORIES,
+    QUOTA_BASE,
     Band,
     Consecutive,
     Sources,
@@ -128,7 +129,8 @@ def read_stars(node: Node, issues: list[Issue]) -> Stars:
         lr.finish("min, quota")
         levels.append(StarLevel(int(key), minimum, quota))
     otherwise = r.number("else", default=Decimal(0)) or Decimal(0)
-    r.finish("levels, else")
+    base = _quota_base(r)
+    r.finish("levels, else, quota_base")
     levels.sort(key=lambda lv: -lv.stars)
     for higher, lower in itertools.pairwise(levels):
         if lower.min > higher.min:
@@ -140,7 +142,25 @@ def read_stars(node: Node, issues: list[Issue]) -> Stars:
                     f"{lower.stars} 星的门槛 {lower.min} 高于 {higher.stars} 星的 {higher.min}",
                 )
             )
-    return Stars(tuple(levels), int(otherwise))
+    return Stars(tuple(levels), int(otherwise), base)
+
+
+def _quota_base(r: FieldReader) -> tuple[str, ...]:
+    """``quota_base``: the member categories a quota counts and limits (default: the party
+    members, full and probationary)."""
+    cats = r.texts("quota_base")
+    if cats is None:
+        return QUOTA_BASE
+    wrong = [cat for cat in cats if cat not in MEMBER_CATEGORIES]
+    if wrong or not cats:
+        r.error(
+            r.map["quota_base"],
+            "quota_base",
+            f"名额基数应是党员类别的列表（{' | '.join(MEMBER_CATEGORIES)}），"
+            "如 [full, probationary]",
+        )
+        return QUOTA_BASE
+    return tuple(dict.fromkeys(cats))
 
 
 def read_band(code: str, node: Node, kind: str, issues: list[Issue]) -> Band:

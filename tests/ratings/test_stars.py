@@ -142,3 +142,22 @@ def test_without_a_tie_the_quota_takes_the_top_and_nothing_waits(
     # 5 members × 20 % = 1 place: only the 99.
     assert [row["stars"] for row in proposal.rows] == [5, 4, 4, 4, 1]
     assert dt.date.today()  # the proposal is timestamped by the server, not the test
+
+
+def test_an_activist_at_the_level_takes_no_place_of_the_tie(
+    tree: SimpleNamespace,
+    branch: dict[int, Person],
+    make_person: Callable[..., Person],
+    secretary: User,
+) -> None:
+    # Two activists join the ten party members, one at 96: the base stays ten (2 places), the
+    # activist has 5★ by the threshold, and the tie at 92 still has its one free place.
+    for name, total in (("积极分子甲", 96), ("积极分子乙", 60)):
+        person = make_person(name, tree.b1, category="activist", joined_party=None)
+        seed001_total(tree.b1, person, total, 2026)
+    proposal = stars_propose(organization=tree.b1, year=2026, actor=secretary)
+    (tie,) = proposal.ties
+    assert (tie["quota"], tie["free"]) == (2, 1)
+    stars = {row["person"]: row["stars"] for row in proposal.rows}
+    assert stars[branch[0].pk] == 5
+    assert sorted(stars.values()).count(5) == 2  # the party member and the activist

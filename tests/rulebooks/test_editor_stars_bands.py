@@ -232,3 +232,27 @@ def test_stars_on_an_organization_rulebook(
     }
     stars = version_rulebook(latest(draft)).stars
     assert stars == Stars((StarLevel(5, Decimal(90)), StarLevel(4, Decimal(80))), 3)
+
+
+def test_the_quota_base_is_ticked_in_the_browser(admin: Client, seed001: Draft) -> None:
+    # seed001 counts its party members (the default); a branch that counts full members only.
+    form = admin.get(reverse("rulebooks:draft_stars_set", kwargs={"draft_id": seed001.pk}))
+    assert form.context["form"]["quota_base"].value() == ["full", "probationary"]
+    assert "正式党员、预备党员（默认）" in form.content.decode()
+    response = _post(admin, "draft_stars_set", {"quota_base": ["full"]}, draft_id=seed001.pk)
+    assert response.status_code == 302
+    version = latest(seed001)
+    assert version_changes(version) == {"stars": {"quota_base": ["full"]}}
+    rulebook = version_rulebook(version)
+    assert rulebook.stars is not None
+    assert rulebook.stars.quota_base == ("full",)
+    event = AuditEvent.objects.filter(action="rulebook.draft.revise").latest("pk")
+    assert "名额按正式党员计" in event.summary
+
+
+def test_a_quota_base_with_nobody_is_refused_under_its_field(admin: Client, seed001: Draft) -> None:
+    before = latest(seed001).number
+    response = _post(admin, "draft_stars_set", {"quota_base": []}, draft_id=seed001.pk)
+    assert response.status_code == 400
+    assert "名额基数应是党员类别的列表" in str(response.context["form"].errors.get("quota_base"))
+    assert latest(seed001).number == before

@@ -333,6 +333,11 @@ categories:
     [
         (MEMBER, "stars:\n  levels:\n    5: {min: 90, quota: 2}\n", "名额比例应在 0 到 1 之间"),
         (MEMBER, "stars:\n  levels:\n    five: {min: 90}\n", "星级应为整数"),
+        (
+            MEMBER,
+            "stars:\n  levels:\n    5: {min: 90, quota: 0.2}\n  quota_base: [party]\n",
+            "名额基数应是党员类别的列表",
+        ),
         (MEMBER, "bands:\n  x: {label: 甲, min: 70, below: 60}\n", "below 60 应大于 min 70"),
         (MEMBER, "bands:\n  x: {label: 甲}\n", "需要 min、below 或 stars 之一"),
         (MEMBER, "bands:\n  x: {label: 甲, min: 1, categories: [party]}\n", "'party' 不是"),

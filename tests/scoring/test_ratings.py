@@ -96,6 +96,43 @@ def test_a_quota_counts_within_the_branch() -> None:
     assert sheet.result("b").rank == 1
 
 
+def test_the_quota_counts_and_limits_the_party_members_only() -> None:
+    # Five party members (four full, one probationary) and five activists: one place, not two.
+    subjects = [Subject(f"f{i}") for i in range(4)] + [Subject("p", category="probationary")]
+    subjects += [Subject(f"a{i}", category="activist") for i in range(5)]
+    totals = {s.id: "70" for s in subjects} | {"f0": "99", "p": "95", "a0": "99", "a1": "91"}
+    sheet = _sheet(totals, subjects=subjects)
+    stars = {r.subject: r.stars for r in sheet.results if r.subject in ("f0", "p", "a0", "a1")}
+    assert stars == {"f0": 5, "p": 4, "a0": 5, "a1": 5}
+    assert any("名额基数 5 人" in line.text for line in sheet.result("p").lines)
+
+
+def test_a_rulebook_names_the_categories_its_quota_counts() -> None:
+    own = load_rulebook_text(
+        """
+id: full-only
+kind: member
+total: 100
+categories:
+  main: {max: 100, items: {points: {rule: earn}}}
+stars:
+  levels:
+    5: {min: 90, quota: 0.5}
+  else: 0
+  quota_base: [full]
+"""
+    )
+    assert own.stars is not None
+    assert own.stars.quota_base == ("full",)
+    subjects = [Subject("f0"), Subject("f1"), Subject("p", category="probationary")]
+    facts = [
+        fact(s, "2026-05-01", "points", t) for s, t in (("f0", "99"), ("f1", "98"), ("p", "97"))
+    ]
+    sheet = score(own, facts, year=2026, subjects=subjects)
+    # floor(0.5 × 2 full) = 1 place: f0 takes it, f1 falls; p is outside the base and keeps 5.
+    assert {r.subject: r.stars for r in sheet.results} == {"f0": 5, "f1": 0, "p": 5}
+
+
 def test_bands_by_total_by_stars_and_by_member_category() -> None:
     subjects = [Subject("p", category="probationary"), Subject("f")]
     sheet = _sheet({"p": "65", "f": "65"}, subjects=subjects)

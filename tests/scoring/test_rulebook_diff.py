@@ -114,6 +114,13 @@ def test_stars_and_their_quota() -> None:
     assert differences(old, new) == ["五星级：90 分 → 85 分，名额 20% → 15%", "删除一星级"]
 
 
+def test_the_quota_base() -> None:
+    old = load_rulebook("seed001")
+    body = "stars:\n  quota_base: [full]\n"
+    new = load_rulebook_text(f"extends: seed001\nid: seed001\n{body}", "ours.yaml")
+    assert differences(old, new) == ["名额基数：正式党员、预备党员 → 正式党员"]
+
+
 def test_stars_added_to_a_rulebook_without_them() -> None:
     old, new = _seed003_with("stars:\n  levels:\n    5: {min: 90, quota: 0.2}\n    4: {min: 80}\n")
     assert differences(old, new) == [
