@@ -36,7 +36,7 @@ from jifen.rulebooks.models import Adoption
 
 # Raise when a StoredUnit's data or its computation changes: every stored summary is then
 # recomputed on its next read.
-VERSION = "2"
+VERSION = "3"
 
 Sums = tuple[int, int, int]  # memberships in the year, sum of ScoreHead.n, sum of PersonHead.v
 

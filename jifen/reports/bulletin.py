@@ -64,6 +64,9 @@ class Bulletin:
     as_of: dt.date | None  # the day the scores stand at; None: the quarter has not begun
     rows: list[BulletinRow]
     overall: BranchStats | None  # every member of every branch together
+    # The scoring year is over on ``as_of``: bands and warnings are year-end results (a total of
+    # the year so far has no review grade and little 特色分 yet), so only then are they shown.
+    year_over: bool = False
 
     @property
     def title(self) -> str:
@@ -115,7 +118,10 @@ def bulletin_of(organization: Organization, year: int, quarter: int, today: dt.d
     if as_of is not None:
         for unit, stats in branches_at(organization, year, as_of):
             rows.append(BulletinRow(unit, stats, branch_status(unit, year, quarter, today)))
-    return Bulletin(organization, year, quarter, first, last, as_of, rows, _overall(rows))
+    year_over = as_of is not None and as_of >= calendar.bounds()[1]
+    return Bulletin(
+        organization, year, quarter, first, last, as_of, rows, _overall(rows), year_over
+    )
 
 
 def _warned_text(stats: BranchStats) -> str:
@@ -171,10 +177,19 @@ HEAD_MERGES = (
 )
 
 
-def _row(number: Cell, name: str, stats: BranchStats | None, status: str) -> list[Cell]:
+# In the cells of the warnings while the year runs (see ``Bulletin.year_over``).
+NOT_YET = "年终评定"
+
+
+def _row(
+    number: Cell, name: str, stats: BranchStats | None, status: str, warnings: bool
+) -> list[Cell]:
     if stats is None:
         return [number, name, "本年度未采用积分办法", *([None] * 13), status]
     high, low = stats.highest, stats.lowest
+    warned: list[Cell] = (
+        [stats.yellow, stats.red, _warned_text(stats)] if warnings else ["—", "—", NOT_YET]
+    )
     return [
         number,
         name,
@@ -185,27 +200,28 @@ def _row(number: Cell, name: str, stats: BranchStats | None, status: str) -> lis
         high[0] if high else None,
         low[1] if low else None,
         low[0] if low else None,
-        stats.yellow,
-        stats.red,
-        _warned_text(stats),
+        *warned,
         status,
     ]
 
 
 def bulletin_form(bulletin: Bulletin) -> Form:
     """The bulletin as an A4 landscape sheet with the general branch's signature line."""
+    warnings = bulletin.year_over
     rows = [
-        _row(index, row.unit.name, row.stats, row.status)
+        _row(index, row.unit.name, row.stats, row.status, warnings)
         for index, row in enumerate(bulletin.rows, start=1)
     ]
     if bulletin.overall is not None and len(bulletin.rows) > 1:
-        rows.append(_row("合计", "", bulletin.overall, ""))
+        rows.append(_row("合计", "", bulletin.overall, "", warnings))
     if bulletin.as_of is None:
         stand = "本季度尚未开始"
     elif bulletin.complete:
         stand = f"积分为截至 {bulletin.last:%Y-%m-%d} 的年度累计积分"
     else:
         stand = f"季度尚未结束，积分为截至 {bulletin.as_of:%Y-%m-%d} 的年度累计积分"
+    if not warnings:
+        stand += "；预警为年终评定结果，年度结束前不标出"
     subtitle = (
         f"{bulletin.organization.name}　{bulletin.year}年第{bulletin.quarter}季度"
         f"（{bulletin.first:%m月%d日}—{bulletin.last:%m月%d日}）　{stand}"

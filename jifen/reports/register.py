@@ -209,11 +209,13 @@ def register_of(
     branch: str,
     rating: SubjectResult | None = None,
     approved: Mapping[int, int | None] | None = None,
+    year_over: bool = True,
 ) -> Register:
     """The 登记表 of ``found``. ``rating`` is the member's result scored with the whole branch
     (stars have quotas, so one member alone cannot be rated); without it the member's own.
     ``approved`` (person id → stars) is the general branch's approved rating of the year
-    (jifen/ratings), which wins over the computed one: ties at the quota are decided there."""
+    (jifen/ratings), which wins over the computed one: ties at the quota are decided there.
+    ``year_over``: bands and warnings are year-end results, shown only once the year is over."""
     result = found.result
     rated = rating or result
     columns = _columns(found)
@@ -240,7 +242,7 @@ def register_of(
         ),
         tied=rated.tied and decided is None,
         approved=decided is not None,
-        bands=_bands(rated),
+        bands=_bands(rated) if year_over else ["年终评定后标出"],
         notes=_notes(found),
         so_far=found.reached < 12,
     )

@@ -115,16 +115,14 @@ def stats_of(found: BranchYear) -> BranchStats:
         result = found.results.get(person.pk)
         if result is None:
             continue
-        for band in result.bands:
-            if band.level in LEVEL_WORDS:
-                warned.append(
-                    Warned(
-                        person.name,
-                        result.total,
-                        f"{LEVEL_WORDS[band.level]}（{band.label}）",
-                        band.level,
-                    )
-                )
+        # One line a person, at their most severe level, naming every band that warns them.
+        hits = [band for band in result.bands if band.level in LEVEL_WORDS]
+        if hits:
+            level = "red" if any(b.level == "red" for b in hits) else "yellow"
+            labels = "、".join(dict.fromkeys(b.label for b in hits))
+            warned.append(
+                Warned(person.name, result.total, f"{LEVEL_WORDS[level]}（{labels}）", level)
+            )
     return BranchStats(
         organization=found.organization,
         rulebook=found.rulebook.title,

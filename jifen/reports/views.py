@@ -25,7 +25,8 @@ from jifen.reports.branch_figures import year_overview
 from jifen.reports.bulletin import Bulletin, bulletin_form, bulletin_of
 from jifen.reports.chart_groups import chart_units
 from jifen.reports.register import SIGNATURES, Register, register_form, register_of
-from jifen.reports.stats import DISTRIBUTION_LABELS, STAR_LEVELS
+from jifen.reports.stats import DISTRIBUTION_LABELS, STAR_LEVELS, calendar_for
+from jifen.scoring import Calendar
 
 
 def _branch_of(person: Person, year: int) -> Organization | None:
@@ -53,7 +54,14 @@ def _register(
     rated = stored_branch_year(branch, year, today=today)
     rating = rated.results.get(person.pk) if rated is not None else None
     approved = approved_stars(branch, year)
-    register = register_of(found, branch=branch.name, rating=rating, approved=approved)
+    calendar = Calendar(year, found.rulebook.year_start)
+    register = register_of(
+        found,
+        branch=branch.name,
+        rating=rating,
+        approved=approved,
+        year_over=today > calendar.bounds()[1],
+    )
     return person, register, found
 
 
@@ -112,6 +120,8 @@ def overview(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
         "star_levels": STAR_LEVELS,
         "figures": [f for f in shown if f is not None],
         "so_far": today <= dt.date(year, 12, 31),
+        # Bands and warnings are year-end results: not shown while the scoring year runs.
+        "warnings_shown": today > (calendar_for(organization, year) or Calendar(year)).bounds()[1],
         "today": today,
         "bulletin_allowed": access.can(request.user, access.Action.VIEW_BULLETIN, organization),
         "whatif_allowed": access.can(request.user, access.Action.ADOPT, organization),
