@@ -4,6 +4,11 @@ one bad row in 10,000 refused whole. Speed is measured here rather than in `make
 .venv/bin/python bench/bench_roster_import.py            # SQLite
 JIFEN_BENCH_PG=postgres://postgres@/jifen_bench?host=/var/run/postgresql \\
     .venv/bin/python bench/bench_roster_import.py
+JIFEN_BENCH_ROWS=20000 .venv/bin/python bench/bench_roster_import.py   # another length
+
+Above JOB_ROWS rows (2,000) the page hands the apply to `jifen worker` (jifen/core/jobs.py):
+"applied" here is the request that queues it plus the worker's run (`worker --once`), the
+time until the job page says 导入完成.
 
 Target (issue 14): checked and applied together within 10 s on either engine — the apply
 writes in batches (jifen.orgs.bulk). Before the batches a busy 2-core machine took 126 s
@@ -20,7 +25,7 @@ import time
 
 from django_setup import scratch_database
 
-ROWS = 10_000
+ROWS = int(os.environ.get("JIFEN_BENCH_ROWS") or 10_000)
 SECONDS_TO_CHECK_AND_APPLY = 10
 
 
@@ -39,6 +44,8 @@ def main() -> int:
     from jifen.roster.models import RosterImport
     from tests.conftest import tree_build
     from tests.roster.conftest import csv_bytes, upload, xlsx_bytes
+    from django.core.management import call_command
+
     from tests.roster.test_large import big_rows
 
     tree = tree_build()
@@ -52,7 +59,7 @@ def main() -> int:
         if not condition:
             failures.append(what)
 
-    data = xlsx_bytes(big_rows())
+    data = xlsx_bytes(big_rows(rows=ROWS))
     started = time.perf_counter()
     response = upload(client, tree.g.pk, data, "万人.xlsx")
     checked = time.perf_counter() - started
@@ -62,9 +69,11 @@ def main() -> int:
     expect(plan.plan["counts"]["new"] == ROWS, "not every row is planned as new")
 
     started = time.perf_counter()
-    applied = client.post(f"{response['Location']}apply/", follow=True)
+    queued = client.post(f"{response['Location']}apply/")
+    call_command("worker", "--once", verbosity=0)
+    applied = client.get(queued["Location"])
     seconds = time.perf_counter() - started
-    expect("导入完成：新增 10000 人" in applied.content.decode(), "no summary after applying")
+    expect(f"导入完成：新增 {ROWS} 人" in applied.content.decode(), "no summary after applying")
     expect(Person.objects.count() == ROWS, "people written ≠ rows")
     expect(Membership.objects.count() == ROWS, "memberships written ≠ rows")
 
@@ -75,7 +84,7 @@ def main() -> int:
     expect(unchanged == ROWS, f"re-imported, {ROWS - unchanged} rows would change")
 
     started = time.perf_counter()
-    upload(client, tree.g.pk, csv_bytes(big_rows(broken_at=9_876)))
+    upload(client, tree.g.pk, csv_bytes(big_rows(broken_at=ROWS - 124, rows=ROWS)))
     refused = time.perf_counter() - started
     expect(RosterImport.objects.latest("pk").errors != [], "a bad row went unnoticed")
 
@@ -85,7 +94,8 @@ def main() -> int:
     print(f"  together {total:.1f} s (target ≤ {SECONDS_TO_CHECK_AND_APPLY} s), ")
     print(f"  re-imported unchanged in {again:.1f} s, one bad row found in {refused:.1f} s")
     print(f"  load average {_load()} on {os.cpu_count()} cores")
-    expect(total < SECONDS_TO_CHECK_AND_APPLY, "checking and applying is over its target")
+    if ROWS <= 10_000:
+        expect(total < SECONDS_TO_CHECK_AND_APPLY, "checking and applying is over its target")
     for failure in failures:
         print(f"FAILED: {failure}", file=sys.stderr)
     return 1 if failures else 0

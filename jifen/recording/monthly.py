@@ -26,11 +26,12 @@ from jifen.rulebooks.services import adoption_for, rulebook_of
 from jifen.scoring import Fact, Rulebook, check_fact
 from jifen.scoring.model import Allowance
 
-# One file is read, checked and written within the request: 10,000 members' figures take a few
-# seconds (bench/bench_bulk_recording.py), 20,000 up to 15 s on PostgreSQL — past the 10 s a
-# page may take (issue 14). A larger committee imports by general branch, or in two files: a
-# member not in a file is left as they are.
-LIMITS = Limits(rows=10_000, what="月度数据")
+# One file is read and checked within the request (its problems are shown at once); a file of
+# more than JOB_ROWS rows is then applied by `jifen worker` (monthly_jobs.py), which checks it
+# again. 20,000 rows are read and checked in a few seconds (bench/bench_bulk_recording.py);
+# a larger committee imports by general branch, or in two files: a member not in a file is
+# left as they are.
+LIMITS = Limits(rows=20_000, what="月度数据")
 NAME, ID_NUMBER = "姓名", "身份证号"
 
 

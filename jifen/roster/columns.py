@@ -58,7 +58,7 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # The page checks and applies a file within the request: 10,000 rows take well under 10 s
 # (bench/bench_roster_import.py). Longer files go through `jifen roster_import`, which has no
 # request to time out (docs/decisions.md).
-MAX_ROWS = 10_000
+MAX_ROWS = 20_000
 COMMAND_MAX_ROWS = 50_000
 
 

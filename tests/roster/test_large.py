@@ -23,16 +23,16 @@ pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 ROWS = 10_000
 
 
-def big_rows(broken_at: int | None = None) -> list[list[object]]:
-    rows = []
-    for index in range(ROWS):
+def big_rows(broken_at: int | None = None, rows: int = ROWS) -> list[list[object]]:
+    made = []
+    for index in range(rows):
         birth = f"19{60 + index % 40:02d}0{1 + index % 9}1{index % 10}"
         row = roster_row(f"党员{index}", index, org=("B1", "B2")[index % 2], 手机号="")
         row[2] = _id(index, birth)
-        rows.append(row)
+        made.append(row)
     if broken_at is not None:
-        rows[broken_at][1] = "未知"
-    return rows
+        made[broken_at][1] = "未知"
+    return made
 
 
 def _id(serial: int, birth: str) -> str:

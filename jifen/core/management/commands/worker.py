@@ -55,8 +55,9 @@ class Command(BaseCommand):
                 continue
             job_run(job)
             ran += 1
-            status = job.get_status_display()
-            self.stdout.write(f"任务 #{job.pk} {job.kind}：{status} {job.message}")
+            if options["verbosity"]:
+                status = job.get_status_display()
+                self.stdout.write(f"任务 #{job.pk} {job.kind}：{status} {job.message}")
 
     def _stop(self, *_: Any) -> None:
         self.stopping = True
