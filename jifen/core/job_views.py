@@ -3,17 +3,21 @@ the job is queued or running), and when it ends, what came of it and the way bac
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from jifen.core import clock
 from jifen.core.job_progress import progress_of
 from jifen.core.jobs import KINDS
 from jifen.core.models import Job
 from jifen.orgs import access
 from jifen.orgs.access import Action, AnyUser
 
+STUCK = dt.timedelta(minutes=1)
 JOBS = Job.objects.select_related("organization", "requested_by").defer("data")
 
 
@@ -38,6 +42,8 @@ def job(request: HttpRequest, job_id: int) -> HttpResponse:
         "done": done,
         "total": total,
         "percent": done * 100 // total if total else 0,
+        # Queued this long, no worker is taking jobs: say so, instead of a bar that never moves.
+        "stuck": found.status == Job.Status.QUEUED and clock.now() - found.created_at > STUCK,
         "Status": Job.Status,
     }
     if not getattr(request, "htmx", False):

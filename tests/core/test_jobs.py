@@ -20,6 +20,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db import connection as own_connection
 from django.test import Client
+from django.utils import timezone
 
 from jifen.audit.models import AuditEvent
 from jifen.core import job_progress, jobs
@@ -90,6 +91,9 @@ def test_a_long_roster_is_applied_by_the_worker_with_its_progress_on_the_page(
     assert "排队中" in queued
     assert 'hx-trigger="every 1s"' in queued
     assert "<progress" in queued
+    assert "jifen worker" not in queued  # just queued: no alarm yet
+    Job.objects.update(created_at=timezone.now() - dt.timedelta(minutes=5))
+    assert "可能没有运行" in client.get(url).content.decode()
     # A second click does not queue it twice; the preview points to the job.
     client.post(f"/orgs/{tree.g.pk}/roster/imports/{roster_import.pk}/apply/")
     assert Job.objects.count() == 1
