@@ -212,6 +212,9 @@ MEDIA_ROOT = VAR_DIR / "media"
 # by the worker, with a progress bar on the page, instead of within the request: 2,000 rows
 # take about a second, well inside any page's patience (docs/roster.md has the figures).
 JOB_ROWS = int(env_str("JIFEN_JOB_ROWS") or 2000)
+# A roster file larger than this is read and checked by the worker too: 256 KB is about 7,000
+# rows of xlsx or 3,000 of CSV, read and checked in a second or two.
+JOB_CHECK_BYTES = int(env_str("JIFEN_JOB_CHECK_BYTES") or 256 * 1024)
 # On SQLite a running job's progress is written here (the job's own transaction holds the
 # database's only write lock); on PostgreSQL it goes to the job's row.
 JOB_PROGRESS_DIR = VAR_DIR / "jobs"

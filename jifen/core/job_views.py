@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django_htmx.http import HttpResponseClientRedirect
 
 from jifen.core import clock
 from jifen.core.job_progress import progress_of
@@ -46,8 +47,12 @@ def job(request: HttpRequest, job_id: int) -> HttpResponse:
         "stuck": found.status == Job.Status.QUEUED and clock.now() - found.created_at > STUCK,
         "Status": Job.Status,
     }
+    follow = kind is not None and kind.follow and found.status == Job.Status.DONE
+    context["follow"] = follow
     if not getattr(request, "htmx", False):
         return render(request, "core/job.html", context)
+    if follow and found.result.get("link"):
+        return HttpResponseClientRedirect(found.result["link"])
     response = render(request, "core/job.html#state", context)
     # The poll every second does not save the session (jifen/core/sessions.py says why).
     response.leaves_session = True  # type: ignore[attr-defined]

@@ -72,6 +72,9 @@ class Kind:
     run: Handler
     # The page to go back to when the job ends (the preview, the month's sheet).
     back: Callable[[Job], str]
+    # A step on the way, not an end (reading a file leads to its preview): when it is done the
+    # job page goes on to its link by itself.
+    follow: bool = False
 
 
 KINDS: dict[str, Kind] = {}

@@ -1,5 +1,6 @@
-"""Applying a long roster as a job (jifen.core.jobs): what the page does within the request for
-a short one, run by ``jifen worker`` with a progress bar on the page.
+"""A large roster as jobs (jifen.core.jobs): reading and checking a large file, and applying a
+long one — what the page does within the request for a small one — run by ``jifen worker``
+with a progress bar on the page.
 
 The messages are the page's: the same words whether the apply ran in the request or in a job.
 """
@@ -12,13 +13,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jifen.core.job_progress import Progress
-from jifen.core.jobs import Done, Kind, job_enqueue, job_kind_register
+from jifen.core.jobs import Done, JobFailedError, Kind, job_enqueue, job_kind_register
 from jifen.core.models import Job
 from jifen.orgs.access import Action
+from jifen.orgs.models import Organization
 from jifen.roster import services
 from jifen.roster.models import RosterImport
+from jifen.roster.reading import RosterFileError, table_read
 
 KIND = "roster.apply"
+CHECK = "roster.check"
 
 
 def closed_message(done: RosterImport) -> tuple[str, str]:
@@ -98,7 +102,58 @@ def _preview(job: Job) -> str:
     )
 
 
+def check_in_background(data: bytes) -> bool:
+    """A file this large is read and checked by the worker (about 2 s at JOB_CHECK_BYTES)."""
+    return len(data) > settings.JOB_CHECK_BYTES
+
+
+def check_enqueue(*, organization: Organization, data: bytes, filename: str, actor: User) -> Job:
+    return job_enqueue(
+        kind=CHECK,
+        organization=organization,
+        actor=actor,
+        arguments={"filename": filename},
+        data=data,
+        summary=f"：{filename}，{len(data) // 1024} KB",
+    )
+
+
+def _check(job: Job, progress: Progress) -> Done:
+    """Read and check an uploaded roster: what the upload page does for a small file."""
+    filename = job.arguments["filename"]
+    progress(0, 2)
+    try:
+        table = table_read(bytes(job.data), filename)
+    except RosterFileError as error:
+        raise JobFailedError(str(error)) from None
+    progress(1, 2)
+    roster_import = services.roster_import_create(
+        organization=job.organization, table=table, filename=filename, actor=job.requested_by
+    )
+    link = reverse(
+        "roster:preview", kwargs={"org_id": job.organization_id, "import_id": roster_import.pk}
+    )
+    errors = len(roster_import.errors)
+    found = f"有 {errors} 处错误" if errors else "没有错误"
+    message = f"已读取并检查 {len(table.rows)} 行，{found}。请查看预览。"
+    return Done(message, link=link, result={"import_id": roster_import.pk})
+
+
+def _upload_page(job: Job) -> str:
+    return reverse("roster:import", kwargs={"org_id": job.organization_id})
+
+
 def register() -> None:
     job_kind_register(
         Kind(name=KIND, title="导入花名册", action=Action.MANAGE_PEOPLE, run=_apply, back=_preview)
+    )
+    job_kind_register(
+        Kind(
+            name=CHECK,
+            title="检查花名册",
+            action=Action.MANAGE_PEOPLE,
+            run=_check,
+            back=_upload_page,
+            follow=True,
+        )
     )

@@ -77,13 +77,21 @@ def import_form(request: HttpRequest, org_id: int) -> HttpResponse:
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if form.is_bound and form.is_valid():
         upload = form.cleaned_data["file"]
+        data = upload.read()
+        user = request.user
+        assert isinstance(user, User)  # noqa: S101 — login_required
+        if jobs.check_in_background(data):
+            # A large file takes seconds to read: the worker reads it, the job page leads on to
+            # the preview.
+            job = jobs.check_enqueue(
+                organization=organization, data=data, filename=upload.name or "花名册", actor=user
+            )
+            return _redirect(request, reverse("core:job", kwargs={"job_id": job.pk}))
         try:
-            table = table_read(upload.read(), upload.name or "")
+            table = table_read(data, upload.name or "")
         except RosterFileError as error:
             form.add_error("file", str(error))
         else:
-            user = request.user
-            assert isinstance(user, User)  # noqa: S101 — login_required
             roster_import = services.roster_import_create(
                 organization=organization,
                 table=table,

@@ -122,6 +122,31 @@ def test_a_long_roster_is_applied_by_the_worker_with_its_progress_on_the_page(
     assert AuditEvent.objects.get(action="job.done").path == f"jifen worker · 任务 #{job.pk}"
 
 
+def test_a_large_file_is_read_by_the_worker_and_its_page_leads_on_to_the_preview(
+    general_admin: User, tree: SimpleNamespace, settings: pytest.FixtureRequest
+) -> None:
+    settings.JOB_CHECK_BYTES = 100  # type: ignore[attr-defined]
+    client = _client(general_admin)
+    rows = [roster_row(f"党员{n}", n) for n in range(8)]
+    answer = upload(client, tree.g.pk, csv_bytes(rows))
+    assert re.fullmatch(r"/jobs/\d+/", answer["Location"])
+    assert not RosterImport.objects.exists()  # not read in the request
+
+    call_command("worker", "--once")
+
+    roster_import = RosterImport.objects.get()
+    assert roster_import.plan["counts"]["new"] == 8
+    assert roster_import.uploaded_by == general_admin
+    preview = f"/orgs/{tree.g.pk}/roster/imports/{roster_import.pk}/"
+    # The poll sends the page on to the preview; without htmx, a link does.
+    polled = client.get(answer["Location"], headers={"HX-Request": "true"})
+    assert polled["HX-Redirect"] == preview
+    page = client.get(answer["Location"]).content.decode()
+    assert "已读取并检查 8 行，没有错误。请查看预览。" in page
+    assert f'href="{preview}"' in page
+    assert AuditEvent.objects.get(action="roster.upload").actor == general_admin
+
+
 def test_a_short_roster_is_still_applied_in_the_request(
     general_admin: User, tree: SimpleNamespace
 ) -> None:
