@@ -33,6 +33,7 @@ from jifen.audit.services import audit_record
 from jifen.core import clock
 from jifen.core.job_progress import Progress, progress_forget
 from jifen.core.models import Job
+from jifen.orgs import access
 from jifen.orgs.access import Action
 from jifen.orgs.models import Organization
 
@@ -42,6 +43,7 @@ Status = Job.Status
 # What the user reads when a job fails for a reason nobody foresaw: the details are in the log.
 UNEXPECTED = "任务出错，没有写入任何数据。请把任务编号 {pk} 告诉系统管理员（服务器日志中有详情）。"
 ORPHANED = "任务在运行中被中断（工作进程已退出），没有写入任何数据。请重新提交。"
+NO_LONGER_ALLOWED = "提交任务的人现在已没有这项权限，任务没有执行，没有写入任何数据。"
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,9 @@ def _handled(job: Job, progress: Progress) -> tuple[str, str, Done | None]:
     kind = KINDS.get(job.kind)
     if kind is None:
         return Status.FAILED, f"不认识的任务种类：{job.kind}", None
+    if not access.can(job.requested_by, kind.action, job.organization):
+        # Asked for by someone whose role has been revoked (or moved) while it waited.
+        return Status.FAILED, NO_LONGER_ALLOWED, None
     try:
         with transaction.atomic():
             done = kind.run(job, progress)

@@ -28,8 +28,8 @@ from jifen.core.job_progress import Progress
 from jifen.core.jobs import Done, Kind, job_claim, job_enqueue, job_kind_register
 from jifen.core.models import Job
 from jifen.orgs.access import Action
-from jifen.orgs.models import Person
-from jifen.orgs.services import person_create
+from jifen.orgs.models import Person, RoleAssignment
+from jifen.orgs.services import person_create, role_revoke
 from jifen.roster import services
 from jifen.roster.models import RosterImport
 from tests.conftest import valid_id_number
@@ -268,6 +268,19 @@ def test_a_roster_that_became_wrong_while_queued_is_not_applied(
     assert "没有导入" in job.message
     assert Person.objects.count() == 1  # only the one registered meanwhile
     assert job.message in client.get(url).content.decode()
+
+
+def test_a_job_whose_asker_lost_the_role_meanwhile_is_not_run(
+    general_admin: User, tree: SimpleNamespace
+) -> None:
+    _roster_job(_client(general_admin), tree.g.pk)
+    for assignment in RoleAssignment.objects.filter(user=general_admin):
+        role_revoke(assignment=assignment)
+    call_command("worker", "--once")
+    job = Job.objects.get()
+    assert (job.status, job.message) == (Status.FAILED, jobs.NO_LONGER_ALLOWED)
+    assert Person.objects.count() == 0
+    assert RosterImport.objects.get().status == RosterImport.Status.PENDING
 
 
 def test_an_interrupted_job_is_failed_when_the_next_worker_starts(
