@@ -20,7 +20,7 @@ help:
 	@echo "make test-fast   只测评分引擎，不启动 Django (the engine alone, no Django, seconds)"
 	@echo "make test-app    Django 集成测试，SQLite，不含浏览器 (integration tests, SQLite, no browser)"
 	@echo "make test-browser 浏览器测试，SQLite (the browser tests, SQLite)"
-	@echo "make run         启动服务 (serve the existing database)"
+	@echo "make run         启动服务和后台任务 (serve the existing database, with jifen worker)"
 	@echo "make lint        ruff + mypy + import-linter（分层） (the layers too)"
 	@echo "make bench       基准测试 (benchmarks, not part of make test)"
 	@echo "make migrations-check  检查是否有未生成的迁移 (no pending migration)"
@@ -34,16 +34,19 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $@
 
+# `make demo` and `make run` start `jifen worker` beside the development server (large imports
+# are applied by it, docs/deployment.md) and stop it with the server.
+
 demo: install
 	$(JIFEN) migrate --noinput
 	$(JIFEN) collectstatic --noinput --verbosity 0
 	$(JIFEN) demo --url http://$(HOSTPORT)/
-	JIFEN_DEMO=1 $(JIFEN) runserver $(HOSTPORT)
+	$(JIFEN) worker & trap 'kill $$!' EXIT INT TERM; JIFEN_DEMO=1 $(JIFEN) runserver $(HOSTPORT)
 
 run: install
 	$(JIFEN) migrate --noinput
 	$(JIFEN) collectstatic --noinput --verbosity 0
-	$(JIFEN) runserver $(HOSTPORT)
+	$(JIFEN) worker & trap 'kill $$!' EXIT INT TERM; $(JIFEN) runserver $(HOSTPORT)
 
 test: install
 	PY=$(PY) scripts/test-all

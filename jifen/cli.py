@@ -31,6 +31,9 @@ Jifen 积分量化管理系统
   jifen orgs import FILE --under CODE --user USER [--apply]
                         从表格导入组织树，不加 --apply 只预览
                         (import an organization tree; the same as `jifen import_orgs`)
+  jifen worker [--once] [--max-jobs N]
+                        运行后台任务（大文件导入），与 gunicorn 一起常驻
+                        (run queued jobs such as large imports; beside gunicorn)
   jifen demo            载入演示数据 (load the demo data)
   jifen demo --members N [--code CODE]
                         另建一个 N 名党员的演示党委，试试自己的规模 (a committee of N members)

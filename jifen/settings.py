@@ -101,7 +101,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "jifen.core.sessions.SessionMiddleware",  # Django's, but a poll may leave the session
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -207,6 +207,17 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = VAR_DIR / "media"
+
+# Jobs (jifen/core/jobs.py, run by `jifen worker`). An import longer than JOB_ROWS rows is applied
+# by the worker, with a progress bar on the page, instead of within the request: 2,000 rows
+# take about a second, well inside any page's patience (docs/roster.md has the figures).
+JOB_ROWS = int(env_str("JIFEN_JOB_ROWS") or 2000)
+# A roster file larger than this is read and checked by the worker too: 256 KB is about 7,000
+# rows of xlsx or 3,000 of CSV, read and checked in a second or two.
+JOB_CHECK_BYTES = int(env_str("JIFEN_JOB_CHECK_BYTES") or 256 * 1024)
+# On SQLite a running job's progress is written here (the job's own transaction holds the
+# database's only write lock); on PostgreSQL it goes to the job's row.
+JOB_PROGRESS_DIR = VAR_DIR / "jobs"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Hashed, compressed files served by WhiteNoise from STATIC_ROOT (`jifen collectstatic`).

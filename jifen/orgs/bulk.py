@@ -11,7 +11,7 @@ any refusal and nothing is written.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -178,14 +178,26 @@ def _transfers(items: list[_Changed]) -> None:
             raise _refused(person.name, person.id_number, error) from None
 
 
+def _no_progress(done: int, total: int) -> None:
+    pass
+
+
 @transaction.atomic
-def people_write(*, writes: Sequence[NewPerson | PersonChange], actor: Actor = None) -> None:
-    """Create, change and transfer people as the one-person services would, all or nothing."""
+def people_write(
+    *,
+    writes: Sequence[NewPerson | PersonChange],
+    actor: Actor = None,
+    progress: Callable[[int, int], None] = _no_progress,
+) -> None:
+    """Create, change and transfer people as the one-person services would, all or nothing.
+    ``progress(step, 5)`` after each step (a job's progress bar, jifen.core.jobs)."""
     new = [w for w in writes if isinstance(w, NewPerson)]
     changes = [w for w in writes if isinstance(w, PersonChange)]
     created = _new_people(new)
+    progress(1, 5)
     items = _changes(changes, {person.id_number for person in created})
     _transfers(items)
+    progress(2, 5)
 
     rows_insert(created)
     rows_insert(
@@ -199,8 +211,11 @@ def people_write(*, writes: Sequence[NewPerson | PersonChange], actor: Actor = N
             for spec, person in zip(new, created, strict=True)
         ]
     )
+    progress(3, 5)
     _write_changes(items)
+    progress(4, 5)
     _audit(writes, dict(zip(map(id, new), created, strict=True)), items, actor)
+    progress(5, 5)
 
 
 def _write_changes(items: list[_Changed]) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -25,11 +26,12 @@ from jifen.rulebooks.services import adoption_for, rulebook_of
 from jifen.scoring import Fact, Rulebook, check_fact
 from jifen.scoring.model import Allowance
 
-# One file is read, checked and written within the request: 10,000 members' figures take a few
-# seconds (bench/bench_bulk_recording.py), 20,000 up to 15 s on PostgreSQL — past the 10 s a
-# page may take (issue 14). A larger committee imports by general branch, or in two files: a
-# member not in a file is left as they are.
-LIMITS = Limits(rows=10_000, what="月度数据")
+# One file is read and checked within the request (its problems are shown at once); a file of
+# more than JOB_ROWS rows is then applied by `jifen worker` (monthly_jobs.py), which checks it
+# again. 20,000 rows are read and checked in a few seconds (bench/bench_bulk_recording.py);
+# a larger committee imports by general branch, or in two files: a member not in a file is
+# left as they are.
+LIMITS = Limits(rows=20_000, what="月度数据")
 NAME, ID_NUMBER = "姓名", "身份证号"
 
 
@@ -135,8 +137,20 @@ def match_person(
     return candidates[0]
 
 
-def monthly_check(*, organization: Organization, year: int, month: int, data: bytes) -> Checked:
-    """Read and check a file of one month's figures; nothing is written."""
+def _no_progress(done: int, total: int) -> None:
+    pass
+
+
+def monthly_check(
+    *,
+    organization: Organization,
+    year: int,
+    month: int,
+    data: bytes,
+    progress: Callable[[int, int], None] = _no_progress,
+) -> Checked:
+    """Read and check a file of one month's figures; nothing is written. ``progress(row,
+    rows)`` as the rows are checked (a job's progress bar)."""
     checked = Checked(year, month)
     adoption = adoption_for(organization, year)
     if adoption is None:
@@ -164,7 +178,9 @@ def monthly_check(*, organization: Organization, year: int, month: int, data: by
     roster = _roster(organization, first, last)
     where = f"{year}年{month}月 {organization.name}"
     seen: set[int] = set()
+    rows = len(raw) - header_at - 1
     for number, row in enumerate(raw[header_at + 1 :], start=header_at + 2):
+        progress(number - header_at - 2, rows)
         cells = [cell_text(c) for c in row] + [""] * len(headers)
         if not any(cells):
             continue
@@ -235,8 +251,10 @@ def monthly_apply(
     checked: Checked,
     filename: str,
     actor: User,
+    progress: Callable[[int, int], None] = _no_progress,
 ) -> Applied:
-    """Write a checked file. Refuses one with problems: all or nothing."""
+    """Write a checked file. Refuses one with problems: all or nothing. ``progress(step, 2)``
+    after the corrections and after the new figures."""
     if checked.problems:
         raise ValueError("a file with problems is never applied")
     ref = _ref(checked.year, checked.month)
@@ -267,6 +285,7 @@ def monthly_apply(
         summary=f"{checked.year}年{checked.month}月数据有变的 {len(replaced)} 项",
     )
     changed = len(replaced)
+    progress(1, 2)
     entries_append(
         organization=organization,
         facts=fresh,
@@ -276,6 +295,7 @@ def monthly_apply(
         summary=f"导入 {filename}",
     )
     new = len(fresh)
+    progress(2, 2)
     audit_record(
         action="monthly.import",
         actor=actor,

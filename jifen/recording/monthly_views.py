@@ -27,6 +27,7 @@ from jifen.recording.monthly import (
     monthly_check,
     monthly_items,
 )
+from jifen.recording.monthly_jobs import in_background, monthly_enqueue
 from jifen.rulebooks.services import adoption_for, rulebook_of
 
 MAX_UPLOAD = 5 * 1024 * 1024
@@ -66,11 +67,20 @@ def monthly(request: HttpRequest, org_id: int) -> HttpResponse:
             problems = [Problem(0, "", _("文件超过 5 MB"))]
         else:
             year, number = month
-            checked = monthly_check(
-                organization=organization, year=year, month=number, data=upload.read()
-            )
+            data = upload.read()
+            checked = monthly_check(organization=organization, year=year, month=number, data=data)
             problems = checked.problems
             applied = None
+            if not problems and in_background(checked):
+                # Too long to wait for: the worker checks it again and applies it.
+                job = monthly_enqueue(
+                    organization=organization,
+                    checked=checked,
+                    data=data,
+                    filename=upload.name or "",
+                    actor=signed_in(request),
+                )
+                return redirect("core:job", job_id=job.pk)
             if not problems:
                 try:
                     applied = monthly_apply(

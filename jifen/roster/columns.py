@@ -55,11 +55,12 @@ CATEGORY_LABEL: dict[str, str] = {value: label for label, value in CATEGORY_BY_L
 
 # Limits on one upload: beyond them the file is refused with a message, never half-read.
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-# The page checks and applies a file within the request: 10,000 rows take well under 10 s
-# (bench/bench_roster_import.py). Longer files go through `jifen roster_import`, which has no
-# request to time out (docs/decisions.md).
-MAX_ROWS = 10_000
+# The page takes as many rows as the command: a file larger than JOB_CHECK_BYTES is read and
+# checked by `jifen worker`, and one longer than JOB_ROWS is applied by it, while the page shows
+# a progress bar (jifen/roster/jobs.py). 50,000 rows take about 25 s to check and apply
+# (bench/bench_roster_import.py); beyond that, split the file.
 COMMAND_MAX_ROWS = 50_000
+MAX_ROWS = COMMAND_MAX_ROWS
 
 
 def template_notes(organizations: Iterable[tuple[str, str]]) -> list[list[str]]:

@@ -10,6 +10,7 @@ and change as if made by hand, plus one event for the import as a whole — in b
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -138,10 +139,21 @@ def _write_of(
     return PersonChange(person, changes)
 
 
+def _no_progress(done: int, total: int) -> None:
+    pass
+
+
 @transaction.atomic
-def roster_import_apply(*, roster_import: RosterImport, actor: User) -> Outcome:
-    """Apply a previewed import, all of it or nothing, once."""
+def roster_import_apply(
+    *,
+    roster_import: RosterImport,
+    actor: User,
+    progress: Callable[[int, int], None] = _no_progress,
+) -> Outcome:
+    """Apply a previewed import, all of it or nothing, once. ``progress(done, 100)`` as it
+    goes, for a job's progress bar (checking again is about a fifth of the time)."""
     roster_import = _claim(roster_import, Status.APPLIED, actor)
+    progress(0, 100)
     organization = roster_import.organization
     checked, entries = selectors.evaluate(
         table=_table_of(roster_import),
@@ -161,6 +173,7 @@ def roster_import_apply(*, roster_import: RosterImport, actor: User) -> Outcome:
         )
         return Outcome(kind=kind, counts=counts)
 
+    progress(20, 100)
     by_code = {o.code: o for o in Organization.objects.filter(path__startswith=organization.path)}
     ids = [entry["person_id"] for entry in entries if entry["person_id"] is not None]
     people = Person.objects.in_bulk(ids)
@@ -169,7 +182,9 @@ def roster_import_apply(*, roster_import: RosterImport, actor: User) -> Outcome:
         for entry in entries
         if entry["kind"] != "unchanged"
     ]
-    people_write(writes=writes, actor=actor)
+    people_write(
+        writes=writes, actor=actor, progress=lambda step, of: progress(20 + 80 * step // of, 100)
+    )
     RosterImport.objects.filter(pk=roster_import.pk).update(result=counts)
     audit_record(
         action="roster.import",

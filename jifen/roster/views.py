@@ -17,7 +17,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -28,7 +27,7 @@ from jifen.orgs import access
 from jifen.orgs.access import Action
 from jifen.orgs.idcard import mask_id_number, mask_phone
 from jifen.orgs.models import Organization
-from jifen.roster import selectors, services
+from jifen.roster import jobs, selectors, services
 from jifen.roster.columns import (
     BY_KEY,
     CATEGORY_LABEL,
@@ -78,13 +77,21 @@ def import_form(request: HttpRequest, org_id: int) -> HttpResponse:
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if form.is_bound and form.is_valid():
         upload = form.cleaned_data["file"]
+        data = upload.read()
+        user = request.user
+        assert isinstance(user, User)  # noqa: S101 — login_required
+        if jobs.check_in_background(data):
+            # A large file takes seconds to read: the worker reads it, the job page leads on to
+            # the preview.
+            job = jobs.check_enqueue(
+                organization=organization, data=data, filename=upload.name or "花名册", actor=user
+            )
+            return _redirect(request, reverse("core:job", kwargs={"job_id": job.pk}))
         try:
-            table = table_read(upload.read(), upload.name or "")
+            table = table_read(data, upload.name or "")
         except RosterFileError as error:
             form.add_error("file", str(error))
         else:
-            user = request.user
-            assert isinstance(user, User)  # noqa: S101 — login_required
             roster_import = services.roster_import_create(
                 organization=organization,
                 table=table,
@@ -173,8 +180,15 @@ def preview(request: HttpRequest, org_id: int, import_id: int) -> HttpResponse:
         "changes": counts.get("new", 0) + counts.get("update", 0) + counts.get("transfer", 0),
         "rows": len(roster_import.rows),
         "Status": RosterImport.Status,
+        "job": jobs.active_job(roster_import),
+        "background": jobs.in_background(roster_import),
     }
     return render(request, "roster/preview.html", context)
+
+
+def _say(request: HttpRequest, level_message: tuple[str, str]) -> None:
+    level, message = level_message
+    getattr(messages, level)(request, message)
 
 
 @login_required
@@ -186,38 +200,20 @@ def apply(request: HttpRequest, org_id: int, import_id: int) -> HttpResponse:
     url = reverse("roster:preview", kwargs={"org_id": org_id, "import_id": roster_import.pk})
     user = request.user
     assert isinstance(user, User)  # noqa: S101 — login_required
+    if jobs.in_background(roster_import):
+        # Too long to wait for: the worker applies it, the job page shows how far it got.
+        job = jobs.apply_enqueue(roster_import=roster_import, actor=user)
+        return _redirect(request, reverse("core:job", kwargs={"job_id": job.pk}))
     try:
         outcome = services.roster_import_apply(roster_import=roster_import, actor=user)
     except services.ImportClosedError as closed:
-        done = closed.roster_import
-        if done.status == RosterImport.Status.APPLIED:
-            when = timezone.localtime(done.applied_at).strftime("%Y-%m-%d %H:%M")
-            messages.warning(request, f"这个文件已于 {when} 导入，没有重复导入。")
-        elif done.status == RosterImport.Status.DISCARDED:
-            messages.warning(request, "这次导入已放弃，不能再导入。请重新上传文件。")
-        else:
-            messages.error(request, "文件有错误，不能导入。请改正后重新上传。")
+        _say(request, jobs.closed_message(closed.roster_import))
         return _redirect(request, url)
     except ValidationError as error:
         problems = "；".join(error.messages)
         messages.error(request, f"导入失败，没有写入任何数据：{problems}")
         return _redirect(request, url)
-    counts = outcome.counts
-    if outcome.kind == "applied":
-        messages.success(
-            request,
-            f"导入完成：新增 {counts['new']} 人，更新 {counts['update']} 人，"
-            f"转接 {counts['transfer']} 人，{counts['unchanged']} 人没有变化。",
-        )
-    elif outcome.kind == "changed":
-        messages.warning(
-            request,
-            "预览之后系统中的数据有了变化，没有导入。下面是按最新数据重新生成的预览，请再次确认。",
-        )
-    else:
-        messages.error(
-            request, "预览之后系统中的数据有了变化，文件现在有错误，没有导入。请查看下面的错误。"
-        )
+    _say(request, jobs.outcome_message(outcome))
     return _redirect(request, url)
 
 

@@ -24,6 +24,7 @@ from django.utils import timezone
 from jifen.accounts.roles import Role
 from jifen.assessments.models import Sheet, SheetFile, SpotCheck, SpotCheckFile
 from jifen.assessments.services import round_open
+from jifen.core.models import Job
 from jifen.orgs.models import Organization, RoleAssignment
 from jifen.orgs.services import role_grant
 from jifen.periods.models import Objection
@@ -161,6 +162,8 @@ MATRIX: dict[str, Entry] = {
     "roster:preview": Entry(_roster_import, MANAGERS),
     "roster:apply": Entry(_roster_import, MANAGERS, method="post", ok=302),
     "roster:discard": Entry(_roster_import, MANAGERS, method="post", ok=302),
+    # A job's page (jifen/core/job_views.py) asks its kind's action: a roster's, MANAGE_PEOPLE.
+    "core:job": Entry(lambda w, org: {"job_id": w.jobs[org.code].pk}, MANAGERS),
     # The tree import is guarded like adding one organization (Action.MANAGE_ORGS).
     "roster:tree_import": Entry(_org, ROLE_ADMINS),
     "roster:tree_template": Entry(_org, ROLE_ADMINS),
@@ -558,6 +561,15 @@ def _world_build() -> SimpleNamespace:
         places=places,
         activities=activities,
         imports=imports,
+        jobs={
+            code: Job.objects.create(
+                kind="roster.apply",
+                organization=roster_import.organization,
+                requested_by=holder,
+                arguments={"import_id": roster_import.pk},
+            )
+            for code, roster_import in imports.items()
+        },
         drafts=drafts,
         tree_imports=tree_imports,
     )

@@ -13,6 +13,7 @@ from types import SimpleNamespace
 import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import Client
 
 from jifen.audit.models import AuditEvent
@@ -122,11 +123,17 @@ def test_a_file_over_5_mb_is_refused(secretary_client: Client, tree: SimpleNames
 def test_a_file_over_the_row_limit_is_refused(
     secretary_client: Client, tree: SimpleNamespace
 ) -> None:
+    """A file this long is read by the worker (it is over JOB_CHECK_BYTES): the job fails with
+    the reason, and nothing is stored."""
     line = "张三,男,110105198501010011,,入党积极分子,,,B1,2020-01-01\n".encode()
     data = ",".join(HEADERS).encode() + b"\n" + line * (MAX_ROWS + 1)
-    page = refusal_of(secretary_client, tree.b1.pk, data, "many.csv")
-    assert f"数据超过 {MAX_ROWS} 行" in page
-    assert "jifen roster_import" in page  # where a longer file can go
+    response = upload(secretary_client, tree.b1.pk, data, "many.csv")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/jobs/")
+    call_command("worker", "--once", verbosity=0)
+    page = secretary_client.get(response["Location"]).content.decode()
+    assert f"数据超过 {MAX_ROWS} 行。请把花名册分成几个文件，分批导入。" in page
+    assert not RosterImport.objects.exists()
 
 
 def test_a_file_that_is_not_utf8_nor_gb18030_is_refused(
