@@ -28,6 +28,8 @@ def shown(value: Any, kind: str) -> str:
         if value is MISSING or value is None:
             return _("%(who)s（默认）") % {"who": _kinds(QUOTA_BASE)}
         return _kinds(value)
+    if kind == "flag":
+        return _("是") if value is not MISSING and value else _("否")
     return _shown(value, kind)
 
 
@@ -82,13 +84,15 @@ def _field(spec: Spec) -> forms.Field:
             widget=forms.Textarea(attrs={"rows": 3}),
             help_text=_("每行一条"),
         )
-    if spec.kind in ("level", "categories"):
+    if spec.kind in ("level", "categories", "flag"):
         return _choice_field(spec)
     return forms.CharField(label=spec.label, required=spec.required, max_length=200)
 
 
 def _choice_field(spec: Spec) -> forms.Field:
-    """A band's level (one of three), or member categories (ticked)."""
+    """A band's level (one of three), member categories (ticked), or a yes (ticked)."""
+    if spec.kind == "flag":
+        return forms.BooleanField(label=spec.label, required=False)
     if spec.kind == "level":
         return forms.ChoiceField(label=spec.label, choices=LEVELS)
     return forms.MultipleChoiceField(
@@ -102,6 +106,8 @@ def _choice_field(spec: Spec) -> forms.Field:
 def _initial(value: Any, kind: str) -> Any:
     if kind == "categories":
         return list(QUOTA_BASE) if value is MISSING or value is None else list(value)
+    if kind == "flag":
+        return value is not MISSING and bool(value)
     if value is MISSING or value is None:
         return None
     if kind == "percent":
@@ -158,7 +164,11 @@ class ChangeForm(forms.Form):
         found: dict[Path, Any] = {}
         for spec in self.specs:
             value = self.cleaned_data.get(spec.name)
-            if value in (None, ""):
+            if spec.kind == "flag":
+                # Unticked where the base says nothing stays unsaid (no difference to show).
+                unsaid = value_at(self.base, spec.path) is MISSING
+                found[spec.path] = None if unsaid and not value else bool(value)
+            elif value in (None, ""):
                 found[spec.path] = None
             elif spec.kind == "percent":
                 found[spec.path] = Decimal(value) / 100

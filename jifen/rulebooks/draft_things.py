@@ -33,6 +33,12 @@ def _allowance(at: tuple[str, ...]) -> list[Spec]:
         Spec("absent", (*at, "absent"), _("每次缺席扣（分）")),
         Spec("excused", (*at, "excused"), _("每次请假扣（分）")),
         Spec("target", (*at, "target"), _("目标数（达到即满分）")),
+        Spec(
+            "per_occasion",
+            (*at, "per_occasion"),
+            _("“X 分/次”：每期分值按当期的次数平分，缺席一次扣一份"),
+            kind="flag",
+        ),
     ]
 
 

@@ -31,8 +31,8 @@ class Spec:
     """One form field: where its value lives in the document and how it is entered.
 
     ``kind`` is ``points`` (a number, step 0.5), ``days`` (a whole number), ``percent`` (a quota
-    entered as 20 for 0.2), ``lines`` (a list, one entry a line), ``text``, ``level`` or
-    ``categories`` (member categories, ticked)."""
+    entered as 20 for 0.2), ``lines`` (a list, one entry a line), ``text``, ``level``,
+    ``categories`` (member categories, ticked) or ``flag`` (yes or no, ticked)."""
 
     name: str
     path: Path

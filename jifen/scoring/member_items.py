@@ -87,6 +87,12 @@ class ItemRules:
                     when = f"{fact.date.month}月{fact.date.day}日"
                     parts.append(f"{when} {LABELS[fact.value]} 扣 {fmt(amount)}")
                 deducted += amount
+        if item.per_occasion:
+            # One division of the sum, so every occasion missed gives back exactly the points.
+            deducted = deducted / len(used)
+            parts.append(
+                f"本期 {len(used)} 次，每次 {fmt(item.points / len(used))} 分，共扣 {fmt(deducted)}"
+            )
         score = item.points - deducted
         floor = ""
         if score < 0:
@@ -112,6 +118,8 @@ class ItemRules:
                     deducted += item.absent or ZERO
                 elif value == "excused":
                     deducted += item.excused
+            if item.per_occasion:
+                deducted = deducted / len(used)
         return max(ZERO, item.points - deducted)
 
     # --- earned points --------------------------------------------------------------------------

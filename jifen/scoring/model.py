@@ -42,6 +42,9 @@ class Allowance:
     description: str = ""
     standard: str = ""
     rule: Literal["allowance"] = "allowance"
+    # "5 分/次" within a period's points (seed003's study): the period's points are shared among
+    # its occasions — the attendance facts recorded in it — so each mark deducts its share.
+    per_occasion: bool = False
 
     @property
     def ceiling(self) -> Decimal:

@@ -78,6 +78,9 @@ def _allowance(r: FieldReader, at: ItemPlace, rule: str, title: str) -> Item:
         r.error(at.node, "absent", "target 项目不接受考勤标签")
     if absent is not None and absent > points:
         r.error(r.map["absent"], "absent", f"absent {absent} 超过项目分值 {points}")
+    per_occasion = r.boolean("per_occasion")
+    if per_occasion and (target is not None or deduct is not None):
+        r.error(at.node, "per_occasion", "per_occasion 只用于按考勤（到会、缺席、请假）计分的项目")
     return Allowance(
         at.code,
         title,
@@ -89,6 +92,7 @@ def _allowance(r: FieldReader, at: ItemPlace, rule: str, title: str) -> Item:
         excused=excused,
         spread=cast(Any, spread),
         unit=r.text("unit", ""),
+        per_occasion=per_occasion,
     )
 
 
@@ -160,7 +164,8 @@ def _rollup(r: FieldReader, at: ItemPlace, rule: str, title: str) -> Item:
 
 RULE_READERS: dict[str, RuleReader] = {
     "allowance": RuleReader(
-        _allowance, "rule, title, points, period, deduct, target, absent, excused, spread, unit"
+        _allowance,
+        "rule, title, points, period, deduct, target, absent, excused, spread, unit, per_occasion",
     ),
     "earn": RuleReader(_earn, "rule, title, min, max, per, caps, unit"),
     "grade": RuleReader(_grades, "rule, title, grades"),

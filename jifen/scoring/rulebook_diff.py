@@ -150,6 +150,7 @@ def _item_fields(item: Item) -> list[Field]:
             Field("absent", "无故缺席扣 ", _points),
             Field("excused", "请假扣 ", _points),
             Field("spread", "一次缺席本季度每月都扣 ", _yes),
+            Field("per_occasion", "按当期次数平分 ", _yes),
         ]
     if isinstance(item, Earn):
         return [

@@ -296,7 +296,9 @@ def _describe_allowance(item: Allowance) -> str:
         parts.append(f"目标 {item.target}{item.unit}，每差 1 扣 {item.deduct}")
     elif item.deduct is not None:
         parts.append(f"每{item.unit or '次'}扣 {item.deduct}")
-    if item.absent is not None:
+    if item.absent is not None and item.per_occasion:
+        parts.append(f"{PERIODS[item.period]}按次数平分，每缺席一次扣一份")
+    elif item.absent is not None:
         parts.append(f"缺席扣 {item.absent}")
         if item.excused:
             parts.append(f"请假扣 {item.excused}")

@@ -355,3 +355,24 @@ def test_a_form_opened_on_an_older_version_does_not_undo_a_newer_one(
     assert response.status_code == 400
     assert "刚被别人改过" in response.content.decode()
     assert version_changes(latest(draft)) == {"notice_days": 7}
+
+
+def test_study_per_occasion_is_ticked_and_unticked(admin: Client, draft: Draft) -> None:
+    form = admin.get(
+        reverse("rulebooks:draft_item", kwargs={"draft_id": draft.pk, "code": "group_study"})
+    )
+    assert form.context["form"]["per_occasion"].value() is True
+    assert "基础办法：是" in form.content.decode()
+    response = _post(
+        admin, "draft_item", {"per_occasion": False}, draft_id=draft.pk, code="group_study"
+    )
+    assert response.status_code == 302
+    assert version_changes(latest(draft)) == {
+        "categories": {"base": {"items": {"group_study": {"per_occasion": False}}}}
+    }
+    found = version_rulebook(latest(draft)).item("group_study")
+    assert found is not None
+    assert isinstance(found[1], Allowance)
+    assert not found[1].per_occasion
+    event = AuditEvent.objects.filter(action="rulebook.draft.revise").latest("pk")
+    assert "每期分值按当期的次数平分，缺席一次扣一份：是 → 否" in event.summary

@@ -374,3 +374,14 @@ def test_item_schemas_are_checked(old: str, new: str, words: str) -> None:
     with pytest.raises(RulebookError) as caught:
         load_rulebook_text(MEMBER.replace(old, new))
     assert any(words in str(issue) for issue in caught.value.issues), caught.value.issues
+
+
+def test_per_occasion_is_only_for_attendance() -> None:
+    text = MEMBER.replace(
+        "      e: {rule: earn, caps: {year: 10}}\n",
+        "      e: {rule: earn, caps: {year: 10}}\n"
+        "      x: {rule: allowance, points: 5, deduct: 1, per_occasion: true}\n",
+    )
+    with pytest.raises(RulebookError) as caught:
+        load_rulebook_text(text, "x.yaml")
+    assert "per_occasion 只用于按考勤" in str(caught.value)

@@ -114,6 +114,11 @@ def test_stars_and_their_quota() -> None:
     assert differences(old, new) == ["五星级：90 分 → 85 分，名额 20% → 15%", "删除一星级"]
 
 
+def test_study_per_occasion() -> None:
+    old, new = _seed003_with("categories: {base: {items: {group_study: {per_occasion: false}}}}")
+    assert differences(old, new) == ["组织集中学习：按当期次数平分 是 → 否"]
+
+
 def test_the_quota_base() -> None:
     old = load_rulebook("seed001")
     body = "stars:\n  quota_base: [full]\n"
