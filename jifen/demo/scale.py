@@ -20,10 +20,13 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from jifen.accounts.roles import Role
+from jifen.audit.models import AuditEvent
 from jifen.audit.services import audit_record
+from jifen.core.statistics import statistics_refresh
 from jifen.demo.names import draw_id_number
 from jifen.demo.scale_plan import ScalePerson, ScalePlan, branch_facts, scale_plan
 from jifen.ledger.bulk import BulkFact, entries_load
+from jifen.ledger.models import Entry, LedgerHead, ScoreHead
 from jifen.orgs.kinds import kinds_ensure
 from jifen.orgs.models import Membership, Organization, OrganizationKind, Person
 from jifen.orgs.pinyin import pinyin_keys
@@ -156,7 +159,11 @@ def _branch(
         for f in planned
     ]
     written = entries_load(
-        organization=branch, facts=facts, recorded_by=None, summary=f"演示：{branch.name}全年记录"
+        organization=branch,
+        facts=facts,
+        recorded_by=None,
+        summary=f"演示：{branch.name}全年记录",
+        analyze=False,  # once for the whole ledger at the end (scale_load)
     )
     return len(activities), written
 
@@ -206,6 +213,12 @@ def scale_load(
             progress(done, len(branches))
     lap("facts")
     username, password = _admin(plan, committee)
+    # The planner's statistics still describe the tables before the load (PostgreSQL's
+    # autovacuum comes after the commit, SQLite has none): refresh them for every table loaded.
+    statistics_refresh(
+        Organization, Person, Membership, Activity, Entry, LedgerHead, ScoreHead, AuditEvent
+    )
+    lap("analyze")
     kinds: dict[str, int] = {}
     for org in plan.organizations:
         kinds[org.kind] = kinds.get(org.kind, 0) + 1

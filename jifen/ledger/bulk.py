@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from jifen.audit.services import audit_record
 from jifen.core import clock
+from jifen.core.statistics import load_analyze
 from jifen.ledger.chain import content_hash
 from jifen.ledger.models import Entry, LedgerHead, Origin, Seal
 from jifen.ledger.services import normalize_value, score_heads_bump
@@ -135,9 +136,12 @@ def entries_load(
     facts: Iterable[BulkFact],
     recorded_by: User | None,
     summary: str,
+    analyze: bool = True,
 ) -> int:
     """Append ``facts`` to ``organization``'s chain, in the given order, in one transaction with
-    one lock of the chain's head and one audit event; returns how many were appended."""
+    one lock of the chain's head and one audit event; returns how many were appended.
+    A load large enough to mislead the planner analyzes the ledger (jifen.core.statistics);
+    ``analyze=False`` leaves that to a caller that loads many chains (the demo, once at its end)."""
     batch = list(facts)
     if not batch:
         return 0
@@ -150,6 +154,8 @@ def entries_load(
         rows, seq, last_hash = _chained(organization, batch, recorded_by, head)
         _write(rows)
         LedgerHead.objects.filter(pk=head.pk).update(seq=seq, head=last_hash)
+        if analyze:
+            load_analyze(Entry, len(rows))
         # Stored results of these people are no longer current (jifen.ledger.stored).
         score_heads_bump(batch)
         audit_record(

@@ -16,10 +16,11 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
+from django.db import connection, transaction
 
 from jifen.accounts.roles import Role
 from jifen.core import clock
+from jifen.core.statistics import planner_rows
 from jifen.demo.scale_plan import branch_facts, scale_plan
 from jifen.ledger.bulk import BulkFact, entries_load
 from jifen.ledger.models import Entry, LedgerHead, Origin
@@ -98,6 +99,24 @@ def test_the_year_so_far_is_recorded_and_the_chains_verify(built: SimpleNamespac
     assert "哈希链全部吻合" in out.getvalue()
     assert "sct-admin" in built.output
     assert "党员 450" in built.output
+
+
+@pytest.mark.django_db
+def test_the_planner_knows_the_ledger_as_built(built: SimpleNamespace) -> None:
+    """The build ends with ANALYZE: the planner's row count is the ledger's, not the empty
+    table's, and the per-column (PostgreSQL) or per-index (SQLite) statistics are there."""
+    count = Entry.objects.count()
+    assert abs(planner_rows(Entry) - count) <= 0.2 * count
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT attname FROM pg_stats WHERE tablename = 'ledger_entry'")
+            assert {"person_id", "date", "item", "organization_id"} <= {r[0] for r in cursor}
+        else:
+            cursor.execute("SELECT idx FROM sqlite_stat1 WHERE tbl = 'ledger_entry'")
+            indexes = [r[0] for r in cursor.fetchall()]
+            assert len(indexes) >= 10  # one row for each of its indexes
+            assert all(indexes)
+    assert "analyze" in built.output
 
 
 @pytest.mark.django_db
