@@ -22,27 +22,17 @@ from django.db import connection, models
 
 MIN_ROWS = 1000
 SHARE = 0.1
-# Rows SQLite reads per index for its statistics: an approximate ANALYZE, as SQLite recommends
-# for large databases (its full ANALYZE reads every index whole: seconds on the ledger's 12).
-SQLITE_ANALYSIS_LIMIT = 1000
 
 
 def statistics_refresh(*tables: type[models.Model]) -> None:
-    """ANALYZE the tables of these models, now, in the current transaction."""
-    names = [connection.ops.quote_name(model._meta.db_table) for model in tables]
+    """ANALYZE the tables of these models, now, in the current transaction.
+
+    SQLite reads every index whole (0.4 s for the 10,000-member demo's 603,591 ledger rows and
+    12 indexes); its approximate mode (``PRAGMA analysis_limit``) was tried and left out: it
+    caps rows per key at the limit, so the ledger's 12,000 rows per branch looked like 1,001."""
     with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("PRAGMA analysis_limit")
-            before = cursor.fetchone()[0]
-            cursor.execute(f"PRAGMA analysis_limit = {SQLITE_ANALYSIS_LIMIT}")
-            try:
-                for name in names:
-                    cursor.execute(f"ANALYZE {name}")
-            finally:
-                cursor.execute(f"PRAGMA analysis_limit = {int(before)}")
-            return
-        for name in names:
-            cursor.execute(f"ANALYZE {name}")
+        for model in tables:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def planner_rows(model: type[models.Model]) -> float:

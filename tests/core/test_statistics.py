@@ -27,8 +27,7 @@ def forget() -> None:
 
 
 def near(believed: float, count: int) -> bool:
-    # PostgreSQL counts a small table exactly; SQLite's bounded ANALYZE (analysis_limit) counts
-    # from a sample, within a few per cent.
+    # PostgreSQL counts a table exactly up to its sample (30,000 rows), then estimates.
     return abs(believed - count) <= 0.2 * count
 
 
