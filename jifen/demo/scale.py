@@ -142,6 +142,7 @@ def _branch(
         for a in planned_activities
     )  # fmt: skip
     ids = [pk for pk, _p in members]
+    refs = [activity.ref for activity in activities]  # once each, not once per attendee
     months: dict[dt.date, str] = {}  # a month's figures and entries: one import, as year.py's
     for f in planned:
         if f.activity is None and f.date not in months:
@@ -154,7 +155,7 @@ def _branch(
             value=f.value,
             origin=f.origin,
             note=f.note,
-            origin_ref=activities[f.activity].ref if f.activity is not None else months[f.date],
+            origin_ref=refs[f.activity] if f.activity is not None else months[f.date],
         )
         for f in planned
     ]
