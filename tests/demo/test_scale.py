@@ -33,6 +33,7 @@ from jifen.recording.models import Activity
 from jifen.rulebooks.services import adoption_for, rulebook_of
 from jifen.scoring import Calendar, Fact, Interval, Subject, score
 from tests.clock import clock_held
+from tests.core.test_bulkinsert import ledger_indexes
 
 MEMBERS = 450
 
@@ -42,8 +43,9 @@ def built(django_db_setup: None, django_db_blocker: Any) -> Iterator[SimpleNames
     """One 450-member committee for the module, rolled back at its end."""
     out = io.StringIO()
     with django_db_blocker.unblock(), clock_held(), transaction.atomic():
+        indexes = ledger_indexes()
         call_command("demo", members=MEMBERS, code="SCT", stdout=out)
-        yield SimpleNamespace(output=out.getvalue(), as_of=clock.today())
+        yield SimpleNamespace(output=out.getvalue(), as_of=clock.today(), indexes=indexes)
         transaction.set_rollback(True)
 
 
@@ -117,6 +119,13 @@ def test_the_planner_knows_the_ledger_as_built(built: SimpleNamespace) -> None:
             assert len(indexes) >= 10  # one row for each of its indexes
             assert all(indexes)
     assert "analyze" in built.output
+
+
+@pytest.mark.django_db
+def test_the_ledger_has_its_indexes_after_the_build(built: SimpleNamespace) -> None:
+    # On PostgreSQL its non-unique indexes were dropped for the load and built after it.
+    assert ledger_indexes() == built.indexes
+    assert len(built.indexes) >= 10
 
 
 @pytest.mark.django_db
