@@ -9,11 +9,15 @@ Every variable is listed in docs/deployment.md.
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -218,8 +222,59 @@ JOB_CHECK_BYTES = int(env_str("JIFEN_JOB_CHECK_BYTES") or 256 * 1024)
 # On SQLite a running job's progress is written here (the job's own transaction holds the
 # database's only write lock); on PostgreSQL it goes to the job's row.
 JOB_PROGRESS_DIR = VAR_DIR / "jobs"
+
+S3_SETTINGS = ("JIFEN_S3_ENDPOINT", "JIFEN_S3_BUCKET", "JIFEN_S3_ACCESS_KEY", "JIFEN_S3_SECRET_KEY")
+
+
+def upload_storage(environ: Mapping[str, str], *, s3_installed: bool) -> dict[str, Any]:
+    """Where uploaded files (evidence, attachments) are kept: a folder under MEDIA_ROOT, or with
+    JIFEN_STORAGE=s3 an S3-compatible store on the intranet (MinIO) through django-storages,
+    an optional extra (`pip install 'jifen[s3]'`). Every process of a deployment must see the
+    same store (docs/scaling.md); jifen/recording/evidence.py reads and writes only through it."""
+    kind = environ.get("JIFEN_STORAGE", "").strip().lower() or "filesystem"
+    if kind == "filesystem":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if kind != "s3":
+        raise ImproperlyConfigured(f"JIFEN_STORAGE={kind}：只能是 filesystem（默认）或 s3")
+    if not s3_installed:
+        raise ImproperlyConfigured(
+            "JIFEN_STORAGE=s3 需要 django-storages 和 boto3：pip install 'jifen[s3]'"
+        )
+    value = {name: environ.get(name, "").strip() for name in S3_SETTINGS}
+    missing = [name for name, given in value.items() if not given]
+    if missing:
+        raise ImproperlyConfigured(f"JIFEN_STORAGE=s3 还需要设置：{'、'.join(missing)}")
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "endpoint_url": value["JIFEN_S3_ENDPOINT"],
+            "bucket_name": value["JIFEN_S3_BUCKET"],
+            "access_key": value["JIFEN_S3_ACCESS_KEY"],
+            "secret_key": value["JIFEN_S3_SECRET_KEY"],
+            # MinIO's default region; it must match the server's MINIO_REGION when that is set.
+            "region_name": environ.get("JIFEN_S3_REGION", "").strip() or "us-east-1",
+            # An intranet MinIO seldom has wildcard DNS for bucket.host names.
+            "addressing_style": "path",
+            "signature_version": "s3v4",
+            # Objects stay private: Jifen serves them itself, after the access check, and never
+            # hands out the store's URLs.
+            "default_acl": None,
+            "querystring_auth": True,
+            # Like the folder: a taken name gets another, never overwritten.
+            "file_overwrite": False,
+            # Keys go under this prefix when the bucket is shared with something else.
+            "location": environ.get("JIFEN_S3_PREFIX", "").strip().strip("/"),
+            # An intranet certificate authority's bundle, when MinIO's certificate is not public.
+            "verify": environ.get("JIFEN_S3_CA_BUNDLE", "").strip() or None,
+        },
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": upload_storage(
+        os.environ,
+        s3_installed=all(importlib.util.find_spec(name) for name in ("storages", "boto3")),
+    ),
     # Hashed, compressed files served by WhiteNoise from STATIC_ROOT (`jifen collectstatic`).
     "staticfiles": {
         "BACKEND": (

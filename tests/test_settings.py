@@ -123,3 +123,11 @@ def test_time_zone_and_languages(tmp_path: Path) -> None:
     assert setting("TIME_ZONE", tmp_path) == "Asia/Shanghai"
     assert setting("LANGUAGE_CODE", tmp_path) == "zh-hans"
     assert "'en'" in setting("LANGUAGES", tmp_path)
+
+
+def test_an_s3_storage_that_cannot_work_stops_jifen_at_start(tmp_path: Path) -> None:
+    # Without the jifen[s3] extra (as here) or without its variables, the message says which.
+    done = jifen("check", var_dir=tmp_path, JIFEN_STORAGE="s3")
+    assert done.returncode != 0
+    assert "JIFEN_STORAGE=s3" in done.stderr
+    assert setting("STORAGES['default']['BACKEND']", tmp_path).endswith("FileSystemStorage")

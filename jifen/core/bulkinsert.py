@@ -12,10 +12,11 @@ The instances must be new and complete: ``auto_now``/``auto_now_add`` fields are
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import psycopg
-from django.db import connection, models
+from django.db import connection, models, transaction
 
 # Columns whose Python value is already what both engines store.
 _PLAIN = frozenset(
@@ -128,3 +129,49 @@ def _statements(
         batch = objs[start : start + per_statement]
         params = [convert(getattr(obj, name)) for obj in batch for name, convert in converters]
         yield batch, f"VALUES {', '.join([row] * len(batch))}", params
+
+
+@contextmanager
+def secondary_indexes_deferred(model: type[models.Model]) -> Iterator[None]:
+    """PostgreSQL: drop ``model``'s non-unique indexes for a bulk load and build them again
+    after it, in one savepoint of the caller's transaction. Maintaining the ledger's nine
+    non-unique indexes row by row made inserting 604,747 rows take 19.5 s; without them 1.4 s,
+    and building them afterwards about 4 s. Unique indexes (the primary key, the chain's
+    (organization, seq), the hash) stay and check every row; triggers are not touched. The
+    indexes come back with their own names and definitions, so the schema is as migrated; on
+    an error the savepoint's rollback restores them. The table's deferred foreign-key checks
+    run before the build (PostgreSQL requires it) rather than at commit: the same checks.
+
+    DROP INDEX locks the table against readers until the transaction ends, and building
+    reads the whole table: only for a load that dwarfs what the table holds (the caller
+    decides). SQLite: nothing (its inserts into sorted indexes cost little; measured 1.2 s
+    with them, 2.3 s dropping and building)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i"
+            " JOIN pg_class c ON c.oid = i.indexrelid"
+            " WHERE i.indrelid = to_regclass(%s) AND NOT i.indisunique AND NOT i.indisprimary"
+            " AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)",
+            [model._meta.db_table],
+        )
+        indexes = cursor.fetchall()
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+        yield
+        # PostgreSQL builds no index on a table with deferred checks pending: its foreign keys
+        # (Django's are checked at commit) are checked here instead, then deferred again.
+        cursor.execute(
+            "SELECT conname FROM pg_constraint"
+            " WHERE conrelid = to_regclass(%s) AND contype = 'f' AND condeferred",
+            [model._meta.db_table],
+        )
+        keys = ", ".join(connection.ops.quote_name(name) for (name,) in cursor.fetchall())
+        if keys:
+            cursor.execute(f"SET CONSTRAINTS {keys} IMMEDIATE")
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        if keys:
+            cursor.execute(f"SET CONSTRAINTS {keys} DEFERRED")

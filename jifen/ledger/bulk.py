@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 
 from jifen.audit.services import audit_record
 from jifen.core import clock
-from jifen.ledger.chain import content_hash
+from jifen.core.statistics import load_analyze
+from jifen.ledger.chain import bulk_content_hash
 from jifen.ledger.models import Entry, LedgerHead, Origin, Seal
 from jifen.ledger.services import normalize_value, score_heads_bump
 from jifen.orgs.models import Organization
@@ -96,15 +97,12 @@ def _chained(
         origin = origins.get(fact.origin)
         if origin is None:
             origin = origins[fact.origin] = Origin(fact.origin).value
-        # Exactly chain.entry_content of the Entry these columns make.
-        content: dict[str, Any] = {
-            "organization": org_id, "seq": seq, "person": fact.person_id, "subject_org": None,
-            "date": fact.date.isoformat(), "item": fact.item, "value": value, "source": "",
-            "note": note, "evidence": [], "origin": origin, "origin_ref": fact.origin_ref,
-            "corrects": None, "correction": "", "reason": "", "recorded_by": user_id,
-            "recorded_at": stamp,
-        }  # fmt: skip
-        digest = content_hash(content, prev)
+        # The hash of exactly the Entry these columns make (chain.entry_content).
+        digest = bulk_content_hash(
+            prev, organization=org_id, seq=seq, person=fact.person_id, date=fact.date,
+            item=fact.item, value=value, note=note, origin=origin, origin_ref=fact.origin_ref,
+            recorded_by=user_id, recorded_at=stamp,
+        )  # fmt: skip
         rows.append(
             (org_id, seq, fact.person_id, None, fact.date, fact.item, value, "", note, "[]",
              origin, fact.origin_ref, None, "", "", user_id, stored_at, prev, digest)
@@ -135,9 +133,12 @@ def entries_load(
     facts: Iterable[BulkFact],
     recorded_by: User | None,
     summary: str,
+    analyze: bool = True,
 ) -> int:
     """Append ``facts`` to ``organization``'s chain, in the given order, in one transaction with
-    one lock of the chain's head and one audit event; returns how many were appended."""
+    one lock of the chain's head and one audit event; returns how many were appended.
+    A load large enough to mislead the planner analyzes the ledger (jifen.core.statistics);
+    ``analyze=False`` leaves that to a caller that loads many chains (the demo, once at its end)."""
     batch = list(facts)
     if not batch:
         return 0
@@ -150,6 +151,8 @@ def entries_load(
         rows, seq, last_hash = _chained(organization, batch, recorded_by, head)
         _write(rows)
         LedgerHead.objects.filter(pk=head.pk).update(seq=seq, head=last_hash)
+        if analyze:
+            load_analyze(Entry, len(rows))
         # Stored results of these people are no longer current (jifen.ledger.stored).
         score_heads_bump(batch)
         audit_record(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from json.encoder import encode_basestring  # json's own string escaping, C-backed
 from typing import Any
 
 from jifen.ledger.models import Entry
@@ -43,3 +44,50 @@ def content_hash(content: dict[str, Any], prev_hash: str) -> str:
     used by the bulk path (``jifen.ledger.bulk``), which hashes rows without model instances."""
     canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(f"{prev_hash}\n{canonical}".encode()).hexdigest()
+
+
+# ``content_hash``'s canonical text of an entry as the bulk path writes it (no subject
+# organization, source, evidence or correction), written out in json.dumps's sorted order:
+# json.dumps with sort_keys takes 9 µs an entry, this 1.6 µs, and the 10,000-member demo hashes
+# 600,000 entries. tests/ledger/test_chain_text.py holds it to json.dumps on arbitrary text.
+_BULK_TEXT = (
+    '{"correction":"","corrects":null,"date":"%s","evidence":[],"item":%s,"note":%s,'
+    '"organization":%d,"origin":%s,"origin_ref":%s,"person":%s,"reason":"",'
+    '"recorded_at":"%s","recorded_by":%s,"seq":%d,"source":"","subject_org":null,"value":%s}'
+)
+
+
+def _json_id(value: int | None) -> str:
+    return "null" if value is None else str(int(value))
+
+
+def bulk_content_hash(
+    prev_hash: str,
+    *,
+    organization: int,
+    seq: int,
+    person: int | None,
+    date: dt.date,
+    item: str,
+    value: str,
+    note: str,
+    origin: str,
+    origin_ref: str,
+    recorded_by: int | None,
+    recorded_at: str,
+) -> str:
+    """``content_hash`` of the entry with these fields and the bulk path's empty others."""
+    text = _BULK_TEXT % (
+        date.isoformat(),
+        encode_basestring(item),
+        encode_basestring(note),
+        organization,
+        encode_basestring(origin),
+        encode_basestring(origin_ref),
+        _json_id(person),
+        recorded_at,
+        _json_id(recorded_by),
+        seq,
+        encode_basestring(value),
+    )
+    return hashlib.sha256(f"{prev_hash}\n{text}".encode()).hexdigest()

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from jifen.audit.services import audit_records
 from jifen.core.bulkinsert import rows_insert
+from jifen.core.statistics import load_analyze
 from jifen.orgs.idcard import mask_id_number
 from jifen.orgs.models import Membership, Organization, Person
 from jifen.orgs.rules import (
@@ -212,13 +213,17 @@ def people_write(
         ]
     )
     progress(3, 5)
-    _write_changes(items)
+    moved = _write_changes(items)
     progress(4, 5)
     _audit(writes, dict(zip(map(id, new), created, strict=True)), items, actor)
+    # A roster of thousands can double these tables: let the planner know at once.
+    load_analyze(Person, len(created))
+    load_analyze(Membership, len(created) + moved)
     progress(5, 5)
 
 
-def _write_changes(items: list[_Changed]) -> None:
+def _write_changes(items: list[_Changed]) -> int:
+    """Write the changes and transfers; how many memberships the transfers began."""
     now = timezone.now()
     edited = [item.change.person for item in items if item.changed]
     for person in edited:
@@ -247,6 +252,7 @@ def _write_changes(items: list[_Changed]) -> None:
         item.ending.end, item.ending.end_reason = on, Membership.EndReason.TRANSFER
     Membership.objects.bulk_update(ending, ["end", "end_reason"], batch_size=BATCH)
     rows_insert(new)
+    return len(new)
 
 
 def _audit(

@@ -1,17 +1,25 @@
-"""Evidence files (photos, PDF) for declarations: checked by content, size-limited, photos
-re-encoded (which drops EXIF, GPS included), stored outside the web root under a random name
-and served only through a permission-checked view."""
+"""Evidence files (photos, PDF) for declarations, activities, facts and assessments: checked by
+content, size-limited, photos re-encoded (which drops EXIF, GPS included), kept under a random
+name and served only through a permission-checked view.
+
+Files are read and written through Django's default storage (``STORAGES["default"]``), never by
+a filesystem path, so a deployment can keep them in a folder under ``MEDIA_ROOT`` (the default)
+or in an S3-compatible store such as MinIO (``JIFEN_STORAGE=s3``, docs/deployment.md) without a
+change here. Rows keep the bare random name; the storage key is ``evidence/<name>``, which is
+also where the files already sat under ``MEDIA_ROOT`` (docs/decisions.md)."""
 
 from __future__ import annotations
 
 import hashlib
 import io
+import re
 import secrets
 from dataclasses import dataclass
-from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -19,20 +27,25 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # a phone photo is ~12 MP; far beyond that is a decompression bomb
 IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif"}
+FOLDER = "evidence"
+# A stored name is one path segment: the random hex (plus the storage's own suffix when it ever
+# had to pick another name) and an extension. Nothing with a slash or dots reaches the storage.
+_NAME = re.compile(r"[A-Za-z0-9_-]{1,80}\.[a-z0-9]{1,8}")
 
 
 @dataclass(frozen=True)
 class StoredFile:
-    name: str  # relative to the evidence root
+    name: str  # within the evidence folder of the storage
     content_type: str
     size: int
     sha256: str
 
 
-def evidence_root() -> Path:
-    root = Path(settings.MEDIA_ROOT) / "evidence"
-    root.mkdir(parents=True, exist_ok=True)
-    return root
+def evidence_key(name: str) -> str:
+    """The storage key of a stored file's ``name``; refuses anything that is not one of ours."""
+    if not _NAME.fullmatch(name):
+        raise ValidationError("bad evidence name")
+    return f"{FOLDER}/{name}"
 
 
 def _reencoded(data: bytes) -> tuple[bytes, str, str]:
@@ -74,22 +87,30 @@ def evidence_store(data: bytes, filename: str) -> StoredFile:
         if kind not in IMAGE_FORMATS:
             raise ValidationError(_not_a_photo(filename))
         body, content_type, suffix = _reencoded(data)
-    name = f"{secrets.token_hex(16)}{suffix}"
-    (evidence_root() / name).write_bytes(body)
+    # The storage may answer with another name if this one were taken (it never is: 128 random
+    # bits); the row keeps the name the storage actually used.
+    saved = default_storage.save(
+        evidence_key(f"{secrets.token_hex(16)}{suffix}"), ContentFile(body)
+    )
+    name = saved.rpartition("/")[2]
     return StoredFile(name, content_type, len(body), hashlib.sha256(body).hexdigest())
 
 
-def evidence_path(name: str) -> Path:
-    path = (evidence_root() / name).resolve()
-    if path.parent != evidence_root().resolve():
-        raise ValidationError("bad evidence name")
-    return path
+def evidence_open(name: str) -> File[bytes]:
+    """The stored file, open for reading from the storage (the caller closes it)."""
+    return default_storage.open(evidence_key(name), "rb")
+
+
+def evidence_read(name: str) -> bytes:
+    with evidence_open(name) as stored:
+        data: bytes = stored.read()
+    return data
 
 
 def file_response(name: str, content_type: str) -> FileResponse:
     """A stored file, shown in the browser, never sniffed as another type, cached privately.
     Callers have already checked that the reader may see it."""
-    response = FileResponse(evidence_path(name).open("rb"), content_type=content_type)
+    response = FileResponse(evidence_open(name), content_type=content_type)
     response["Content-Disposition"] = "inline"
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=3600"

@@ -9,9 +9,12 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import IntegrityError, connection
 
 from jifen.audit.models import AuditEvent
-from jifen.core.bulkinsert import rows_insert
+from jifen.core.bulkinsert import rows_insert, secondary_indexes_deferred
+from jifen.ledger.bulk import BulkFact, entries_load
+from jifen.ledger.models import Entry
 from jifen.orgs.models import Membership, Person
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +88,50 @@ def test_json_addresses_and_times_are_stored_as_save_stores_them() -> None:
         )
         assert again.at == event.at
     assert AuditEvent.objects.get(pk=saved.pk).detail == stored[events[1].pk].detail
+
+
+def ledger_indexes() -> dict[str, str]:
+    """The ledger's indexes, name → definition, as the database holds them."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'ledger_entry'"
+            )
+        else:
+            cursor.execute(
+                "SELECT name, coalesce(sql, '') FROM sqlite_master"
+                " WHERE type = 'index' AND tbl_name = 'ledger_entry'"
+            )
+        return dict(cursor.fetchall())
+
+
+def test_a_load_without_the_secondary_indexes_ends_with_all_of_them() -> None:
+    migrated = ledger_indexes()
+    with secondary_indexes_deferred(Entry):
+        during = ledger_indexes()
+    assert ledger_indexes() == migrated
+    if connection.vendor == "postgresql":
+        # Only the unique ones (the key, the chain's order, the hash) stay during the load.
+        assert set(during) == {"ledger_entry_pkey", "ledger_entry_hash_key", "one_entry_per_seq"}
+    else:
+        assert during == migrated  # SQLite keeps them: measured cheaper
+
+
+def test_a_failed_load_leaves_the_indexes_as_migrated() -> None:
+    migrated = ledger_indexes()
+    # The error leaves the caller's transaction going: its own savepoint put the indexes back.
+    with pytest.raises(ZeroDivisionError), secondary_indexes_deferred(Entry):
+        _ = 1 / 0
+    assert ledger_indexes() == migrated
+    assert Entry.objects.count() == 0  # and the transaction is still usable
+
+
+def test_the_foreign_keys_are_still_checked(tree: SimpleNamespace) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite checks foreign keys at commit, which a test never reaches")
+    migrated = ledger_indexes()
+    nobody = BulkFact(person_id=10**12, date=dt.date(2026, 3, 1), item="dues", value="1",
+                      origin="manual")  # fmt: skip
+    with pytest.raises(IntegrityError), secondary_indexes_deferred(Entry):
+        entries_load(organization=tree.b1, facts=[nobody], recorded_by=None, summary="试")
+    assert ledger_indexes() == migrated

@@ -16,10 +16,11 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
+from django.db import connection, transaction
 
 from jifen.accounts.roles import Role
 from jifen.core import clock
+from jifen.core.statistics import planner_rows
 from jifen.demo.scale_plan import branch_facts, scale_plan
 from jifen.ledger.bulk import BulkFact, entries_load
 from jifen.ledger.models import Entry, LedgerHead, Origin
@@ -32,6 +33,7 @@ from jifen.recording.models import Activity
 from jifen.rulebooks.services import adoption_for, rulebook_of
 from jifen.scoring import Calendar, Fact, Interval, Subject, score
 from tests.clock import clock_held
+from tests.core.test_bulkinsert import ledger_indexes
 
 MEMBERS = 450
 
@@ -41,8 +43,9 @@ def built(django_db_setup: None, django_db_blocker: Any) -> Iterator[SimpleNames
     """One 450-member committee for the module, rolled back at its end."""
     out = io.StringIO()
     with django_db_blocker.unblock(), clock_held(), transaction.atomic():
+        indexes = ledger_indexes()
         call_command("demo", members=MEMBERS, code="SCT", stdout=out)
-        yield SimpleNamespace(output=out.getvalue(), as_of=clock.today())
+        yield SimpleNamespace(output=out.getvalue(), as_of=clock.today(), indexes=indexes)
         transaction.set_rollback(True)
 
 
@@ -98,6 +101,31 @@ def test_the_year_so_far_is_recorded_and_the_chains_verify(built: SimpleNamespac
     assert "哈希链全部吻合" in out.getvalue()
     assert "sct-admin" in built.output
     assert "党员 450" in built.output
+
+
+@pytest.mark.django_db
+def test_the_planner_knows_the_ledger_as_built(built: SimpleNamespace) -> None:
+    """The build ends with ANALYZE: the planner's row count is the ledger's, not the empty
+    table's, and the per-column (PostgreSQL) or per-index (SQLite) statistics are there."""
+    count = Entry.objects.count()
+    assert abs(planner_rows(Entry) - count) <= 0.2 * count
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT attname FROM pg_stats WHERE tablename = 'ledger_entry'")
+            assert {"person_id", "date", "item", "organization_id"} <= {r[0] for r in cursor}
+        else:
+            cursor.execute("SELECT idx FROM sqlite_stat1 WHERE tbl = 'ledger_entry'")
+            indexes = [r[0] for r in cursor.fetchall()]
+            assert len(indexes) >= 10  # one row for each of its indexes
+            assert all(indexes)
+    assert "analyze" in built.output
+
+
+@pytest.mark.django_db
+def test_the_ledger_has_its_indexes_after_the_build(built: SimpleNamespace) -> None:
+    # On PostgreSQL its non-unique indexes were dropped for the load and built after it.
+    assert ledger_indexes() == built.indexes
+    assert len(built.indexes) >= 10
 
 
 @pytest.mark.django_db

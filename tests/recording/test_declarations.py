@@ -23,7 +23,7 @@ from jifen.recording.declarations import (
     declaration_review,
     declaration_submit,
 )
-from jifen.recording.evidence import evidence_path, evidence_store
+from jifen.recording.evidence import evidence_read, evidence_store
 from jifen.recording.models import Declaration
 from jifen.rulebooks.services import adoption_set
 from tests.clock import Clock
@@ -71,7 +71,7 @@ def submit(world: SimpleNamespace, points: str = "3", files: list | None = None)
 def test_photos_are_checked_by_content_and_reencoded_without_exif() -> None:
     stored = evidence_store(photo(), "a.jpg")
     assert stored.content_type == "image/jpeg"
-    with Image.open(evidence_path(stored.name)) as image:
+    with Image.open(io.BytesIO(evidence_read(stored.name))) as image:
         assert not image.getexif()
     assert evidence_store(photo("PNG"), "b.png").content_type == "image/png"
     assert evidence_store(PDF, "c.pdf").content_type == "application/pdf"
