@@ -267,3 +267,47 @@ def test_the_pages_confirm_before_signing_and_then_show_the_signed_figures(
 def test_a_month_out_of_range_is_not_found(branch: SimpleNamespace) -> None:
     response = _client(branch.secretary).get(reverse("periods:month", args=[branch.org.pk, 2026, 13]))
     assert response.status_code == 404
+
+
+def _header_fits(sheet, header_rows: range) -> None:  # type: ignore[no-untyped-def]
+    """Every header cell's text fits the height of its row (or rows, where merged down)."""
+    from openpyxl.utils import get_column_letter, range_boundaries
+
+    from jifen.documents.paper_forms import LINE, lines_needed
+
+    spans = {}
+    for merged in sheet.merged_cells.ranges:
+        c1, r1, c2, r2 = range_boundaries(str(merged))
+        spans[(r1, c1)] = (c2, r2)
+    for row in header_rows:
+        for column in range(1, sheet.max_column + 1):
+            value = sheet.cell(row, column).value
+            if not isinstance(value, str) or not value:
+                continue
+            c2, r2 = spans.get((row, column), (column, row))
+            width = sum(
+                sheet.column_dimensions[get_column_letter(c)].width for c in range(column, c2 + 1)
+            )
+            height = sum(sheet.row_dimensions[r].height or LINE + 4 for r in range(row, r2 + 1))
+            assert lines_needed(value, width) * LINE <= height, (row, column, value)
+
+
+def test_the_xlsx_headers_do_not_run_into_the_first_row(
+    branch: SimpleNamespace, clock: Clock
+) -> None:
+    _golden(branch)
+    clock.set(D(2026, 4, 8))
+    client = _client(branch.secretary)
+    month = load_workbook(
+        io.BytesIO(client.get(reverse("periods:month_xlsx", args=[branch.org.pk, 2026, 3])).content)
+    ).active
+    _header_fits(month, range(1, 5))
+    # The 政治建设 item's long title needs several lines: the second header row is tall.
+    assert month.row_dimensions[4].height > 4 * 14.5
+    quarter = load_workbook(
+        io.BytesIO(
+            client.get(reverse("periods:quarter_xlsx", args=[branch.org.pk, 2026, 1])).content
+        )
+    ).active
+    _header_fits(quarter, range(1, 4))
+    assert quarter.cell(4, 1).value in {"赵磊", "钱芳"}  # the first data row, under the header
