@@ -83,9 +83,7 @@ def lines_needed(text: str, width: float) -> int:
 
 
 def _widths(form: Form, columns: int) -> list[float]:
-    return [
-        float(form.widths[c]) if c < len(form.widths) else 12.0 for c in range(columns)
-    ]
+    return [float(form.widths[c]) if c < len(form.widths) else 12.0 for c in range(columns)]
 
 
 def _spans(form: Form, widths: list[float]) -> dict[tuple[int, int], tuple[float, int]]:

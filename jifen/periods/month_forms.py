@@ -117,7 +117,9 @@ def month_form(
     column = len(lead) + 1
     for _group, span in table.groups:
         if span > 1:
-            merges.append(f"{get_column_letter(column)}{top}:{get_column_letter(column + span - 1)}{top}")
+            merges.append(
+                f"{get_column_letter(column)}{top}:{get_column_letter(column + span - 1)}{top}"
+            )
         column += span
     rows = [
         [

@@ -136,9 +136,7 @@ class MonthRow:
     remarks: str
 
 
-def _remarks(
-    result: SubjectResult, rulebook: Rulebook, key: str, active: bool
-) -> list[str]:
+def _remarks(result: SubjectResult, rulebook: Rulebook, key: str, active: bool) -> list[str]:
     notes: list[str] = []
     if not active:
         notes.append("本月不在考核期内")
@@ -182,16 +180,16 @@ def _row(
             continue
         found_category = result.category(category.code)
         if category.period == "month":
-            for item in found_category.items:
-                cells[f"{category.code}.{item.code}"] = points_text(item.periods.get(key))
+            for scored in found_category.items:
+                cells[f"{category.code}.{scored.code}"] = points_text(scored.periods.get(key))
             value = found_category.periods.get(key)
             cells[category.code] = points_text(value)
             total += value or ZERO
             continue
         gained_before = _item_scores(earlier, category)
-        for item in found_category.items:
-            gained = item.score - gained_before.get(item.code, ZERO)
-            cells[f"{category.code}.{item.code}"] = points_text(gained)
+        for scored in found_category.items:
+            gained = scored.score - gained_before.get(scored.code, ZERO)
+            cells[f"{category.code}.{scored.code}"] = points_text(gained)
         this_month = found_category.score - _category_score(earlier, category)
         cells[f"{category.code}+"] = points_text(this_month)
         cells[f"{category.code}~"] = points_text(found_category.score)
@@ -219,8 +217,9 @@ def _members_in(organization: Organization, month: Month) -> dict[int, str]:
     """Who belonged to ``organization`` (or below) on some day of the month, with the branch
     they belonged to last in it."""
     rows = (
-        memberships_overlapping(first=month.start, last=month.end, organization=organization,
-                                subtree=True)
+        memberships_overlapping(
+            first=month.start, last=month.end, organization=organization, subtree=True
+        )
         .order_by("start")
         .values_list("person_id", "organization__name")
     )

@@ -137,9 +137,7 @@ def month_sign(
             % {"month": sheet.month.title}
         )
     if seen_hash != sheet.sheet_hash:
-        raise ValidationError(
-            _("您核对之后本月的分数有变动，没有签名：请重新核对考核表后再签名")
-        )
+        raise ValidationError(_("您核对之后本月的分数有变动，没有签名：请重新核对考核表后再签名"))
     signature = MonthSignature.objects.create(
         organization=organization,
         year=year,

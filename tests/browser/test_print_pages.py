@@ -53,9 +53,10 @@ def test_a_thirty_member_quarter_prints_on_three_landscape_pages(
     # 6 pages before the dense print style: the page's line height doubled every row).
     assert _pages(page) == 3
     # No member's four rows are split across two pages.
-    assert page.evaluate(
-        "getComputedStyle(document.querySelector('tbody.member')).breakInside"
-    ) == "avoid"
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('tbody.member')).breakInside")
+        == "avoid"
+    )
 
 
 def test_a_thirty_member_month_prints_its_table_on_one_page(

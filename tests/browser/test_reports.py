@@ -81,6 +81,7 @@ def test_a_member_prints_the_register_and_the_general_branch_its_bulletin(
     for media in ("screen", "print"):
         page.emulate_media(media=media)
         lines = page.evaluate(ONE_LINE)
-        assert lines and all(count == 1 for count in lines.values()), lines
+        assert set(lines) == {"教工第一党支部", "学生第一党支部"}
+        assert all(count == 1 for count in lines.values()), lines
     page.emulate_media(media="screen")
     _prints_on_a4(page)

@@ -74,7 +74,8 @@ def test_the_golden_month_worked_by_hand(branch: SimpleNamespace) -> None:
         "2026年3月",
     )
     groups = [c.group for c in sheet.columns]
-    assert groups[0] == "基础分（70分）" and groups[-1] == "评议分（10分）"
+    assert groups[0] == "基础分（70分）"
+    assert groups[-1] == "评议分（10分）"
     points = {c.code: c.points for c in sheet.columns}
     assert points["base.xxqg_login"] == "10分/月"
     assert points["base.four_consciousness"] == "2.5分/月"
@@ -140,7 +141,8 @@ def test_signing_records_the_figures_and_refuses_before_the_month_ends(
     assert signature.sheet["members"] == sheet.canonical["members"]
     assert signature.signed_by == branch.secretary
     audit = AuditEvent.objects.filter(action="period.month_sign").get()
-    assert "2026年3月" in audit.summary and "2 人" in audit.summary
+    assert "2026年3月" in audit.summary
+    assert "2 人" in audit.summary
     with pytest.raises(ValidationError, match="不需要重新签名"):
         month_sign(
             organization=branch.org,
@@ -180,7 +182,10 @@ def test_a_later_change_shows_as_a_difference_until_signed_again(
     assert now is not None
     latest = month_signatures(branch.org, 2026, 3)[-1]
     assert month_status(now, latest) == MonthStatus.CHANGED
-    found = {(d.name, d.column): (d.signed, d.now) for d in month_differences(latest.sheet, now.canonical)}
+    found = {
+        (d.name, d.column): (d.signed, d.now)
+        for d in month_differences(latest.sheet, now.canonical)
+    }
     assert found[("赵磊", "基础分（70分） 主题党日(每月两次)")] == ("5.00", "10.00")
     assert found[("赵磊", "基础分（70分） 月小计")] == ("62.00", "67.00")
     assert found[("赵磊", "本月合计")] == ("63.00", "68.00")
@@ -211,7 +216,9 @@ def test_the_pages_confirm_before_signing_and_then_show_the_signed_figures(
     args = [branch.org.pk, 2026, 3]
     secretary = _client(branch.secretary)
     page = secretary.get(reverse("periods:month", args=args)).content.decode()
-    assert "未签名" in page and "63.00" in page and "核对并签名" in page
+    assert "未签名" in page
+    assert "63.00" in page
+    assert "核对并签名" in page
     confirm = secretary.get(reverse("periods:month_sign", args=args))
     assert confirm.status_code == 200
     sheet = month_sheet(branch.org, 2026, 3)
@@ -245,8 +252,10 @@ def test_the_pages_confirm_before_signing_and_then_show_the_signed_figures(
     assert "63.00" in page  # the signed figure is still what the sheet shows
     assert "63.00 → 68.00" in page
     printed = secretary.get(reverse("periods:month_print", args=args)).content.decode()
-    assert "所在支部：教工第一党支部" in printed and "考核年月：2026 年 3 月" in printed
-    assert "支部书记签名" in printed and "63.00 → 68.00" in printed
+    assert "所在支部：教工第一党支部" in printed
+    assert "考核年月：2026 年 3 月" in printed
+    assert "支部书记签名" in printed
+    assert "63.00 → 68.00" in printed
     assert "每次未登录,扣 0.5 分" in printed  # the seed's own words, under the table
     xlsx = secretary.get(reverse("periods:month_xlsx", args=args))
     sheet_xlsx = load_workbook(io.BytesIO(xlsx.content)).active
@@ -259,13 +268,16 @@ def test_the_pages_confirm_before_signing_and_then_show_the_signed_figures(
     assert {"A3:A4", "B3:O3"} <= merged
     rows = {sheet_xlsx.cell(r, 1).value: r for r in range(5, 7)}
     total = sheet_xlsx.cell(rows["赵磊"], sheet_xlsx.max_column - 1)
-    assert total.value == 63 and total.number_format == "0.00"  # the signed total, a number
+    assert total.value == 63
+    assert total.number_format == "0.00"
     values = [c.value for row in sheet_xlsx.iter_rows() for c in row if c.value]
     assert any("签名后有变动" in str(v) for v in values)
 
 
 def test_a_month_out_of_range_is_not_found(branch: SimpleNamespace) -> None:
-    response = _client(branch.secretary).get(reverse("periods:month", args=[branch.org.pk, 2026, 13]))
+    response = _client(branch.secretary).get(
+        reverse("periods:month", args=[branch.org.pk, 2026, 13])
+    )
     assert response.status_code == 404
 
 

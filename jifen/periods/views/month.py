@@ -107,9 +107,7 @@ def month_xlsx(request: HttpRequest, org_id: int, year: int, month: int) -> Http
     organization = access.org_for(request.user, org_id)
     state = _state(organization, year, month)
     name = state.sheet.month.name
-    form = month_form(
-        state.canonical, organization.name, name, state.latest, state.differences
-    )
+    form = month_form(state.canonical, organization.name, name, state.latest, state.differences)
     return xlsx_response(form_xlsx(form), f"{organization.name}-{name}考核表.xlsx")
 
 
