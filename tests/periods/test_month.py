@@ -323,3 +323,46 @@ def test_the_xlsx_headers_do_not_run_into_the_first_row(
     ).active
     _header_fits(quarter, range(1, 4))
     assert quarter.cell(4, 1).value in {"赵磊", "钱芳"}  # the first data row, under the header
+
+
+def test_a_member_not_in_scope_this_month_is_blank_with_a_remark(
+    branch: SimpleNamespace,
+) -> None:
+    from jifen.orgs.services import exemption_create
+
+    exemption_create(
+        person=branch.qian,
+        start=D(2026, 3, 1),
+        end=D(2026, 4, 30),
+        reason="长期病休",
+        committee_decided_on=D(2026, 2, 20),
+        general_meeting_on=D(2026, 2, 25),
+        filed_on=D(2026, 2, 27),
+    )
+    sheet = month_sheet(branch.org, 2026, 3)
+    assert sheet is not None
+    qian = _member(sheet, branch.qian)
+    assert set(qian["cells"].values()) == {""}
+    assert qian["total"] == ""
+    assert qian["remarks"] == "本月不在考核期内"
+    february = month_sheet(branch.org, 2026, 2)
+    assert february is not None
+    assert _member(february, branch.qian)["total"] == "70.00"
+
+
+def test_a_rulebook_scored_by_the_year_shows_what_each_category_gained(
+    branch: SimpleNamespace, clock: Clock
+) -> None:
+    from jifen.rulebooks.services import adoption_set
+
+    adoption_set(organization=branch.tree.b2, year=2026, rulebook="seed001")
+    clock.set(D(2026, 4, 8))
+    page = _client(branch.general_admin).get(
+        reverse("periods:month", args=[branch.tree.b2.pk, 2026, 3])
+    )
+    assert page.status_code == 200
+    assert "本积分办法没有按月计分的类别" in page.content.decode()
+    sheet = month_sheet(branch.tree.b2, 2026, 3)
+    assert sheet is not None
+    assert not any(c.title == "月小计" for c in sheet.columns)
+    assert any(c.title == "本月" for c in sheet.columns)
