@@ -366,3 +366,30 @@ def test_a_rulebook_scored_by_the_year_shows_what_each_category_gained(
     assert sheet is not None
     assert not any(c.title == "月小计" for c in sheet.columns)
     assert any(c.title == "本月" for c in sheet.columns)
+
+
+def test_the_month_pages_speak_english_and_the_printed_form_stays_chinese(
+    branch: SimpleNamespace, clock: Clock
+) -> None:
+    from django.utils import translation
+
+    _golden(branch)
+    clock.set(D(2026, 4, 8))
+    client = _client(branch.secretary)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    try:
+        args = [branch.org.pk, 2026, 3]
+        html = client.get(reverse("periods:month", args=args)).content.decode()
+        assert '<html lang="en">' in html
+        for words in ("Monthly assessment form", "Month total", "Not signed", "Check and sign"):
+            assert words in html
+        for words in ("月度考核表</h2>", "本月合计", "未签名", "核对并签名"):
+            assert words not in html
+        confirm = client.get(reverse("periods:month_sign", args=args)).content.decode()
+        assert "I have checked the table line by line and sign it" in confirm
+        printed = client.get(reverse("periods:month_print", args=args)).content.decode()
+        assert "党员积分管理考核表" in printed
+        assert "本月合计" in printed
+        assert "Month total" not in printed
+    finally:
+        translation.activate("zh-hans")
