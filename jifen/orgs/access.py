@@ -47,7 +47,7 @@ class Action(enum.Enum):
     VIEW_BULLETIN = (
         "view_bulletin"  # the general branch's quarterly bulletin (通报) of its branches
     )
-    SIGN_PERIOD = "sign_period"  # sign a quarter (签名确认) and open its public notice
+    SIGN_PERIOD = "sign_period"  # sign a quarter (签名确认), open its notice; sign a month's 考核表
     INVESTIGATE = "investigate"  # the branch committee's finding on an objection
     SPECIAL_REVIEW = "special_review"  # the general branch's 专项查核 of an escalated objection
     VIEW_NOTICE = "view_notice"  # read a public notice (公示) and its objections

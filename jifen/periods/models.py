@@ -223,3 +223,31 @@ class HolidayDay(AppendOnlyModel):
         constraints = [
             models.UniqueConstraint(fields=["schedule", "day"], name="holiday_schedule_day")
         ]
+
+
+class MonthSignature(AppendOnlyModel):
+    """The branch secretary's signature (支部书记签名) of one month's 考核表 (seed 003): who,
+    when and exactly which figures — the canonical sheet, its SHA-256 and the organization's
+    ledger head. It seals nothing: a later change to the month's figures shows as a difference
+    from what was signed until the secretary signs again (docs/decisions.md)."""
+
+    refusal = "月度考核表的签名记录不能修改或删除；分数有变动时请重新签名"
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("年度")
+    month = models.PositiveSmallIntegerField("月份")  # 1..12 of the rulebook's scoring year
+    sheet = models.JSONField("签名的考核表")
+    sheet_hash = models.CharField("考核表 SHA-256", max_length=64)
+    ledger_seq = models.PositiveBigIntegerField("台账序号")
+    ledger_head = models.CharField("台账链头", max_length=64)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_at = models.DateTimeField("签名时间")
+
+    class Meta:
+        verbose_name = "月度考核表签名"
+        verbose_name_plural = "月度考核表签名"
+        db_table = appendonly.register("periods_monthsignature")
+        indexes = [models.Index(fields=["organization", "year", "month"])]
+        ordering = ["signed_at", "pk"]

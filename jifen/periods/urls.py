@@ -1,10 +1,12 @@
 from django.urls import URLPattern, URLResolver, path
 
-from jifen.periods.views import confirm, holidays, lists, notice, objections, quarter
+from jifen.periods.views import confirm, holidays, lists, month, notice, objections, quarter
 
 app_name = "periods"
 
 Q = "orgs/<int:org_id>/periods/<int:year>/<int:quarter>"
+# A month of the rulebook's scoring year: seed 003's monthly 考核表.
+M = "orgs/<int:org_id>/months/<int:year>/<int:month>"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("periods/", lists.index, name="index"),
@@ -26,4 +28,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("objections/<int:objection_id>/finding/", objections.finding, name="finding"),
     path("objections/<int:objection_id>/escalate/", objections.escalate, name="escalate"),
     path("me/periods/<int:year>/<int:quarter>/", confirm.confirm, name="confirm"),
+    path(f"{M}/", month.month, name="month"),
+    path(f"{M}/print/", month.month_print, name="month_print"),
+    path(f"{M}/xlsx/", month.month_xlsx, name="month_xlsx"),
+    path(f"{M}/sign/", month.month_sign_view, name="month_sign"),
 ]

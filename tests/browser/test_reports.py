@@ -24,6 +24,17 @@ PAGE_SIZE = """() => {
 }"""
 
 
+ONE_LINE = """() => {
+  const found = {};
+  for (const cell of document.querySelectorAll('table.bulletin td.branch-name')) {
+    const range = document.createRange();
+    range.selectNodeContents(cell);
+    if (cell.textContent.trim()) found[cell.textContent.trim()] = range.getClientRects().length;
+  }
+  return found;
+}"""
+
+
 def _prints_on_a4(page: Any) -> None:
     assert page.evaluate(PAGE_SIZE).lower().startswith("a4")  # Chromium writes "a4"
     page.emulate_media(media="print")
@@ -65,4 +76,12 @@ def test_a_member_prints_the_register_and_the_general_branch_its_bulletin(
     assert page.locator(".form-sheet .chart svg").count() >= 1
     assert page.locator("table.bulletin tbody tr").count() == 3  # B1, B2, 合计
     assert page.locator(".signatures", has_text="党总支书记签名").is_visible()
+    # Each branch's name on one line, on the phone and in print: a name that wraps is drawn
+    # as more than one rectangle.
+    for media in ("screen", "print"):
+        page.emulate_media(media=media)
+        lines = page.evaluate(ONE_LINE)
+        assert set(lines) == {"教工第一党支部", "学生第一党支部"}
+        assert all(count == 1 for count in lines.values()), lines
+    page.emulate_media(media="screen")
     _prints_on_a4(page)

@@ -118,6 +118,10 @@ def _quarter(world: SimpleNamespace, org: Organization) -> dict[str, int]:
     return {"org_id": org.pk, "year": timezone.localdate().year, "quarter": 1}
 
 
+def _month(world: SimpleNamespace, org: Organization) -> dict[str, int]:
+    return {"org_id": org.pk, "year": timezone.localdate().year, "month": 1}
+
+
 def _draft(world: SimpleNamespace, org: Organization) -> dict[str, int]:
     return {"draft_id": world.drafts[org.code].pk}
 
@@ -309,6 +313,11 @@ MATRIX.update(
         ),
         # The national holiday schedule: committee admins (of any committee) list and enter it.
         "periods:holidays": Entry(None, ASSESSORS, scoped=False),
+        # Seed 003's monthly 考核表: read like the quarter's sheet, signed by the secretary.
+        "periods:month": Entry(_month, READERS),
+        "periods:month_print": Entry(_month, READERS),
+        "periods:month_xlsx": Entry(_month, READERS),
+        "periods:month_sign": Entry(_month, SIGNERS),
         "periods:holidays_enter": Entry(None, ASSESSORS, scoped=False),
     }
 )

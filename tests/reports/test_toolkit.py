@@ -153,3 +153,40 @@ def test_distribution_counts_at_the_band_edges() -> None:
     assert counts == [2, 2, 1, 1, 2]
     assert charts.distribution_rows([]) == (labels, [0, 0, 0, 0, 0])
     assert charts.distribution_rows([D(60)], edges=(0, 60)) == (["<60", "≥60"], [0, 1])
+
+
+def test_header_rows_are_as_tall_as_their_wrapped_text() -> None:
+    """A header whose text wraps must not be drawn over the first data row: a spreadsheet keeps
+    the height written in the file, so every header row gets the height its text needs."""
+    long_title = "践行“四个意识”、坚定“四个自信”、做到“两个维护”\n2.5分/月"  # 26 + 7 characters
+    form = _form(
+        headers=[["姓名", "基础分", "", "日期"], ["", long_title, "特色", ""]],
+        widths=[10, 7, 7, 12],
+        subtitle="所在支部：教工第一党支部    考核年月：2026年3月    支部书记签名：" * 2,
+    )
+    sheet = _sheet(form_xlsx(form))
+    header = sheet.row_dimensions[4].height  # type: ignore[attr-defined]
+    # In a column 7 wide (6 usable) a Chinese character (and “”) takes 2: 26 characters, 52
+    # units, wrap to 9 lines,
+    # the 考核分值 line to 2 more; 11 lines of 14.5 points and the padding.
+    assert header == 11 * 14.5 + 4
+    # The merged heading over B3:C3 is one line: the row keeps the default height.
+    assert sheet.row_dimensions[3].height is None  # type: ignore[attr-defined]
+    assert {"A3:A4", "B3:C3", "D3:D4"} <= {str(r) for r in sheet.merged_cells.ranges}  # type: ignore[attr-defined]
+    # The subtitle, merged across the 36-character-wide sheet, wraps to 4 lines.
+    assert sheet.row_dimensions[2].height == 4 * 14.5 + 4  # type: ignore[attr-defined]
+    # The first data row follows the headers, unmerged, its own height.
+    assert sheet["A5"].value == "'=SUM(A1:A2)"  # type: ignore[index]
+    assert not any("5" in str(r).split(":")[0] for r in sheet.merged_cells.ranges)  # type: ignore[attr-defined]
+
+
+def test_a_vertically_merged_heading_taller_than_its_rows_grows_the_last() -> None:
+    form = _form(
+        headers=[["姓名与所在支部及其说明文字很长", "积分", "", "日期"], ["", "基础", "特色", ""]],
+        widths=[6, 8, 8, 12],
+    )
+    sheet = _sheet(form_xlsx(form))
+    # 15 characters, 2 columns each, 5 usable: 6 lines = 91 points over rows 3 and 4.
+    three = sheet.row_dimensions[3].height or 18.5  # type: ignore[attr-defined]
+    four = sheet.row_dimensions[4].height  # type: ignore[attr-defined]
+    assert three + four >= 6 * 14.5 + 4

@@ -76,5 +76,15 @@ def year_view(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
     return render(
         request,
         "periods/year.html",
-        {"organization": organization, "year": year, "quarters": quarters},
+        {
+            "organization": organization,
+            "year": year,
+            "quarters": quarters,
+            # Seed 003's monthly 考核表, one link a month of the scoring year.
+            "months": [
+                (m + 1, label)
+                for q, _status, _count in quarters
+                for m, label in zip(q.months, q.month_labels, strict=True)
+            ],
+        },
     )
