@@ -79,6 +79,11 @@ class Register:
             text += "，党总支已审批"
         elif self.tied:
             text += "，与他人并列于名额线，待党总支决定"
+        elif self.so_far:
+            text += "，按至今积分计算，年终评定"
+        else:
+            # seed001: the general branch approves the year's stars; until then they are pending.
+            text += "，按积分计算，待党总支审批"
         return text
 
     @property

@@ -176,7 +176,7 @@ def test_stars_come_from_the_whole_branch(tree: SimpleNamespace, make_person: ob
     assert alone is not None
     sheet = register_of(alone, branch="B1", rating=rated.results[a.pk])
     assert sheet.stars == 5
-    assert sheet.stars_text == "★★★★★（5 星）"
+    assert sheet.stars_text == "★★★★★（5 星），按积分计算，待党总支审批"
     assert sheet.columns == []  # seed001 scores by the year: no month columns
     form = register_form(sheet)
     assert form.headers[0] == ["考核类别", "考核内容", "分值", "全年得分"]
