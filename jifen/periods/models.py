@@ -223,3 +223,9 @@ class HolidayDay(AppendOnlyModel):
         constraints = [
             models.UniqueConstraint(fields=["schedule", "day"], name="holiday_schedule_day")
         ]
+
+
+# The year end's steps live in their own module; imported here so Django finds the model.
+from jifen.periods.year_end_models import YearEndStep  # noqa: E402
+
+__all__ = ["YearEndStep"]

@@ -1,10 +1,11 @@
 from django.urls import URLPattern, URLResolver, path
 
-from jifen.periods.views import confirm, holidays, lists, notice, objections, quarter
+from jifen.periods.views import confirm, holidays, lists, notice, objections, quarter, year_end
 
 app_name = "periods"
 
 Q = "orgs/<int:org_id>/periods/<int:year>/<int:quarter>"
+Y = "orgs/<int:org_id>/year-end/<int:year>"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("periods/", lists.index, name="index"),
@@ -26,4 +27,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("objections/<int:objection_id>/finding/", objections.finding, name="finding"),
     path("objections/<int:objection_id>/escalate/", objections.escalate, name="escalate"),
     path("me/periods/<int:year>/<int:quarter>/", confirm.confirm, name="confirm"),
+    # The year end (jifen/periods/year_end*.py).
+    path(f"{Y}/", year_end.year_end, name="year_end"),
+    path(f"{Y}/sign/", year_end.sign, name="year_end_sign"),
+    path(f"{Y}/submit/", year_end.submit, name="year_end_submit"),
+    path(f"{Y}/decide/", year_end.decide, name="year_end_decide"),
+    path(f"{Y}/notice/", year_end.notice_open_view, name="year_end_notice"),
+    path(f"{Y}/reports/", year_end.reports, name="year_end_reports"),
+    path("me/year-end/<int:year>/", year_end.mine, name="year_end_mine"),
 ]
