@@ -5,7 +5,8 @@ from jifen.periods.views import confirm, holidays, lists, notice, objections, qu
 app_name = "periods"
 
 Q = "orgs/<int:org_id>/periods/<int:year>/<int:quarter>"
-Y = "orgs/<int:org_id>/year-end/<int:year>"
+# Under the year of quarters: ratings owns orgs/<id>/year-end/<year>/ (the stars, the grades).
+Y = "orgs/<int:org_id>/periods/<int:year>/year-end"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("periods/", lists.index, name="index"),

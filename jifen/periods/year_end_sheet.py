@@ -53,7 +53,9 @@ class YearSheet:
 
     @property
     def missing_grades(self) -> list[str]:
-        return [r.person.name for r in self.rows if r.canonical["year"].get(GRADE_COLUMN) == NO_GRADE]
+        return [
+            r.person.name for r in self.rows if r.canonical["year"].get(GRADE_COLUMN) == NO_GRADE
+        ]
 
 
 def year_bounds(rulebook: Rulebook, year: int) -> tuple[dt.date, dt.date]:
@@ -147,5 +149,13 @@ def year_sheet(organization: Organization, year: int) -> YearSheet | None:
         "members": [row.canonical for row in rows],
     }
     return YearSheet(
-        organization, year, start, end, rulebook, columns, rows, canonical, canonical_hash(canonical)
+        organization,
+        year,
+        start,
+        end,
+        rulebook,
+        columns,
+        rows,
+        canonical,
+        canonical_hash(canonical),
     )

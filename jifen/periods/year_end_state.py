@@ -123,16 +123,16 @@ def year_end_reports(organization: Organization, year: int) -> list[ReportRow]:
         notices[notice.signature_id] = notice
     rows = []
     for org in below:
-        signature = latest.get(org.pk)
-        step = steps.get(signature.pk) if signature else None
-        notice = notices.get(signature.pk) if signature else None
+        found = latest.get(org.pk)
+        last = steps.get(found.pk) if found else None
+        noticed = notices.get(found.pk) if found else None
         rows.append(
             ReportRow(
                 org,
-                _recorded(signature, [step] if step else [], notice),
-                signature,
-                step,
-                notice,
+                _recorded(found, [last] if last else [], noticed),
+                found,
+                last,
+                noticed,
             )
         )
     return rows

@@ -50,7 +50,9 @@ def golden(branch: SimpleNamespace, *, grades: bool = True) -> None:
 
 def signed_and_approved(branch: SimpleNamespace) -> Signature:
     golden(branch)
-    signature = year_end_sign(organization=branch.org, year=2026, actor=branch.secretary, today=AFTER)
+    signature = year_end_sign(
+        organization=branch.org, year=2026, actor=branch.secretary, today=AFTER
+    )
     year_end_submit(signature=signature, actor=branch.secretary)
     year_end_decide(signature=signature, approve=True, reason="", actor=branch.general_admin)
     return signature
@@ -71,8 +73,10 @@ def test_the_year_end_sheet_is_the_golden_case(branch: SimpleNamespace) -> None:
 def test_signing_waits_for_the_year_end_and_the_grades(branch: SimpleNamespace) -> None:
     golden(branch, grades=False)
     with pytest.raises(ValidationError, match="年度结束后才能签名"):
-        year_end_sign(organization=branch.org, year=2026, actor=branch.secretary, today=D(2026, 12, 31))
-    with pytest.raises(ValidationError, match="尚未评定民主评议等次.*赵磊"):
+        year_end_sign(
+            organization=branch.org, year=2026, actor=branch.secretary, today=D(2026, 12, 31)
+        )
+    with pytest.raises(ValidationError, match=r"尚未评定民主评议等次.*赵磊"):
         year_end_sign(organization=branch.org, year=2026, actor=branch.secretary, today=AFTER)
     assert not Signature.objects.filter(quarter=YEAR_END).exists()
 
@@ -80,7 +84,9 @@ def test_signing_waits_for_the_year_end_and_the_grades(branch: SimpleNamespace) 
 def test_sign_submit_approve_notice_object(branch: SimpleNamespace) -> None:
     golden(branch)
     assert year_end_state(branch.org, 2026).status == YearStatus.NOT_STARTED
-    signature = year_end_sign(organization=branch.org, year=2026, actor=branch.secretary, today=AFTER)
+    signature = year_end_sign(
+        organization=branch.org, year=2026, actor=branch.secretary, today=AFTER
+    )
     # Which figures: the sheet itself and its SHA-256; the whole year is sealed.
     assert signature.quarter == YEAR_END
     assert {m["name"]: m["total"] for m in signature.sheet["members"]} == {
@@ -117,7 +123,11 @@ def test_sign_submit_approve_notice_object(branch: SimpleNamespace) -> None:
     with pytest.raises(ValidationError, match="已经公示过了"):
         year_end_notice_open(signature=signature, actor=branch.secretary, today=AFTER)
     objection = objection_file(
-        notice=notice, actor=branch.member, text="特色分漏记一次志愿服务", today=AFTER, person=branch.zhao
+        notice=notice,
+        actor=branch.member,
+        text="特色分漏记一次志愿服务",
+        today=AFTER,
+        person=branch.zhao,
     )
     assert objection.notice.signature.quarter == YEAR_END
     with pytest.raises(ValidationError, match="已于"):
@@ -134,7 +144,9 @@ def test_sign_submit_approve_notice_object(branch: SimpleNamespace) -> None:
 
 def test_a_return_reopens_the_year_end_for_the_branch(branch: SimpleNamespace) -> None:
     golden(branch)
-    signature = year_end_sign(organization=branch.org, year=2026, actor=branch.secretary, today=AFTER)
+    signature = year_end_sign(
+        organization=branch.org, year=2026, actor=branch.secretary, today=AFTER
+    )
     year_end_submit(signature=signature, actor=branch.secretary)
     with pytest.raises(ValidationError, match="退回必须写明原因"):
         year_end_decide(signature=signature, approve=False, reason=" ", actor=branch.general_admin)
@@ -143,7 +155,8 @@ def test_a_return_reopens_the_year_end_for_the_branch(branch: SimpleNamespace) -
     )
     state = year_end_state(branch.org, 2026)
     assert state.status == YearStatus.RETURNED
-    assert state.last_step is not None and state.last_step.reason == "特色分请附审批材料"
+    assert state.last_step is not None
+    assert state.last_step.reason == "特色分请附审批材料"
     with pytest.raises(ValidationError, match="审核通过后才能公示"):
         year_end_notice_open(signature=signature, actor=branch.secretary, today=AFTER)
     # The branch may report the same figures again, or correct and sign again.
@@ -153,14 +166,21 @@ def test_a_return_reopens_the_year_end_for_the_branch(branch: SimpleNamespace) -
 
 def test_a_correction_after_signing_reopens_it(branch: SimpleNamespace) -> None:
     golden(branch)
-    signature = year_end_sign(organization=branch.org, year=2026, actor=branch.secretary, today=AFTER)
+    signature = year_end_sign(
+        organization=branch.org, year=2026, actor=branch.secretary, today=AFTER
+    )
     year_end_submit(signature=signature, actor=branch.secretary)
     # The year is sealed: only a correction with a reason enters it (and reopens the year end).
     with pytest.raises(ValidationError, match="以更正方式录入"):
         add(branch, branch.qian, D(2026, 10, 1), "branch_choice", 2)
     add(
-        branch, branch.qian, D(2026, 10, 1), "branch_choice", 2,
-        origin=Origin.CORRECTION, reason="支委会复核：漏记信息撰稿 2 分",
+        branch,
+        branch.qian,
+        D(2026, 10, 1),
+        "branch_choice",
+        2,
+        origin=Origin.CORRECTION,
+        reason="支委会复核：漏记信息撰稿 2 分",
     )
     sheet = year_sheet(branch.org, 2026)
     assert sheet is not None
@@ -177,7 +197,8 @@ def test_the_level_above_sees_each_organizations_status(branch: SimpleNamespace)
     rows = {row.organization.code: row for row in year_end_reports(branch.tree.c, 2026)}
     assert set(rows) == {"G", "B1", "B2", "B3"}
     assert rows["B1"].status == YearStatus.APPROVED
-    assert rows["B1"].step is not None and rows["B1"].step.by == branch.general_admin
+    assert rows["B1"].step is not None
+    assert rows["B1"].step.by == branch.general_admin
     assert rows["B2"].status == YearStatus.NOT_STARTED
     assert [r.organization.code for r in year_end_reports(branch.tree.g, 2026)] == ["B1", "B2"]
 

@@ -177,7 +177,7 @@ def reports(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
     """The level above's overview (上报情况): each organization below and its year end."""
     organization = access.org_for(request.user, org_id, Action.VIEW_BULLETIN)
     rows = year_end_reports(organization, year)
-    counts = {status: 0 for status in YearStatus}
+    counts = dict.fromkeys(YearStatus, 0)
     for row in rows:
         counts[row.status] += 1
     return render(
