@@ -89,6 +89,8 @@ def test_the_whole_year_end_through_the_pages(branch: SimpleNamespace, day: Cloc
     listed = secretary.get(reverse("periods:notices")).content.decode()
     assert "2026年度积分结果" in listed
     # The member sees the approved figures and, while the notice runs, the way to object.
+    listed = _client(branch.member).get(reverse("periods:notices")).content.decode()
+    assert reverse("periods:year_end_mine", args=[2026]) in listed
     mine = (
         _client(branch.member).get(reverse("periods:year_end_mine", args=[2026])).content.decode()
     )

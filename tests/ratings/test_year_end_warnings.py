@@ -76,6 +76,8 @@ def test_a_proposal_before_the_year_end_says_why_and_keeps_it(
     page = client.get(reverse("ratings:stars", args=[tree.b1.pk, 2026])).content.decode()
     assert 'id="early"' in page
     assert "才结束" in page
+    # The year end's tabs lead to the year-end sheet, its report and its notice.
+    assert reverse("periods:year_end", args=[tree.b1.pk, 2026]) in page
     stars_propose(organization=tree.b1, year=2026, actor=secretary)
     event = AuditEvent.objects.filter(action="ratings.propose").get()
     assert "提示：2026 年度到" in event.summary

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from jifen.core import clock
 from jifen.orgs import access
 from jifen.orgs.access import Action
+from jifen.orgs.models import Person
 from jifen.periods.holidays import may_enter, years_missing
 from jifen.periods.models import Objection
 from jifen.periods.selectors import (
@@ -57,6 +58,11 @@ def notices(request: HttpRequest) -> HttpResponse:
         {
             "notices": notices_for(request.user, clock.today()),
             "mine": [(o, objection_state(o)) for o in mine],
+            # A member's own year-end results (periods/views/year_end.py): last year's is the one
+            # reported and publicized early this year.
+            "own_years": [clock.today().year - 1, clock.today().year]
+            if Person.objects.filter(access.own(request.user, "user_id")).exists()
+            else [],
         },
     )
 
