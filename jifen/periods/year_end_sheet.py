@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from jifen.ledger.models import Entry
 from jifen.ledger.pages import points_text
 from jifen.ledger.scores import branch_year
 from jifen.orgs.models import Organization, Person
@@ -72,18 +73,22 @@ def _grade_item(rulebook: Rulebook) -> tuple[Category, Grade] | None:
     return None
 
 
-def _grade_label(result: SubjectResult, found: tuple[Category, Grade]) -> str:
-    """The grade from the engine's line for the item (``…: 优秀 得 10``): the label the ledger's
-    latest grade fact holds. Not yet entered: 未评定."""
+def _grade_facts(results: list[SubjectResult], found: tuple[Category, Grade]) -> dict[str, str]:
+    """Each member's grade (优秀 …): the ledger value of the fact the engine used for the grade
+    item (its line names the fact, whose id is the entry's key), read in one query. A member
+    without one is 未评定."""
     category, item = found
-    for line in result.category(category.code).lines + tuple(
-        line for i in result.category(category.code).items for line in i.lines
-    ):
-        if line.rule == f"{category.code}.{item.code}" and line.facts:
-            for label in sorted(item.grades, key=len, reverse=True):
-                if f": {label} 得" in line.text:
-                    return label
-    return NO_GRADE
+    rule = f"{category.code}.{item.code}"
+    used: dict[str, str] = {}
+    for result in results:
+        for found_item in result.category(category.code).items:
+            for line in found_item.lines:
+                if line.rule == rule and line.facts:
+                    used[result.subject] = line.facts[0]
+    values = dict(
+        Entry.objects.filter(pk__in=[int(f) for f in used.values()]).values_list("pk", "value")
+    )
+    return {subject: values.get(int(fact), NO_GRADE) for subject, fact in used.items()}
 
 
 def _members_in(organization: Organization, start: dt.date, end: dt.date) -> dict[int, str]:
@@ -110,6 +115,7 @@ def year_sheet(organization: Organization, year: int) -> YearSheet | None:
     if grade is not None:
         columns.append((GRADE_COLUMN, "评议等次"))
     branches = _members_in(organization, start, end)
+    grades = _grade_facts(list(found.results.values()), grade) if grade is not None else {}
     rows = []
     for person in found.people:
         result = found.results.get(person.pk)
@@ -117,7 +123,7 @@ def year_sheet(organization: Organization, year: int) -> YearSheet | None:
             continue
         cells = {c.code: points_text(result.category(c.code).score) for c in rulebook.categories}
         if grade is not None:
-            cells[GRADE_COLUMN] = _grade_label(result, grade)
+            cells[GRADE_COLUMN] = grades.get(result.subject, NO_GRADE)
         canonical = {
             "person": person.pk,
             "name": person.name,

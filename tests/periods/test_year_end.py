@@ -18,7 +18,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from jifen.audit.models import AuditEvent
-from jifen.ledger.models import Origin, Seal
+from jifen.ledger.models import Entry, Origin, Seal
+from jifen.ledger.services import entry_correct
 from jifen.periods.models import Notice, Signature
 from jifen.periods.services import objection_file
 from jifen.periods.year_end import (
@@ -211,3 +212,14 @@ def test_the_year_end_records_cannot_change(branch: SimpleNamespace) -> None:
     with pytest.raises(Exception, match="不能修改"):
         step.save()
     assert Notice.objects.count() == 0
+
+
+def test_a_corrected_grade_shows_the_grade_that_counts(branch: SimpleNamespace) -> None:
+    golden(branch)
+    graded = Entry.objects.get(person=branch.qian, item="democratic_review")
+    entry_correct(entry=graded, value="基本合格", reason="支委会复议", recorded_by=None)
+    sheet = year_sheet(branch.org, 2026)
+    assert sheet is not None
+    qian = next(row for row in sheet.rows if row.person.pk == branch.qian.pk)
+    # 基本合格 is 5 points: 70 + 0 + 5 = 75.
+    assert (qian.cells, qian.canonical["total"]) == (["70.00", "0.00", "5.00", "基本合格"], "75.00")
