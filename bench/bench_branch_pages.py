@@ -1,5 +1,5 @@
 """One 200-member branch's pages while its committee grows: the month sheet (月度积分表), the
-quarter sheet (季度考评表), the register (党员积分量化登记表) and a member's year (我的积分),
+quarter sheet (季度考评表), the year-end sheet (年度汇总表), the register (党员积分量化登记表) and a member's year (我的积分),
 at 1,000 / 10,000 / 100,000 members in the committee. The branch and its facts are the same at
 every size; only the other branches (200 members each, no facts) grow. A page whose time grows
 with the committee reads more than its branch.
@@ -184,6 +184,7 @@ def main() -> int:
     pages = {
         "月度积分表": f"/orgs/{branch}/sheet/{YEAR}/6/",
         "季度考评表": f"/orgs/{branch}/periods/{YEAR}/2/",
+        "年度汇总表": f"/orgs/{branch}/periods/{YEAR}/year-end/",
         "登记表": f"/people/{person}/points/{YEAR}/register/",
         "我的积分": f"/people/{person}/points/{YEAR}/",
     }
