@@ -55,6 +55,8 @@ def test_the_whole_year_end_through_the_pages(branch: SimpleNamespace, day: Cloc
     secretary.post(_url("year_end_sign", branch), {"confirm": "yes"})
     assert Signature.objects.filter(quarter=0).count() == 1
     secretary.post(_url("year_end_submit", branch), {"note": "请审核"})
+    assert 'id="decide"' in general.get(_url("year_end", branch)).content.decode()
+    assert 'id="decide"' not in secretary.get(_url("year_end", branch)).content.decode()
     # The member's page: not approved yet, so no figures.
     mine = _client(branch.member).get(reverse("periods:year_end_mine", args=[2026]))
     assert "尚未经上级党组织审核通过" in mine.content.decode()
