@@ -1,7 +1,8 @@
 """One 200-member branch's pages while its committee grows: the month sheet (月度积分表), the
 quarter sheet (季度考评表), the year-end sheet (年度汇总表), the register (党员积分量化登记表)
-and a member's year (我的积分), at 1,000 / 10,000 / 100,000 members in the committee. The branch and its facts are the same at
-every size; only the other branches (200 members each, no facts) grow. A page whose time grows
+and a member's year (我的积分), at 1,000 / 10,000 / 100,000 members in the committee. The
+branch and its facts are the same at every size; only the other branches (200 members each, no
+facts) grow. A page whose time grows
 with the committee reads more than its branch.
 
 .venv/bin/python bench/bench_branch_pages.py                      # SQLite
