@@ -156,3 +156,22 @@ def test_out_of_scope_is_not_found(branch: SimpleNamespace, day: Clock, outsider
             == 404
         )
     assert not Signature.objects.exists()
+
+
+def test_a_year_without_a_rulebook_or_a_membership_is_a_page_not_a_dead_link(
+    branch: SimpleNamespace, day: Clock
+) -> None:
+    # The year-end tabs link every year; a year nothing applies to says so.
+    page = _client(branch.secretary).get(reverse("periods:year_end", args=[branch.org.pk, 2019]))
+    assert page.status_code == 200
+    assert "还没有采用积分办法" in page.content.decode()
+    # 赵磊 belongs to B1 from 2020 on: 2019 has no result, and the notices page links only the
+    # years he belonged somewhere (2026 and 2027 on 6 January 2027).
+    member = _client(branch.member)
+    mine = member.get(reverse("periods:year_end_mine", args=[2019]))
+    assert mine.status_code == 200
+    assert "不在任何党组织中" in mine.content.decode()
+    listed = member.get(reverse("periods:notices")).content.decode()
+    links = [reverse("periods:year_end_mine", args=[y]) for y in (2026, 2027)]
+    assert all(link in listed for link in links)
+    assert "/me/year-end/2025/" not in listed

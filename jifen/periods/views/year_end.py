@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -31,18 +31,11 @@ from jifen.periods.year_end import (
     year_end_sign,
     year_end_submit,
 )
-from jifen.periods.year_end_sheet import YEAR_END, YearSheet, year_sheet
+from jifen.periods.year_end_sheet import YEAR_END, year_sheet
 from jifen.periods.year_end_state import YearStatus, year_end_reports, year_end_state
 from jifen.rulebooks.services import notice_days_for
 
 CONFIRM = "confirm"  # the checkbox every irreversible step asks for
-
-
-def _sheet_or_404(organization: Organization, year: int) -> YearSheet:
-    sheet = year_sheet(organization, year)
-    if sheet is None:
-        raise Http404(f"{organization.name} {year} 年还没有采用积分办法")
-    return sheet
 
 
 def _confirmed(request: HttpRequest) -> bool:
@@ -56,7 +49,11 @@ def _confirmed(request: HttpRequest) -> bool:
 @login_required
 def year_end(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
     organization = access.org_for(request.user, org_id)
-    sheet = _sheet_or_404(organization, year)
+    sheet = year_sheet(organization, year)
+    if sheet is None:  # a page, not a 404: the year-end tabs link every year
+        return render(
+            request, "periods/year_end_none.html", {"organization": organization, "year": year}
+        )
     state = year_end_state(organization, year, sheet.sheet_hash)
     on = clock.today()
     parent = organization.parent
@@ -192,9 +189,9 @@ def reports(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
     )
 
 
-def _own_year_end(person: Person, year: int) -> Organization:
+def _own_year_end(person: Person, year: int) -> Organization | None:
     """The organization the member belonged to last in ``year``, or the nearest above it whose
-    year-end sheet was signed."""
+    year-end sheet was signed; None when they belonged nowhere that year."""
     memberships = list(
         memberships_overlapping(first=dt.date(year, 1, 1), last=dt.date(year, 12, 31))
         .filter(person=person)
@@ -202,7 +199,7 @@ def _own_year_end(person: Person, year: int) -> Organization:
         .order_by("start")
     )
     if not memberships:
-        raise Http404("您当年不在任何组织中")
+        return None
     first = memberships[-1].organization
     branch: Organization | None = first
     while branch is not None:  # a branch, its general branch, its committee: a few steps
@@ -218,6 +215,10 @@ def mine(request: HttpRequest, year: int) -> HttpResponse:
     it runs, the way to object (seed003: 反馈党员本人)."""
     person = access.own_person(request.user)
     organization = _own_year_end(person, year)
+    if organization is None:
+        return render(
+            request, "periods/year_end_mine.html", {"person": person, "year": year, "nowhere": True}
+        )
     state = year_end_state(organization, year)
     # Publicized implies approved: a notice opens only on an approved sheet.
     approved = state.status in (YearStatus.APPROVED, YearStatus.PUBLICIZED)
