@@ -1,8 +1,9 @@
 """One 200-member branch's pages while its committee grows: the month sheet (月度积分表), the
-quarter sheet (季度考评表), the monthly 考核表, the register (党员积分量化登记表) and a member's
-year (我的积分), at 1,000 / 10,000 / 100,000 members in the committee. The branch and its facts
-are the same at every size; only the other branches (200 members each, no facts) grow. A page
-whose time grows with the committee reads more than its branch.
+quarter sheet (季度考评表), the monthly 考核表, the year-end sheet (年度汇总表), the register
+(党员积分量化登记表) and a member's year (我的积分), at 1,000 / 10,000 / 100,000 members in the
+committee. The branch and its facts are the same at every size; only the other branches (200
+members each, no facts) grow. A page whose time grows with the committee reads more than its
+branch.
 
 .venv/bin/python bench/bench_branch_pages.py                      # SQLite
 JIFEN_BENCH_PG=postgres://postgres@/jifen_bench?host=/var/run/postgresql \\
@@ -186,6 +187,8 @@ def main() -> int:
         "季度考评表": f"/orgs/{branch}/periods/{YEAR}/2/",
         # Seed 003's monthly 考核表: the engine runs twice (this month's end, last month's).
         "月度考核表": f"/orgs/{branch}/months/{YEAR}/6/",
+
+        "年度汇总表": f"/orgs/{branch}/periods/{YEAR}/year-end/",
         "登记表": f"/people/{person}/points/{YEAR}/register/",
         "我的积分": f"/people/{person}/points/{YEAR}/",
     }

@@ -61,6 +61,8 @@ class Action(enum.Enum):
     # Decide for the branch committee (支委会): confirm a negative-list proposal, settle a
     # disputed declaration.
     DECIDE = "decide"
+    # The level above (党总支 or 党委) approves or returns a branch's reported year-end sheet.
+    APPROVE_YEAR_END = "approve_year_end"
 
 
 _R = Role
@@ -126,6 +128,7 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.ROLLOVER: frozenset({_R.COMMITTEE_ADMIN, _R.GENERAL_BRANCH_ADMIN}),
     Action.ADOPT: frozenset({_R.COMMITTEE_ADMIN, _R.GENERAL_BRANCH_ADMIN}),
     Action.DECIDE: frozenset({_R.BRANCH_COMMITTEE, _R.BRANCH_SECRETARY}),
+    Action.APPROVE_YEAR_END: frozenset({_R.GENERAL_BRANCH_ADMIN, _R.COMMITTEE_ADMIN}),
 }
 
 # Who may grant which role: nobody grants a role above their own.

@@ -15,6 +15,7 @@ from jifen.documents.paper_forms import Form
 from jifen.periods.models import Notice, Signature
 from jifen.periods.sheet import QUARTER_NAMES, QuarterSheet
 from jifen.periods.workdays import cn_date
+from jifen.periods.year_end_sheet import YEAR_END
 
 
 def sheet_form(sheet: QuarterSheet, latest: Signature | None) -> Form:
@@ -61,9 +62,13 @@ def notice_rows(notice: Notice) -> tuple[list[str], list[list[str]]]:
     codes = [code for code, _ in sheet.get("columns", [])]
     # Chinese, as the printed list and the xlsx have them; the page translates the list's own.
     own = [gettext_noop("序号"), gettext_noop("姓名"), gettext_noop("所在支部")]
-    headers = [*own, *columns, gettext_noop("季度合计")]
+    # A year-end sheet (quarter 0) keeps each member's figures under "year", its grade among them.
+    year_end = notice.signature.quarter == YEAR_END
+    key = "year" if year_end else "quarter"
+    total = gettext_noop("年度合计") if year_end else gettext_noop("季度合计")
+    headers = [*own, *columns, total]
     rows = [
-        [str(i), m["name"], m["branch"], *(m["quarter"].get(c, "") for c in codes), m["total"]]
+        [str(i), m["name"], m["branch"], *(m[key].get(c, "") for c in codes), m["total"]]
         for i, m in enumerate(sheet["members"], start=1)
     ]
     return headers, rows
@@ -81,10 +86,12 @@ def notice_form(notice: Notice) -> Form:
     headers, rows = notice_rows(notice)
 
     def cell(text: str, column: int) -> Any:
-        return Decimal(text) if column >= 3 and text else text
+        # Points as numbers; a year-end notice's grade column (优秀 …) stays text.
+        return Decimal(text) if column >= 3 and text and text[0] in "-0123456789" else text
 
+    year_end = notice.signature.quarter == YEAR_END
     return Form(
-        title="党员季度积分公示",
+        title="党员年度积分公示" if year_end else "党员季度积分公示",
         sheet_name="公示名单",
         subtitle=(
             f"{notice.signature.organization.name}    {quarter_of_signature(notice.signature)}"
@@ -103,4 +110,6 @@ def notice_form(notice: Notice) -> Form:
 
 def notice_file_name(notice: Notice) -> str:
     signature = notice.signature
+    if signature.quarter == YEAR_END:
+        return f"{signature.organization.name}-{signature.year}年度积分结果公示.xlsx"
     return f"{signature.organization.name}-{quarter_of_signature(signature)[:9]}公示.xlsx"

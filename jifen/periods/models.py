@@ -53,7 +53,7 @@ class Signature(AppendOnlyModel):
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField("年度")
-    quarter = models.PositiveSmallIntegerField("季度")
+    quarter = models.PositiveSmallIntegerField("季度")  # 0: the year-end sheet (year_end_sheet.py)
     sheet = models.JSONField("签名的季度表")
     sheet_hash = models.CharField("季度表 SHA-256", max_length=64)
     ledger_seq = models.PositiveBigIntegerField("台账序号")
@@ -251,3 +251,8 @@ class MonthSignature(AppendOnlyModel):
         db_table = appendonly.register("periods_monthsignature")
         indexes = [models.Index(fields=["organization", "year", "month"])]
         ordering = ["signed_at", "pk"]
+
+# The year end's steps live in their own module; imported here so Django finds the model.
+from jifen.periods.year_end_models import YearEndStep  # noqa: E402
+
+__all__ = ["YearEndStep"]

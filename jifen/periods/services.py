@@ -194,6 +194,27 @@ def notice_open(
         raise ValidationError(_("签名后分数有更正，季度已重开：请先重新签名，再公示"))
     if Notice.objects.filter(signature=signature).exists():
         raise ValidationError(_("这份签名的考评表已经公示过了"))
+    return notice_create(
+        signature=signature,
+        actor=actor,
+        today=today,
+        days=days,
+        how_to_object=how_to_object,
+        what=f"{signature.organization.name}{sheet.quarter.name}考评结果",
+    )
+
+
+def notice_create(
+    *,
+    signature: Signature,
+    actor: User,
+    today: dt.date,
+    days: int,
+    how_to_object: str,
+    what: str,
+) -> Notice:
+    """The notice itself and its audit record, once the caller checked the signature may be
+    publicized: shared by the quarter's notice and the year end's (periods/year_end.py)."""
     window = notice_window(today, days)
     notice = Notice.objects.create(
         signature=signature,
@@ -211,7 +232,7 @@ def notice_open(
         actor=actor,
         target=notice,
         summary=(
-            f"公示 {signature.organization.name}{sheet.quarter.name}考评结果："
+            f"公示 {what}："
             f"{cn_date(window.starts)} 至 {cn_date(window.ends)}（{days} 个工作日）"
             + ("" if window.holidays_known else "；该年度节假日安排未知，按周一至周五计算")
         ),

@@ -33,6 +33,7 @@ QUARTER_NAMES = {
     2: gettext_noop("第二季度"),
     3: gettext_noop("第三季度"),
     4: gettext_noop("第四季度"),
+    0: gettext_noop("全年"),  # a year-end signature's ``quarter`` (periods/year_end_sheet.py)
 }
 
 

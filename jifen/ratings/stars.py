@@ -26,6 +26,7 @@ from jifen.ratings.selectors import (
     snapshot,
     year_of,
 )
+from jifen.ratings.year_end_checks import star_warnings
 
 
 @transaction.atomic
@@ -47,6 +48,7 @@ def stars_propose(
     rows, ties, digest = snapshot(current)
     if not rows:
         raise ValidationError(f"{organization.name} {year} 年没有参加评定的党员")
+    early = star_warnings(organization, year, clock.today())
     proposal = StarProposal.objects.create(
         organization=organization,
         year=year,
@@ -63,8 +65,9 @@ def stars_propose(
         action="ratings.propose",
         actor=actor,
         target=proposal,
-        summary=f"{organization.name} {year} 年星级提名：{len(rows)} 人，并列 {len(ties)} 处",
-        detail={"digest": digest},
+        summary=f"{organization.name} {year} 年星级提名：{len(rows)} 人，并列 {len(ties)} 处"
+        + ("；提示：" + "；".join(early) if early else ""),
+        detail={"digest": digest, "warnings": early},
     )
     return proposal
 

@@ -37,6 +37,7 @@ from jifen.ratings.selectors import (
     year_of,
 )
 from jifen.ratings.stars import stars_propose, stars_verdict, tie_decide
+from jifen.ratings.year_end_checks import star_warnings
 
 MAX_UPLOAD = 5 * 1024 * 1024
 
@@ -232,6 +233,7 @@ def stars(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
             "proposals": shown,
             "stale": stale,
             "problem": problem,
+            "early": star_warnings(organization, year, clock.today()),
         }
     )
     return render(request, "ratings/stars.html", context)
@@ -245,7 +247,7 @@ def _digest(current: Any) -> str:
 @require_POST
 def stars_propose_view(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
     organization = access.org_for(request.user, org_id, Action.PROPOSE_STARS)
-    button_action(
+    proposed = button_action(
         request,
         lambda: stars_propose(
             organization=organization,
@@ -255,6 +257,9 @@ def stars_propose_view(request: HttpRequest, org_id: int, year: int) -> HttpResp
         ),
         "已提交星级提名，等待党总支审批",
     )
+    if proposed is not None:
+        for warning in star_warnings(organization, year, clock.today()):
+            messages.warning(request, f"提示：{warning}")
     return redirect("ratings:stars", org_id=organization.pk, year=year)
 
 

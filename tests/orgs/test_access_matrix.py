@@ -121,6 +121,9 @@ def _quarter(world: SimpleNamespace, org: Organization) -> dict[str, int]:
 def _month(world: SimpleNamespace, org: Organization) -> dict[str, int]:
     return {"org_id": org.pk, "year": timezone.localdate().year, "month": 1}
 
+def _year(world: SimpleNamespace, org: Organization) -> dict[str, int]:
+    return {"org_id": org.pk, "year": timezone.localdate().year}
+
 
 def _draft(world: SimpleNamespace, org: Organization) -> dict[str, int]:
     return {"draft_id": world.drafts[org.code].pk}
@@ -319,6 +322,17 @@ MATRIX.update(
         "periods:month_xlsx": Entry(_month, READERS),
         "periods:month_sign": Entry(_month, SIGNERS),
         "periods:holidays_enter": Entry(None, ASSESSORS, scoped=False),
+        # The year end: the sheet for the readers; signing, reporting and opening the notice for
+        # the secretary; approving or returning for the level above (the service further refuses
+        # an organization's own admin, with a message); the overview for the bulletin's readers;
+        # a member's own result for the signed-in member only (the matrix's users have no person).
+        "periods:year_end": Entry(_year, READERS),
+        "periods:year_end_sign": Entry(_year, SIGNERS, method="post", ok=302),
+        "periods:year_end_submit": Entry(_year, SIGNERS, method="post", ok=302),
+        "periods:year_end_decide": Entry(_year, APPROVERS, method="post", ok=302),
+        "periods:year_end_notice": Entry(_year, SIGNERS, method="post", ok=302),
+        "periods:year_end_reports": Entry(_year, BULLETIN_READERS),
+        "periods:year_end_mine": Entry(lambda w, org: {"year": 2026}, frozenset(), scoped=False),
     }
 )
 MATRIX.update(

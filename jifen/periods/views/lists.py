@@ -3,6 +3,8 @@ one organization's year of quarters."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -11,6 +13,8 @@ from django.utils.translation import gettext as _
 from jifen.core import clock
 from jifen.orgs import access
 from jifen.orgs.access import Action
+from jifen.orgs.models import Person
+from jifen.orgs.selectors import memberships_overlapping
 from jifen.periods.holidays import may_enter, years_missing
 from jifen.periods.models import Objection
 from jifen.periods.selectors import (
@@ -43,6 +47,22 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _own_years(request: HttpRequest) -> list[int]:
+    """Last year and this year, those the signed-in member belonged somewhere in: last year's
+    result is the one reported and publicized early this year."""
+    person = Person.objects.filter(access.own(request.user, "user_id")).first()
+    if person is None:
+        return []
+    this = clock.today().year
+    return [
+        year
+        for year in (this - 1, this)
+        if memberships_overlapping(first=dt.date(year, 1, 1), last=dt.date(year, 12, 31))
+        .filter(person=person)
+        .exists()
+    ]
+
+
 @login_required
 def notices(request: HttpRequest) -> HttpResponse:
     """For members and 群众代表: the notices within reach and their own objections."""
@@ -57,6 +77,7 @@ def notices(request: HttpRequest) -> HttpResponse:
         {
             "notices": notices_for(request.user, clock.today()),
             "mine": [(o, objection_state(o)) for o in mine],
+            "own_years": _own_years(request),
         },
     )
 
