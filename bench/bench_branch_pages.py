@@ -187,7 +187,6 @@ def main() -> int:
         "季度考评表": f"/orgs/{branch}/periods/{YEAR}/2/",
         # Seed 003's monthly 考核表: the engine runs twice (this month's end, last month's).
         "月度考核表": f"/orgs/{branch}/months/{YEAR}/6/",
-
         "年度汇总表": f"/orgs/{branch}/periods/{YEAR}/year-end/",
         "登记表": f"/people/{person}/points/{YEAR}/register/",
         "我的积分": f"/people/{person}/points/{YEAR}/",

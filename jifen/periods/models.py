@@ -252,6 +252,7 @@ class MonthSignature(AppendOnlyModel):
         indexes = [models.Index(fields=["organization", "year", "month"])]
         ordering = ["signed_at", "pk"]
 
+
 # The year end's steps live in their own module; imported here so Django finds the model.
 from jifen.periods.year_end_models import YearEndStep  # noqa: E402
 

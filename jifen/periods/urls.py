@@ -1,8 +1,15 @@
 from django.urls import URLPattern, URLResolver, path
 
-from jifen.periods.views import confirm, holidays, lists, month, notice, objections, quarter
-
-from jifen.periods.views import confirm, holidays, lists, notice, objections, quarter, year_end
+from jifen.periods.views import (
+    confirm,
+    holidays,
+    lists,
+    month,
+    notice,
+    objections,
+    quarter,
+    year_end,
+)
 
 app_name = "periods"
 
@@ -37,7 +44,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(f"{M}/print/", month.month_print, name="month_print"),
     path(f"{M}/xlsx/", month.month_xlsx, name="month_xlsx"),
     path(f"{M}/sign/", month.month_sign_view, name="month_sign"),
-
     # The year end (jifen/periods/year_end*.py).
     path(f"{Y}/", year_end.year_end, name="year_end"),
     path(f"{Y}/sign/", year_end.sign, name="year_end_sign"),

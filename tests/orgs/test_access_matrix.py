@@ -121,6 +121,7 @@ def _quarter(world: SimpleNamespace, org: Organization) -> dict[str, int]:
 def _month(world: SimpleNamespace, org: Organization) -> dict[str, int]:
     return {"org_id": org.pk, "year": timezone.localdate().year, "month": 1}
 
+
 def _year(world: SimpleNamespace, org: Organization) -> dict[str, int]:
     return {"org_id": org.pk, "year": timezone.localdate().year}
 
