@@ -22,7 +22,7 @@ from jifen.periods.models import Notice, Signature
 from jifen.periods.services import notice_create
 from jifen.periods.workdays import DEFAULT_NOTICE_DAYS, shown_date
 from jifen.periods.year_end_models import YearEndStep
-from jifen.periods.year_end_sheet import YEAR_END, YearSheet, year_sheet
+from jifen.periods.year_end_sheet import YEAR_END, YearSheet, year_end_blockers, year_sheet
 from jifen.periods.year_end_state import YearEndState, YearStatus, year_end_state
 
 
@@ -75,6 +75,9 @@ def year_end_sign(
         raise ValidationError(
             _("%(name)s %(year)s 年没有党员，无需签名") % {"name": organization.name, "year": year}
         )
+    blockers = year_end_blockers(organization, year)
+    if blockers:
+        raise ValidationError("；".join(blockers))
     if sheet.missing_grades:
         raise ValidationError(
             _("以下党员尚未评定民主评议等次，年度得分不完整，请先录入评议结果：%(names)s")

@@ -11,6 +11,7 @@ they are (docs/decisions.md).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -26,6 +27,36 @@ from jifen.scoring import Calendar, Category, Rulebook, SubjectResult
 from jifen.scoring.model import Grade
 
 YEAR_END = 0  # Signature.quarter of a year-end signature: the whole scoring year
+
+
+@dataclass(frozen=True)
+class YearColumn:
+    """A column an app above periods adds to the year-end sheet (the approved stars, from
+    jifen.ratings — seed001 publicizes each member's stars after the general branch approves):
+    ``values`` gives person pk → text and the text of anyone else, or None where the column
+    does not apply (a rulebook without stars); ``blocker`` says why the sheet cannot be signed
+    yet, or None."""
+
+    code: str
+    title: str
+    values: Callable[[Organization, int], tuple[Mapping[int, str], str] | None]
+    blocker: Callable[[Organization, int], str | None]
+
+
+YEAR_COLUMNS: list[YearColumn] = []
+
+
+def year_column_add(column: YearColumn) -> None:
+    if all(c.code != column.code for c in YEAR_COLUMNS):
+        YEAR_COLUMNS.append(column)
+
+
+def year_end_blockers(organization: Organization, year: int) -> list[str]:
+    """Why the year-end sheet cannot be signed yet, from the columns apps added."""
+    found = (column.blocker(organization, year) for column in YEAR_COLUMNS)
+    return [reason for reason in found if reason]
+
+
 GRADE_COLUMN = "grade"  # the key of the democratic-review grade among a member's year cells
 NO_GRADE = "未评定"
 
@@ -114,6 +145,12 @@ def year_sheet(organization: Organization, year: int) -> YearSheet | None:
     columns = [(c.code, c.title) for c in rulebook.categories]
     if grade is not None:
         columns.append((GRADE_COLUMN, "评议等次"))
+    added: dict[str, tuple[Mapping[int, str], str]] = {}
+    for column in YEAR_COLUMNS:
+        given = column.values(organization, year)
+        if given is not None:
+            added[column.code] = given
+    columns += [(c.code, c.title) for c in YEAR_COLUMNS if c.code in added]
     branches = _members_in(organization, start, end)
     grades = _grade_facts(list(found.results.values()), grade) if grade is not None else {}
     rows = []
@@ -124,6 +161,8 @@ def year_sheet(organization: Organization, year: int) -> YearSheet | None:
         cells = {c.code: points_text(result.category(c.code).score) for c in rulebook.categories}
         if grade is not None:
             cells[GRADE_COLUMN] = grades.get(result.subject, NO_GRADE)
+        for code, (texts, otherwise) in added.items():
+            cells[code] = texts.get(person.pk, otherwise)
         canonical = {
             "person": person.pk,
             "name": person.name,
