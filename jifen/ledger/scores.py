@@ -11,7 +11,7 @@ import gc
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any, cast
@@ -37,7 +37,10 @@ from jifen.scoring import (
     Tie,
     check_fact,
     score,
+    score_cutoffs,
+    until,
 )
+from jifen.scoring.ratings import rate
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -255,18 +258,7 @@ def months_reached(calendar: Calendar, today: dt.date | None) -> int:
 def subject_until(subject: Subject, calendar: Calendar, reached: int) -> Subject:
     """``subject`` counted only in the first ``reached`` months of the year: months not yet
     begun are neither scored nor counted in a mean (docs/decisions.md, "至今")."""
-    if reached >= 12:
-        return subject
-    if reached <= 0:
-        return replace(subject, active=())
-    cut = calendar.month_bounds(reached - 1)[1]
-    kept = []
-    for interval in subject.active:
-        if interval.start is not None and interval.start > cut:
-            continue
-        end = cut if interval.end is None or interval.end > cut else interval.end
-        kept.append(Interval(interval.start, end))
-    return replace(subject, active=tuple(kept))
+    return until(subject, calendar, reached)
 
 
 @dataclass(frozen=True)
@@ -415,33 +407,65 @@ def _branch_years(
     within = _within(adoption, "organization__path")
     people, whole = _branch_subjects(organization, year, within)
     calendar = Calendar(year, rulebook.year_start)
-    facts: list[Fact] | None = None
-    scored: dict[int, BranchYear] = {}
-    for today in todays:
-        reached = months_reached(calendar, today)
-        if reached in scored:
-            continue
-        if reached == 0:
-            # The year has not begun on ``today``: nobody has a score yet.
-            scored[reached] = BranchYear(organization, year, adoption, rulebook, people, {}, 0)
-            continue
-        if facts is None:
-            facts = _branch_facts(people, year, within, until)
-        subjects = [subject_until(subject, calendar, reached) for subject in whole]
-        sheet = score(
-            rulebook,
-            facts,
-            year=year,
-            subjects=subjects,
-            prior_totals=prior_totals,
-            explain=False,
+    reacheds = sorted({months_reached(calendar, today) for today in todays})
+    if rulebook.kind == "member":
+        found = _scored_in_batches(
+            rulebook, people, whole, year=year, within=within, until=until, reacheds=reacheds
         )
-        by_key = {result.subject: result for result in sheet.results}
+    else:
+        facts = _branch_facts(people, year, within, until)
+        found = {
+            r: score_cutoffs(rulebook, facts, year=year, subjects=whole, reacheds=[r])[r]
+            for r in reacheds
+        }
+    scored: dict[int, BranchYear] = {}
+    for reached, unrated in found.items():
+        # The cross-member rules on the whole branch's results, in subject order as ``score``
+        # runs them (organization rulebooks come rated already).
+        ordered = sorted(unrated, key=lambda result: result.subject)
+        rated, ties = (
+            rate(rulebook, ordered, prior_totals or {}, year)
+            if rulebook.kind == "member"
+            else (ordered, [])
+        )
+        by_key = {result.subject: result for result in rated}
         results = {p.pk: by_key[person_key(p.pk)] for p in people if person_key(p.pk) in by_key}
         scored[reached] = BranchYear(
-            organization, year, adoption, rulebook, people, results, reached, sheet.ties
+            organization, year, adoption, rulebook, people, results, reached, tuple(ties)
         )
     return [scored[months_reached(calendar, today)] for today in todays]
+
+
+# Members whose facts are read and scored together: a committee's year is streamed a thousand
+# members at a time (each member's result only depends on their own facts), so memory follows
+# the batch and the results, not the committee's ten million facts.
+FACT_BATCH = 1000
+
+
+def _scored_in_batches(
+    rulebook: Rulebook,
+    people: Sequence[Person],
+    whole: Sequence[Subject],
+    *,
+    year: int,
+    within: Q,
+    until: dt.date | None,
+    reacheds: Sequence[int],
+) -> dict[int, list[SubjectResult]]:
+    """Everyone's unrated result at each cut-off in ``reacheds`` (0: nobody has one yet),
+    ``FACT_BATCH`` members at a time."""
+    found: dict[int, list[SubjectResult]] = {r: [] for r in reacheds}
+    wanted = [r for r in reacheds if r > 0]
+    if not wanted:
+        return found
+    for start in range(0, len(people), FACT_BATCH):
+        facts = _branch_facts(people[start : start + FACT_BATCH], year, within, until)
+        batch = score_cutoffs(
+            rulebook, facts, year=year, subjects=whole[start : start + FACT_BATCH], reacheds=wanted
+        )
+        for reached, results in batch.items():
+            found[reached].extend(results)
+    return found
 
 
 def _branch_subjects(

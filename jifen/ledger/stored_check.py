@@ -19,7 +19,7 @@ from jifen.ledger.scores import (
     months_reached,
     person_key,
 )
-from jifen.ledger.stored import Scope, _chunks, current_results, row_of, tags_now, tags_of
+from jifen.ledger.stored import Scope, _chunks, rebuild_results, row_of, tags_now, tags_of
 from jifen.orgs.models import Organization, Person
 from jifen.orgs.selectors import memberships_overlapping
 from jifen.rulebooks.services import adoption_for
@@ -104,9 +104,7 @@ def scores_rebuild(
         scored = 0
         if unit is not None:  # no rulebook for the year here: nothing to store
             with collector_paused():
-                _found, scored = current_results(
-                    unit.scope, unit.people, unit.whole, unit.reacheds, recompute=True
-                )
+                scored = rebuild_results(unit.scope, unit.people, unit.whole, unit.reacheds)
         done += scored
         if progress is not None:
             progress(number, len(organizations), found, scored, time.monotonic() - started)

@@ -119,10 +119,15 @@ class MemberScorer(ItemRules):
         self._quiet_items: dict[tuple[str, str, tuple[str, ...]], tuple[ItemResult, Decimal]] = {}
 
     def score(self, subject: Subject, facts: list[Fact], extra_lines: list[Line]) -> SubjectResult:
-        rb = self.rulebook
         months = self.calendar.active_months(subject.active)
+        return self.score_grouped(subject, months, self._group(facts, months), extra_lines)
+
+    def score_grouped(
+        self, subject: Subject, months: tuple[int, ...], grouped: _Grouped, extra_lines: list[Line]
+    ) -> SubjectResult:
+        """``subject`` scored in ``months`` from their facts grouped by ``_group``."""
+        rb = self.rulebook
         lines: list[Line] = list(extra_lines)
-        grouped = self._group(facts, months)
         if grouped.outside:
             lines.append(
                 Line(
