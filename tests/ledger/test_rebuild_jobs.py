@@ -25,9 +25,7 @@ RESULT = ("subject", "scored", "group", "total", "vetoed", "incomplete", "catego
 
 
 def stored() -> list[tuple[object, ...]]:
-    return list(
-        StoredYear.objects.order_by("person_id", "reached").values_list(*COLUMNS, *RESULT)
-    )
+    return list(StoredYear.objects.order_by("person_id", "reached").values_list(*COLUMNS, *RESULT))
 
 
 def run(*args: str) -> tuple[str, str]:
