@@ -35,6 +35,7 @@ class ItemRules:
         self.calendar = calendar
         self.explain = explain
         self._labels: dict[str, str] = {}
+        self._kept: dict[str, Decimal] = {}  # an allowance's value when nothing is deducted
 
     def label(self, key: str) -> str:
         """``M03`` → ``3月``, remembered (the same dozen keys come up for every member)."""
@@ -96,8 +97,7 @@ class ItemRules:
         text = f"{label} {item.title}: {'；'.join(parts)}{suffix}，得 {fmt(score)}{floor}"
         return score, Line(rule, key, text, ids, score)
 
-    @staticmethod
-    def _allowance_score(item: Allowance, used: list[Fact]) -> Decimal:
+    def _allowance_score(self, item: Allowance, used: list[Fact]) -> Decimal:
         """The same arithmetic as _allowance, without the words (for callers that need none)."""
         if item.target is not None and item.deduct is not None:
             achieved = sum((f.value for f in used if isinstance(f.value, Decimal)), ZERO)
@@ -112,6 +112,14 @@ class ItemRules:
                     deducted += item.absent or ZERO
                 elif value == "excused":
                     deducted += item.excused
+            if deducted is ZERO:
+                # Nothing deducted (all present): the same value every time, so one object for
+                # every period of every member that keeps it (a committee's results are held
+                # together until rated: a new Decimal each was a third of their memory).
+                kept = self._kept.get(item.code)
+                if kept is None:
+                    kept = self._kept[item.code] = max(ZERO, item.points - deducted)
+                return kept
         return max(ZERO, item.points - deducted)
 
     # --- earned points --------------------------------------------------------------------------
