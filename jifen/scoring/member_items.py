@@ -35,7 +35,7 @@ class ItemRules:
         self.calendar = calendar
         self.explain = explain
         self._labels: dict[str, str] = {}
-        self._kept: dict[str, Decimal] = {}  # an allowance's value when nothing is deducted
+        self._kept: dict[tuple[str, str], Decimal] = {}  # (allowance, deducted) → its value
 
     def label(self, key: str) -> str:
         """``M03`` → ``3月``, remembered (the same dozen keys come up for every member)."""
@@ -112,15 +112,15 @@ class ItemRules:
                     deducted += item.absent or ZERO
                 elif value == "excused":
                     deducted += item.excused
-            if deducted is ZERO:
-                # Nothing deducted (all present): the same value every time, so one object for
-                # every period of every member that keeps it (a committee's results are held
-                # together until rated: a new Decimal each was a third of their memory).
-                kept = self._kept.get(item.code)
-                if kept is None:
-                    kept = self._kept[item.code] = max(ZERO, item.points - deducted)
-                return kept
-        return max(ZERO, item.points - deducted)
+        # One object for every period of every member with the same deduction: a committee's
+        # results are held together until rated, and a new Decimal for each was a third of
+        # their memory. Keyed by the deduction as written (str is exact: 0 and 0.0 differ, and
+        # so do 10 - 0 and 10 - 0.0); nothing deducted at all (all present) needs no key.
+        key = "" if deducted is ZERO else str(deducted)
+        kept = self._kept.get((item.code, key))
+        if kept is None:
+            kept = self._kept[(item.code, key)] = max(ZERO, item.points - deducted)
+        return kept
 
     # --- earned points --------------------------------------------------------------------------
 
