@@ -55,6 +55,14 @@ def main() -> None:
             from jifen.demo.scale import scale_load
 
             scale_load(code=code, members=members, as_of=today)
+        if engine == "pg":
+            # Planner statistics as autovacuum keeps them in production (this development
+            # server runs with autovacuum off, and a bulk load leaves none): without them a
+            # branch's facts were read by the date index, 0.6 s a branch instead of 16 ms.
+            from django.db import connection
+
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         committee = Organization.objects.get(code=code)
         figures["facts"] = Entry.objects.filter(
             organization__path__startswith=committee.path, date__year=today.year
