@@ -116,7 +116,8 @@ def scores_rebuild(
     out among that many worker processes (each with its own database connection, scoring and
     writing one organization at a time); the rows stored are the same."""
     organizations = units_with_members(organization, year)
-    if jobs > 1 and len(organizations) > 1 and not connection.in_atomic_block:
+    forks = "fork" in multiprocessing.get_all_start_methods()  # not on Windows: one process
+    if jobs > 1 and len(organizations) > 1 and forks and not connection.in_atomic_block:
         return _rebuild_in_workers(organizations, year, today, progress, jobs)
     done = 0
     for number, found in enumerate(organizations, start=1):
