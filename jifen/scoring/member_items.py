@@ -11,16 +11,37 @@ from decimal import Decimal
 from functools import lru_cache
 
 from jifen.scoring.facts import ZERO, Calendar, Fact, fact_order, fmt, period_label
-from jifen.scoring.model import Allowance, Category, Earn, Grade
+from jifen.scoring.model import Allowance, Category, Earn, Grade, Item
 from jifen.scoring.results import Line
 
 LABELS = {"present": "出席", "absent": "无故缺席", "excused": "请假"}
+PERIOD_WORD = {"month": "个月", "quarter": "个季度", "year": "年"}
+PERIOD_UNIT = {"month": "月", "quarter": "季度", "year": "年"}
 
 
 @lru_cache(maxsize=4096)
 def as_written(value: Decimal) -> str:
     """A fact's number as written (no trailing zeros): 2, 0.5, 12.5."""
     return format(value.normalize(), "f")
+
+
+def _quiet_text(item: Item, category: Category, word: str, n: int, score: Decimal) -> str:
+    """The line for the periods of an item without a fact: ``word`` is 全部 or 其余."""
+    if category.period == "year":
+        if isinstance(item, Earn):
+            return f"{item.title}: 无加分记录，得 0.00"
+        return f"{item.title}: 无扣分记录，得 {fmt(score)}"
+    what = "加分" if isinstance(item, Earn) else "扣分"
+    return (
+        f"{item.title}: {word} {n} {PERIOD_WORD[category.period]}无{what}记录，"
+        f"每{PERIOD_UNIT[category.period]}得 {fmt(score)}"
+    )
+
+
+def _quiet_line(item: Item, category: Category, word: str, n: int, score: Decimal) -> Line:
+    period = "Y" if category.period == "year" else ""
+    text = _quiet_text(item, category, word, n, score)
+    return Line(f"{category.code}.{item.code}", period, text, (), score)
 
 
 def _latest(facts: list[Fact]) -> Fact:
@@ -96,6 +117,25 @@ class ItemRules:
         suffix = "（本季度每月扣分）" if item.spread == "quarter" else ""
         text = f"{label} {item.title}: {'；'.join(parts)}{suffix}，得 {fmt(score)}{floor}"
         return score, Line(rule, key, text, ids, score)
+
+    def _lean_periods(
+        self,
+        item: Allowance,
+        keys: tuple[str, ...],
+        facts_by_key: dict[str, list[Fact]],
+        per_period_sum: dict[str, Decimal],
+    ) -> dict[str, Decimal]:
+        """An allowance (not spread over a quarter) in each period of ``keys``, without words:
+        what ``MemberScorer._item`` gives for it then, in one tight loop (most of a branch's
+        periods are allowances); each value is also added to ``per_period_sum``."""
+        periods: dict[str, Decimal] = {}
+        points = item.points
+        for key in keys:
+            facts = facts_by_key.get(key)
+            value = self._allowance_score(item, facts) if facts else points
+            periods[key] = value
+            per_period_sum[key] += value
+        return periods
 
     def _allowance_score(self, item: Allowance, used: list[Fact]) -> Decimal:
         """The same arithmetic as _allowance, without the words (for callers that need none)."""
