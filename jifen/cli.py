@@ -22,8 +22,9 @@ Jifen 积分量化管理系统
   jifen facts export ORG_CODE YEAR --output FILE.csv [--roster ROSTER.csv]
                         导出组织一年的有效积分事实和名册，供 jifen simulate 试算
                         (export the effective facts and roster; the same as `jifen export_facts`)
-  jifen scores rebuild [--org CODE] [--year YYYY]
-                        由台账重新计算并存储年度积分 (recompute the stored results;
+  jifen scores rebuild [--org CODE] [--year YYYY] [--jobs N]
+                        由台账重新计算并存储年度积分，N 个进程同时计算，默认为处理器核数
+                        (recompute the stored results in N processes, by default one a core;
                         the same as `jifen scores_rebuild`)
   jifen scores verify [--org CODE] [--year YYYY]
                         存储的积分与台账重新计算比对 (compare them with a recompute;

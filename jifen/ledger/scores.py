@@ -7,11 +7,8 @@ whenever they are asked for, so they are always current with the ledger.
 from __future__ import annotations
 
 import datetime as dt
-import gc
-import threading
-from collections.abc import Collection, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any, cast
@@ -21,6 +18,7 @@ from django.db import connections
 from django.db.models import Q, QuerySet
 
 from jifen.ledger.branch_members import Gap, Span, branch_members
+from jifen.ledger.collector import collector_paused as collector_paused  # noqa: PLC0414 (re-exported: moved, importers unchanged)
 from jifen.ledger.models import Entry
 from jifen.ledger.services import NewFact, normalize_value
 from jifen.orgs.models import Exemption, Membership, Organization, Person
@@ -37,7 +35,10 @@ from jifen.scoring import (
     Tie,
     check_fact,
     score,
+    score_cutoffs,
 )
+from jifen.scoring import until as subject_until
+from jifen.scoring.ratings import rate
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -252,23 +253,6 @@ def months_reached(calendar: Calendar, today: dt.date | None) -> int:
     return 12 if index is None else index + 1
 
 
-def subject_until(subject: Subject, calendar: Calendar, reached: int) -> Subject:
-    """``subject`` counted only in the first ``reached`` months of the year: months not yet
-    begun are neither scored nor counted in a mean (docs/decisions.md, "至今")."""
-    if reached >= 12:
-        return subject
-    if reached <= 0:
-        return replace(subject, active=())
-    cut = calendar.month_bounds(reached - 1)[1]
-    kept = []
-    for interval in subject.active:
-        if interval.start is not None and interval.start > cut:
-            continue
-        end = cut if interval.end is None or interval.end > cut else interval.end
-        kept.append(Interval(interval.start, end))
-    return replace(subject, active=tuple(kept))
-
-
 @dataclass(frozen=True)
 class MemberYear:
     person: Person
@@ -342,34 +326,6 @@ class BranchYear:
     ties: tuple[Tie, ...] = ()
 
 
-_pause_lock = threading.Lock()
-_pauses = 0
-_resume = False
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for a block that allocates many short-lived,
-    acyclic objects (a branch's year: 10,000 facts and their results). Reference counting still
-    frees every one of them; what is saved is the collector's full passes over the whole process
-    heap that such a burst of allocations triggers midway (50–150 ms each, for nothing to
-    collect). The collector resumes when the last paused block in the process ends (threads
-    count their pauses under a lock, so none leaves it off for good)."""
-    global _pauses, _resume  # noqa: PLW0603 (one collector per process)
-    with _pause_lock:
-        if _pauses == 0:
-            _resume = gc.isenabled()
-            gc.disable()
-        _pauses += 1
-    try:
-        yield
-    finally:
-        with _pause_lock:
-            _pauses -= 1
-            if _pauses == 0 and _resume:
-                gc.enable()
-
-
 def branch_year(
     organization: Organization,
     year: int,
@@ -419,33 +375,76 @@ def _branch_years(
     within = _within(adoption, "organization__path")
     people, whole = _branch_subjects(organization, year, within, only=only)
     calendar = Calendar(year, rulebook.year_start)
-    facts: list[Fact] | None = None
+    reacheds = sorted({months_reached(calendar, today) for today in todays})
+    found = _rated(
+        rulebook,
+        people,
+        whole,
+        year=year,
+        within=within,
+        until=until,
+        reacheds=reacheds,
+        prior_totals=prior_totals,
+    )
     scored: dict[int, BranchYear] = {}
-    for today in todays:
-        reached = months_reached(calendar, today)
-        if reached in scored:
-            continue
-        if reached == 0:
-            # The year has not begun on ``today``: nobody has a score yet.
-            scored[reached] = BranchYear(organization, year, adoption, rulebook, people, {}, 0)
-            continue
-        if facts is None:
-            facts = _branch_facts(people, year, within, until)
-        subjects = [subject_until(subject, calendar, reached) for subject in whole]
-        sheet = score(
-            rulebook,
-            facts,
-            year=year,
-            subjects=subjects,
-            prior_totals=prior_totals,
-            explain=False,
-        )
-        by_key = {result.subject: result for result in sheet.results}
+    for reached, (rated, ties) in found.items():
+        by_key = {result.subject: result for result in rated}
         results = {p.pk: by_key[person_key(p.pk)] for p in people if person_key(p.pk) in by_key}
         scored[reached] = BranchYear(
-            organization, year, adoption, rulebook, people, results, reached, sheet.ties
+            organization, year, adoption, rulebook, people, results, reached, ties
         )
     return [scored[months_reached(calendar, today)] for today in todays]
+
+
+# Members whose facts are read and scored together: a committee's year is streamed a thousand
+# members at a time (each member's result only depends on their own facts), so memory follows
+# the batch and the results, not the committee's ten million facts.
+FACT_BATCH = 1000
+
+
+def _rated(
+    rulebook: Rulebook,
+    people: Sequence[Person],
+    whole: Sequence[Subject],
+    *,
+    year: int,
+    within: Q,
+    until: dt.date | None,
+    reacheds: Sequence[int],
+    prior_totals: Mapping[str, Mapping[int, Decimal]] | None,
+) -> dict[int, tuple[list[SubjectResult], tuple[Tie, ...]]]:
+    """Everyone's result and the ties at each cut-off in ``reacheds`` (0: nobody has one yet):
+    ``FACT_BATCH`` members at a time, then the cross-member rules on all the results, in subject
+    order as ``score`` runs them. Organization rulebooks are scored whole, as ``score`` does."""
+    wanted = [r for r in reacheds if r > 0]
+    if rulebook.kind != "member":
+        facts = _branch_facts(people, year, within, until)
+        calendar = Calendar(year, rulebook.year_start)
+        sheets = {
+            r: score(
+                rulebook,
+                facts,
+                year=year,
+                subjects=[subject_until(s, calendar, r) for s in whole],
+                prior_totals=prior_totals,
+            )
+            for r in wanted
+        }
+        return {r: (list(s.results), s.ties) for r, s in sheets.items()} | {0: ([], ())}
+    found: dict[int, list[SubjectResult]] = {r: [] for r in reacheds}
+    for start in range(0, len(people), FACT_BATCH) if wanted else ():
+        facts = _branch_facts(people[start : start + FACT_BATCH], year, within, until)
+        batch = score_cutoffs(
+            rulebook, facts, year=year, subjects=whole[start : start + FACT_BATCH], reacheds=wanted
+        )
+        for reached, results in batch.items():
+            found[reached].extend(results)
+    rated = {}
+    for reached, results in found.items():
+        ordered = sorted(results, key=lambda result: result.subject)
+        done, ties = rate(rulebook, ordered, prior_totals or {}, year)
+        rated[reached] = (done, tuple(ties))
+    return rated
 
 
 def _branch_subjects(

@@ -33,7 +33,7 @@ from dataclasses import dataclass, fields
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from jifen.ledger.models import ScoreHead, StoredYear
 from jifen.ledger.scores import (
@@ -44,12 +44,18 @@ from jifen.ledger.scores import (
     collector_paused,
     months_reached,
     person_key,
-    subject_until,
 )
 from jifen.orgs.models import Organization, Person
 from jifen.rulebooks.models import Adoption
 from jifen.rulebooks.services import adoption_for, rulebook_of
-from jifen.scoring import Calendar, CategoryResult, Rulebook, Subject, SubjectResult, score
+from jifen.scoring import (
+    Calendar,
+    CategoryResult,
+    Rulebook,
+    Subject,
+    SubjectResult,
+    score_cutoffs,
+)
 from jifen.scoring.ratings import rate
 
 # Members recomputed together: their facts are read and scored as one batch, then let go.
@@ -151,17 +157,7 @@ def _category(
 
 
 def row_of(result: SubjectResult | None, **key: Any) -> StoredYear:
-    if result is None:
-        return StoredYear(scored=False, **key)
-    return StoredYear(
-        group=result.group,
-        total=result.total,
-        vetoed=result.vetoed,
-        incomplete=result.incomplete,
-        categories=[[c.code, str(c.score)] for c in result.categories],
-        periods={c.code: {k: str(v) for k, v in c.periods.items()} for c in result.categories},
-        **key,
-    )
+    return StoredYear(**dict(zip(RESULT_FIELDS, _result_values(result), strict=True)), **key)
 
 
 TAG_FIELDS = ["adoption", "nested", "ledger", "subject"]
@@ -270,6 +266,28 @@ def tags_of(row: Any) -> Tags:
     return Tags(row.adoption_id, row.nested, row.ledger, row.subject)
 
 
+def rebuild_results(
+    scope: Scope, people: Sequence[Person], whole: Sequence[Subject], reacheds: Sequence[int]
+) -> int:
+    """``current_results(..., recompute=True)`` for ``jifen scores rebuild``: every member
+    scored from the ledger at every cut-off and stored, nothing served (so no result is kept
+    beyond its batch). Returns how many members were scored."""
+    wanted = tags_now(scope, people, whole, reacheds)
+    subjects = {p.pk: subject for p, subject in zip(people, whole, strict=True)}
+    ordered = sorted(people, key=lambda p: p.pk)  # the lock order of current_results
+    for batch in _chunks(ordered, BATCH):
+        _recompute(
+            scope,
+            batch,
+            subjects=subjects,
+            wanted=wanted,
+            reacheds=reacheds,
+            answer=None,
+            periods=False,
+        )
+    return len(ordered)
+
+
 def _recompute(
     scope: Scope,
     batch: Sequence[Person],
@@ -277,45 +295,93 @@ def _recompute(
     subjects: Mapping[int, Subject],
     wanted: Mapping[tuple[int, int], Tags],
     reacheds: Sequence[int],
-    answer: dict[int, dict[int, SubjectResult]],
+    answer: dict[int, dict[int, SubjectResult]] | None,
     periods: bool,
 ) -> None:
-    """Score ``batch`` from the ledger at every cut-off, store the rows, add to ``answer``."""
+    """Score ``batch`` from the ledger at every cut-off, store the rows, add to ``answer``
+    (unless None: a rebuild serves nobody)."""
     within = _within(scope.adoption, "organization__path")
     facts = _branch_facts(batch, scope.year, within)
-    rows = []
+    whole = [subjects[p.pk] for p in batch]
+    # Every cut-off from one pass over the facts; results before the cross-member rules, which
+    # the rows do not hold (``rate`` runs them when the branch is read).
+    found = score_cutoffs(scope.rulebook, facts, year=scope.year, subjects=whole, reacheds=reacheds)
+    del facts
+    rows: list[tuple[Any, ...]] = []
     for r in reacheds:
-        cut = [subject_until(subjects[p.pk], scope.calendar, r) for p in batch]
-        sheet = score(scope.rulebook, facts, year=scope.year, subjects=cut, explain=False)
-        by_key = {result.subject: result for result in sheet.results}
-        for person, subject in zip(batch, cut, strict=True):
+        by_key = {result.subject: result for result in found[r]}
+        for person, subject in zip(batch, whole, strict=True):
             result = by_key.get(subject.id)
             tags = wanted[(person.pk, r)]
-            key = {
-                "person_id": person.pk,
-                "year": scope.year,
-                "scope_id": scope.adoption.organization_id,
-                "reached": r,
-                "adoption_id": tags.adoption,
-                "nested": tags.nested,
-                "ledger": tags.ledger,
-                "subject": tags.subject,
-            }
-            row = row_of(result, **key)
-            rows.append(row)
+            key = (person.pk, scope.year, scope.adoption.organization_id, r)
+            values = _result_values(result)
+            rows.append((*key, tags.adoption, tags.nested, tags.ledger, tags.subject, *values))
+            if answer is None:
+                continue
             # Served as read back from the row, so a page looks the same whether it was
             # recomputed now or stored before.
+            row = StoredYear(**dict(zip(ROW_COLUMNS, rows[-1], strict=True)))
             served = _row_result(row, subject, scope.rulebook, periods=periods)
             if served is not None:
                 answer[r][person.pk] = served
-    rows.sort(key=lambda row: (row.person_id, row.reached))
-    with transaction.atomic():
-        StoredYear.objects.bulk_create(
-            rows,
-            update_conflicts=True,
-            unique_fields=["person", "year", "scope", "reached"],
-            update_fields=TAG_FIELDS + RESULT_FIELDS,
-        )
+    rows.sort(key=lambda row: (row[0], row[3]))
+    _upsert(rows)
+
+
+# The columns ``_upsert`` writes, in order: the row's key, its tags, the result (RESULT_FIELDS).
+ROW_COLUMNS = (
+    "person_id",
+    "year",
+    "scope_id",
+    "reached",
+    "adoption_id",
+    *TAG_FIELDS[1:],
+    *RESULT_FIELDS,
+)
+
+
+def _result_values(result: SubjectResult | None) -> tuple[Any, ...]:
+    """The RESULT_FIELDS of a row holding ``result`` (``row_of``'s, as plain values)."""
+    if result is None:
+        return (False, "", 0, False, False, [], {})
+    return (
+        True,
+        result.group,
+        result.total,
+        result.vetoed,
+        result.incomplete,
+        [[c.code, str(c.score)] for c in result.categories],
+        {c.code: {k: str(v) for k, v in c.periods.items()} for c in result.categories},
+    )
+
+
+def _upsert(rows: Sequence[tuple[Any, ...]]) -> None:
+    """Insert ``rows`` (ROW_COLUMNS), replacing the row of the same key: one statement run over
+    all rows (``executemany``). ``bulk_create(update_conflicts=True)`` wrote the same, but its
+    per-field preparation cost more than scoring the row (a rebuild writes a row per member and
+    cut-off). ON CONFLICT … DO UPDATE is the same SQL on SQLite (3.24+) and PostgreSQL."""
+    if not rows:
+        return
+    meta = StoredYear._meta
+    ops = connection.ops
+    columns = {field.attname: str(field.column) for field in meta.concrete_fields}
+    quoted = [ops.quote_name(columns[name]) for name in ROW_COLUMNS]
+    key = quoted[:4]
+    updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in quoted[4:])
+    sql = (
+        f"INSERT INTO {ops.quote_name(meta.db_table)} ({', '.join(quoted)}) "  # noqa: S608 (model names)
+        f"VALUES ({', '.join(['%s'] * len(quoted))}) "
+        f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
+    )
+    json_at = [ROW_COLUMNS.index("categories"), ROW_COLUMNS.index("periods")]
+    params = []
+    for row in rows:
+        values = list(row)
+        for at in json_at:
+            values[at] = ops.adapt_json_value(values[at], None)
+        params.append(values)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 def rated_year(

@@ -6,9 +6,13 @@ largest branch, never by the committee."""
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+
+from django.db import connection, connections
 
 from jifen.ledger.models import StoredYear
 from jifen.ledger.scores import (
@@ -19,7 +23,7 @@ from jifen.ledger.scores import (
     months_reached,
     person_key,
 )
-from jifen.ledger.stored import Scope, _chunks, current_results, row_of, tags_now, tags_of
+from jifen.ledger.stored import Scope, _chunks, rebuild_results, row_of, tags_now, tags_of
 from jifen.orgs.models import Organization, Person
 from jifen.orgs.selectors import memberships_overlapping
 from jifen.rulebooks.services import adoption_for
@@ -91,26 +95,83 @@ def _units(organization: Organization, year: int, today: dt.date) -> Iterator[Un
 Progress = Callable[[int, int, Organization, int, float], None]
 
 
+def default_jobs() -> int:
+    """The cores this process may run on: a rebuild's default number of processes."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def scores_rebuild(
-    organization: Organization, year: int, today: dt.date, progress: Progress | None = None
+    organization: Organization,
+    year: int,
+    today: dt.date,
+    progress: Progress | None = None,
+    *,
+    jobs: int = 1,
 ) -> int:
     """Recompute and store every member's result at the cut-offs the pages ask for on
-    ``today``; returns how many members were scored."""
+    ``today``; returns how many members were scored. ``jobs`` > 1: the organizations are shared
+    out among that many worker processes (each with its own database connection, scoring and
+    writing one organization at a time); the rows stored are the same."""
     organizations = units_with_members(organization, year)
+    forks = "fork" in multiprocessing.get_all_start_methods()  # not on Windows: one process
+    if jobs > 1 and len(organizations) > 1 and forks and not connection.in_atomic_block:
+        return _rebuild_in_workers(organizations, year, today, progress, jobs)
     done = 0
     for number, found in enumerate(organizations, start=1):
-        started = time.monotonic()
-        unit = _unit(found, year, today)
-        scored = 0
-        if unit is not None:  # no rulebook for the year here: nothing to store
-            with collector_paused():
-                _found, scored = current_results(
-                    unit.scope, unit.people, unit.whole, unit.reacheds, recompute=True
-                )
+        _pk, scored, took = _rebuild_unit((found.pk, year, today))
         done += scored
         if progress is not None:
-            progress(number, len(organizations), found, scored, time.monotonic() - started)
+            progress(number, len(organizations), found, scored, took)
     return done
+
+
+def _rebuild_unit(task: tuple[int, int, dt.date]) -> tuple[int, int, float]:
+    """One organization's direct members scored and stored: (its pk, how many, seconds)."""
+    pk, year, today = task
+    started = time.monotonic()
+    unit = _unit(Organization.objects.get(pk=pk), year, today)
+    scored = 0
+    if unit is not None:  # no rulebook for the year here: nothing to store
+        with collector_paused():
+            scored = rebuild_results(unit.scope, unit.people, unit.whole, unit.reacheds)
+    return pk, scored, time.monotonic() - started
+
+
+def _rebuild_in_workers(
+    organizations: list[Organization],
+    year: int,
+    today: dt.date,
+    progress: Progress | None,
+    jobs: int,
+) -> int:
+    """``scores_rebuild`` in ``jobs`` forked processes. The parent's connections are closed
+    before the fork, so each worker opens its own (a connection shared across a fork breaks
+    both); the parent only reports progress. Forked, not spawned: a worker inherits the
+    settings as they are (a test's database included) without starting Django again. On
+    SQLite the workers' writes queue on the database's write lock (each batch is one short
+    transaction, settings.py waits up to 20 s for it)."""
+    by_pk = {o.pk: o for o in organizations}
+    tasks = [(o.pk, year, today) for o in organizations]
+    connections.close_all()
+    done = 0
+    context = multiprocessing.get_context("fork")
+    with context.Pool(min(jobs, len(tasks)), initializer=_worker_started) as pool:
+        finished = pool.imap_unordered(_rebuild_unit, tasks)
+        for number, (pk, scored, took) in enumerate(finished, start=1):
+            done += scored
+            if progress is not None:
+                progress(number, len(tasks), by_pk[pk], scored, took)
+    return done
+
+
+def _worker_started() -> None:
+    # The parent closed its connections before forking; forget them here too, so the worker
+    # opens fresh ones and never touches a socket the parent owned.
+    for alias in connections:
+        connections[alias].connection = None
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ Typical use::
 Semantics: RULEBOOKS.md and docs/rulebooks.md.
 """
 
+from jifen.scoring.cutoffs import score_cutoffs, until
 from jifen.scoring.engine import check_fact, effective_facts, score
 from jifen.scoring.errors import FactIssue, FactsError, Issue, RulebookError
 from jifen.scoring.facts import Calendar, Fact, Interval, Subject, fmt, round2
@@ -60,4 +61,6 @@ __all__ = [
     "load_rulebook_text",
     "round2",
     "score",
+    "score_cutoffs",
+    "until",
 ]

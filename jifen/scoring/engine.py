@@ -42,9 +42,40 @@ def score(
     """
     all_facts = list(facts)
     calendar = Calendar(year, rulebook.year_start)
+    subject_map, by_subject, lines = _prepare(rulebook, calendar, all_facts, subjects)
+    if rulebook.kind != "member":
+        return score_organizations(
+            rulebook,
+            calendar,
+            subjects=subject_map,
+            by_subject=by_subject,
+            void_lines=lines,
+            prior_totals=prior_totals or {},
+        )
+    scorer = MemberScorer(rulebook, calendar, explain=explain)
+    results = [
+        scorer.score(subject, by_subject.get(sid, []), lines.get(sid, []))
+        for sid, subject in sorted(subject_map.items())
+        if calendar.active_months(subject.active) or by_subject.get(sid)
+    ]
+    rated, ties = rate(rulebook, results, prior_totals or {}, year)
+    return Scoresheet(rulebook.id, rulebook.version, year, tuple(rated), tuple(ties))
+
+
+Prepared = tuple[dict[str, Subject], dict[str, list[Fact]], dict[str, list[Line]]]
+
+
+def _prepare(
+    rulebook: Rulebook,
+    calendar: Calendar,
+    all_facts: list[Fact],
+    subjects: Iterable[Subject] | None,
+) -> Prepared:
+    """The subjects by id, each subject's facts in force within the year, and the lines every
+    result starts with (voided facts, facts outside the year); raises FactsError when a fact
+    does not fit (member rulebooks; organization rulebooks check theirs as they score)."""
     kept, voided = effective_facts(all_facts)
     subject_map = _subject_map(subjects, all_facts)
-
     first, last = calendar.bounds()
     by_subject: dict[str, list[Fact]] = defaultdict(list)
     outside_year: dict[str, int] = defaultdict(int)
@@ -55,28 +86,12 @@ def score(
             outside_year[fact.subject] += 1
     lines = void_lines(rulebook, all_facts, voided)
     for sid, count in outside_year.items():
-        lines[sid].append(Line("", "", f"{count} 条记录不在 {year} 年度，未计入"))
-
-    if rulebook.kind != "member":
-        return score_organizations(
-            rulebook,
-            calendar,
-            subjects=subject_map,
-            by_subject=by_subject,
-            void_lines=lines,
-            prior_totals=prior_totals or {},
-        )
-    issues = check_facts(rulebook, _all_facts(by_subject))
-    if issues:
-        raise FactsError(issues)
-    scorer = MemberScorer(rulebook, calendar, explain=explain)
-    results = [
-        scorer.score(subject, by_subject.get(sid, []), lines.get(sid, []))
-        for sid, subject in sorted(subject_map.items())
-        if calendar.active_months(subject.active) or by_subject.get(sid)
-    ]
-    rated, ties = rate(rulebook, results, prior_totals or {}, year)
-    return Scoresheet(rulebook.id, rulebook.version, year, tuple(rated), tuple(ties))
+        lines[sid].append(Line("", "", f"{count} 条记录不在 {calendar.year} 年度，未计入"))
+    if rulebook.kind == "member":
+        issues = check_facts(rulebook, _all_facts(by_subject))
+        if issues:
+            raise FactsError(issues)
+    return subject_map, by_subject, lines
 
 
 def _subject_map(subjects: Iterable[Subject] | None, all_facts: list[Fact]) -> dict[str, Subject]:

@@ -22,14 +22,12 @@ from jifen.scoring.facts import (
     period_key,
     round2,
 )
-from jifen.scoring.member_items import ItemRules, as_written
+from jifen.scoring.member_items import PERIOD_WORD, ItemRules, _quiet_line, as_written
 from jifen.scoring.model import Allowance, Category, Earn, Grade, Item, Rulebook
 from jifen.scoring.results import CategoryResult, ItemResult, Line, SubjectResult
 
 __all__ = ["MemberScorer"]
 
-PERIOD_WORD = {"month": "个月", "quarter": "个季度", "year": "年"}
-PERIOD_UNIT = {"month": "月", "quarter": "季度", "year": "年"}
 
 QUIET_KINDS = (Allowance, Earn)  # items with a value of their own when no fact is recorded
 
@@ -63,25 +61,6 @@ class _Grouped:
         self.by_month: dict[str, dict[int, list[Fact]]] = {}
         self.vetoes: list[Fact] = []
         self.outside: list[str] = []  # ids of facts outside the active months
-
-
-def _quiet_text(item: Item, category: Category, word: str, n: int, score: Decimal) -> str:
-    """The line for the periods of an item without a fact: ``word`` is 全部 or 其余."""
-    if category.period == "year":
-        if isinstance(item, Earn):
-            return f"{item.title}: 无加分记录，得 0.00"
-        return f"{item.title}: 无扣分记录，得 {fmt(score)}"
-    what = "加分" if isinstance(item, Earn) else "扣分"
-    return (
-        f"{item.title}: {word} {n} {PERIOD_WORD[category.period]}无{what}记录，"
-        f"每{PERIOD_UNIT[category.period]}得 {fmt(score)}"
-    )
-
-
-def _quiet_line(item: Item, category: Category, word: str, n: int, score: Decimal) -> Line:
-    period = "Y" if category.period == "year" else ""
-    text = _quiet_text(item, category, word, n, score)
-    return Line(f"{category.code}.{item.code}", period, text, (), score)
 
 
 class MemberScorer(ItemRules):
@@ -119,10 +98,15 @@ class MemberScorer(ItemRules):
         self._quiet_items: dict[tuple[str, str, tuple[str, ...]], tuple[ItemResult, Decimal]] = {}
 
     def score(self, subject: Subject, facts: list[Fact], extra_lines: list[Line]) -> SubjectResult:
-        rb = self.rulebook
         months = self.calendar.active_months(subject.active)
+        return self.score_grouped(subject, months, self._group(facts, months), extra_lines)
+
+    def score_grouped(
+        self, subject: Subject, months: tuple[int, ...], grouped: _Grouped, extra_lines: list[Line]
+    ) -> SubjectResult:
+        """``subject`` scored in ``months`` from their facts grouped by ``_group``."""
+        rb = self.rulebook
         lines: list[Line] = list(extra_lines)
-        grouped = self._group(facts, months)
         if grouped.outside:
             lines.append(
                 Line(
@@ -329,7 +313,11 @@ class MemberScorer(ItemRules):
         """One item with facts, scored period by period; each period's value is also added to
         ``per_period_sum``. The result is incomplete when a grade is still missing."""
         facts_by_key = grouped.by_period.get(item.code) or {}
-        periods: dict[str, Decimal] = {}
+        if not self.explain and isinstance(item, Allowance) and item.spread != "quarter":
+            periods = self._lean_periods(item, keys, facts_by_key, per_period_sum)
+            score = self._combine(list(periods.values()), category)
+            return ItemResult(item.code, item.title, item.rule, score, periods, ())
+        periods = {}
         item_lines: list[Line] = []
         quiet: list[str] = []
         quiet_score: Decimal | None = None

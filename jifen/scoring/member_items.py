@@ -11,16 +11,37 @@ from decimal import Decimal
 from functools import lru_cache
 
 from jifen.scoring.facts import ZERO, Calendar, Fact, fact_order, fmt, period_label
-from jifen.scoring.model import Allowance, Category, Earn, Grade
+from jifen.scoring.model import Allowance, Category, Earn, Grade, Item
 from jifen.scoring.results import Line
 
 LABELS = {"present": "出席", "absent": "无故缺席", "excused": "请假"}
+PERIOD_WORD = {"month": "个月", "quarter": "个季度", "year": "年"}
+PERIOD_UNIT = {"month": "月", "quarter": "季度", "year": "年"}
 
 
 @lru_cache(maxsize=4096)
 def as_written(value: Decimal) -> str:
     """A fact's number as written (no trailing zeros): 2, 0.5, 12.5."""
     return format(value.normalize(), "f")
+
+
+def _quiet_text(item: Item, category: Category, word: str, n: int, score: Decimal) -> str:
+    """The line for the periods of an item without a fact: ``word`` is 全部 or 其余."""
+    if category.period == "year":
+        if isinstance(item, Earn):
+            return f"{item.title}: 无加分记录，得 0.00"
+        return f"{item.title}: 无扣分记录，得 {fmt(score)}"
+    what = "加分" if isinstance(item, Earn) else "扣分"
+    return (
+        f"{item.title}: {word} {n} {PERIOD_WORD[category.period]}无{what}记录，"
+        f"每{PERIOD_UNIT[category.period]}得 {fmt(score)}"
+    )
+
+
+def _quiet_line(item: Item, category: Category, word: str, n: int, score: Decimal) -> Line:
+    period = "Y" if category.period == "year" else ""
+    text = _quiet_text(item, category, word, n, score)
+    return Line(f"{category.code}.{item.code}", period, text, (), score)
 
 
 def _latest(facts: list[Fact]) -> Fact:
@@ -35,6 +56,7 @@ class ItemRules:
         self.calendar = calendar
         self.explain = explain
         self._labels: dict[str, str] = {}
+        self._kept: dict[tuple[str, str], Decimal] = {}  # (allowance, deducted) → its value
 
     def label(self, key: str) -> str:
         """``M03`` → ``3月``, remembered (the same dozen keys come up for every member)."""
@@ -102,8 +124,26 @@ class ItemRules:
         text = f"{label} {item.title}: {'；'.join(parts)}{suffix}，得 {fmt(score)}{floor}"
         return score, Line(rule, key, text, ids, score)
 
-    @staticmethod
-    def _allowance_score(item: Allowance, used: list[Fact]) -> Decimal:
+    def _lean_periods(
+        self,
+        item: Allowance,
+        keys: tuple[str, ...],
+        facts_by_key: dict[str, list[Fact]],
+        per_period_sum: dict[str, Decimal],
+    ) -> dict[str, Decimal]:
+        """An allowance (not spread over a quarter) in each period of ``keys``, without words:
+        what ``MemberScorer._item`` gives for it then, in one tight loop (most of a branch's
+        periods are allowances); each value is also added to ``per_period_sum``."""
+        periods: dict[str, Decimal] = {}
+        points = item.points
+        for key in keys:
+            facts = facts_by_key.get(key)
+            value = self._allowance_score(item, facts) if facts else points
+            periods[key] = value
+            per_period_sum[key] += value
+        return periods
+
+    def _allowance_score(self, item: Allowance, used: list[Fact]) -> Decimal:
         """The same arithmetic as _allowance, without the words (for callers that need none)."""
         if item.target is not None and item.deduct is not None:
             achieved = sum((f.value for f in used if isinstance(f.value, Decimal)), ZERO)
@@ -120,7 +160,15 @@ class ItemRules:
                     deducted += item.excused
             if item.per_occasion:
                 deducted = deducted / len(used)
-        return max(ZERO, item.points - deducted)
+        # One object for every period of every member with the same deduction: a committee's
+        # results are held together until rated, and a new Decimal for each was a third of
+        # their memory. Keyed by the deduction as written (str is exact: 0 and 0.0 differ, and
+        # so do 10 - 0 and 10 - 0.0); nothing deducted at all (all present) needs no key.
+        key = "" if deducted is ZERO else str(deducted)
+        kept = self._kept.get((item.code, key))
+        if kept is None:
+            kept = self._kept[(item.code, key)] = max(ZERO, item.points - deducted)
+        return kept
 
     # --- earned points --------------------------------------------------------------------------
 
