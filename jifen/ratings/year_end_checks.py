@@ -43,8 +43,10 @@ def star_warnings(organization: Organization, year: int, today: dt.date) -> list
             warnings.append(
                 f"{len(missing)} 名党员尚未评定{item.title}（{names}）：评议分未计入，星级可能变化"
             )
+    # A rulebook with stars puts the approved stars on its year-end sheet (year_end_stars.py):
+    # there the stars come first and the sheet after, so its approval is no reason to wait.
     status = year_end_state(organization, year).status
-    if status not in (YearStatus.APPROVED, YearStatus.PUBLICIZED):
+    if rulebook.stars is None and status not in (YearStatus.APPROVED, YearStatus.PUBLICIZED):
         warnings.append(
             f"{organization.name} {year} 年度积分汇总表尚未经上级党组织审核通过"
             f"（当前：{status.label}）"

@@ -81,4 +81,6 @@ def test_a_proposal_before_the_year_end_says_why_and_keeps_it(
     stars_propose(organization=tree.b1, year=2026, actor=secretary)
     event = AuditEvent.objects.filter(action="ratings.propose").get()
     assert "提示：2026 年度到" in event.summary
-    assert len(event.detail["warnings"]) == 2  # seed001 has no grade item: the year, the approval
+    # seed001 has no grade item, and its year-end sheet carries the approved stars (it comes
+    # after them): the year alone.
+    assert len(event.detail["warnings"]) == 1
