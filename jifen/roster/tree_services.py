@@ -143,6 +143,14 @@ def _reopen(tree_import: TreeImport, errors: list[RowError], entries: list[TreeE
     return "invalid" if errors else "changed"
 
 
+class _Moved(Exception):  # noqa: N818 (a signal within the module, not an error to report)
+    """The database moved since the preview: the new problems or plan, nothing written."""
+
+    def __init__(self, errors: list[RowError], entries: list[TreeEntry]) -> None:
+        super().__init__("moved")
+        self.errors, self.entries = errors, entries
+
+
 @transaction.atomic
 def tree_import_apply(*, tree_import: TreeImport, actor: User) -> str:
     """Apply a previewed import, all of it or nothing, once: ``"applied"``; or ``"invalid"`` /
@@ -151,12 +159,17 @@ def tree_import_apply(*, tree_import: TreeImport, actor: User) -> str:
     tree_import = _claim(tree_import, actor)
     root = tree_import.organization
     table = _table_of(tree_import)
-    errors, entries = tree_evaluate(table=table, root=root, user=actor)
-    if errors or entries != tree_import.plan:
-        return _reopen(tree_import, errors, entries)
     try:
         with transaction.atomic():
+            # Two imports under one organization take turns: the second checks only after the
+            # first committed, so it sees every code the first created, not some of them.
+            list(Organization.objects.select_for_update().filter(pk=root.pk).values_list("pk"))
+            errors, entries = tree_evaluate(table=table, root=root, user=actor)
+            if errors or entries != tree_import.plan:
+                raise _Moved(errors, entries)
             _create_all(entries, root=root, actor=actor)
+    except _Moved as moved:
+        return _reopen(tree_import, moved.errors, moved.entries)
     except (IntegrityError, ValidationError):
         # Someone else created one of the codes between this check and its insert: check
         # again after they committed, and show what is in the way.
