@@ -61,6 +61,9 @@ class Action(enum.Enum):
     # Decide for the branch committee (支委会): confirm a negative-list proposal, settle a
     # disputed declaration.
     DECIDE = "decide"
+    # The committee's approval (党委审批) of declarations the branch approved, where the
+    # rulebook's category asks for it (seed003 特色分).
+    APPROVE_DECLARATIONS = "approve_declarations"
 
 
 _R = Role
@@ -126,6 +129,7 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.ROLLOVER: frozenset({_R.COMMITTEE_ADMIN, _R.GENERAL_BRANCH_ADMIN}),
     Action.ADOPT: frozenset({_R.COMMITTEE_ADMIN, _R.GENERAL_BRANCH_ADMIN}),
     Action.DECIDE: frozenset({_R.BRANCH_COMMITTEE, _R.BRANCH_SECRETARY}),
+    Action.APPROVE_DECLARATIONS: frozenset({_R.COMMITTEE_ADMIN}),
 }
 
 # Who may grant which role: nobody grants a role above their own.
