@@ -184,16 +184,19 @@ def _xxqg_participation(most: Decimal, org: Organization, year: int, period: str
     party = _month_party(org, year, period)
     missed: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
     for entry in _standing(org, "xxqg_login", year, period):
-        days = _number(entry.value)
-        if days is not None and entry.person_id in party.get(entry.date.month, set()):
-            missed[(entry.person_id, entry.date.month)] += days
+        not_in = _number(entry.value)
+        if not_in is not None and entry.person_id in party.get(entry.date.month, set()):
+            missed[(entry.person_id, entry.date.month)] += not_in
     if not missed:
-        return Computed(None, "“学习强国”参与度：本期没有登录记录（请先导入月度数据），由考核人评定")
-    days = sum(monthrange(year, month)[1] for _, month in missed)
-    off = min(sum(missed.values()), Decimal(days))
+        return Computed(
+            None, "“学习强国”参与度：本期没有登录记录（请先导入月度数据），由考核人评定"
+        )
+    days: int = sum(monthrange(year, month)[1] for _, month in missed)
+    off: Decimal = min(sum(missed.values(), Decimal(0)), Decimal(days))
     value = share_points(most, days - off, days)
     text = (
-        f"“学习强国”登录：有记录的党员月数 {len(missed)}，应登录 {days} 天，未登录 {plain(off)} 天，"
+        f"“学习强国”登录：有记录的党员月数 {len(missed)}，应登录 {days} 天，"
+        f"未登录 {plain(off)} 天，"
         f"登录率 {_pct(days - off, days)} → {plain(most)} × {plain(days - off)}/{days}"
         f" = {plain(value)} 分（按 0.5 分向下取整；学习制度、学习笔记由考核人核对）"
     )

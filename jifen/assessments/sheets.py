@@ -160,10 +160,10 @@ def sheet_rows(
             for o, given in other_inputs
         )
         given = inputs.get(item.code, ItemInput())
-        found = computed.get(item.code)
+        worked = computed.get(item.code)
         prefill = False
-        if found is not None and found.value is not None and not given.score and not sheet.locked:
-            given, prefill = replace(given, score=_plain(found.value)), True
+        if worked is not None and worked.value is not None and not given.score and not sheet.locked:
+            given, prefill = replace(given, score=_plain(worked.value)), True
         rows.append(
             Row(
                 category=title if title != last_category else "",
@@ -172,7 +172,7 @@ def sheet_rows(
                 kind=item.rule,
                 max=item.ceiling or Decimal(0),
                 given=given,
-                computed=found,
+                computed=worked,
                 prefilled=prefill,
                 other=other,
                 spot_checks=checks.get(item.code, []),

@@ -22,10 +22,13 @@ from django.db import IntegrityError, transaction
 
 from jifen.audit.services import audit_record
 from jifen.core import clock
+from jifen.ledger.scores import BranchYear
 from jifen.orgs.models import Organization, Person
 from jifen.orgs.selectors import memberships_overlapping
-from jifen.ratings.models import FollowUp, FollowUpStep
-from jifen.ratings.selectors import MIXED, mixed, year_of
+from jifen.ratings.models import FollowUp, FollowUpStep, StarProposal
+from jifen.ratings.selectors import MIXED, approved_stars, mixed, year_of
+from jifen.scoring.ratings import band_hits
+from jifen.scoring.results import BandHit
 
 K = FollowUp.Kind
 S = FollowUpStep.Kind
@@ -76,7 +79,7 @@ CLOSING = frozenset(
     }
 )
 # What a good outcome's closing step must say (the honour, where recommended, the decision).
-GOOD_NOTES = {
+GOOD_NOTES: dict[str, str] = {
     S.COMMENDED: "请写明表彰的形式（如：党委通报表彰、年度优秀共产党员）",
     S.RECOMMENDED: "请写明推荐的评先树优项目或对象",
     S.ADMITTED: "请写明接收安排（如：列入下一批发展对象）",
@@ -107,6 +110,32 @@ def _branch_of(person_id: int, organization: Organization, year: int) -> Organiz
     return membership.organization if membership else organization
 
 
+def _approved(organization: Organization, year: int) -> dict[int, int | None]:
+    """Person id → the stars the general branch approved, over ``organization``'s subtree
+    (a tie decided at the cut-off raises a member to the level above the engine's)."""
+    found: dict[int, int | None] = {}
+    branches = (
+        StarProposal.objects.filter(organization__path__startswith=organization.path, year=year)
+        .values_list("organization", flat=True)
+        .distinct()
+    )
+    for branch in Organization.objects.filter(pk__in=list(branches)):
+        found.update(approved_stars(branch, year) or {})
+    return found
+
+
+def _hits(current: BranchYear, person_id: int, approved: dict[int, int | None]) -> list[BandHit]:
+    """The member's bands: by the approved stars where there are some, else the engine's."""
+    result = current.results[person_id]
+    if person_id not in approved:
+        return list(result.bands)
+    flags = {flag.code for flag in current.rulebook.consecutive}
+    return [
+        *band_hits(current.rulebook, result, approved[person_id]),
+        *(hit for hit in result.bands if hit.code in flags),
+    ]
+
+
 @transaction.atomic
 def followups_raise(
     *,
@@ -128,12 +157,13 @@ def followups_raise(
         )
     )
     now = clock.now()
+    approved = _approved(organization, year)
     created: list[FollowUp] = []
     for person in current.people:
         result = current.results.get(person.pk)
         if result is None:
             continue
-        for hit in result.bands:
+        for hit in _hits(current, person.pk, approved):
             if hit.level == "info" and not hit.actions:
                 continue  # a label only: nothing to carry out
             for action in hit.actions or (hit.label,):
@@ -169,6 +199,16 @@ def followups_raise(
 
 def is_open(followup: FollowUp) -> bool:
     return not followup.steps.filter(closes=True).exists()
+
+
+def _good_problems(kind: str, note: str, outcome: str) -> dict[str, str]:
+    """What a good outcome's closing step must say."""
+    problems = {}
+    if kind in GOOD_NOTES and not note.strip():
+        problems["note"] = GOOD_NOTES[kind]
+    if kind == S.ON_TIME_NOTED and not outcome.strip():
+        problems["outcome"] = "请写明结果（如：2027年6月30日按期转为正式党员）"
+    return problems
 
 
 @transaction.atomic
@@ -211,10 +251,7 @@ def followup_step(
             problems["outcome"] = "请写明结果（如：同意延长预备期一年）"
     if kind in (S.NOTE, S.DONE, S.PROBATION_PROPOSED) and not note.strip():
         problems["note"] = "请写明情况"
-    if kind in GOOD_NOTES and not note.strip():
-        problems["note"] = GOOD_NOTES[kind]
-    if kind == S.ON_TIME_NOTED and not outcome.strip():
-        problems["outcome"] = "请写明结果（如：2027年6月30日按期转为正式党员）"
+    problems.update(_good_problems(kind, note, outcome))
     if problems:
         raise ValidationError(problems)
     step = FollowUpStep.objects.create(

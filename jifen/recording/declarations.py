@@ -158,6 +158,8 @@ def needs_committee(organization: Organization, date: dt.date, item: str) -> boo
 
 def declaration_record(declaration: Declaration, actor: User) -> None:
     """The granted points into the ledger, once every approval the rulebook asks for is in."""
+    if declaration.points_granted is None:
+        raise ValidationError(_("这份申报还没有核定分数"))
     declaration.entry = entry_append(
         organization=declaration.organization,
         person=declaration.person,

@@ -69,7 +69,9 @@ def declaration_committee_approve(
         action="declaration.committee_approve",
         actor=actor,
         target=locked,
-        summary=f"党委审批通过 {locked.person.name} 的申报 {locked.item} {locked.points_granted} 分",
+        summary=(
+            f"党委审批通过 {locked.person.name} 的申报 {locked.item} {locked.points_granted} 分"
+        ),
     )
     return locked
 

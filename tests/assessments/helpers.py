@@ -33,9 +33,7 @@ def full_inputs(
             else:
                 inputs[item.code] = ItemInput(score=value, confirmed=True)
         elif isinstance(item, ScoreItem) and category not in bonus:
-            inputs[item.code] = ItemInput(
-                score=str(Decimal(item.max).normalize()), confirmed=True
-            )
+            inputs[item.code] = ItemInput(score=str(Decimal(item.max).normalize()), confirmed=True)
         elif isinstance(item, Graded):
             inputs[item.code] = ItemInput(grade="好", confirmed=True)
     return inputs

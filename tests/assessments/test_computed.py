@@ -1,8 +1,8 @@
 """Organization indicators the records decide, pre-filled on the committee sheet and kept only
 once the assessor confirms them (issue 15). Worked by hand:
 
-seed002 party_day (max 4) "每月组织一次“支部主题党日”活动，党员参与率在90%以上"; branch B1 has ten full
-members and one activist (not a party member: not counted). 2026:
+seed002 party_day (max 4) "每月组织一次“支部主题党日”活动，党员参与率在90%以上"; branch B1 has
+ten full members and one activist (not a party member: not counted). 2026:
   Jan 10  10 of 10 present → 100 %, counts.     Feb 10  8 present, 2 absent → 80 %, does not.
   Mar 10  8 present, 1 absent, 1 excused → 80 %; Mar 24  9 present, 1 excused → 90 %: March counts
   (the month's best; 请假 is not present).       Apr 10  cancelled (all present): not counted.
@@ -11,7 +11,8 @@ members and one activist (not a party member: not counted). 2026:
 seed002 dues (max 3): 10 members × 12 months = 120 member-months; late (seed003 dues = 延期次数):
   甲 March 1, 乙 March 1, 甲 June 2, 丙 September 1 corrected to 0 → 3 late member-months →
   3 × 117/120 = 2.925 → 2.5.
-seed000-branch theory_study (max 10), H1: xxqg_login (days not logged in) 甲 Jan 3, 甲 Feb 0, 乙 Jan 10
+seed000-branch theory_study (max 10), H1: xxqg_login (days not logged in) 甲 Jan 3, 甲 Feb 0,
+  乙 Jan 10
   → member-months with a record 3, days 31 + 28 + 31 = 90, not logged 13 → 10 × 77/90 = 8.56 → 8.5.
 """
 
@@ -137,7 +138,8 @@ def test_xxqg_participation_needs_records(branch: SimpleNamespace, committee_adm
     h1 = _open(branch, committee_admin, "seed000-branch", "H1")
     book = book_for(h1, branch.b1)
     empty = computed_for(book, branch.b1, 2026, "H1")["theory_study"]
-    assert empty.value is None and "没有登录记录" in empty.text
+    assert empty.value is None
+    assert "没有登录记录" in empty.text
     jia, yi = branch.members[:2]
     _facts(
         branch,
@@ -161,9 +163,12 @@ def test_the_committee_sheet_is_prefilled_and_submitting_needs_the_assessors_che
     page = client.get(url).content.decode()
     assert 'name="score-party_day" value="0"' in page  # 4 × 1/12 = 0.33 → 0
     assert 'name="score-dues" value="3"' in page  # no late dues: 3 × 120/120
-    assert "由记录计算" in page and "已核对（提交前必须勾选）" in page
+    assert "由记录计算" in page
+    assert "已核对（提交前必须勾选）" in page
 
-    sheet = sheet_get(assessment_round=year, organization=branch.b1, source="committee", collection="Y")
+    sheet = sheet_get(
+        assessment_round=year, organization=branch.b1, source="committee", collection="Y"
+    )
     inputs = full_inputs(year, branch.b1, party_day="0", dues="3")
     inputs["party_day"].confirmed = False
     with pytest.raises(ValidationError, match="「每月组织一次“支部主题党日”活动"):
@@ -173,5 +178,6 @@ def test_the_committee_sheet_is_prefilled_and_submitting_needs_the_assessors_che
     sheet_save(sheet=sheet, inputs=inputs, submit=True, actor=committee_admin)
     kept = SheetValue.objects.get(sheet=sheet, item="party_day")
     assert kept.score == Decimal(0)
-    assert "1月 100%（10/10）" in kept.computed and "（预填 0 分）" in kept.computed
+    assert "1月 100%（10/10）" in kept.computed
+    assert "（预填 0 分）" in kept.computed
     assert SheetValue.objects.get(sheet=sheet, item="three_one").computed == ""

@@ -71,7 +71,9 @@ def test_a_good_outcome_closes_with_its_own_step_and_says_what_was_done(
     commend = next(f for f in created if f.kind == "commend")
     with pytest.raises(ValidationError) as refused:
         followup_step(followup=on_time, kind="on_time_noted", date=D(2026, 6, 1), actor=secretary)
-    assert refused.value.message_dict == {"outcome": ["请写明结果（如：2027年6月30日按期转为正式党员）"]}
+    assert refused.value.message_dict == {
+        "outcome": ["请写明结果（如：2027年6月30日按期转为正式党员）"]
+    }
     with pytest.raises(ValidationError, match="可以记录：已表彰、进展"):
         followup_step(followup=commend, kind="talk", date=D(2026, 6, 1), actor=secretary)
     with pytest.raises(ValidationError) as no_note:
@@ -106,6 +108,9 @@ def test_the_followups_page_shows_the_good_outcomes_in_their_own_table(
     page = client.get(reverse("ratings:followups", args=[rated.g.pk, 2026])).content.decode()
     good = page[page.index("激励落实") :]
     warnings = page[page.index("<h2>预警跟进") : page.index("激励落实")]
-    assert "按照有关规定按期转正" in good and "按期转正" in good
-    assert "大力表彰和宣传" in good and "优先接收为预备党员" in good
-    assert "谈话诫勉" in warnings and "大力表彰和宣传" not in warnings
+    assert "按照有关规定按期转正" in good
+    assert "按期转正" in good
+    assert "大力表彰和宣传" in good
+    assert "优先接收为预备党员" in good
+    assert "谈话诫勉" in warnings
+    assert "大力表彰和宣传" not in warnings

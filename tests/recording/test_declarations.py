@@ -53,7 +53,9 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 # seed003 as a committee might adopt it where the branch alone decides featured points: the
 # branch's approval enters the ledger at once. The committee's approval that seed003 itself asks
 # for is tested in test_declarations_committee.py.
-BRANCH_DECIDES = "extends: seed003\nid: seed003\ncategories: {featured: {committee_approval: false}}\n"
+BRANCH_DECIDES = (
+    "extends: seed003\nid: seed003\ncategories: {featured: {committee_approval: false}}\n"
+)
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """党委审批 of featured points (seed003 特色分 "由各支部评定、机关党委审批").
 
-By hand from seed003: featured = 党建网格化 (≤ 5 a year) + 志愿服务 (≤ 5) + 支部自选 (≤ 10), at most 20.
+By hand from seed003: featured = 党建网格化 (≤ 5 a year) + 志愿服务 (≤ 5) + 支部自选 (≤ 10),
+at most 20.
 赵磊 declares 志愿服务 4; the scorekeeper grants 3. Until the committee approves, nothing is in the
 ledger: featured 0.00. After approval: featured 3.00 (one fact, value 3). A second declaration,
 网格化 5, returned by the committee with a reason, goes back to the branch: still 3.00.
@@ -85,7 +86,9 @@ def test_the_branchs_approval_waits_for_the_committee_before_the_ledger(
     with pytest.raises(ValidationError, match="只能由党委审批"):
         declaration_committee_approve(declaration=waiting, note="", actor=general_admin)
 
-    approved = declaration_committee_approve(declaration=waiting, note="同意", actor=committee_admin)
+    approved = declaration_committee_approve(
+        declaration=waiting, note="同意", actor=committee_admin
+    )
     assert approved.status == Status.APPROVED
     entry = Entry.objects.get()
     assert (entry.item, entry.value, entry.recorded_by) == ("volunteer", "3", committee_admin)

@@ -388,7 +388,8 @@ def test_per_occasion_is_only_for_attendance() -> None:
 
 
 def test_committee_approval_is_a_member_category_flag() -> None:
-    # seed003 特色分 "由各支部评定、机关党委审批": only the featured category waits for the committee.
+    # seed003 特色分 "由各支部评定、机关党委审批": only the featured category waits for the
+    # committee.
     rb = load_rulebook("seed003")
     flagged = {c.code for c in rb.categories if c.committee_approval}
     assert flagged == {"featured"}
@@ -396,4 +397,5 @@ def test_committee_approval_is_a_member_category_flag() -> None:
     text = MEMBER.replace("    max: 50\n", "    max: 50\n    committee_approval: yes please\n", 1)
     with pytest.raises(RulebookError) as caught:
         load_rulebook_text(text, "x.yaml")
-    assert "committee_approval" in str(caught.value) and "true 或 false" in str(caught.value)
+    assert "committee_approval" in str(caught.value)
+    assert "true 或 false" in str(caught.value)
