@@ -162,3 +162,23 @@ def test_a_signed_quarter_refuses_the_branchs_approval_at_once(
     with pytest.raises(ValidationError, match="已由支部书记签名确认"):
         branch_approves(declaration, scorekeeper, "2")
     assert Declaration.objects.get().status == Status.SUBMITTED
+
+
+def test_a_disputed_one_the_branch_committee_approves_waits_too(
+    seed003: SimpleNamespace, scorekeeper: User, secretary: User, committee_admin: User
+) -> None:
+    from jifen.recording.declarations import declaration_decide
+
+    disputed = declaration_review(
+        declaration=declare(seed003, "volunteer", "4"),
+        decision="dispute",
+        note="分值有争议",
+        actor=scorekeeper,
+    )
+    decided = declaration_decide(
+        declaration=disputed, approve=True, note="支委会同意 4 分", actor=secretary
+    )
+    assert (decided.status, decided.points_granted) == (Status.AWAITING, Decimal(4))
+    assert not Entry.objects.exists()
+    declaration_committee_approve(declaration=decided, note="", actor=committee_admin)
+    assert featured(seed003) == "4.00"
