@@ -35,7 +35,6 @@ from jifen.ledger.models import Correction, Entry
 from jifen.orgs.models import Organization
 from jifen.orgs.selectors import memberships_overlapping
 from jifen.recording.models import Activity
-from jifen.recording.services import attendance_current
 from jifen.scoring import Rulebook
 from jifen.scoring.model import ScoreItem
 
@@ -78,21 +77,54 @@ def _pct(part: int | Decimal, whole: int | Decimal) -> str:
     return f"{(Decimal(part) * 100 / Decimal(whole)).quantize(Decimal('0.1')).normalize():f}%"
 
 
-def _month_party(org: Organization, year: int, period: str) -> dict[int, set[int]]:
-    """Month → the party members of ``org`` (subtree) who belonged at some day of it."""
+def _party_spans(
+    org: Organization, year: int, period: str
+) -> list[tuple[int, dt.date, dt.date | None]]:
+    """The party members' memberships of ``org`` (subtree) touching the round, as tuples."""
     first, last = _bounds(year, period)
-    rows = (
+    return list(
         memberships_overlapping(first=first, last=last, organization=org, subtree=True)
         .filter(person__category__in=PARTY)
         .values_list("person_id", "start", "end")
     )
-    found: dict[int, set[int]] = defaultdict(set)
-    for month in MONTHS[period]:
-        start = dt.date(year, month, 1)
-        end = dt.date(year, month, monthrange(year, month)[1])
-        for person_id, joined, left in rows:
-            if joined <= end and (left is None or left > start):
-                found[month].add(person_id)
+
+
+def _on(
+    spans: list[tuple[int, dt.date, dt.date | None]], first: dt.date, last: dt.date
+) -> set[int]:
+    """Who of ``spans`` belonged at some day of [first, last]."""
+    return {pid for pid, start, end in spans if start <= last and (end is None or end > first)}
+
+
+def _month_party(org: Organization, year: int, period: str) -> dict[int, set[int]]:
+    """Month → the party members of ``org`` (subtree) who belonged at some day of it."""
+    spans = _party_spans(org, year, period)
+    return {
+        month: _on(spans, dt.date(year, month, 1), dt.date(year, month, monthrange(year, month)[1]))
+        for month in MONTHS[period]
+    }
+
+
+def _present(activities: list[Activity]) -> dict[str, set[int]]:
+    """Activity ref → who stands marked present (corrections applied: the entry no later
+    entry corrects; a void carries no value). Two queries for the whole round."""
+    rows = (
+        Entry.objects.filter(
+            origin_ref__in=[a.ref for a in activities],
+            person__isnull=False,
+            corrections__isnull=True,
+        )
+        .exclude(value="")
+        .order_by("seq")
+        .values_list("origin_ref", "person_id", "value")
+    )
+    marks: dict[tuple[str, int], str] = {}
+    for ref, person_id, value in rows:
+        marks[(ref, person_id)] = value
+    found: dict[str, set[int]] = defaultdict(set)
+    for (ref, person_id), value in marks.items():
+        if value == "present":
+            found[ref].add(person_id)
     return found
 
 
@@ -107,20 +139,16 @@ def _party_day_rate(most: Decimal, org: Organization, year: int, period: str) ->
             cancelled_at__isnull=True,
         ).order_by("date", "pk")
     )
+    spans = _party_spans(org, year, period)
+    present = _present(activities)
     best: dict[int, tuple[Decimal, str]] = {}
     for activity in activities:
-        party = {
-            m.person_id
-            for m in memberships_overlapping(
-                first=activity.date, last=activity.date, organization=org, subtree=True
-            ).filter(person__category__in=PARTY)
-        }
+        party = _on(spans, activity.date, activity.date)
         if not party:
             continue
-        marks = attendance_current(activity)
-        present = sum(1 for pid in party if pid in marks and marks[pid].value == "present")
-        rate = Decimal(present) / len(party)
-        shown = f"{_pct(present, len(party))}（{present}/{len(party)}）"
+        came = len(present.get(activity.ref, set()) & party)
+        rate = Decimal(came) / len(party)
+        shown = f"{_pct(came, len(party))}（{came}/{len(party)}）"
         if activity.date.month not in best or rate > best[activity.date.month][0]:
             best[activity.date.month] = (rate, shown)
     months = MONTHS[period]

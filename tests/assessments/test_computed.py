@@ -8,6 +8,7 @@ ten full members and one activist (not a party member: not counted). 2026:
   (the month's best; 请假 is not present).       Apr 10  cancelled (all present): not counted.
   Year: January and March, 2 of 12 months → 4 × 2/12 = 0.667 → 0.5 (0.5 steps, rounded down).
   H1:   2 of 6 months → 4 × 2/6 = 1.333 → 1.  Before March's second: 1 of 12 → 0.333 → 0.
+  February's absent 党员8 corrected to present → 90 %: 3 of 12 → 4 × 3/12 = 1.
 seed002 dues (max 3): 10 members × 12 months = 120 member-months; late (seed003 dues = 延期次数):
   甲 March 1, 乙 March 1, 甲 June 2, 丙 September 1 corrected to 0 → 3 late member-months →
   3 × 117/120 = 2.925 → 2.5.
@@ -98,7 +99,7 @@ def test_party_day_participation_from_attendance(
     branch: SimpleNamespace, committee_admin: User
 ) -> None:
     _party_day(branch, D(2026, 1, 10), 10)
-    _party_day(branch, D(2026, 2, 10), 8)
+    february = _party_day(branch, D(2026, 2, 10), 8)
     _party_day(branch, D(2026, 3, 10), 8, excused=1)
     cancelled = _party_day(branch, D(2026, 4, 10), 10)
     Activity.objects.filter(pk=cancelled.pk).update(cancelled_at="2026-04-01T00:00:00Z")
@@ -112,6 +113,14 @@ def test_party_day_participation_from_attendance(
     assert "1月 100%（10/10），2月 80%（8/10），3月 90%（9/10），4月 没有记录" in found.text
     assert "12 个月中 2 个月达到 → 4 × 2/12 = 0.5 分" in found.text
     assert computed_for(book, branch.b1, 2026, "H1")["party_day"].value == Decimal(1)
+    # A mark put right (a correction in the ledger): 党员8 did come in February → 9/10 = 90 %,
+    # 3 of 12 months → 4 × 3/12 = 1.
+    attendance_record(
+        activity=february, marks={branch.members[8].pk: Mark("present", "补签")}, actor=None
+    )
+    corrected = computed_for(book, branch.b1, 2026, "Y")["party_day"]
+    assert "2月 90%（9/10）" in corrected.text
+    assert corrected.value == Decimal(1)
 
 
 def test_dues_on_time_from_the_ledger_with_corrections(
