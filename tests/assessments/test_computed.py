@@ -190,3 +190,28 @@ def test_the_committee_sheet_is_prefilled_and_submitting_needs_the_assessors_che
     assert "1月 100%（10/10）" in kept.computed
     assert "（预填 0 分）" in kept.computed
     assert SheetValue.objects.get(sheet=sheet, item="three_one").computed == ""
+
+
+def test_the_sheet_form_posts_the_confirmation(
+    branch: SimpleNamespace, committee_admin: User
+) -> None:
+    _party_day(branch, D(2026, 1, 10), 10)
+    year = _open(branch, committee_admin, "seed002", "Y")
+    url = reverse("assessments:committee_sheet", args=[year.pk, branch.b1.pk])
+    data = {f"score-{code}": given.score for code, given in full_inputs(year, branch.b1).items()}
+    data.update({"score-party_day": "0", "score-dues": "3", "action": "submit"})
+    client = Client()
+    client.force_login(committee_admin)
+    refused = client.post(url, {**data, "confirm-party_day": "yes"})
+    assert refused.status_code == 400
+    assert (
+        "「组织党员按月按标准缴纳党费，每季度集中足额上缴」由记录预填" in refused.content.decode()
+    )
+    assert not SheetValue.objects.filter(item="dues").exclude(computed="").exists()
+    done = client.post(url, {**data, "confirm-party_day": "yes", "confirm-dues": "yes"})
+    assert done.status_code == 302
+    dues = SheetValue.objects.get(item="dues")
+    assert dues.score == Decimal(3)
+    assert dues.computed.startswith("党费按时交纳：党员月数 120，迟交 0 人次")
+    page = client.get(url).content.decode()
+    assert "由记录计算，考核人已核对" in page
