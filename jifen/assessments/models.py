@@ -113,6 +113,9 @@ class SheetValue(models.Model):
     score = models.DecimalField("分数", max_digits=6, decimal_places=2, null=True, blank=True)
     grade = models.CharField("等次", max_length=16, blank=True)
     note = models.CharField("说明", max_length=500, blank=True)
+    # An item the records decide (``computed.py``): how the records computed it, kept once the
+    # assessor confirmed it; empty otherwise.
+    computed = models.CharField("由记录计算（考核人已确认）", max_length=1000, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["sheet", "item"], name="one_value_per_item")]

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from jifen.accounts.roles import Role
+from jifen.assessments.computed import computed_for, plain, unconfirmed
 from jifen.assessments.facts import book_for, collections, fillable_items, rulebook_of_round
 from jifen.assessments.models import (
     Round,
@@ -145,6 +146,8 @@ class ItemInput:
     grade: str = ""
     note: str = ""
     deductions: list[tuple[str, str]] = field(default_factory=list)
+    # The assessor ticked "checked" beside a value the records computed (``computed.py``).
+    confirmed: bool = False
 
 
 def _decimal(text: str) -> Decimal | None:
@@ -239,11 +242,19 @@ def sheet_save(
         raise ValidationError("你不能填写这张考核表")
     book = book_for(sheet.round, sheet.organization)
     values, deductions = check_inputs(book, inputs)
+    sources = _confirmed_sources(sheet, book, inputs, submit)
     kept_files = [(item, name, data) for item, name, data in files]
     sheet.values.all().delete()
     sheet.deductions.all().delete()
     SheetValue.objects.bulk_create(
-        SheetValue(sheet=sheet, item=code, score=score, grade=grade, note=note)
+        SheetValue(
+            sheet=sheet,
+            item=code,
+            score=score,
+            grade=grade,
+            note=note,
+            computed=sources.get(code, "")[:1000],
+        )
         for code, (score, grade, note) in values.items()
     )
     SheetDeduction.objects.bulk_create(
@@ -275,9 +286,30 @@ def sheet_save(
         detail={
             "values": {k: [str(v[0]) if v[0] is not None else "", v[1]] for k, v in values.items()},
             "deductions": {k: [[str(p), r] for p, r in v] for k, v in deductions.items()},
+            "confirmed_from_records": sources,
         },
     )
     return sheet
+
+
+def _confirmed_sources(
+    sheet: Sheet, book: Rulebook, inputs: Mapping[str, ItemInput], submit: bool
+) -> dict[str, str]:
+    """On a committee sheet, the items the records decide: submitting needs the assessor's
+    confirmation of each; the confirmed ones keep how the records computed them."""
+    if sheet.source != Sheet.Source.COMMITTEE:
+        return {}
+    computed = computed_for(book, sheet.organization, sheet.round.year, sheet.round.period)
+    confirmed = [code for code, given in inputs.items() if given.confirmed]
+    missing = unconfirmed(computed, confirmed)
+    if submit and missing:
+        titles = "、".join(f"「{found[1].title}」" for c in missing if (found := book.item(c)))
+        raise ValidationError(f"{titles}由记录预填，请核对后勾选“已核对”再提交")
+    return {
+        code: f"{c.text}（预填 {plain(c.value)} 分）"
+        for code, c in computed.items()
+        if c.value is not None and code in confirmed
+    }
 
 
 @transaction.atomic

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.http import QueryDict
 from django.urls import NoReverseMatch, reverse
 
+from jifen.assessments.computed import Computed, computed_for
 from jifen.assessments.facts import book_for, fillable_items
 from jifen.assessments.models import Sheet, SheetFile, SheetLink, SpotCheck
 from jifen.assessments.services import ItemInput
@@ -46,6 +47,8 @@ class Row:
     suggestions: list[Suggestion] = field(default_factory=list)
     files: list[SheetFile] = field(default_factory=list)
     links: list[tuple[str, str]] = field(default_factory=list)  # (label, url)
+    computed: Computed | None = None  # the value the records give, with its source
+    prefilled: bool = False  # the score field holds the computed value, not yet saved
 
     @property
     def grades(self) -> list[str]:
@@ -64,6 +67,7 @@ def inputs_of(sheet: Sheet) -> dict[str, ItemInput]:
             score="" if value.score is None else _plain(value.score),
             grade=value.grade,
             note=value.note,
+            confirmed=bool(value.computed),
         )
     for deduction in sheet.deductions.order_by("id"):
         found[deduction.item].deductions.append((_plain(deduction.points), deduction.reason))
@@ -81,6 +85,7 @@ def inputs_from_post(book: Rulebook, data: QueryDict) -> dict[str, ItemInput]:
             grade=data.get(f"grade-{code}", ""),
             note=data.get(f"note-{code}", ""),
             deductions=list(zip(points, reasons, strict=False)),
+            confirmed=data.get(f"confirm-{code}") == "yes",
         )
     return inputs
 
@@ -141,6 +146,11 @@ def sheet_rows(
         if with_suggestions
         else {}
     )
+    computed = (
+        computed_for(book, sheet.organization, sheet.round.year, sheet.round.period)
+        if with_suggestions
+        else {}
+    )
     rows = []
     last_category = ""
     for title, category_code, item in fillable_items(book):
@@ -149,6 +159,11 @@ def sheet_rows(
             f"{_sheet_name(o)}：{value_text(item, given.get(item.code))}"
             for o, given in other_inputs
         )
+        given = inputs.get(item.code, ItemInput())
+        worked = computed.get(item.code)
+        prefill = False
+        if worked is not None and worked.value is not None and not given.score and not sheet.locked:
+            given, prefill = replace(given, score=_plain(worked.value)), True
         rows.append(
             Row(
                 category=title if title != last_category else "",
@@ -156,7 +171,9 @@ def sheet_rows(
                 item=item,
                 kind=item.rule,
                 max=item.ceiling or Decimal(0),
-                given=inputs.get(item.code, ItemInput()),
+                given=given,
+                computed=worked,
+                prefilled=prefill,
                 other=other,
                 spot_checks=checks.get(item.code, []),
                 suggestions=suggested.get(item.code, []),

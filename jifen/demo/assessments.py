@@ -39,7 +39,11 @@ def _inputs(found: Round, org: Organization, rng: random.Random) -> dict[str, It
                 continue
             # most items full, some lose a point or two in steps of 0.5
             short = Decimal(rng.choice([0, 0, 0, 0, 1, 2])) * HALF
-            inputs[item.code] = ItemInput(score=str(max(item.max - short, Decimal(0))))
+            # The demo's assessor checks what the records computed (assessments/computed.py);
+            # on a self sheet the tick means nothing.
+            inputs[item.code] = ItemInput(
+                score=str(max(item.max - short, Decimal(0))), confirmed=True
+            )
         elif isinstance(item, Graded):
             inputs[item.code] = ItemInput(grade=rng.choice(["好", "好", "较好", "一般"]))
     return inputs

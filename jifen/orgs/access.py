@@ -64,6 +64,10 @@ class Action(enum.Enum):
     # The level above (党总支 or 党委) approves or returns a branch's reported year-end sheet.
     APPROVE_YEAR_END = "approve_year_end"
 
+    # The committee's approval (党委审批) of declarations the branch approved, where the
+    # rulebook's category asks for it (seed003 特色分).
+    APPROVE_DECLARATIONS = "approve_declarations"
+
 
 _R = Role
 ALLOWED: dict[Action, frozenset[Role]] = {
@@ -129,6 +133,7 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.ADOPT: frozenset({_R.COMMITTEE_ADMIN, _R.GENERAL_BRANCH_ADMIN}),
     Action.DECIDE: frozenset({_R.BRANCH_COMMITTEE, _R.BRANCH_SECRETARY}),
     Action.APPROVE_YEAR_END: frozenset({_R.GENERAL_BRANCH_ADMIN, _R.COMMITTEE_ADMIN}),
+    Action.APPROVE_DECLARATIONS: frozenset({_R.COMMITTEE_ADMIN}),
 }
 
 # Who may grant which role: nobody grants a role above their own.

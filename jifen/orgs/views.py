@@ -75,6 +75,9 @@ def detail(request: HttpRequest, org_id: int) -> HttpResponse:
         "sensitive": sensitive,
         # Scorekeepers' pages (entries, monthly figures, the declarations queue) only for them.
         "can_record": access.can(request.user, Action.RECORD, organization),
+        "can_approve_declarations": access.can(
+            request.user, Action.APPROVE_DECLARATIONS, organization
+        ),
         "can_manage_people": access.can(request.user, Action.MANAGE_PEOPLE, organization),
         "can_manage_roles": access.can(request.user, Action.MANAGE_ROLES, organization),
         "can_adopt": access.can(request.user, Action.ADOPT, organization),

@@ -5,6 +5,11 @@ consecutive-year flag) lists its ``actions``; each action becomes one follow-up 
 Its kind — a talk (约谈), a mentor (帮教), an extension of probation (延长预备期), a deadline to
 put things right (限期整改), or another measure — is read from the action's wording and decides
 which steps close it.
+
+The good outcomes are tracked the same way (seed001 §四(三)): an info band that lists
+``actions`` — five stars → 表彰 and 评先树优, a probationary member with high stars → 按期转正,
+an activist with high stars → 优先接收 — raises one follow-up per action, with kinds and closing
+steps of their own. An info band without actions only labels a result and raises nothing.
 """
 
 from __future__ import annotations
@@ -17,13 +22,26 @@ from django.db import IntegrityError, transaction
 
 from jifen.audit.services import audit_record
 from jifen.core import clock
+from jifen.ledger.scores import BranchYear
 from jifen.orgs.models import Organization, Person
 from jifen.orgs.selectors import memberships_overlapping
-from jifen.ratings.models import FollowUp, FollowUpStep
-from jifen.ratings.selectors import MIXED, mixed, year_of
+from jifen.ratings.models import FollowUp, FollowUpStep, StarProposal
+from jifen.ratings.selectors import MIXED, approved_stars, mixed, year_of
+from jifen.scoring.ratings import band_hits
+from jifen.scoring.results import BandHit
 
 K = FollowUp.Kind
 S = FollowUpStep.Kind
+
+# The good outcomes' words are read only for info bands: a warning's "取消…评先评优资格" is
+# not a recommendation. Whatever matches none of them is an "other" good outcome.
+GOOD_WORDS: tuple[tuple[str, FollowUp.Kind], ...] = (
+    ("按期转正", K.ON_TIME),
+    ("优先接收", K.ADMIT),
+    ("评先树优", K.RECOMMEND),
+    ("推荐", K.RECOMMEND),
+    ("表彰", K.COMMEND),
+)
 
 # The first match wins: "延长预备期" before "约谈", "帮扶教育" is mentoring.
 KIND_WORDS: tuple[tuple[str, FollowUp.Kind], ...] = (
@@ -43,12 +61,33 @@ STEPS: dict[str, tuple[FollowUpStep.Kind, ...]] = {
     K.PROBATION: (S.PROBATION_PROPOSED, S.PROBATION_OUTCOME, S.NOTE),
     K.RECTIFY: (S.DEADLINE, S.DONE, S.NOTE),
     K.OTHER: (S.DONE, S.NOTE),
+    K.COMMEND: (S.COMMENDED, S.NOTE),
+    K.RECOMMEND: (S.RECOMMENDED, S.NOTE),
+    K.ON_TIME: (S.ON_TIME_NOTED, S.NOTE),
+    K.ADMIT: (S.ADMITTED, S.NOTE),
 }
-CLOSING = frozenset({S.TALK, S.MENTOR, S.PROBATION_OUTCOME, S.DONE})
+CLOSING = frozenset(
+    {
+        S.TALK,
+        S.MENTOR,
+        S.PROBATION_OUTCOME,
+        S.DONE,
+        S.COMMENDED,
+        S.RECOMMENDED,
+        S.ON_TIME_NOTED,
+        S.ADMITTED,
+    }
+)
+# What a good outcome's closing step must say (the honour, where recommended, the decision).
+GOOD_NOTES: dict[str, str] = {
+    S.COMMENDED: "请写明表彰的形式（如：党委通报表彰、年度优秀共产党员）",
+    S.RECOMMENDED: "请写明推荐的评先树优项目或对象",
+    S.ADMITTED: "请写明接收安排（如：列入下一批发展对象）",
+}
 
 
-def kind_of(action: str) -> FollowUp.Kind:
-    for word, kind in KIND_WORDS:
+def kind_of(action: str, good: bool = False) -> FollowUp.Kind:
+    for word, kind in GOOD_WORDS if good else KIND_WORDS:
         if word in action:
             return kind
     return K.OTHER
@@ -71,6 +110,32 @@ def _branch_of(person_id: int, organization: Organization, year: int) -> Organiz
     return membership.organization if membership else organization
 
 
+def _approved(organization: Organization, year: int) -> dict[int, int | None]:
+    """Person id → the stars the general branch approved, over ``organization``'s subtree
+    (a tie decided at the cut-off raises a member to the level above the engine's)."""
+    found: dict[int, int | None] = {}
+    branches = (
+        StarProposal.objects.filter(organization__path__startswith=organization.path, year=year)
+        .values_list("organization", flat=True)
+        .distinct()
+    )
+    for branch in Organization.objects.filter(pk__in=list(branches)):
+        found.update(approved_stars(branch, year) or {})
+    return found
+
+
+def _hits(current: BranchYear, person_id: int, approved: dict[int, int | None]) -> list[BandHit]:
+    """The member's bands: by the approved stars where there are some, else the engine's."""
+    result = current.results[person_id]
+    if person_id not in approved:
+        return list(result.bands)
+    flags = {flag.code for flag in current.rulebook.consecutive}
+    return [
+        *band_hits(current.rulebook, result, approved[person_id]),
+        *(hit for hit in result.bands if hit.code in flags),
+    ]
+
+
 @transaction.atomic
 def followups_raise(
     *,
@@ -78,8 +143,9 @@ def followups_raise(
     year: int,
     actor: User | None,
 ) -> list[FollowUp]:
-    """One follow-up per action of every yellow or red warning the engine gives a member of
-    ``organization`` in ``year``; those already raised are left as they are."""
+    """One follow-up per action of every yellow or red warning, and of every info band that
+    lists actions (the good outcomes), the engine gives a member of ``organization`` in
+    ``year``; those already raised are left as they are."""
     if mixed(organization, year):
         raise ValidationError(MIXED)
     current = year_of(organization, year)
@@ -91,14 +157,15 @@ def followups_raise(
         )
     )
     now = clock.now()
+    approved = _approved(organization, year)
     created: list[FollowUp] = []
     for person in current.people:
         result = current.results.get(person.pk)
         if result is None:
             continue
-        for hit in result.bands:
-            if hit.level == "info":
-                continue
+        for hit in _hits(current, person.pk, approved):
+            if hit.level == "info" and not hit.actions:
+                continue  # a label only: nothing to carry out
             for action in hit.actions or (hit.label,):
                 if (person.pk, hit.code, action) in existing:
                     continue
@@ -112,7 +179,7 @@ def followups_raise(
                             band_label=hit.label[:200],
                             level=hit.level,
                             action=action[:300],
-                            kind=kind_of(action),
+                            kind=kind_of(action, good=hit.level == "info"),
                             total=result.total,
                             raised_by=actor,
                             raised_at=now,
@@ -125,13 +192,23 @@ def followups_raise(
             action="ratings.followups",
             actor=actor,
             target=organization,
-            summary=f"{organization.name} {year} 年预警跟进事项 {len(created)} 项",
+            summary=f"{organization.name} {year} 年跟进事项（预警与激励）{len(created)} 项",
         )
     return created
 
 
 def is_open(followup: FollowUp) -> bool:
     return not followup.steps.filter(closes=True).exists()
+
+
+def _good_problems(kind: str, note: str, outcome: str) -> dict[str, str]:
+    """What a good outcome's closing step must say."""
+    problems = {}
+    if kind in GOOD_NOTES and not note.strip():
+        problems["note"] = GOOD_NOTES[kind]
+    if kind == S.ON_TIME_NOTED and not outcome.strip():
+        problems["outcome"] = "请写明结果（如：2027年6月30日按期转为正式党员）"
+    return problems
 
 
 @transaction.atomic
@@ -174,6 +251,7 @@ def followup_step(
             problems["outcome"] = "请写明结果（如：同意延长预备期一年）"
     if kind in (S.NOTE, S.DONE, S.PROBATION_PROPOSED) and not note.strip():
         problems["note"] = "请写明情况"
+    problems.update(_good_problems(kind, note, outcome))
     if problems:
         raise ValidationError(problems)
     step = FollowUpStep.objects.create(

@@ -95,8 +95,9 @@ class StarDecision(AppendOnlyModel):
 
 
 class FollowUp(AppendOnlyModel):
-    """One action a warning calls for (the rulebook band's ``actions``), for one member and
-    year. Open until a closing step is recorded."""
+    """One action a warning calls for (the rulebook band's ``actions``), or a good outcome an
+    info band promises (表彰, 评先树优, 按期转正, 优先接收), for one member and year. Open until a
+    closing step is recorded."""
 
     refusal = "跟进事项不能修改或删除；请记录一个步骤"
 
@@ -106,6 +107,11 @@ class FollowUp(AppendOnlyModel):
         PROBATION = "probation", "延长预备期"
         RECTIFY = "rectify", "限期整改"
         OTHER = "other", "其他"
+        # The good outcomes of seed001 §四(三), raised from the rulebook's info bands.
+        COMMEND = "commend", "表彰宣传"
+        RECOMMEND = "recommend", "评先树优推荐"
+        ON_TIME = "on_time", "按期转正"
+        ADMIT = "admit", "优先接收"
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField("年度")
@@ -135,6 +141,11 @@ class FollowUp(AppendOnlyModel):
     def __str__(self) -> str:
         return f"{self.person_id} {self.year} {self.action}"
 
+    @property
+    def is_good(self) -> bool:
+        """A good outcome (an info band), not a warning."""
+        return self.level == "info"
+
 
 class FollowUpStep(AppendOnlyModel):
     """A recorded step of a follow-up: a talk held, a mentor named, an extension of probation
@@ -150,6 +161,10 @@ class FollowUpStep(AppendOnlyModel):
         DEADLINE = "deadline", "确定整改期限"
         DONE = "done", "已完成"
         NOTE = "note", "进展"
+        COMMENDED = "commended", "已表彰"
+        RECOMMENDED = "recommended", "已推荐"
+        ON_TIME_NOTED = "on_time_noted", "按期转正结果"
+        ADMITTED = "admitted", "已列为优先接收对象"
 
     followup = models.ForeignKey(FollowUp, on_delete=models.PROTECT, related_name="steps")
     kind = models.CharField("步骤", max_length=20, choices=Kind.choices)

@@ -318,7 +318,9 @@ def followups(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
     if show == "open":
         found = [(f, is_open) for f, is_open in found if is_open]
     context = _base(organization, year, request.user)
-    context.update({"followups": found, "show": show})
+    warnings = [(f, is_open) for f, is_open in found if not f.is_good]
+    good = [(f, is_open) for f, is_open in found if f.is_good]
+    context.update({"warnings": warnings, "good": good, "show": show})
     return render(request, "ratings/followups.html", context)
 
 

@@ -109,6 +109,7 @@ def detail(request: HttpRequest, declaration_id: int) -> HttpResponse:
     own = found.person.user_id == user.pk
     reviewer = not own and access.can(user, Action.RECORD, found.organization)
     committee = not own and may_decide_in(user, found.organization)
+    above = not own and access.can(user, Action.APPROVE_DECLARATIONS, found.organization)
     if request.method == "POST":
         action = request.POST.get("action", "")
         note = request.POST.get("note", "")
@@ -149,6 +150,7 @@ def detail(request: HttpRequest, declaration_id: int) -> HttpResponse:
         "own": own,
         "reviewer": reviewer,
         "committee": committee,
+        "above": above,
     }
     return render(request, "recording/declaration.html", context)
 

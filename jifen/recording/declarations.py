@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from jifen.audit.services import audit_record
 from jifen.core import clock
 from jifen.ledger.models import Origin
-from jifen.ledger.services import entry_append, normalize_value
+from jifen.ledger.services import entry_append, normalize_value, sealed_refusal
 from jifen.orgs.models import Organization, Person
 from jifen.orgs.services import membership_current
 from jifen.recording.entries import may_decide_in
@@ -146,7 +146,38 @@ def declaration_resubmit(
     return locked
 
 
+def needs_committee(organization: Organization, date: dt.date, item: str) -> bool:
+    """Whether the rulebook's category of ``item`` wants the committee's approval (党委审批)
+    after the branch's."""
+    adoption = adoption_for(organization, date.year)
+    if adoption is None:
+        return False
+    found = rulebook_of(adoption).item(item)
+    return found is not None and found[0].committee_approval
+
+
+def declaration_record(declaration: Declaration, actor: User) -> None:
+    """The granted points into the ledger, once every approval the rulebook asks for is in."""
+    if declaration.points_granted is None:
+        raise ValidationError(_("这份申报还没有核定分数"))
+    declaration.entry = entry_append(
+        organization=declaration.organization,
+        person=declaration.person,
+        date=declaration.date,
+        item=declaration.item,
+        value=normalize_value(declaration.points_granted),
+        note=declaration.description[:200],
+        evidence=[e.name for e in declaration.evidence.all()],
+        origin=Origin.DECLARATION,
+        origin_ref=declaration.ref,
+        recorded_by=actor,
+    )
+    declaration.status = Status.APPROVED
+
+
 def _grant(declaration: Declaration, points: Decimal, actor: User) -> None:
+    """The branch grants ``points``: recorded at once, or left waiting for the committee where
+    the rulebook says so."""
     if points <= 0 or points > declaration.points_asked:
         raise ValidationError(
             {
@@ -156,18 +187,16 @@ def _grant(declaration: Declaration, points: Decimal, actor: User) -> None:
         )
     _check_points(declaration.organization, declaration.date, declaration.item, points)
     declaration.points_granted = points
-    declaration.entry = entry_append(
-        organization=declaration.organization,
-        person=declaration.person,
-        date=declaration.date,
-        item=declaration.item,
-        value=normalize_value(points),
-        note=declaration.description[:200],
-        evidence=[e.name for e in declaration.evidence.all()],
-        origin=Origin.DECLARATION,
-        origin_ref=declaration.ref,
-        recorded_by=actor,
-    )
+    if needs_committee(declaration.organization, declaration.date, declaration.item):
+        # Said now, not after the committee approves: a signed quarter takes no new fact.
+        refusal = sealed_refusal(
+            [{"person": declaration.person, "date": declaration.date, "subject_org": None}]
+        )
+        if refusal is not None:
+            raise ValidationError(refusal)
+        declaration.status = Status.AWAITING
+    else:
+        declaration_record(declaration, actor)
 
 
 def _lock_for(declaration: Declaration, expected: str, actor: User) -> Declaration:
@@ -195,7 +224,6 @@ def declaration_review(
     note = note.strip()
     if decision == "approve":
         _grant(locked, points if points is not None else locked.points_asked, actor)
-        locked.status = Status.APPROVED
     elif decision in {"reject", "return", "dispute"}:
         if not note:
             raise ValidationError({"note": _("请写明理由")})
@@ -236,7 +264,6 @@ def declaration_decide(
         raise ValidationError({"note": _("请记录支委会的决定和理由")})
     if approve:
         _grant(locked, points if points is not None else locked.points_asked, actor)
-        locked.status = Status.APPROVED
     else:
         locked.status = Status.REJECTED
     locked.committee_note = note.strip()

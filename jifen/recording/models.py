@@ -111,6 +111,9 @@ class Declaration(models.Model):
         APPROVED = "approved", gettext_noop("已通过")
         REJECTED = "rejected", gettext_noop("未通过")
         DISPUTED = "disputed", gettext_noop("提交支委会")
+        # The branch approved; the rulebook's category wants the committee's approval too
+        # (``committee_approval``): nothing is in the ledger until the committee approves.
+        AWAITING = "awaiting", gettext_noop("待党委审批")
 
     person = models.ForeignKey("orgs.Person", on_delete=models.PROTECT, related_name="declarations")
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
@@ -128,6 +131,12 @@ class Declaration(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     committee_note = models.CharField("支委会决定", max_length=500, blank=True)
+    # The committee's (党委) approval or return, where the rulebook asks for it.
+    above_note = models.CharField("党委审批意见", max_length=500, blank=True)
+    above_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    above_at = models.DateTimeField("党委审批时间", null=True, blank=True)
     entry = models.OneToOneField(
         "ledger.Entry", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jifen.recording import declaration_views, monthly_views, views
+from jifen.recording import declaration_committee_views, declaration_views, monthly_views, views
 
 app_name = "recording"
 
@@ -32,6 +32,16 @@ urlpatterns += [
     path("declarations/<int:declaration_id>/", declaration_views.detail, name="declaration"),
     path("orgs/<int:org_id>/declarations/", declaration_views.queue, name="declarations_queue"),
     path("evidence/<int:evidence_id>/", declaration_views.evidence, name="evidence"),
+    path(
+        "orgs/<int:org_id>/declarations/committee/",
+        declaration_committee_views.committee_queue,
+        name="declarations_committee",
+    ),
+    path(
+        "declarations/<int:declaration_id>/committee/",
+        declaration_committee_views.committee_decide,
+        name="declaration_committee",
+    ),
 ]
 
 urlpatterns += [

@@ -41,6 +41,8 @@ def _how(category: Category) -> str:
         parts.append(f"{PERIODS[category.period]}计分，每期最多 {most} 分，全年{combine}")
     if category.bonus:
         parts.append("加分项")
+    if category.committee_approval:
+        parts.append("个人申报经支部审核后报党委审批")
     return "；".join(parts)
 
 

@@ -299,7 +299,9 @@ def _category(code: str, cnode: Node, ctx: _Context) -> Category:
     period_max = None
     combine = "mean"
     bonus = False
+    committee_approval = False
     if ctx.member:
+        committee_approval = r.boolean("committee_approval")
         period = r.choice("period", ("month", "quarter", "year"), "year")
         period_max = r.number("period_max", positive=True)
         combine = r.choice("combine", ("mean", "sum"), "mean")
@@ -320,7 +322,8 @@ def _category(code: str, cnode: Node, ctx: _Context) -> Category:
     deductions = _deductions(r, path, ctx) if ctx.member else []
     description, standard = r.prose("description"), r.prose("standard")
     r.finish(
-        f"title, max, period, period_max, combine, items, deductions, {TEXT_KEYS}"
+        f"title, max, period, period_max, combine, items, deductions, committee_approval, "
+        f"{TEXT_KEYS}"
         if ctx.member
         else f"title, max, bonus, items, {TEXT_KEYS}"
     )
@@ -333,6 +336,7 @@ def _category(code: str, cnode: Node, ctx: _Context) -> Category:
         period_max=period_max,
         combine=cast(Any, combine),
         bonus=bonus,
+        committee_approval=committee_approval,
         deductions=tuple(deductions),
         description=description,
         standard=standard,

@@ -194,6 +194,10 @@ class Category:
     deductions: tuple[Deduction, ...] = ()
     description: str = ""
     standard: str = ""
+    # Declarations of this category that the branch approves wait for the committee's approval
+    # (党委审批) before their fact is recorded (seed003 特色分 "由各支部评定、机关党委审批").
+    # The engine scores recorded facts only; the flag is read by the declaration flow.
+    committee_approval: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,7 +54,7 @@ def rate(
             lines.append(
                 Line("stars", "", f"星级评定：{star} 星（按 {fmt(result.rated)} 分）", (), None)
             )
-        hits = _band_hits(rulebook, result, star)
+        hits = band_hits(rulebook, result, star)
         hits.extend(
             _consecutive_hits(rulebook, result, prior_totals.get(result.subject, {}), year, lines)
         )
@@ -195,7 +195,7 @@ def _ranks(results: list[SubjectResult], groups: dict[str, list[int]]) -> dict[i
     return ranks
 
 
-def _band_hits(rulebook: Rulebook, result: SubjectResult, star: int | None) -> list[BandHit]:
+def band_hits(rulebook: Rulebook, result: SubjectResult, star: int | None) -> list[BandHit]:
     """The bands a result falls in (by member category, total and stars)."""
     hits: list[BandHit] = []
     for band in rulebook.bands:

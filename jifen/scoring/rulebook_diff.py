@@ -229,6 +229,7 @@ CATEGORY_FIELDS = [
     Field("period_max", "每期最多 ", _points),
     Field("combine", "各期合成全年 ", _named(COMBINE)),
     Field("bonus", "加分项 ", _yes),
+    Field("committee_approval", "申报须经党委审批 ", _yes),
 ]
 DEDUCTION_FIELDS = [Field("points", "每次扣 ", _points)]
 

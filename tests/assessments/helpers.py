@@ -20,20 +20,22 @@ def full_inputs(
     untouched; ``given`` overrides an item: a score or grade as text, deductions as a list."""
     book = book_for(assessment_round, org)
     inputs: dict[str, ItemInput] = {}
+    # Every value is the assessor's own: where the records computed one (computed.py), they
+    # ticked "checked" too.
     bonus = {c.code for c in book.categories if c.bonus}
     for _, category, item in fillable_items(book):
         if item.code in given:
             value = given[item.code]
             if isinstance(value, list):
-                inputs[item.code] = ItemInput(deductions=value)
+                inputs[item.code] = ItemInput(deductions=value, confirmed=True)
             elif isinstance(item, Graded):
-                inputs[item.code] = ItemInput(grade=value)
+                inputs[item.code] = ItemInput(grade=value, confirmed=True)
             else:
-                inputs[item.code] = ItemInput(score=value)
+                inputs[item.code] = ItemInput(score=value, confirmed=True)
         elif isinstance(item, ScoreItem) and category not in bonus:
-            inputs[item.code] = ItemInput(score=str(Decimal(item.max).normalize()))
+            inputs[item.code] = ItemInput(score=str(Decimal(item.max).normalize()), confirmed=True)
         elif isinstance(item, Graded):
-            inputs[item.code] = ItemInput(grade="好")
+            inputs[item.code] = ItemInput(grade="好", confirmed=True)
     return inputs
 
 

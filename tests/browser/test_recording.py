@@ -99,6 +99,7 @@ def test_a_declaration_from_submission_to_approval_and_its_explanation(
     adopted: SimpleNamespace,
     scorekeeper: User,
     member: User,
+    committee_admin: User,
     tmp_path: Path,
     year: int,
 ) -> None:
@@ -127,6 +128,17 @@ def test_a_declaration_from_submission_to_approval_and_its_explanation(
     page.get_by_label("意见").fill("按 2 分核定")
     page.get_by_role("button", name="通过", exact=True).click()
     assert page.get_by_role("status").inner_text() == "已保存"
+    declaration.refresh_from_db()
+    assert declaration.status == "awaiting"  # seed003: 特色分 由各支部评定、机关党委审批
+
+    log_in(page, "admin")
+    page.goto(f"/orgs/{adopted.c.pk}/declarations/committee/")
+    page.get_by_role("link", name="赵磊").click()
+    page.get_by_role("button", name="审批通过").click()
+    assert "请先勾选确认" in page.locator("main").inner_text()
+    page.get_by_label("已核对证明材料，同意记入台账").check()
+    page.get_by_role("button", name="审批通过").click()
+    assert page.get_by_role("status").inner_text() == "已审批通过，积分已记入台账"
     declaration.refresh_from_db()
     assert declaration.status == "approved"
 

@@ -204,6 +204,15 @@ MATRIX: dict[str, Entry] = {
         lambda w, org: {"declaration_id": w.declarations[org.code].pk}, READERS
     ),
     "recording:evidence": Entry(lambda w, org: {"evidence_id": w.evidence[org.code].pk}, READERS),
+    # 党委审批 (Action.APPROVE_DECLARATIONS): the committee's queue, and its decision — the
+    # matrix's declaration is not waiting, so an allowed decision is refused with a message.
+    "recording:declarations_committee": Entry(_org, ASSESSORS),
+    "recording:declaration_committee": Entry(
+        lambda w, org: {"declaration_id": w.declarations[org.code].pk},
+        ASSESSORS,
+        method="post",
+        ok=302,
+    ),
     "recording:vetoes": Entry(_org, READERS),
     "recording:veto_add": Entry(_org, RECORDERS),
     # Deciding needs the branch committee role besides reach: outside reach 404, within it a

@@ -130,8 +130,17 @@ def test_the_secretary_proposes_and_the_general_branch_decides_the_tie_and_appro
     assert stars["党员1"] == "四星"
     assert stars["党员9"] == "一星"
     assert "五星 2 人" in values[13][1]
-    # Approval raised the follow-ups of the low-star members (≤ 2★: 党员8 at 65, 党员9 at 55).
-    assert set(FollowUp.objects.values_list("person__name", flat=True)) == {"党员8", "党员9"}
+    # Approval raised the follow-ups of the low-star members (≤ 2★: 党员8 at 65, 党员9 at 55),
+    # and the commendations of the two five-stars (表彰, 评先树优).
+    warned = FollowUp.objects.exclude(level="info").values_list("person__name", flat=True)
+    assert set(warned) == {"党员8", "党员9"}
+    praised = FollowUp.objects.filter(level="info").values_list("person__name", "kind")
+    assert set(praised) == {
+        ("党员0", "commend"),
+        ("党员0", "recommend"),
+        ("党员3", "commend"),
+        ("党员3", "recommend"),
+    }
 
 
 def test_the_statistics_never_export_a_formula_and_print_with_signature_lines(

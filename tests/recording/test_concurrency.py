@@ -46,7 +46,9 @@ def at_once(*actions: Callable[[], object]) -> list[object]:
 
 @pytest.fixture
 def branch(tree: SimpleNamespace, member: User) -> SimpleNamespace:
-    adoption_set(organization=tree.c, year=2026, rulebook="seed003")
+    # The branch alone decides here (no 党委审批), so an approval enters the ledger at once.
+    text = "extends: seed003\nid: seed003\ncategories: {featured: {committee_approval: false}}\n"
+    adoption_set(organization=tree.c, year=2026, rulebook="seed003", yaml_text=text)
     return SimpleNamespace(tree=tree, person=Person.objects.get(user=member))
 
 

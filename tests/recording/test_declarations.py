@@ -50,9 +50,17 @@ def photo(fmt: str = "JPEG", size: tuple[int, int] = (40, 30)) -> bytes:
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
+# seed003 as a committee might adopt it where the branch alone decides featured points: the
+# branch's approval enters the ledger at once. The committee's approval that seed003 itself asks
+# for is tested in test_declarations_committee.py.
+BRANCH_DECIDES = (
+    "extends: seed003\nid: seed003\ncategories: {featured: {committee_approval: false}}\n"
+)
+
+
 @pytest.fixture
 def seed003(tree: SimpleNamespace, member: User) -> SimpleNamespace:
-    adoption_set(organization=tree.c, year=2026, rulebook="seed003")
+    adoption_set(organization=tree.c, year=2026, rulebook="seed003", yaml_text=BRANCH_DECIDES)
     return SimpleNamespace(tree=tree, person=Person.objects.get(user=member), user=member)
 
 

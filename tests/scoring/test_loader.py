@@ -385,3 +385,17 @@ def test_per_occasion_is_only_for_attendance() -> None:
     with pytest.raises(RulebookError) as caught:
         load_rulebook_text(text, "x.yaml")
     assert "per_occasion 只用于按考勤" in str(caught.value)
+
+
+def test_committee_approval_is_a_member_category_flag() -> None:
+    # seed003 特色分 "由各支部评定、机关党委审批": only the featured category waits for the
+    # committee.
+    rb = load_rulebook("seed003")
+    flagged = {c.code for c in rb.categories if c.committee_approval}
+    assert flagged == {"featured"}
+    assert not any(c.committee_approval for c in load_rulebook("seed001").categories)
+    text = MEMBER.replace("    max: 50\n", "    max: 50\n    committee_approval: yes please\n", 1)
+    with pytest.raises(RulebookError) as caught:
+        load_rulebook_text(text, "x.yaml")
+    assert "committee_approval" in str(caught.value)
+    assert "true 或 false" in str(caught.value)

@@ -143,3 +143,8 @@ def test_an_organization_rulebook_item_max_and_the_direction_of_the_arrow() -> N
     new = load_rulebook_text(f"extends: seed000-branch\nid: x\n{body}", "ours.yaml")
     assert differences(old, new) == ["政治引领：满分 3 分 → 4 分"]
     assert differences(new, old) == ["政治引领：满分 4 分 → 3 分"]
+
+
+def test_committee_approval() -> None:
+    old, new = _seed003_with("categories: {featured: {committee_approval: false}}")
+    assert differences(old, new) == ["类别“特色分”：申报须经党委审批 是 → 否"]
