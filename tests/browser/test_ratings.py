@@ -67,7 +67,11 @@ def test_grades_stars_a_tie_and_a_warning_followed_up(
 
     page.get_by_role("link", name="星级评定").click()
     page.get_by_role("button", name="按年度积分提名星级").click()
-    assert page.get_by_role("status").inner_text() == "已提交星级提名，等待党总支审批"
+    said = page.get_by_role("status").inner_text().splitlines()
+    assert said[0] == "已提交星级提名，等待党总支审批"
+    # Proposed before the year's end: the secretary is told why the stars may still change.
+    assert len(said) > 1
+    assert all(line.startswith("提示：") for line in said[1:])
 
     log_in(page, "zongzhi")
     page.goto(f"/orgs/{tree.b1.pk}/year-end/{year}/stars/")

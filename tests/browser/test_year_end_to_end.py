@@ -163,7 +163,11 @@ def test_a_seed003_year_from_recording_to_stars_and_warnings(
     assert page.get_by_role("status").inner_text() == "已保存：新录 5 人，更正 0 人，未变 0 人"
     page.get_by_role("link", name="星级评定").click()
     page.get_by_role("button", name="按年度积分提名星级").click()
-    assert page.get_by_role("status").inner_text() == "已提交星级提名，等待党总支审批"
+    said = page.get_by_role("status").inner_text().splitlines()
+    assert said[0] == "已提交星级提名，等待党总支审批"
+    # Proposed before the year's end: the secretary is told why the stars may still change.
+    assert len(said) > 1
+    assert all(line.startswith("提示：") for line in said[1:])
 
     # The general branch decides the tie within the quota and approves.
     log_in(page, "zongzhi")
