@@ -221,3 +221,37 @@ class FactFile(StoredFile):
     class Meta:
         verbose_name = "事实证明材料"
         verbose_name_plural = "事实证明材料"
+
+
+class MonthlyUpload(models.Model):
+    """A month's figures file that leaves some of the branch's members out, kept between its
+    preview (which names them) and the decision on them (保持满分 / 按缺勤处理). The file is
+    emptied once applied or discarded: its names and numbers are not kept."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", gettext_noop("待确认")
+        APPLIED = "applied", gettext_noop("已导入")
+        DISCARDED = "discarded", gettext_noop("已放弃")
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    filename = models.CharField("文件名", max_length=255)
+    year = models.PositiveSmallIntegerField("年")
+    month = models.PositiveSmallIntegerField("月")
+    data = models.BinaryField("文件", default=b"")
+    # The ids of the members the preview named as absent, in its order: the decision is taken
+    # on exactly these, so a roster change in between shows a new preview first.
+    absent = models.JSONField("文件中没有的党员", default=list)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    decision = models.CharField("对文件中没有的党员", max_length=16, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "月度数据导入"
+        verbose_name_plural = "月度数据导入"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.year}年{self.month}月 {self.filename}"

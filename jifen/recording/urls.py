@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jifen.recording import declaration_views, monthly_views, views
+from jifen.recording import declaration_views, monthly_confirm_views, monthly_views, views
 
 app_name = "recording"
 
@@ -40,5 +40,10 @@ urlpatterns += [
         "orgs/<int:org_id>/monthly/template/",
         monthly_views.monthly_template,
         name="monthly_template",
+    ),
+    path(
+        "monthly/<int:upload_id>/",
+        monthly_confirm_views.monthly_confirm,
+        name="monthly_confirm",
     ),
 ]

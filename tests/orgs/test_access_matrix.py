@@ -35,6 +35,7 @@ from jifen.recording.models import (
     Declaration,
     Evidence,
     FactFile,
+    MonthlyUpload,
     VetoProposal,
 )
 from jifen.recording.services import activity_create
@@ -104,6 +105,10 @@ def _veto(world: SimpleNamespace, org: Organization) -> dict[str, int]:
 
 def _roster_import(world: SimpleNamespace, org: Organization) -> dict[str, int]:
     return {"org_id": org.pk, "import_id": world.imports[org.code].pk}
+
+
+def _monthly_upload(world: SimpleNamespace, org: Organization) -> dict[str, int]:
+    return {"upload_id": world.monthly_uploads[org.code].pk}
 
 
 def _tree_import(world: SimpleNamespace, org: Organization) -> dict[str, int]:
@@ -188,6 +193,7 @@ MATRIX: dict[str, Entry] = {
     "recording:entry_add": Entry(_org, RECORDERS),
     "recording:monthly": Entry(_org, RECORDERS),
     "recording:monthly_template": Entry(_org, RECORDERS),
+    "recording:monthly_confirm": Entry(_monthly_upload, RECORDERS),
     # A member's own declarations: the matrix's users have no Person record of their own.
     "recording:declarations_mine": Entry(None, frozenset(), scoped=False),
     "recording:declaration_new": Entry(None, frozenset(), scoped=False),
@@ -561,6 +567,18 @@ def _world_build() -> SimpleNamespace:
         places=places,
         activities=activities,
         imports=imports,
+        monthly_uploads={
+            org.code: MonthlyUpload.objects.create(
+                organization=org,
+                uploaded_by=holder,
+                filename="1月.csv",
+                year=year,
+                month=1,
+                data=f"姓名,登录学习强国\n成员{org.code},1\n".encode(),
+                absent=[],
+            )
+            for org in (tree.g, tree.b1, tree.xb)
+        },
         jobs={
             code: Job.objects.create(
                 kind="roster.apply",
