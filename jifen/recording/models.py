@@ -255,3 +255,23 @@ class MonthlyUpload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}年{self.month}月 {self.filename}"
+
+
+class XuexiAccount(models.Model):
+    """A member's 学习强国号 (the user ID in 学习强国's organization export), learned the first
+    time an export's row was matched to them by name and phone: later exports match by it, so a
+    namesake or a changed phone number no longer matters."""
+
+    person = models.OneToOneField(
+        "orgs.Person", on_delete=models.PROTECT, related_name="xuexi_account"
+    )
+    xuexi_id = models.CharField("学习强国号", max_length=64, unique=True)
+    learned_at = models.DateTimeField(auto_now=True)
+    learned_from = models.CharField("来自文件", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "学习强国号"
+        verbose_name_plural = "学习强国号"
+
+    def __str__(self) -> str:
+        return self.xuexi_id

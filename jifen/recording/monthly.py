@@ -31,6 +31,7 @@ from jifen.recording.monthly_absent import (
     absent_from,
 )
 from jifen.recording.monthly_columns import ID_NUMBER, NAME, Column, Layout, layout_of
+from jifen.recording.monthly_xuexi import accounts_learn, by_name_and_phone, known_accounts
 from jifen.rulebooks.services import adoption_for, rulebook_of
 from jifen.scoring import Fact, Rulebook, check_fact
 from jifen.scoring.model import Allowance
@@ -76,6 +77,7 @@ class Checked:
     ignored: list[str] = field(default_factory=list)  # an export's columns read past
     absent: list[Absent] = field(default_factory=list)  # members the file leaves out
     absence: dict[str, Decimal] = field(default_factory=dict)  # "按缺勤处理": code → value
+    learned: dict[int, str] = field(default_factory=dict)  # person id → 学习强国号, new to Jifen
 
 
 def monthly_items(rulebook: Rulebook) -> dict[str, str]:
@@ -135,46 +137,6 @@ def match_person(
     return candidates[0]
 
 
-def _digits(phone: str) -> str:
-    return "".join(ch if ch.isdigit() else "*" for ch in phone if ch.isdigit() or ch in "*＊")
-
-
-def _same_phone(written: str, known: str) -> bool:
-    """学习强国 exports may mask the middle of a number (138****5678): the visible digits match."""
-    written, known = _digits(written), _digits(known)
-    if len(written) != len(known):
-        return False
-    return all(a in ("*", b) for a, b in zip(written, known, strict=True))
-
-
-def match_xuexi(
-    roster: NameIndex, name: str, phone: str, where: str, number: int
-) -> Person | Problem:
-    """A row of 学习强国's export: by name, and by phone when the name is not enough or the
-    roster has a phone to compare."""
-    if not name:
-        return Problem(number, NAME, "姓名不能为空")
-    candidates = roster.by_name.get(name, [])
-    if not candidates:
-        return Problem(number, NAME, f"{where} 没有名叫 {name} 的党员")
-    if phone:
-        matching = [p for p in candidates if not p.phone or _same_phone(phone, p.phone)]
-        if not matching:
-            return Problem(
-                number, NAME, f"{where} 名叫 {name} 的党员手机号与表中的 {phone} 不符，请核对"
-            )
-        by_phone = [p for p in matching if p.phone]
-        candidates = by_phone if len(by_phone) == 1 else matching
-    if len(candidates) > 1:
-        return Problem(
-            number,
-            NAME,
-            f"有 {len(candidates)} 名党员叫 {name}，手机号也不能区分，"
-            "请在花名册中补上手机号，或用本系统的模板填写身份证号",
-        )
-    return candidates[0]
-
-
 def _no_progress(done: int, total: int) -> None:
     pass
 
@@ -212,6 +174,9 @@ def monthly_check(
     last = dt.date(year, month, calendar.monthrange(year, month)[1])
     roster = _roster(organization, first, last)
     rows = Rows(rulebook, layout, roster, f"{year}年{month}月 {organization.name}", first, last)
+    if layout.xuexi_id is not None:
+        at = layout.xuexi_id
+        rows.accounts.update(known_accounts(cell_text(r[at]) for r in raw if len(r) > at))
     seen = _read(checked, rows, raw[layout.header_at + 1 :], progress)
     if not checked.problems:
         checked.absent = absent_from(roster.memberships, seen, first, last, _ref(year, month))
@@ -229,6 +194,8 @@ class Rows:
     where: str
     first: dt.date
     last: dt.date
+    accounts: dict[str, int] = field(default_factory=dict)  # 学习强国号 → person id, known
+    ids_seen: set[str] = field(default_factory=set)  # 学习强国号 read so far
 
 
 def _read(
@@ -239,10 +206,10 @@ def _read(
     seen: set[int] = set()
     for number, row in enumerate(raw, start=layout.header_at + 2):
         progress(number - layout.header_at - 2, len(raw))
-        cells = [cell_text(c) for c in row] + [""] * (layout.items[-1].index + 8)
+        cells = [cell_text(c) for c in row] + [""] * len(layout.headers)
         if not any(cells):
             continue
-        person = _person(rows, cells, number)
+        person = _person(rows, cells, number, checked)
         if isinstance(person, Problem):
             checked.problems.append(person)
             continue
@@ -263,14 +230,32 @@ def _read(
     return seen
 
 
-def _person(rows: Rows, cells: list[str], number: int) -> Person | Problem:
+def _person(rows: Rows, cells: list[str], number: int, checked: Checked) -> Person | Problem:
     layout = rows.layout
     name = cells[layout.name]
-    if layout.source == "xuexi":
-        phone = cells[layout.phone] if layout.phone is not None else ""
-        return match_xuexi(rows.roster, name, phone, rows.where, number)
-    id_number = cells[layout.id_number].upper() if layout.id_number is not None else ""
-    return match_person(rows.roster, name, id_number, rows.where, number)
+    if layout.source != "xuexi":
+        id_number = cells[layout.id_number].upper() if layout.id_number is not None else ""
+        return match_person(rows.roster, name, id_number, rows.where, number)
+    if not name:
+        return Problem(number, NAME, "姓名不能为空")
+    xid = cells[layout.xuexi_id] if layout.xuexi_id is not None else ""
+    if xid in rows.ids_seen:
+        return Problem(
+            number, layout.header_of(layout.xuexi_id), f"学习强国号 {xid} 出现了不止一次"
+        )
+    if xid:
+        rows.ids_seen.add(xid)
+    pk = rows.accounts.get(xid) if xid else None
+    known = rows.roster.memberships.get(pk) if pk is not None else None
+    if known and known[0].person.name == name:  # the name agrees: the ID settles namesakes
+        return known[0].person
+    phone = cells[layout.phone] if layout.phone is not None else ""
+    found = by_name_and_phone(rows.roster.by_name.get(name, []), name, phone, rows.where)
+    if isinstance(found, str):
+        return Problem(number, NAME, found)
+    if xid:
+        checked.learned[found.pk] = xid
+    return found
 
 
 def _impossible(rows: Rows, column: Column, value: Decimal, text: str) -> str:
@@ -396,6 +381,9 @@ def monthly_apply(
         origin_ref=ref,
         recorded_by=actor,
         summary=f"导入 {filename}",
+    )
+    accounts_learn(
+        learned=checked.learned, organization=organization, filename=filename, actor=actor
     )
     progress(2, 2)
     applied = Applied(len(fresh), len(replaced), unchanged)

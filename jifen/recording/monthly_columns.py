@@ -66,6 +66,10 @@ class Layout:
     phone: int | None = None
     xuexi_id: int | None = None
     ignored: list[str] = field(default_factory=list)
+    headers: list[str] = field(default_factory=list)
+
+    def header_of(self, index: int | None) -> str:
+        return self.headers[index] if index is not None and index < len(self.headers) else ""
 
 
 def layout_of(rows: list[list[str]], known: dict[str, str]) -> Layout | str:
@@ -94,7 +98,7 @@ def _jifen(at: int, headers: list[str], known: dict[str, str]) -> Layout | str:
         return f"不认识的列：{listed}。可用的列：{allowed}"
     items = [Column(i, h, known[h]) for i, h in enumerate(headers) if h in known]
     id_number = headers.index(ID_NUMBER) if ID_NUMBER in headers else None
-    return Layout(at, headers.index(NAME), "jifen", items, id_number=id_number)
+    return Layout(at, headers.index(NAME), "jifen", items, id_number=id_number, headers=headers)
 
 
 def _xuexi(
@@ -132,4 +136,5 @@ def _xuexi(
         phone=found.get("phone"),
         xuexi_id=found.get("xuexi_id"),
         ignored=ignored,
+        headers=headers,
     )
