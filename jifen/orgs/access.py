@@ -61,6 +61,8 @@ class Action(enum.Enum):
     # Decide for the branch committee (支委会): confirm a negative-list proposal, settle a
     # disputed declaration.
     DECIDE = "decide"
+    ASK_LEAVE = "ask_leave"  # a member asks leave (请假) before an activity of their branch
+    DECIDE_LEAVE = "decide_leave"  # approve a leave into an excused mark, or refuse it
 
 
 _R = Role
@@ -126,6 +128,12 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.ROLLOVER: frozenset({_R.COMMITTEE_ADMIN, _R.GENERAL_BRANCH_ADMIN}),
     Action.ADOPT: frozenset({_R.COMMITTEE_ADMIN, _R.GENERAL_BRANCH_ADMIN}),
     Action.DECIDE: frozenset({_R.BRANCH_COMMITTEE, _R.BRANCH_SECRETARY}),
+    # Any member of the activity's organization asks (the service checks they belong that day);
+    # whoever records the attendance decides, as they would mark it.
+    Action.ASK_LEAVE: frozenset(Role),
+    Action.DECIDE_LEAVE: frozenset(
+        {_R.COMMITTEE_ADMIN, _R.GENERAL_BRANCH_ADMIN, _R.BRANCH_SECRETARY, _R.SCOREKEEPER}
+    ),
 }
 
 # Who may grant which role: nobody grants a role above their own.

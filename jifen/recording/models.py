@@ -275,3 +275,44 @@ class XuexiAccount(models.Model):
 
     def __str__(self) -> str:
         return self.xuexi_id
+
+
+class LeaveRequest(models.Model):
+    """A member's request for leave (请假) before an activity. Approved, it becomes the member's
+    excused mark (请假) for the activity in the ledger; refused, it carries the reason. The
+    member sees where it stands on their own page."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", gettext_noop("待审批")
+        APPROVED = "approved", gettext_noop("已准假")
+        REFUSED = "refused", gettext_noop("未准假")
+
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="leaves")
+    person = models.ForeignKey("orgs.Person", on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField("请假原因", max_length=500)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    asked_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    refusal = models.CharField("不准假的理由", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "请假申请"
+        verbose_name_plural = "请假申请"
+        ordering = ["-asked_at", "-id"]
+        constraints = [
+            # One request open at a time per member and activity; a refused one may be asked anew.
+            models.UniqueConstraint(
+                fields=["activity", "person"],
+                condition=models.Q(status__in=["pending", "approved"]),
+                name="one_open_leave_per_activity",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.activity}"

@@ -43,6 +43,7 @@ from jifen.recording.forms import (
     EntryForm,
     VetoForm,
 )
+from jifen.recording.leave import pending_leaves
 from jifen.recording.models import Activity, Attachment, FactFile, VetoProposal
 from jifen.recording.services import (
     MARKS,
@@ -245,6 +246,9 @@ def _checklist_context(
         and access.can(request.user, Action.RECORD, found.organization),
         "checkin_open": found.checkin_is_open(clock.now()),
         "attachments": found.attachments.all(),
+        # Members with no mark yet (未登记) and the leave requests waiting for a decision.
+        "unmarked": [row["person"] for row in rows if not row["recorded"]],
+        "leaves": pending_leaves(found),
     }
     if context["checkin_open"] and context["can_mark"]:
         url = request.build_absolute_uri(
