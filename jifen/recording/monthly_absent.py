@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
 from django.db.models import Q
+from django.utils.translation import gettext_noop
 
 from jifen.ledger.models import Entry
 from jifen.orgs.models import Exemption, Membership, Person
@@ -29,9 +30,10 @@ from jifen.scoring import Rulebook
 from jifen.scoring.model import Allowance
 
 KEEP, ABSENCE = "keep", "absence"
+# Chinese in the audit summary; the page translates them.
 CHOICES = {
-    KEEP: "这些人本月没有数据，保持满分（不记录）",
-    ABSENCE: "这些人按缺勤处理（按全月未登录、答题 0 分记录）",
+    KEEP: gettext_noop("这些人本月没有数据，保持满分（不记录）"),
+    ABSENCE: gettext_noop("这些人按缺勤处理（按全月未登录、答题 0 分记录）"),
 }
 
 

@@ -5,7 +5,7 @@ And a month of seed003 worked by hand with a member the import left out and an a
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -14,6 +14,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from jifen.accounts.roles import Role
 from jifen.audit.models import AuditEvent
@@ -33,9 +34,16 @@ from jifen.recording.services import (
 )
 from jifen.rulebooks.services import adoption_set
 from tests.clock import Clock
+from tests.core.test_english import english
 
 pytestmark = pytest.mark.django_db
 D = dt.date
+
+
+@pytest.fixture
+def _back_in_chinese() -> Iterator[None]:
+    yield
+    translation.activate("zh-hans")
 
 
 @pytest.fixture
@@ -220,3 +228,22 @@ def test_seed003_march_with_a_member_left_out_and_a_leave(
     assert base(people["王五"]) == Decimal("68.5")
     assert base(people["赵磊"]) == Decimal("69.5")
     assert base(people["李四"]) == Decimal("52.5")
+
+
+@pytest.mark.usefixtures("_back_in_chinese")
+def test_the_leave_pages_speak_english(branch: SimpleNamespace, scorekeeper: User) -> None:
+    leave = leave_ask(
+        activity=branch.activity, person=branch.people["赵磊"], reason="出差", actor=branch.member
+    )
+    own = english(branch.member)
+    mine = own.get(reverse("recording:my_activities")).content.decode()
+    assert "My leave" in mine
+    assert "Waiting for a decision" in mine
+    assert "我的请假" not in mine
+    keeper = english(scorekeeper)
+    sheet = keeper.get(reverse("recording:activity", args=[branch.activity.pk])).content.decode()
+    assert "4 not marked" in sheet
+    assert "1 leave request waiting" in sheet
+    assert "未登记" not in sheet
+    leave_refuse(leave=leave, reason="不行", actor=scorekeeper)
+    assert "Refused: 不行" in own.get(reverse("recording:my_activities")).content.decode()
