@@ -30,6 +30,7 @@ from jifen.scoring import Rulebook
 from jifen.scoring.model import Allowance
 
 KEEP, ABSENCE = "keep", "absence"
+CHUNK = 5000  # ids in one IN (…): well below SQLite's limit on parameters
 # Chinese in the audit summary; the page translates them.
 CHOICES = {
     KEEP: gettext_noop("这些人本月没有数据，保持满分（不记录）"),
@@ -55,16 +56,16 @@ def absent_from(
     missing = [pk for pk in memberships if pk not in seen]
     if not missing:
         return []
-    brought = set(
-        Entry.objects.filter(origin_ref=ref, person_id__in=missing).values_list(
-            "person_id", flat=True
+    brought: set[int] = set()
+    exempt: set[int] = set()
+    for at in range(0, len(missing), CHUNK):  # a committee-wide file may leave out many
+        some = missing[at : at + CHUNK]
+        entries = Entry.objects.filter(origin_ref=ref, person_id__in=some)
+        brought.update(entries.values_list("person_id", flat=True))
+        exemptions = Exemption.objects.filter(person_id__in=some, start__lte=first).filter(
+            Q(end__isnull=True) | Q(end__gt=last)
         )
-    )
-    exempt = set(
-        Exemption.objects.filter(person_id__in=missing, start__lte=first)
-        .filter(Q(end__isnull=True) | Q(end__gt=last))
-        .values_list("person_id", flat=True)
-    )
+        exempt.update(exemptions.values_list("person_id", flat=True))
     absent = []
     for pk in missing:
         if pk in brought or pk in exempt:

@@ -20,6 +20,8 @@ from jifen.audit.services import audit_record
 from jifen.orgs.models import Organization, Person
 from jifen.recording.models import XuexiAccount
 
+CHUNK = 5000
+
 
 def _digits(phone: str) -> str:
     """Digits, and "*" for each masked one; "+86" and separators dropped."""
@@ -54,8 +56,12 @@ def by_name_and_phone(candidates: list[Person], name: str, phone: str, where: st
 
 def known_accounts(ids: Iterable[str]) -> dict[str, int]:
     """学习强国号 → person id, for the ones Jifen knows."""
-    rows = XuexiAccount.objects.filter(xuexi_id__in=set(ids))
-    return dict(rows.values_list("xuexi_id", "person_id"))
+    wanted = sorted({xid for xid in ids if xid})
+    known: dict[str, int] = {}
+    for at in range(0, len(wanted), CHUNK):  # up to 20,000 rows: below SQLite's parameter limit
+        rows = XuexiAccount.objects.filter(xuexi_id__in=wanted[at : at + CHUNK])
+        known.update(rows.values_list("xuexi_id", "person_id"))
+    return known
 
 
 def accounts_learn(
@@ -65,25 +71,30 @@ def accounts_learn(
     how many were new or changed. Audited as one event listing them."""
     if not learned:
         return 0
-    standing = dict(
-        XuexiAccount.objects.filter(person_id__in=learned).values_list("person_id", "xuexi_id")
-    )
+    people = sorted(learned)
+    standing: dict[int, str] = {}
+    for at in range(0, len(people), CHUNK):
+        rows = XuexiAccount.objects.filter(person_id__in=people[at : at + CHUNK])
+        standing.update(rows.values_list("person_id", "xuexi_id"))
     changes = {pk: xid for pk, xid in learned.items() if standing.get(pk) != xid}
     if not changes:
         return 0
-    # An ID now someone else's was theirs by mistake (a name + phone match settles it anew);
-    # all replaced at once, so two members swapping IDs never meet the unique constraint.
-    stale = XuexiAccount.objects.filter(xuexi_id__in=changes.values()).exclude(
-        person_id__in=changes
-    )
-    released = {str(pk): xid for pk, xid in stale.values_list("person_id", "xuexi_id")}
-    XuexiAccount.objects.filter(
-        Q(person_id__in=changes) | Q(xuexi_id__in=changes.values())
-    ).delete()
-    XuexiAccount.objects.bulk_create(
-        XuexiAccount(person_id=pk, xuexi_id=xid, learned_from=filename[:255])
-        for pk, xid in changes.items()
-    )
+    # An ID now someone else's was theirs by mistake (a name + phone match settles it anew):
+    # the old rows of these people and of these IDs go before the new ones come, so two
+    # members swapping IDs never meet the unique constraint.
+    released: dict[str, str] = {}
+    items = sorted(changes.items())
+    for at in range(0, len(items), CHUNK // 2):
+        some = dict(items[at : at + CHUNK // 2])
+        old = XuexiAccount.objects.filter(Q(person_id__in=some) | Q(xuexi_id__in=some.values()))
+        for pk, xid in old.values_list("person_id", "xuexi_id"):
+            if pk not in changes:
+                released[str(pk)] = xid
+        old.delete()
+        XuexiAccount.objects.bulk_create(
+            XuexiAccount(person_id=pk, xuexi_id=xid, learned_from=filename[:255])
+            for pk, xid in some.items()
+        )
     audit_record(
         action="xuexi.learn",
         actor=actor,

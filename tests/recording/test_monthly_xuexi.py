@@ -205,3 +205,27 @@ def test_the_page_previews_an_export_before_applying_it(
     assert "<li>钱七</li>" in page
     done = client.post(preview, {"absent": "absence"}, follow=True)
     assert "导入完成：新增 12 项" in done.content.decode()  # 4 in the file, 2 absent; 2 items
+
+
+def test_an_id_remembered_for_the_wrong_member_is_corrected_by_name_and_phone(
+    branch: SimpleNamespace, scorekeeper: User
+) -> None:
+    zhang, li = branch.people["张三"], branch.people["李四"]
+    XuexiAccount.objects.create(person=zhang, xuexi_id="80010002")
+    XuexiAccount.objects.create(person=li, xuexi_id="80010001")  # the two swapped by mistake
+    text = "姓名,学习强国号,手机号,登录天数\n张三,80010001,138****5678,31\n李四,80010002,,30\n"
+    checked = check(branch, text.encode())
+    assert checked.problems == []
+    assert {f.person.name for f in checked.figures} == {"张三", "李四"}
+    assert checked.learned == {zhang.pk: "80010001", li.pk: "80010002"}
+    monthly_apply(
+        organization=branch.tree.b1,
+        checked=checked,
+        filename="3月.csv",
+        actor=scorekeeper,
+        absent="keep",
+    )
+    learned = dict(XuexiAccount.objects.values_list("person__name", "xuexi_id"))
+    assert learned == {"张三": "80010001", "李四": "80010002"}
+    event = AuditEvent.objects.get(action="xuexi.learn")
+    assert event.detail["accounts"] == {str(zhang.pk): "80010001", str(li.pk): "80010002"}
