@@ -86,6 +86,8 @@ def test_a_member_asks_and_the_scorekeeper_approves_into_an_excused_mark(
 
     keeper = Client()
     keeper.force_login(scorekeeper)
+    listed = keeper.get(reverse("recording:activities", args=[branch.tree.b1.pk]))
+    assert "请假待审批 1" in listed.content.decode()
     url = reverse("recording:activity", kwargs={"activity_id": branch.activity.pk})
     sheet = keeper.get(url).content.decode()
     assert "未登记 4 人" in sheet
