@@ -20,7 +20,13 @@ from django.db import transaction
 from jifen.audit.services import audit_record
 from jifen.documents.reading import Limits, SpreadsheetError, cell_text, read_rows
 from jifen.ledger.models import Entry, Origin
-from jifen.ledger.services import NewFact, entries_append, entries_correct, normalize_value
+from jifen.ledger.services import (
+    NewFact,
+    entries_append,
+    entries_correct,
+    normalize_value,
+    sealed_refusal,
+)
 from jifen.orgs.models import Membership, Organization, Person
 from jifen.orgs.selectors import memberships_overlapping
 from jifen.recording.monthly_absent import (
@@ -178,6 +184,9 @@ def monthly_check(
         at = layout.xuexi_id
         rows.accounts.update(known_accounts(cell_text(r[at]) for r in raw if len(r) > at))
     seen = _read(checked, rows, raw[layout.header_at + 1 :], progress)
+    refusal = None if checked.problems else _sealed(checked)
+    if refusal:
+        checked.problems.append(Problem(0, "", refusal))
     if not checked.problems:
         checked.absent = absent_from(roster.memberships, seen, first, last, _ref(year, month))
         checked.absence = absence_values(rulebook, set(checked.columns.values()), last.day)
@@ -317,6 +326,48 @@ def _absence_figures(checked: Checked) -> list[Figure]:
     ]
 
 
+def _standing(checked: Checked, figures: list[Figure]) -> dict[tuple[int | None, str], Entry]:
+    """The month's imported figures standing (not corrected since), by person and item."""
+    return {
+        (e.person_id, e.item): e
+        for e in Entry.objects.filter(
+            origin_ref=_ref(checked.year, checked.month),
+            person_id__in={f.person.pk for f in figures},
+        ).exclude(pk__in=Entry.objects.filter(corrects__isnull=False).values("corrects_id"))
+        if e.value
+    }
+
+
+def _plan(
+    checked: Checked, figures: list[Figure], filename: str
+) -> tuple[list[tuple[Entry, str]], list[NewFact], int]:
+    """What writing ``figures`` means: corrections of changed ones, new facts, unchanged."""
+    standing = _standing(checked, figures)
+    unchanged = 0
+    replaced: list[tuple[Entry, str]] = []
+    fresh: list[NewFact] = []
+    month = f"{checked.year}年{checked.month}月"
+    for figure in figures:
+        value = normalize_value(figure.value)
+        before = standing.get((figure.person.pk, figure.item))
+        if before is not None and before.value == value:
+            unchanged += 1
+        elif before is not None:
+            replaced.append((before, value))
+        else:
+            note = f"{month}数据（{filename}）" + ("" if figure.row else "：文件中没有，按缺勤处理")
+            fresh.append(NewFact(figure.person, figure.date, figure.item, value, note))
+    return replaced, fresh, unchanged
+
+
+def _sealed(checked: Checked) -> str | None:
+    """Why the file's new figures may not enter the ledger (a month its branch has signed),
+    found while checking: before a preview asks anyone to decide about the members left out.
+    Changed figures are corrections, which a signed month takes (and is reopened by)."""
+    _replaced, fresh, _unchanged = _plan(checked, checked.figures, "")
+    return sealed_refusal([{"date": f.date, "person": f.person} for f in fresh])
+
+
 def absent_decision(checked: Checked, absent: str) -> str:
     """The decision on the members the file leaves out, or ValidationError if none was made."""
     if checked.absent and absent not in CHOICES:
@@ -345,28 +396,9 @@ def monthly_apply(
         raise ValueError("a file with problems is never applied")
     decision = absent_decision(checked, absent)
     figures = checked.figures + (_absence_figures(checked) if decision == ABSENCE else [])
-    ref = _ref(checked.year, checked.month)
-    standing = {
-        (e.person_id, e.item): e
-        for e in Entry.objects.filter(
-            origin_ref=ref, person_id__in={f.person.pk for f in figures}
-        ).exclude(pk__in=Entry.objects.filter(corrects__isnull=False).values("corrects_id"))
-        if e.value
-    }
-    unchanged = 0
-    replaced: list[tuple[Entry, str]] = []
-    fresh: list[NewFact] = []
+    replaced, fresh, unchanged = _plan(checked, figures, filename)
     month = f"{checked.year}年{checked.month}月"
-    for figure in figures:
-        value = normalize_value(figure.value)
-        before = standing.get((figure.person.pk, figure.item))
-        if before is not None and before.value == value:
-            unchanged += 1
-        elif before is not None:
-            replaced.append((before, value))
-        else:
-            note = f"{month}数据（{filename}）" + ("" if figure.row else "：文件中没有，按缺勤处理")
-            fresh.append(NewFact(figure.person, figure.date, figure.item, value, note))
+    ref = _ref(checked.year, checked.month)
     entries_correct(
         corrections=replaced,
         reason=f"重新导入 {filename}",
