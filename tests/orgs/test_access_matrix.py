@@ -589,9 +589,9 @@ def _world_build() -> SimpleNamespace:
             org.code: MonthlyUpload.objects.create(
                 organization=org,
                 uploaded_by=holder,
-                filename="1月.csv",
+                filename="5月.csv",
                 year=year,
-                month=1,
+                month=5,  # not in the signed first quarter
                 data=f"姓名,登录学习强国\n成员{org.code},1\n".encode(),
                 absent=[],
             )
