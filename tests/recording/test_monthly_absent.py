@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from jifen.audit.models import AuditEvent
 from jifen.ledger.models import Entry
@@ -218,3 +219,18 @@ def test_a_file_naming_everyone_is_applied_at_once(
     assert "/sheet/2026/3/" in location
     assert not MonthlyUpload.objects.exists()
     assert Entry.objects.count() == 6
+
+
+def test_the_preview_speaks_english(
+    client: Client, branch: SimpleNamespace, scorekeeper: User
+) -> None:
+    client.force_login(scorekeeper)
+    url = _upload(client, branch)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    try:
+        page = client.get(url).content.decode()
+    finally:
+        translation.activate("zh-hans")
+    assert "1 member of this month is not in the file" in page
+    assert "Treat them as absent" in page
+    assert "保持满分" not in page
