@@ -96,6 +96,21 @@ def _month(committee: Any, actor: Any, data: bytes) -> tuple[float, Any]:
     return time.perf_counter() - started, applied
 
 
+def _export(committee: Any, actor: Any, data: bytes) -> tuple[float, float, Any, int]:
+    """学习强国's own export for April (issue 15): read by column names, rows by 学习强国号 or
+    name, the members it leaves out listed and recorded as absent."""
+    from jifen.recording.monthly import monthly_apply, monthly_check
+
+    started = time.perf_counter()
+    checked = monthly_check(organization=committee, year=2026, month=4, data=data)
+    check = time.perf_counter() - started
+    assert checked.problems == [], checked.problems[:3]
+    applied = monthly_apply(
+        organization=committee, checked=checked, filename="4月.xlsx", actor=actor, absent="absence"
+    )
+    return check, time.perf_counter() - started, applied, len(checked.absent)
+
+
 def _signin(activity: Any, actor: Any, data: bytes) -> tuple[float, int]:
     from jifen.recording.services import attendance_record
     from jifen.recording.signin import signin_read
@@ -129,6 +144,28 @@ def main() -> int:
     if applied.changed != MEMBERS // 10:
         failures.append(f"one in ten changed: {applied}")
 
+    export_headers = [
+        "序号",
+        "姓名",
+        "学习强国号",
+        "手机号",
+        "所属组织",
+        "登录天数",
+        "每日答题积分",
+    ]
+    export = [
+        [i, p.name, f"8{i:07d}", f"138****{i % 10000:04d}", "党委", 30 - i % 5, 10 + i % 6]
+        for i, p in enumerate(people)
+        if i % 10
+    ]
+    left_out = MEMBERS - len(export)
+    by_name = _export(committee, actor, _xlsx(export_headers, export))
+    if by_name[3] != left_out or by_name[2].new != 2 * MEMBERS:
+        failures.append(f"the export by name: {by_name[2]}, {by_name[3]} left out")
+    by_id = _export(committee, actor, _xlsx(export_headers, export))
+    if by_id[2].unchanged != 2 * MEMBERS - 2 * left_out:
+        failures.append(f"the export again, by 学习强国号: {by_id[2]}")
+
     activity = activity_create(
         organization=branches[0], item="group_study", title="集中学习", date=dt.date(2026, 4, 9)
     )
@@ -144,9 +181,14 @@ def main() -> int:
     print(f"  first import {first:.1f} s, the same file again {again:.1f} s, ")
     print(f"  one in ten changed (corrections) {changed:.1f} s (target ≤ {SECONDS} s each)")
     print(f"  of which reading and checking {', '.join(f'{c:.1f}' for c in CHECKS)} s")
+    print(f"  学习强国 export, {len(export):,} rows, {left_out:,} members left out (按缺勤处理):")
+    print(f"    by name: check {by_name[0]:.1f} s, check and apply {by_name[1]:.1f} s;")
+    print(f"    again, by 学习强国号: check {by_id[0]:.1f} s, check and apply {by_id[1]:.1f} s")
     print(f"  sign-in sheet of a {BRANCH}-member activity: {signed * 1000:.0f} ms")
     print(f"  {entries:,} ledger entries; load average {load} on {os.cpu_count()} cores")
-    for seconds, what in ((first, "first"), (again, "again"), (changed, "changed")):
+    timed = [(first, "first"), (again, "again"), (changed, "changed")]
+    timed += [(by_name[1], "export by name"), (by_id[1], "export by ID")]
+    for seconds, what in timed:
         if seconds > SECONDS:
             failures.append(f"the {what} monthly import is over its target")
     for failure in failures:

@@ -33,6 +33,7 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
     NavEntry(_("首页"), "core:home"),
     NavEntry(_("我的积分"), "ledger:my_points", roles=frozenset({Role.MEMBER})),
     NavEntry(_("我的申报"), "recording:declarations_mine", roles=frozenset({Role.MEMBER})),
+    NavEntry(_("我的活动"), "recording:my_activities", roles=frozenset({Role.MEMBER})),
     NavEntry(_("组织"), "orgs:tree", roles=ALLOWED[Action.VIEW_ORG]),
     NavEntry(_("党建考核"), "assessments:index", roles=ALLOWED[Action.VIEW_ORG]),
     NavEntry(_("报表"), "reports:index", roles=ALLOWED[Action.VIEW_ORG]),

@@ -68,6 +68,9 @@ class Action(enum.Enum):
     # rulebook's category asks for it (seed003 特色分).
     APPROVE_DECLARATIONS = "approve_declarations"
 
+    ASK_LEAVE = "ask_leave"  # a member asks leave (请假) before an activity of their branch
+    DECIDE_LEAVE = "decide_leave"  # approve a leave into an excused mark, or refuse it
+
 
 _R = Role
 ALLOWED: dict[Action, frozenset[Role]] = {
@@ -134,6 +137,12 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.DECIDE: frozenset({_R.BRANCH_COMMITTEE, _R.BRANCH_SECRETARY}),
     Action.APPROVE_YEAR_END: frozenset({_R.GENERAL_BRANCH_ADMIN, _R.COMMITTEE_ADMIN}),
     Action.APPROVE_DECLARATIONS: frozenset({_R.COMMITTEE_ADMIN}),
+    # Any member of the activity's organization asks (the service checks they belong that day);
+    # whoever records the attendance decides, as they would mark it.
+    Action.ASK_LEAVE: frozenset(Role),
+    Action.DECIDE_LEAVE: frozenset(
+        {_R.COMMITTEE_ADMIN, _R.GENERAL_BRANCH_ADMIN, _R.BRANCH_SECRETARY, _R.SCOREKEEPER}
+    ),
 }
 
 # Who may grant which role: nobody grants a role above their own.

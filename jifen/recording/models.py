@@ -230,3 +230,98 @@ class FactFile(StoredFile):
     class Meta:
         verbose_name = "事实证明材料"
         verbose_name_plural = "事实证明材料"
+
+
+class MonthlyUpload(models.Model):
+    """A month's figures file that leaves some of the branch's members out, kept between its
+    preview (which names them) and the decision on them (保持满分 / 按缺勤处理). The file is
+    emptied once applied or discarded: its names and numbers are not kept."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", gettext_noop("待确认")
+        APPLIED = "applied", gettext_noop("已导入")
+        DISCARDED = "discarded", gettext_noop("已放弃")
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    filename = models.CharField("文件名", max_length=255)
+    year = models.PositiveSmallIntegerField("年")
+    month = models.PositiveSmallIntegerField("月")
+    data = models.BinaryField("文件", default=b"")
+    # The ids of the members the preview named as absent, in its order: the decision is taken
+    # on exactly these, so a roster change in between shows a new preview first.
+    absent = models.JSONField("文件中没有的党员", default=list)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    decision = models.CharField("对文件中没有的党员", max_length=16, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "月度数据导入"
+        verbose_name_plural = "月度数据导入"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.year}年{self.month}月 {self.filename}"
+
+
+class XuexiAccount(models.Model):
+    """A member's 学习强国号 (the user ID in 学习强国's organization export), learned the first
+    time an export's row was matched to them by name and phone: later exports match by it, so a
+    namesake or a changed phone number no longer matters."""
+
+    person = models.OneToOneField(
+        "orgs.Person", on_delete=models.PROTECT, related_name="xuexi_account"
+    )
+    xuexi_id = models.CharField("学习强国号", max_length=64, unique=True)
+    learned_at = models.DateTimeField(auto_now=True)
+    learned_from = models.CharField("来自文件", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "学习强国号"
+        verbose_name_plural = "学习强国号"
+
+    def __str__(self) -> str:
+        return self.xuexi_id
+
+
+class LeaveRequest(models.Model):
+    """A member's request for leave (请假) before an activity. Approved, it becomes the member's
+    excused mark (请假) for the activity in the ledger; refused, it carries the reason. The
+    member sees where it stands on their own page."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", gettext_noop("待审批")
+        APPROVED = "approved", gettext_noop("已准假")
+        REFUSED = "refused", gettext_noop("未准假")
+
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="leaves")
+    person = models.ForeignKey("orgs.Person", on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField("请假原因", max_length=500)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    asked_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    refusal = models.CharField("不准假的理由", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "请假申请"
+        verbose_name_plural = "请假申请"
+        ordering = ["-asked_at", "-id"]
+        constraints = [
+            # One request open at a time per member and activity; a refused one may be asked anew.
+            models.UniqueConstraint(
+                fields=["activity", "person"],
+                condition=models.Q(status__in=["pending", "approved"]),
+                name="one_open_leave_per_activity",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.activity}"

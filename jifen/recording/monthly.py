@@ -14,14 +14,30 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from jifen.audit.services import audit_record
 from jifen.documents.reading import Limits, SpreadsheetError, cell_text, read_rows
 from jifen.ledger.models import Entry, Origin
-from jifen.ledger.services import NewFact, entries_append, entries_correct, normalize_value
+from jifen.ledger.services import (
+    NewFact,
+    entries_append,
+    entries_correct,
+    normalize_value,
+    sealed_refusal,
+)
 from jifen.orgs.models import Membership, Organization, Person
 from jifen.orgs.selectors import memberships_overlapping
+from jifen.recording.monthly_absent import (
+    ABSENCE,
+    CHOICES,
+    Absent,
+    absence_values,
+    absent_from,
+)
+from jifen.recording.monthly_columns import ID_NUMBER, NAME, Column, Layout, layout_of
+from jifen.recording.monthly_xuexi import accounts_learn, by_name_and_phone, known_accounts
 from jifen.rulebooks.services import adoption_for, rulebook_of
 from jifen.scoring import Fact, Rulebook, check_fact
 from jifen.scoring.model import Allowance
@@ -32,7 +48,8 @@ from jifen.scoring.model import Allowance
 # a larger committee imports by general branch, or in two files: a member not in a file is
 # left as they are.
 LIMITS = Limits(rows=20_000, what="月度数据")
-NAME, ID_NUMBER = "姓名", "身份证号"
+SHOWN_ABSENT = 30  # names in an audit summary; the detail lists every one
+__all__ = ["ID_NUMBER", "NAME"]  # read from here by the sign-in sheet and the page
 
 
 @dataclass(frozen=True)
@@ -62,6 +79,11 @@ class Checked:
     figures: list[Figure] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)  # header → item code
+    source: str = "jifen"  # "jifen" (our template) or "xuexi" (学习强国's own export)
+    ignored: list[str] = field(default_factory=list)  # an export's columns read past
+    absent: list[Absent] = field(default_factory=list)  # members the file leaves out
+    absence: dict[str, Decimal] = field(default_factory=dict)  # "按缺勤处理": code → value
+    learned: dict[int, str] = field(default_factory=dict)  # person id → 学习强国号, new to Jifen
 
 
 def monthly_items(rulebook: Rulebook) -> dict[str, str]:
@@ -101,22 +123,6 @@ def _roster(organization: Organization, first: dt.date, last: dt.date) -> NameIn
     for ms in memberships.values():
         by_name.setdefault(ms[0].person.name, []).append(ms[0].person)
     return NameIndex(memberships, by_name)
-
-
-def _header(raw: list[list[object]], known: dict[str, str]) -> tuple[int, list[str]] | Problem:
-    header_at = next(
-        (i for i, row in enumerate(raw[: LIMITS.header_search]) if NAME in map(cell_text, row)),
-        None,
-    )
-    if header_at is None:
-        return Problem(0, "", f"找不到表头：第一行应有“{NAME}”和积分项目的列")
-    headers = [cell_text(c) for c in raw[header_at]]
-    unknown = [h for h in headers if h and h not in known and h not in (NAME, ID_NUMBER)]
-    if unknown or not any(h in known for h in headers):
-        allowed = "、".join(sorted({h for h in known if not h.isascii()}))
-        listed = "、".join(unknown) or "（没有积分项目列）"
-        return Problem(0, "", f"不认识的列：{listed}。可用的列：{allowed}")
-    return header_at, headers
 
 
 def match_person(
@@ -163,29 +169,56 @@ def monthly_check(
     except SpreadsheetError as error:
         checked.problems.append(Problem(0, "", str(error)))
         return checked
-    header = _header(raw, known)
-    if isinstance(header, Problem):
-        checked.problems.append(header)
+    top = [[cell_text(c) for c in row] for row in raw[: LIMITS.header_search]]
+    layout = layout_of(top, known)
+    if isinstance(layout, str):
+        checked.problems.append(Problem(0, "", layout))
         return checked
-    header_at, headers = header
-    item_columns = {i: known[h] for i, h in enumerate(headers) if h in known}
-    checked.columns = {headers[i]: code for i, code in item_columns.items()}
-    name_at = headers.index(NAME)
-    id_at = headers.index(ID_NUMBER) if ID_NUMBER in headers else None
-
+    checked.columns = {column.header: column.code for column in layout.items}
+    checked.source, checked.ignored = layout.source, layout.ignored
     first = dt.date(year, month, 1)
     last = dt.date(year, month, calendar.monthrange(year, month)[1])
     roster = _roster(organization, first, last)
-    where = f"{year}年{month}月 {organization.name}"
+    rows = Rows(rulebook, layout, roster, f"{year}年{month}月 {organization.name}", first, last)
+    if layout.xuexi_id is not None:
+        at = layout.xuexi_id
+        rows.accounts.update(known_accounts(cell_text(r[at]) for r in raw if len(r) > at))
+    seen = _read(checked, rows, raw[layout.header_at + 1 :], progress)
+    refusal = None if checked.problems else _sealed(checked)
+    if refusal:
+        checked.problems.append(Problem(0, "", refusal))
+    if not checked.problems:
+        checked.absent = absent_from(roster.memberships, seen, first, last, _ref(year, month))
+        checked.absence = absence_values(rulebook, set(checked.columns.values()), last.day)
+    return checked
+
+
+@dataclass(frozen=True)
+class Rows:
+    """What reading the rows of one file needs."""
+
+    rulebook: Rulebook
+    layout: Layout
+    roster: NameIndex
+    where: str
+    first: dt.date
+    last: dt.date
+    accounts: dict[str, int] = field(default_factory=dict)  # 学习强国号 → person id, known
+    ids_seen: set[str] = field(default_factory=set)  # 学习强国号 read so far
+
+
+def _read(
+    checked: Checked, rows: Rows, raw: list[list[object]], progress: Callable[[int, int], None]
+) -> set[int]:
+    """Check every row into ``checked``; the ids of the people the file names."""
+    layout = rows.layout
     seen: set[int] = set()
-    rows = len(raw) - header_at - 1
-    for number, row in enumerate(raw[header_at + 1 :], start=header_at + 2):
-        progress(number - header_at - 2, rows)
-        cells = [cell_text(c) for c in row] + [""] * len(headers)
+    for number, row in enumerate(raw, start=layout.header_at + 2):
+        progress(number - layout.header_at - 2, len(raw))
+        cells = [cell_text(c) for c in row] + [""] * len(layout.headers)
         if not any(cells):
             continue
-        id_number = cells[id_at].upper() if id_at is not None else ""
-        person = match_person(roster, cells[name_at], id_number, where, number)
+        person = _person(rows, cells, number, checked)
         if isinstance(person, Problem):
             checked.problems.append(person)
             continue
@@ -193,44 +226,85 @@ def monthly_check(
             checked.problems.append(Problem(number, NAME, f"{person.name} 在文件中出现了不止一次"))
             continue
         seen.add(person.pk)
-        date = _last_day_belonging(roster.memberships[person.pk], first, last)
-        for index, code in item_columns.items():
+        date = _last_day_belonging(rows.roster.memberships[person.pk], rows.first, rows.last)
+        for column in layout.items:
             figure = _figure(
-                rulebook,
-                person=person,
-                code=code,
-                text=cells[index],
-                column=headers[index],
-                number=number,
-                date=date,
+                rows, person=person, column=column, text=cells[column.index], number=number
             )
             if isinstance(figure, Problem):
                 checked.problems.append(figure)
             elif figure is not None:
+                figure.date = date
                 checked.figures.append(figure)
-    return checked
+    return seen
+
+
+def _person(rows: Rows, cells: list[str], number: int, checked: Checked) -> Person | Problem:
+    layout = rows.layout
+    name = cells[layout.name]
+    if layout.source != "xuexi":
+        id_number = cells[layout.id_number].upper() if layout.id_number is not None else ""
+        return match_person(rows.roster, name, id_number, rows.where, number)
+    if not name:
+        return Problem(number, NAME, "姓名不能为空")
+    xid = cells[layout.xuexi_id] if layout.xuexi_id is not None else ""
+    if xid in rows.ids_seen:
+        return Problem(
+            number, layout.header_of(layout.xuexi_id), f"学习强国号 {xid} 出现了不止一次"
+        )
+    if xid:
+        rows.ids_seen.add(xid)
+    pk = rows.accounts.get(xid) if xid else None
+    known = rows.roster.memberships.get(pk) if pk is not None else None
+    if known and known[0].person.name == name:  # the name agrees: the ID settles namesakes
+        return known[0].person
+    phone = cells[layout.phone] if layout.phone is not None else ""
+    found = by_name_and_phone(rows.roster.by_name.get(name, []), name, phone, rows.where)
+    if isinstance(found, str):
+        return Problem(number, NAME, found)
+    if xid:
+        checked.learned[found.pk] = xid
+    return found
+
+
+def _impossible(rows: Rows, column: Column, value: Decimal, text: str) -> str:
+    """Why a number cannot be a month's figure: negative, a fraction of a day or of a time,
+    more days than the month has."""
+    if value < 0:
+        return f"不能是负数（{text}）"
+    found = rows.rulebook.item(column.code)
+    unit = "天" if column.login_days else getattr(found[1] if found else None, "unit", "")
+    if unit in ("天", "次") and value != value.to_integral_value():
+        return f"应为整数{unit}数，而不是“{text}”"
+    if unit == "天" and value > rows.last.day:
+        return f"{rows.first.month}月只有 {rows.last.day} 天，不能是 {text} 天"
+    return ""
 
 
 def _figure(
-    rulebook: Rulebook,
-    *,
-    person: Person,
-    code: str,
-    text: str,
-    column: str,
-    number: int,
-    date: dt.date,
+    rows: Rows, *, person: Person, column: Column, text: str, number: int
 ) -> Figure | Problem | None:
+    """One cell's figure, or why it is impossible: not a number, negative, a fraction of a day
+    or of a time, more days than the month has, or refused by the rulebook."""
     if not text:
         return None  # a blank cell records nothing
+    header = column.header
     try:
         value = Decimal(text)
     except InvalidOperation:
-        return Problem(number, column, f"应为数字，而不是“{text}”")
-    issue = check_fact(rulebook, Fact("new", "p", date, code, value))
+        value = Decimal("NaN")
+    if not value.is_finite():
+        return Problem(number, header, f"应为数字，而不是“{text}”")
+    impossible = _impossible(rows, column, value, text)
+    if impossible:
+        return Problem(number, header, impossible)
+    days = rows.last.day
+    if column.login_days:
+        value = days - value  # 学习强国 counts the days logged in; the item, those not
+    issue = check_fact(rows.rulebook, Fact("new", "p", rows.last, column.code, value))
     if issue is not None:
-        return Problem(number, column, issue.message)
-    return Figure(number, person, code, value, date)
+        return Problem(number, header, issue.message)
+    return Figure(number, person, column.code, value, rows.last)
 
 
 @dataclass(frozen=True)
@@ -244,31 +318,36 @@ def _ref(year: int, month: int) -> str:
     return f"monthly:{year}-{month:02d}"
 
 
-@transaction.atomic
-def monthly_apply(
-    *,
-    organization: Organization,
-    checked: Checked,
-    filename: str,
-    actor: User,
-    progress: Callable[[int, int], None] = _no_progress,
-) -> Applied:
-    """Write a checked file. Refuses one with problems: all or nothing. ``progress(step, 2)``
-    after the corrections and after the new figures."""
-    if checked.problems:
-        raise ValueError("a file with problems is never applied")
-    ref = _ref(checked.year, checked.month)
-    standing = {
+def _absence_figures(checked: Checked) -> list[Figure]:
+    return [
+        Figure(0, absent.person, code, value, absent.date)
+        for absent in checked.absent
+        for code, value in checked.absence.items()
+    ]
+
+
+def _standing(checked: Checked, figures: list[Figure]) -> dict[tuple[int | None, str], Entry]:
+    """The month's imported figures standing (not corrected since), by person and item."""
+    return {
         (e.person_id, e.item): e
         for e in Entry.objects.filter(
-            origin_ref=ref, person_id__in={f.person.pk for f in checked.figures}
+            origin_ref=_ref(checked.year, checked.month),
+            person_id__in={f.person.pk for f in figures},
         ).exclude(pk__in=Entry.objects.filter(corrects__isnull=False).values("corrects_id"))
         if e.value
     }
+
+
+def _plan(
+    checked: Checked, figures: list[Figure], filename: str
+) -> tuple[list[tuple[Entry, str]], list[NewFact], int]:
+    """What writing ``figures`` means: corrections of changed ones, new facts, unchanged."""
+    standing = _standing(checked, figures)
     unchanged = 0
     replaced: list[tuple[Entry, str]] = []
     fresh: list[NewFact] = []
-    for figure in checked.figures:
+    month = f"{checked.year}年{checked.month}月"
+    for figure in figures:
         value = normalize_value(figure.value)
         before = standing.get((figure.person.pk, figure.item))
         if before is not None and before.value == value:
@@ -276,15 +355,56 @@ def monthly_apply(
         elif before is not None:
             replaced.append((before, value))
         else:
-            note = f"{checked.year}年{checked.month}月数据（{filename}）"
+            note = f"{month}数据（{filename}）" + ("" if figure.row else "：文件中没有，按缺勤处理")
             fresh.append(NewFact(figure.person, figure.date, figure.item, value, note))
+    return replaced, fresh, unchanged
+
+
+def _sealed(checked: Checked) -> str | None:
+    """Why the file's new figures may not enter the ledger (a month its branch has signed),
+    found while checking: before a preview asks anyone to decide about the members left out.
+    Changed figures are corrections, which a signed month takes (and is reopened by)."""
+    _replaced, fresh, _unchanged = _plan(checked, checked.figures, "")
+    return sealed_refusal([{"date": f.date, "person": f.person} for f in fresh])
+
+
+def absent_decision(checked: Checked, absent: str) -> str:
+    """The decision on the members the file leaves out, or ValidationError if none was made."""
+    if checked.absent and absent not in CHOICES:
+        names = "、".join(a.person.name for a in checked.absent)
+        raise ValidationError(
+            f"文件中没有本月的 {len(checked.absent)} 名党员（{names}）。"
+            "请确认：这些人本月没有数据，保持满分，还是按缺勤处理"
+        )
+    return absent if checked.absent else ""
+
+
+@transaction.atomic
+def monthly_apply(
+    *,
+    organization: Organization,
+    checked: Checked,
+    filename: str,
+    actor: User,
+    absent: str = "",
+    progress: Callable[[int, int], None] = _no_progress,
+) -> Applied:
+    """Write a checked file. Refuses one with problems: all or nothing. When the file leaves
+    members out, ``absent`` says what that means (monthly_absent.KEEP or ABSENCE) and is
+    required. ``progress(step, 2)`` after the corrections and after the new figures."""
+    if checked.problems:
+        raise ValueError("a file with problems is never applied")
+    decision = absent_decision(checked, absent)
+    figures = checked.figures + (_absence_figures(checked) if decision == ABSENCE else [])
+    replaced, fresh, unchanged = _plan(checked, figures, filename)
+    month = f"{checked.year}年{checked.month}月"
+    ref = _ref(checked.year, checked.month)
     entries_correct(
         corrections=replaced,
         reason=f"重新导入 {filename}",
         recorded_by=actor,
-        summary=f"{checked.year}年{checked.month}月数据有变的 {len(replaced)} 项",
+        summary=f"{month}数据有变的 {len(replaced)} 项",
     )
-    changed = len(replaced)
     progress(1, 2)
     entries_append(
         organization=organization,
@@ -294,15 +414,47 @@ def monthly_apply(
         recorded_by=actor,
         summary=f"导入 {filename}",
     )
-    new = len(fresh)
+    accounts_learn(
+        learned=checked.learned, organization=organization, filename=filename, actor=actor
+    )
     progress(2, 2)
+    applied = Applied(len(fresh), len(replaced), unchanged)
+    _audit(
+        organization=organization,
+        checked=checked,
+        filename=filename,
+        actor=actor,
+        decision=decision,
+        applied=applied,
+    )
+    return applied
+
+
+def _audit(
+    *,
+    organization: Organization,
+    checked: Checked,
+    filename: str,
+    actor: User,
+    decision: str,
+    applied: Applied,
+) -> None:
+    names = "、".join(a.person.name for a in checked.absent[:SHOWN_ABSENT])
+    more = "等" if len(checked.absent) > SHOWN_ABSENT else ""
+    left_out = f"；文件中没有的 {len(checked.absent)} 人（{names}{more}）：{CHOICES.get(decision)}"
+    source = "学习强国导出的" if checked.source == "xuexi" else ""
     audit_record(
         action="monthly.import",
         actor=actor,
         target=organization,
         summary=(
-            f"导入 {checked.year}年{checked.month}月数据 {filename}："
-            f"新增 {new}，更正 {changed}，未变 {unchanged}"
+            f"导入 {checked.year}年{checked.month}月{source}数据 {filename}："
+            f"新增 {applied.new}，更正 {applied.changed}，未变 {applied.unchanged}"
+            + (left_out if decision else "")
         ),
+        detail={
+            "source": checked.source,
+            "absent": [a.person.pk for a in checked.absent],
+            "decision": decision,
+        },
     )
-    return Applied(new, changed, unchanged)

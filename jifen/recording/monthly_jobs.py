@@ -38,13 +38,27 @@ def applied_message(applied: Applied) -> str:
 
 
 def monthly_enqueue(
-    *, organization: Organization, checked: Checked, data: bytes, filename: str, actor: User
+    *,
+    organization: Organization,
+    checked: Checked,
+    data: bytes,
+    filename: str,
+    actor: User,
+    absent: str = "",
 ) -> Job:
+    """``absent``: the decision taken on the members the file leaves out (monthly_absent),
+    kept with their ids — the worker applies it to exactly those people."""
     return job_enqueue(
         kind=KIND,
         organization=organization,
         actor=actor,
-        arguments={"year": checked.year, "month": checked.month, "filename": filename},
+        arguments={
+            "year": checked.year,
+            "month": checked.month,
+            "filename": filename,
+            "absent": absent,
+            "absent_ids": [a.person.pk for a in checked.absent],
+        },
         data=data,
         summary=f"：{checked.year}年{checked.month}月 {filename}，{rows_of(checked)} 行",
     )
@@ -65,12 +79,19 @@ def _apply(job: Job, progress: Progress) -> Done:
         raise JobFailedError(
             f"文件有 {len(checked.problems)} 处问题，没有导入任何数据：{shown}{more}"
         )
+    if [a.person.pk for a in checked.absent] != arguments.get("absent_ids", []):
+        names = "、".join(a.person.name for a in checked.absent) or "（没有）"
+        raise JobFailedError(
+            "排队期间党员有了变化，文件中没有的党员已不是确认时的那些"
+            f"（现在是：{names}），没有导入任何数据。请重新上传并确认。"
+        )
     rows = rows_of(checked)
     applied = monthly_apply(
         organization=job.organization,
         checked=checked,
         filename=arguments["filename"],
         actor=job.requested_by,
+        absent=arguments.get("absent", ""),
         progress=lambda step, of: progress(rows + rows * step // of, 2 * rows),
     )
     counts = {"new": applied.new, "changed": applied.changed, "unchanged": applied.unchanged}

@@ -22,12 +22,14 @@ from jifen.orgs.models import Organization
 from jifen.recording.monthly import (
     ID_NUMBER,
     NAME,
+    Applied,
     Problem,
     monthly_apply,
     monthly_check,
     monthly_items,
 )
 from jifen.recording.monthly_jobs import in_background, monthly_enqueue
+from jifen.recording.monthly_uploads import monthly_upload_create
 from jifen.rulebooks.services import adoption_for, rulebook_of
 
 MAX_UPLOAD = 5 * 1024 * 1024
@@ -48,6 +50,22 @@ def _item_titles(organization: Organization, year: int) -> list[str]:
         return []
     known = monthly_items(rulebook_of(adoption))
     return [header for header, code in known.items() if header != code]
+
+
+def applied_redirect(
+    request: HttpRequest, organization: Organization, month: tuple[int, int], applied: Applied
+) -> HttpResponse:
+    """Say what was written, and show the month it was written to."""
+    messages.success(
+        request,
+        _(
+            "导入完成：新增 %(new)s 项，更正 %(changed)s 项，"
+            "%(unchanged)s 项与已导入的相同（未重复记录）"
+        )
+        % {"new": applied.new, "changed": applied.changed, "unchanged": applied.unchanged},
+    )
+    year, number = month
+    return redirect("ledger:month_sheet", org_id=organization.pk, year=year, month=number)
 
 
 @login_required
@@ -71,6 +89,17 @@ def monthly(request: HttpRequest, org_id: int) -> HttpResponse:
             checked = monthly_check(organization=organization, year=year, month=number, data=data)
             problems = checked.problems
             applied = None
+            if not problems and (checked.absent or checked.source == "xuexi"):
+                # Members left out: nothing is written before someone decides about them. A
+                # 学习强国 export's columns were matched by name: the person sees how, first.
+                waiting = monthly_upload_create(
+                    organization=organization,
+                    checked=checked,
+                    data=data,
+                    filename=upload.name or "",
+                    actor=signed_in(request),
+                )
+                return redirect("recording:monthly_confirm", upload_id=waiting.pk)
             if not problems and in_background(checked):
                 # Too long to wait for: the worker checks it again and applies it.
                 job = monthly_enqueue(
@@ -92,21 +121,7 @@ def monthly(request: HttpRequest, org_id: int) -> HttpResponse:
                 except ValidationError as error:  # e.g. a month in a signed quarter
                     problems = [Problem(0, "", m) for m in error.messages]
             if applied is not None:
-                messages.success(
-                    request,
-                    _(
-                        "导入完成：新增 %(new)s 项，更正 %(changed)s 项，"
-                        "%(unchanged)s 项与已导入的相同（未重复记录）"
-                    )
-                    % {
-                        "new": applied.new,
-                        "changed": applied.changed,
-                        "unchanged": applied.unchanged,
-                    },
-                )
-                return redirect(
-                    "ledger:month_sheet", org_id=organization.pk, year=year, month=number
-                )
+                return applied_redirect(request, organization, (year, number), applied)
     context = {
         "organization": organization,
         "month": chosen,

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from jifen.recording import declaration_committee_views, declaration_views, monthly_views, views
+from jifen.recording import (
+    declaration_committee_views,
+    declaration_views,
+    leave_views,
+    monthly_confirm_views,
+    monthly_views,
+    views,
+)
 
 app_name = "recording"
 
@@ -51,4 +58,15 @@ urlpatterns += [
         monthly_views.monthly_template,
         name="monthly_template",
     ),
+    path(
+        "monthly/<int:upload_id>/",
+        monthly_confirm_views.monthly_confirm,
+        name="monthly_confirm",
+    ),
+]
+
+urlpatterns += [
+    path("me/activities/", leave_views.my_activities, name="my_activities"),
+    path("me/activities/<int:activity_id>/leave/", leave_views.ask, name="leave_ask"),
+    path("leaves/<int:leave_id>/decide/", leave_views.decide, name="leave_decide"),
 ]

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -43,7 +43,8 @@ from jifen.recording.forms import (
     EntryForm,
     VetoForm,
 )
-from jifen.recording.models import Activity, Attachment, FactFile, VetoProposal
+from jifen.recording.leave import pending_leaves
+from jifen.recording.models import Activity, Attachment, FactFile, LeaveRequest, VetoProposal
 from jifen.recording.services import (
     MARKS,
     Mark,
@@ -68,7 +69,10 @@ def activities(request: HttpRequest, org_id: int) -> HttpResponse:
     organization = access.org_for(request.user, org_id)
     context = {
         "organization": organization,
-        "activities": Activity.objects.filter(organization=organization)[:200],
+        # With the leave requests waiting on each: where the scorekeeper finds them.
+        "activities": Activity.objects.filter(organization=organization).annotate(
+            leaves_waiting=Count("leaves", filter=Q(leaves__status=LeaveRequest.Status.PENDING))
+        )[:200],
         "can_record": access.can(request.user, Action.RECORD, organization),
     }
     return render(request, "recording/activities.html", context)
@@ -245,6 +249,9 @@ def _checklist_context(
         and access.can(request.user, Action.RECORD, found.organization),
         "checkin_open": found.checkin_is_open(clock.now()),
         "attachments": found.attachments.all(),
+        # Members with no mark yet (未登记) and the leave requests waiting for a decision.
+        "unmarked": [row["person"] for row in rows if not row["recorded"]],
+        "leaves": pending_leaves(found),
     }
     if context["checkin_open"] and context["can_mark"]:
         url = request.build_absolute_uri(

@@ -212,6 +212,7 @@ def test_a_members_own_pages_read_the_same_whatever_the_rest_of_the_committee(
         "我的积分": f"/people/{branch.zhao.pk}/points/{YEAR}/",
         "我的季度确认": f"/me/periods/{YEAR}/3/",
         "我的申报": "/me/declarations/",
+        "我的活动": "/me/activities/",
     }
     before = {name: warm_measure(own, url) for name, url in urls.items()}
     grow(branch.tree)

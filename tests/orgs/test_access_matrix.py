@@ -35,6 +35,8 @@ from jifen.recording.models import (
     Declaration,
     Evidence,
     FactFile,
+    LeaveRequest,
+    MonthlyUpload,
     VetoProposal,
 )
 from jifen.recording.services import activity_create
@@ -104,6 +106,14 @@ def _veto(world: SimpleNamespace, org: Organization) -> dict[str, int]:
 
 def _roster_import(world: SimpleNamespace, org: Organization) -> dict[str, int]:
     return {"org_id": org.pk, "import_id": world.imports[org.code].pk}
+
+
+def _monthly_upload(world: SimpleNamespace, org: Organization) -> dict[str, int]:
+    return {"upload_id": world.monthly_uploads[org.code].pk}
+
+
+def _leave(world: SimpleNamespace, org: Organization) -> dict[str, int]:
+    return {"leave_id": world.leaves[org.code].pk}
 
 
 def _tree_import(world: SimpleNamespace, org: Organization) -> dict[str, int]:
@@ -196,6 +206,11 @@ MATRIX: dict[str, Entry] = {
     "recording:entry_add": Entry(_org, RECORDERS),
     "recording:monthly": Entry(_org, RECORDERS),
     "recording:monthly_template": Entry(_org, RECORDERS),
+    "recording:monthly_confirm": Entry(_monthly_upload, RECORDERS),
+    # The matrix's users have no person of their own: a member's pages answer 404 to them.
+    "recording:my_activities": Entry(None, frozenset(), scoped=False),
+    "recording:leave_ask": Entry(_activity, frozenset(), method="post"),
+    "recording:leave_decide": Entry(_leave, RECORDERS, method="post", ok=302),
     # A member's own declarations: the matrix's users have no Person record of their own.
     "recording:declarations_mine": Entry(None, frozenset(), scoped=False),
     "recording:declaration_new": Entry(None, frozenset(), scoped=False),
@@ -594,6 +609,27 @@ def _world_build() -> SimpleNamespace:
         places=places,
         activities=activities,
         imports=imports,
+        leaves={
+            org.code: LeaveRequest.objects.create(
+                activity=activities[org.code],
+                person=people[org.code],
+                reason="出差",
+                asked_by=holder,
+            )
+            for org in (tree.g, tree.b1, tree.xb)
+        },
+        monthly_uploads={
+            org.code: MonthlyUpload.objects.create(
+                organization=org,
+                uploaded_by=holder,
+                filename="5月.csv",
+                year=year,
+                month=5,  # not in the signed first quarter
+                data=f"姓名,登录学习强国\n成员{org.code},1\n".encode(),
+                absent=[],
+            )
+            for org in (tree.g, tree.b1, tree.xb)
+        },
         jobs={
             code: Job.objects.create(
                 kind="roster.apply",

@@ -158,19 +158,20 @@ def test_the_page_imports_an_xlsx_and_its_template_lists_the_members(
     sheet = book.active
     sheet.append(["姓名", "登录学习强国"])
     sheet.append(["张三", 3])
+    sheet.append(["李四", 0])
     buffer = io.BytesIO()
     book.save(buffer)
     upload = io.BytesIO(buffer.getvalue())
     upload.name = "三月.xlsx"
     url = reverse("recording:monthly", kwargs={"org_id": branch.tree.b1.pk})
     response = client.post(url, {"month": "2026-03", "file": upload}, follow=True)
-    assert "导入完成：新增 1 项" in response.content.decode()
+    assert "导入完成：新增 2 项" in response.content.decode()
     bad = io.BytesIO(b"\xd0\xcf\x11\xe0old excel")
     bad.name = "old.xls"
     refused = client.post(url, {"month": "2026-03", "file": bad})
     assert refused.status_code == 400
     assert "旧版 Excel" in refused.content.decode()
-    assert Entry.objects.count() == 1
+    assert Entry.objects.count() == 2
 
 
 def test_a_file_longer_than_a_request_may_take_is_refused_whole(branch: SimpleNamespace) -> None:

@@ -99,3 +99,47 @@ def test_a_short_file_is_still_applied_in_the_request(
     assert "/jobs/" not in answer["Location"]
     assert Entry.objects.count() == 4
     assert not Job.objects.exists()
+
+
+def test_the_decision_on_members_left_out_travels_with_the_job(
+    branch: SimpleNamespace, scorekeeper: User, make_person: Callable[..., Person]
+) -> None:
+    make_person("赵六", branch.tree.b1)  # not in the file
+    client = Client()
+    client.force_login(scorekeeper)
+    upload = SimpleUploadedFile("三月.csv", FILE.encode())
+    preview = client.post(
+        f"/orgs/{branch.tree.b1.pk}/monthly/", {"month": "2026-03", "file": upload}
+    )["Location"]
+    assert "赵六" in client.get(preview).content.decode()
+    answer = client.post(preview, {"absent": "absence"})
+    assert re.fullmatch(r"/jobs/\d+/", answer["Location"])
+    assert not Entry.objects.exists()
+
+    call_command("worker", "--once")
+
+    assert Job.objects.get().status == Job.Status.DONE
+    zhao = Entry.objects.filter(person__name="赵六")
+    assert sorted(zhao.values_list("item", "value")) == [("xxqg_login", "31"), ("xxqg_quiz", "0")]
+    assert Entry.objects.count() == 6
+
+
+def test_a_member_arriving_while_queued_fails_the_decided_job(
+    branch: SimpleNamespace, scorekeeper: User, make_person: Callable[..., Person]
+) -> None:
+    make_person("赵六", branch.tree.b1)
+    client = Client()
+    client.force_login(scorekeeper)
+    upload = SimpleUploadedFile("三月.csv", FILE.encode())
+    preview = client.post(
+        f"/orgs/{branch.tree.b1.pk}/monthly/", {"month": "2026-03", "file": upload}
+    )["Location"]
+    client.post(preview, {"absent": "keep"})
+    make_person("钱七", branch.tree.b1, start=dt.date(2026, 3, 5))
+
+    call_command("worker", "--once")
+
+    job = Job.objects.get()
+    assert job.status == Job.Status.FAILED
+    assert "文件中没有的党员已不是确认时的那些（现在是：钱七、赵六）" in job.message
+    assert not Entry.objects.exists()
