@@ -7,8 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_noop
 
+from jifen.ledger.models import Entry
 from jifen.orgs.models import Organization
 from jifen.periods.models import Notice, Signature
 from jifen.periods.year_end_models import YearEndStep
@@ -98,12 +100,16 @@ class ReportRow:
     signature: Signature | None
     step: YearEndStep | None
     notice: Notice | None
+    # The organization's ledger has entries dated in the year appended after the signature
+    # (corrections, which reopen it when they change a figure): its own page says which.
+    changed_since: bool = False
 
 
 def year_end_reports(organization: Organization, year: int) -> list[ReportRow]:
     """Every organization below ``organization`` with its year end as recorded (上报情况), in
-    four queries whatever their number. Whether a signed sheet still matches the ledger is
-    checked on the organization's own page, which scores it."""
+    five queries whatever their number. Whether a signed sheet still matches the ledger is
+    checked on the organization's own page, which scores it; here, whether anything dated in the
+    year reached its ledger after the signature (``changed_since``)."""
     below = list(
         Organization.objects.filter(path__startswith=organization.path)
         .exclude(pk=organization.pk)
@@ -121,6 +127,7 @@ def year_end_reports(organization: Organization, year: int) -> list[ReportRow]:
     notices: dict[int, Notice] = {}
     for notice in Notice.objects.filter(signature__in=latest.values()).order_by("opened_at"):
         notices[notice.signature_id] = notice
+    changed = _changed_since(list(latest.values()))
     rows = []
     for org in below:
         found = latest.get(org.pk)
@@ -133,6 +140,24 @@ def year_end_reports(organization: Organization, year: int) -> list[ReportRow]:
                 found,
                 last,
                 noticed,
+                found is not None and found.organization_id in changed,
             )
         )
     return rows
+
+
+def _changed_since(signatures: list[Signature]) -> set[int]:
+    """The organizations (pks) whose own ledger has an entry dated in the signed year that was
+    appended after the signature: one query, each organization's part by its chain's index."""
+    if not signatures:
+        return set()
+    after = Q()
+    for signature in signatures:
+        start, end = signature.sheet.get("start"), signature.sheet.get("end")
+        after |= Q(
+            organization_id=signature.organization_id,
+            seq__gt=signature.ledger_seq,
+            date__gte=start,
+            date__lte=end,
+        )
+    return set(Entry.objects.filter(after).values_list("organization_id", flat=True).distinct())

@@ -90,6 +90,16 @@ def category_thing(doc: dict[str, Any], code: str) -> Thing | None:
     specs = [Spec("max", (*at, "max"), _("类别最高分（分）"), required=True)]
     if body.get("period") in ("month", "quarter"):
         specs.append(Spec("period_max", (*at, "period_max"), _("每期最高分（分）")))
+    if doc.get("kind", "member") == "member":
+        # seed003: 特色分 "由各支部评定、机关党委审批".
+        specs.append(
+            Spec(
+                "committee_approval",
+                (*at, "committee_approval"),
+                _("支部审核通过的申报还要经党委审批才记分"),
+                kind="flag",
+            )
+        )
     return Thing(str(body.get("title", code)), specs)
 
 

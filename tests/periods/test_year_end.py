@@ -202,6 +202,24 @@ def test_the_level_above_sees_each_organizations_status(branch: SimpleNamespace)
     assert rows["B1"].step.by == branch.general_admin
     assert rows["B2"].status == YearStatus.NOT_STARTED
     assert [r.organization.code for r in year_end_reports(branch.tree.g, 2026)] == ["B1", "B2"]
+    assert not rows["B1"].changed_since
+    # A fact dated in the next year is no concern of the signed one …
+    add(branch, branch.qian, D(2027, 1, 5), "party_day", "present")
+    rows = {row.organization.code: row for row in year_end_reports(branch.tree.c, 2026)}
+    assert not rows["B1"].changed_since
+    # … a correction dated in the signed year, after the signature, is: the level above is told.
+    add(
+        branch,
+        branch.qian,
+        D(2026, 10, 1),
+        "branch_choice",
+        2,
+        origin=Origin.CORRECTION,
+        reason="支委会复核：漏记信息撰稿 2 分",
+    )
+    rows = {row.organization.code: row for row in year_end_reports(branch.tree.c, 2026)}
+    assert rows["B1"].changed_since
+    assert not rows["B2"].changed_since
 
 
 def test_the_year_end_records_cannot_change(branch: SimpleNamespace) -> None:

@@ -376,3 +376,20 @@ def test_study_per_occasion_is_ticked_and_unticked(admin: Client, draft: Draft) 
     assert not found[1].per_occasion
     event = AuditEvent.objects.filter(action="rulebook.draft.revise").latest("pk")
     assert "每期分值按当期的次数平分，缺席一次扣一份：是 → 否" in event.summary
+
+
+def test_the_committees_approval_of_featured_points_is_ticked(
+    admin: Client, draft: Draft
+) -> None:
+    # seed003 asks the committee to approve 特色分; a college whose branches decide alone unticks it.
+    url = reverse("rulebooks:draft_category", kwargs={"draft_id": draft.pk, "code": "featured"})
+    assert admin.get(url).context["form"]["committee_approval"].value() is True
+    response = _post(
+        admin, "draft_category", {"committee_approval": False}, draft_id=draft.pk, code="featured"
+    )
+    assert response.status_code == 302
+    assert version_changes(latest(draft)) == {
+        "categories": {"featured": {"committee_approval": False}}
+    }
+    featured = [c for c in version_rulebook(latest(draft)).categories if c.code == "featured"]
+    assert not featured[0].committee_approval
