@@ -378,10 +378,9 @@ def test_study_per_occasion_is_ticked_and_unticked(admin: Client, draft: Draft) 
     assert "每期分值按当期的次数平分，缺席一次扣一份：是 → 否" in event.summary
 
 
-def test_the_committees_approval_of_featured_points_is_ticked(
-    admin: Client, draft: Draft
-) -> None:
-    # seed003 asks the committee to approve 特色分; a college whose branches decide alone unticks it.
+def test_the_committees_approval_of_featured_points_is_ticked(admin: Client, draft: Draft) -> None:
+    # seed003 asks the committee to approve 特色分; a college whose branches decide alone
+    # unticks it.
     url = reverse("rulebooks:draft_category", kwargs={"draft_id": draft.pk, "code": "featured"})
     assert admin.get(url).context["form"]["committee_approval"].value() is True
     response = _post(
