@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -138,25 +139,15 @@ def period_sign(
             _("%(organization)s%(quarter)s没有党员，无需签名")
             % {"organization": organization.name, "quarter": sheet.quarter.title}
         )
-    seal = seal_add(
-        organization=organization,
-        start=sheet.quarter.start,
-        end=sheet.quarter.end,
-        label=sheet.quarter.name,
-        ref=f"periods:{organization.pk}:{year}Q{quarter}",
-        sealed_by=actor,
-    )
-    signature = Signature.objects.create(
+    signature = signature_sealed(
         organization=organization,
         year=year,
         quarter=quarter,
-        sheet=sheet.canonical,
-        sheet_hash=sheet.sheet_hash,
-        ledger_seq=head.seq,
-        ledger_head=head.head or GENESIS,
-        seal=seal,
-        signed_by=actor,
-        signed_at=clock.now(),
+        span=(sheet.quarter.start, sheet.quarter.end),
+        label=sheet.quarter.name,
+        sheet=(sheet.canonical, sheet.sheet_hash),
+        head=head,
+        actor=actor,
     )
     again = "重新" if latest is not None else ""
     audit_record(
@@ -201,6 +192,43 @@ def notice_open(
         days=days,
         how_to_object=how_to_object,
         what=f"{signature.organization.name}{sheet.quarter.name}考评结果",
+    )
+
+
+def signature_sealed(
+    *,
+    organization: Organization,
+    year: int,
+    quarter: int,
+    span: tuple[dt.date, dt.date],
+    label: str,
+    sheet: tuple[dict[str, Any], str],
+    head: LedgerHead,
+    actor: User,
+) -> Signature:
+    """Seal ``span`` of ``organization``'s ledger and record the signature of ``sheet`` (its
+    canonical form and SHA-256) at the chain's ``head``: shared by the quarter's sheet and the
+    year end's (``quarter`` 0)."""
+    seal = seal_add(
+        organization=organization,
+        start=span[0],
+        end=span[1],
+        label=label,
+        ref=f"periods:{organization.pk}:{year}" + (f"Q{quarter}" if quarter else "Y"),
+        sealed_by=actor,
+    )
+    canonical, sheet_hash = sheet
+    return Signature.objects.create(
+        organization=organization,
+        year=year,
+        quarter=quarter,
+        sheet=canonical,
+        sheet_hash=sheet_hash,
+        ledger_seq=head.seq,
+        ledger_head=head.head or GENESIS,
+        seal=seal,
+        signed_by=actor,
+        signed_at=clock.now(),
     )
 
 

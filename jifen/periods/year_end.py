@@ -14,12 +14,11 @@ from django.utils.translation import gettext as _
 
 from jifen.audit.services import audit_record
 from jifen.core import clock
-from jifen.ledger.models import GENESIS, LedgerHead
-from jifen.ledger.services import seal_add
+from jifen.ledger.models import LedgerHead
 from jifen.orgs.access import Action, can
 from jifen.orgs.models import Organization
 from jifen.periods.models import Notice, Signature
-from jifen.periods.services import notice_create
+from jifen.periods.services import notice_create, signature_sealed
 from jifen.periods.workdays import DEFAULT_NOTICE_DAYS, shown_date
 from jifen.periods.year_end_models import YearEndStep
 from jifen.periods.year_end_sheet import YEAR_END, YearSheet, year_end_blockers, year_sheet
@@ -83,25 +82,15 @@ def year_end_sign(
             _("以下党员尚未评定民主评议等次，年度得分不完整，请先录入评议结果：%(names)s")
             % {"names": "、".join(sheet.missing_grades)}
         )
-    seal = seal_add(
-        organization=organization,
-        start=sheet.start,
-        end=sheet.end,
-        label=f"{year}年度",
-        ref=f"periods:{organization.pk}:{year}Y",
-        sealed_by=actor,
-    )
-    signature = Signature.objects.create(
+    signature = signature_sealed(
         organization=organization,
         year=year,
         quarter=YEAR_END,
-        sheet=sheet.canonical,
-        sheet_hash=sheet.sheet_hash,
-        ledger_seq=head.seq,
-        ledger_head=head.head or GENESIS,
-        seal=seal,
-        signed_by=actor,
-        signed_at=clock.now(),
+        span=(sheet.start, sheet.end),
+        label=f"{year}年度",
+        sheet=(sheet.canonical, sheet.sheet_hash),
+        head=head,
+        actor=actor,
     )
     again = "重新" if state.latest is not None else ""
     audit_record(
