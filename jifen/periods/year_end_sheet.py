@@ -85,8 +85,12 @@ class YearSheet:
 
     @property
     def missing_grades(self) -> list[str]:
+        """Members whose year is unfinished for want of a grade. One who was never in scope
+        that year (exempt all year, 不列入管理) is not unfinished: the engine asks no grade."""
         return [
-            r.person.name for r in self.rows if r.canonical["year"].get(GRADE_COLUMN) == NO_GRADE
+            r.person.name
+            for r in self.rows
+            if r.incomplete and r.canonical["year"].get(GRADE_COLUMN) == NO_GRADE
         ]
 
 

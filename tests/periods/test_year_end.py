@@ -20,6 +20,8 @@ from django.core.exceptions import ValidationError
 from jifen.audit.models import AuditEvent
 from jifen.ledger.models import Entry, Origin, Seal
 from jifen.ledger.services import entry_correct
+from jifen.orgs.models import Membership, Person
+from jifen.orgs.services import exemption_create
 from jifen.periods.models import Notice, Signature
 from jifen.periods.services import objection_file
 from jifen.periods.year_end import (
@@ -80,6 +82,36 @@ def test_signing_waits_for_the_year_end_and_the_grades(branch: SimpleNamespace) 
     with pytest.raises(ValidationError, match=r"尚未评定民主评议等次.*赵磊"):
         year_end_sign(organization=branch.org, year=2026, actor=branch.secretary, today=AFTER)
     assert not Signature.objects.filter(quarter=YEAR_END).exists()
+
+
+def test_a_member_exempt_all_year_needs_no_grade(branch: SimpleNamespace) -> None:
+    # 孙强 is 不列入管理 for the whole of 2026 but has a fact dated in it: on the sheet, yet
+    # the engine asks no review grade of him, so he does not hold the signature up.
+    golden(branch)
+    sun = Person.objects.create(
+        name="孙强", gender="M", id_number="110101199001011237", category="full"
+    )
+    Membership.objects.create(
+        person=sun,
+        organization=branch.org,
+        start=D(2020, 1, 1),
+        start_reason=Membership.StartReason.JOIN,
+    )
+    exemption_create(
+        person=sun,
+        start=D(2026, 1, 1),
+        end=D(2027, 1, 1),
+        reason="长期病休",
+        committee_decided_on=D(2025, 12, 20),
+        general_meeting_on=D(2025, 12, 25),
+        filed_on=D(2025, 12, 28),
+    )
+    add(branch, sun, D(2026, 5, 5), "volunteer", 1)
+    sheet = year_sheet(branch.org, 2026)
+    assert sheet is not None
+    assert "孙强" in [row.person.name for row in sheet.rows]
+    assert sheet.missing_grades == []
+    year_end_sign(organization=branch.org, year=2026, actor=branch.secretary, today=AFTER)
 
 
 def test_sign_submit_approve_notice_object(branch: SimpleNamespace) -> None:
