@@ -22,6 +22,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter, range_boundaries
 
 from jifen.documents.formulas import formula_safe
+from jifen.documents.names import file_name, sheet_title
 
 Cell = str | int | Decimal | dt.date | None
 
@@ -147,8 +148,11 @@ def _write(workbook: object, form: Form) -> None:
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
     centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
     wrap = Alignment(vertical="center", wrap_text=True)
+    # A sheet's title is not a cell (no formula can run from it); it comes from what people
+    # typed (a person's name in the 登记表), so it is made one Excel accepts.
+    taken = workbook.sheetnames  # type: ignore[attr-defined]
     sheet = workbook.create_sheet(  # type: ignore[attr-defined]
-        formula_safe(form.sheet_name or form.title)[:31]
+        sheet_title(form.sheet_name or form.title, taken)
     )
     columns = max((len(r) for r in [*form.headers, *form.rows]), default=1)
     last = get_column_letter(columns)
@@ -211,9 +215,8 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def xlsx_response(data: bytes, filename: str) -> HttpResponse:
-    """A download of ``data`` named ``filename`` (Chinese names survive: RFC 6266 encoding)."""
-
+    """A download of ``data`` named ``filename`` (Chinese names survive: RFC 6266 encoding; a
+    ``/`` from a person's or an organization's name does not reach the browser)."""
     response = HttpResponse(data, content_type=XLSX_TYPE)
-
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Content-Disposition"] = content_disposition_header(True, file_name(filename))
     return response

@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from jifen.documents.formulas import formula_safe
+from jifen.documents.names import sheet_title
 
 Cell = str | dt.date | None
 
@@ -58,7 +59,7 @@ def xlsx_bytes(
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None  # a new workbook always has its first sheet  # noqa: S101
-    sheet.title = title
+    sheet.title = sheet_title(title)
     sheet.append(list(headers))
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="FDECEA")

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -156,7 +156,7 @@ def detail(request: HttpRequest, declaration_id: int) -> HttpResponse:
 
 
 @login_required
-def evidence(request: HttpRequest, evidence_id: int) -> FileResponse:
+def evidence(request: HttpRequest, evidence_id: int) -> HttpResponse:
     """An evidence file, to those who may read its declaration; never from the web root."""
     found = access.object_for(
         request.user,
@@ -165,4 +165,4 @@ def evidence(request: HttpRequest, evidence_id: int) -> FileResponse:
         org_field="declaration__organization",
         also=access.own(request.user, "declaration__person__user_id"),
     )
-    return file_response(found.name, found.content_type)
+    return file_response(request, found)

@@ -15,17 +15,29 @@ import io
 import re
 import secrets
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import FileResponse, HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from jifen.audit.services import audit_record, target_of
+
+if TYPE_CHECKING:  # the models store through this module: only the type goes the other way
+    from jifen.recording.models import StoredFile as StoredFileRow
+
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # a phone photo is ~12 MP; far beyond that is a decompression bomb
+# Pillow refuses (DecompressionBombError) an image of more than twice this at open and warns
+# (DecompressionBombWarning, a RuntimeWarning) above it; set once here, not per upload, so the
+# very first probe already has it. Evidence is Jifen's only use of Pillow.
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+_BOMB = (Image.DecompressionBombError, Image.DecompressionBombWarning)
 IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif"}
 FOLDER = "evidence"
 # A stored name is one path segment: the random hex (plus the storage's own suffix when it ever
@@ -49,7 +61,6 @@ def evidence_key(name: str) -> str:
 
 
 def _reencoded(data: bytes) -> tuple[bytes, str, str]:
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
         with Image.open(io.BytesIO(data)) as image:
             image.verify()
@@ -62,8 +73,18 @@ def _reencoded(data: bytes) -> tuple[bytes, str, str]:
                 return out.getvalue(), "image/png", ".png"
             upright.convert("RGB").save(out, format="JPEG", quality=85)
             return out.getvalue(), "image/jpeg", ".jpg"
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError) as error:
+    except (UnidentifiedImageError, OSError, SyntaxError) as error:
         raise ValidationError(_("图片已损坏或无法识别")) from error
+
+
+def _too_many_pixels(filename: str, size: tuple[int, int] | None = None) -> ValidationError:
+    """A decompression bomb (a small file declaring a huge picture) or simply too large a
+    photo: refused by its declared size, before a single pixel is decoded."""
+    shown = f"{size[0]}×{size[1]}" if size else _("过大")
+    return ValidationError(
+        _("%(name)s：图片尺寸%(size)s超过上限（4000 万像素），请缩小后再上传")
+        % {"name": filename, "size": shown}
+    )
 
 
 def _not_a_photo(filename: str) -> str:
@@ -81,11 +102,15 @@ def evidence_store(data: bytes, filename: str) -> StoredFile:
     else:
         try:
             with Image.open(io.BytesIO(data)) as probe:
-                kind = probe.format
+                kind, size = probe.format, probe.size
+        except _BOMB as error:
+            raise _too_many_pixels(filename) from error
         except (UnidentifiedImageError, OSError) as error:
             raise ValidationError(_not_a_photo(filename)) from error
         if kind not in IMAGE_FORMATS:
             raise ValidationError(_not_a_photo(filename))
+        if size[0] * size[1] > MAX_PIXELS:  # between the limit and Pillow's own refusal
+            raise _too_many_pixels(filename, size)
         body, content_type, suffix = _reencoded(data)
     # The storage may answer with another name if this one were taken (it never is: 128 random
     # bits); the row keeps the name the storage actually used.
@@ -107,14 +132,44 @@ def evidence_read(name: str) -> bytes:
     return data
 
 
-def file_response(name: str, content_type: str) -> FileResponse:
-    """A stored file, shown in the browser, never sniffed as another type, cached privately.
+def file_response(request: HttpRequest, found: StoredFileRow) -> HttpResponse:
+    """A stored file, shown in the browser, never sniffed as another type, cached privately —
+    but only the bytes recorded at upload: they are read, checked against the row's SHA-256 and
+    served from that one read. A file gone from the storage, or changed in it, is not served:
+    the reader gets a page that says so and the audit log a row for an admin to act on.
     Callers have already checked that the reader may see it."""
-    response = FileResponse(evidence_open(name), content_type=content_type)
+    try:
+        data = evidence_read(found.name)
+    except FileNotFoundError:
+        return _file_problem(request, found, missing=True, detail={})
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != found.sha256:
+        detail = {"sha256": digest, "size": len(data)}
+        return _file_problem(request, found, missing=False, detail=detail)
+    response = HttpResponse(data, content_type=found.content_type)
     response["Content-Disposition"] = "inline"
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+def _file_problem(
+    request: HttpRequest, found: StoredFileRow, *, missing: bool, detail: dict[str, object]
+) -> HttpResponse:
+    what = {"original_name": found.original_name, "name": found.name, "recorded": found.sha256}
+    if missing:
+        action, summary = "evidence.missing", _("文件缺失：%(file)s")
+    else:
+        action, summary = "evidence.tampered", _("文件与上传时不一致，已拒绝提供：%(file)s")
+    audit_record(
+        action=action,
+        target=target_of(found),
+        summary=summary % {"file": found.original_name},
+        detail={**what, **detail},
+    )
+    context = {"file": found, "missing": missing}
+    # 404 as for any file that is not there; 409: the stored state contradicts the record.
+    return render(request, "recording/file_problem.html", context, status=404 if missing else 409)
 
 
 def uploads(request: HttpRequest, field: str = "files") -> list[tuple[str, bytes]]:

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count, Q, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -432,7 +432,7 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
+def attachment(request: HttpRequest, attachment_id: int) -> HttpResponse:
     """An activity's file, to those who may see the activity's organization."""
     found = access.object_for(
         request.user,
@@ -440,11 +440,11 @@ def attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
         attachment_id,
         org_field="activity__organization",
     )
-    return file_response(found.name, found.content_type)
+    return file_response(request, found)
 
 
 @login_required
-def fact_file(request: HttpRequest, file_id: int) -> FileResponse:
+def fact_file(request: HttpRequest, file_id: int) -> HttpResponse:
     """Evidence of an entry or a proposal, to those who may see its organization."""
     found = access.object_for(request.user, FactFile.objects.all(), file_id)
-    return file_response(found.name, found.content_type)
+    return file_response(request, found)

@@ -22,6 +22,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from jifen.audit.services import audit_record
 from jifen.core import clock
+from jifen.documents.names import file_name
 from jifen.documents.tables import csv_bytes, xlsx_bytes
 from jifen.orgs import access
 from jifen.orgs.access import Action
@@ -56,7 +57,7 @@ IMPORTS = RosterImport.objects.select_related("organization", "uploaded_by")
 def _download(content: bytes, filename: str, fallback: str, content_type: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = (
-        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(file_name(filename))}"
     )
     return response
 

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -160,7 +160,7 @@ def _sheet_url(sheet: Sheet) -> str:
 
 
 @login_required
-def sheet_file(request: HttpRequest, file_id: int) -> FileResponse:
+def sheet_file(request: HttpRequest, file_id: int) -> HttpResponse:
     """A sheet's evidence: a self sheet's to those who see the organization, a committee
     sheet's to the assessors."""
     user = request.user
@@ -173,4 +173,4 @@ def sheet_file(request: HttpRequest, file_id: int) -> FileResponse:
         also=Q(sheet__source=Sheet.Source.SELF)
         & access.within_reach(user, Action.VIEW_ORG, "sheet__organization"),
     )
-    return file_response(found.name, found.content_type)
+    return file_response(request, found)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from jifen.accounts.current import signed_in
@@ -42,7 +42,7 @@ def spot_check_add(request: HttpRequest, round_id: int, org_id: int) -> HttpResp
 
 
 @login_required
-def spot_check_file(request: HttpRequest, file_id: int) -> FileResponse:
+def spot_check_file(request: HttpRequest, file_id: int) -> HttpResponse:
     found = access.object_for(
         request.user,
         SpotCheckFile.objects.all(),
@@ -50,4 +50,4 @@ def spot_check_file(request: HttpRequest, file_id: int) -> FileResponse:
         Action.ASSESS,
         org_field="spot_check__organization",
     )
-    return file_response(found.name, found.content_type)
+    return file_response(request, found)
