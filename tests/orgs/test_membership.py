@@ -239,3 +239,12 @@ def test_memberships_overlapping_a_span_count_its_last_day_but_not_the_day_one_l
         "B2",
     ]
     assert where(D(2026, 1, 1), D(2026, 12, 31), organization=tree.b3, subtree=True) == []
+
+
+def test_a_long_name_of_long_syllables_is_kept(make_person: Callable[..., Person]) -> None:
+    # 50 × 长 spells 250 letters of pinyin: PostgreSQL refused the 200-letter search key (a 500).
+    person = make_person("长" * 50)
+    person.refresh_from_db()
+    assert person.name == "长" * 50
+    assert person.name_pinyin == ("chang" * 50)[:200]
+    assert person.name_initials == "c" * 50
