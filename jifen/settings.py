@@ -104,6 +104,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "jifen.core.headers.security_headers",  # CSP and Permissions-Policy, on every response
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "jifen.core.sessions.SessionMiddleware",  # Django's, but a poll may leave the session
     "django.middleware.locale.LocaleMiddleware",
@@ -189,6 +190,9 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# The same client address as the audit log: our own proxies' count, validated (without this
+# axes would use django-ipware if installed, or REMOTE_ADDR, and the two would disagree).
+AXES_CLIENT_IP_CALLABLE = "jifen.audit.context.client_ip"
 # axes warns that username-only lockout ignores the IP address. On an intranet a whole office
 # shares one address, so locking by IP would lock out colleagues; we lock the account instead.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
@@ -294,12 +298,60 @@ SECURE_SSL_REDIRECT = HTTPS and env_bool("JIFEN_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env_bool("JIFEN_BEHIND_PROXY"):
+
+
+def trusted_proxies(environ: Mapping[str, str]) -> int:
+    """How many reverse proxies of our own stand in front (JIFEN_TRUSTED_PROXIES; one when only
+    JIFEN_BEHIND_PROXY=1 is set). The client's address is the one the outermost of them saw:
+    X-Forwarded-For entries left of it were written by the client (jifen/audit/context.py)."""
+    given = environ.get("JIFEN_TRUSTED_PROXIES", "").strip()
+    if not given:
+        behind = environ.get("JIFEN_BEHIND_PROXY", "").strip().lower() in {"1", "true", "yes", "on"}
+        return 1 if behind else 0
+    if not given.isdigit() or int(given) > 10:
+        raise ImproperlyConfigured(
+            f"JIFEN_TRUSTED_PROXIES={given}：应是 0 到 10 的整数（本系统前面反向代理的层数）"
+        )
+    return int(given)
+
+
+JIFEN_TRUSTED_PROXIES = trusted_proxies(os.environ)
+if JIFEN_TRUSTED_PROXIES:
     # The reverse proxy terminates TLS and says so in X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+# Everything comes from the application itself (no CDN) and no page runs inline script; styles
+# may be inline: pygal's charts are SVG with a <style> of their own, and style attributes lay
+# out the 公示 print page and indent tree rows by a computed padding (docs/decisions.md).
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+# No page uses the camera, microphone, location, sensors or payments: deny them to every frame.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+)
 
 LOGGING = {
     "version": 1,

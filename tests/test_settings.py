@@ -131,3 +131,12 @@ def test_an_s3_storage_that_cannot_work_stops_jifen_at_start(tmp_path: Path) -> 
     assert done.returncode != 0
     assert "JIFEN_STORAGE=s3" in done.stderr
     assert setting("STORAGES['default']['BACKEND']", tmp_path).endswith("FileSystemStorage")
+
+
+def test_check_deploy_refuses_the_demo_mode(tmp_path: Path) -> None:
+    """The demo prints its accounts and their password on the login page (issue 16, item 5)."""
+    done = jifen("check", "--deploy", var_dir=tmp_path, JIFEN_DEMO="1", **PRODUCTION)
+    assert done.returncode != 0
+    assert "jifen.E001" in done.stderr
+    # Only a deployment is refused: the demo itself (`make demo`) still starts.
+    assert jifen("check", var_dir=tmp_path, JIFEN_DEMO="1").returncode == 0

@@ -8,6 +8,7 @@ context events carry no address, as they always did for commands.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -22,6 +23,9 @@ from django.http import HttpRequest, HttpResponse
 class AuditContext:
     ip: str | None = None
     path: str = ""
+    # What the client claimed in X-Forwarded-For beyond what our own proxies vouch for (or a
+    # value that was no address): kept in the event's detail, never taken as its address.
+    claimed: str = ""
     # The acting user, read when an event is recorded: a login changes the request's user
     # part-way through the request.
     user: Callable[[], Any] = lambda: None
@@ -48,20 +52,57 @@ def audit_context(
         _current.reset(token)
 
 
+def _address(value: str | None) -> str | None:
+    """``value`` as a normalized IP address, or None when it is not one (a forged header, a
+    Unix socket's empty REMOTE_ADDR): never a string the database's inet column would refuse."""
+    text = (value or "").strip()
+    if text.startswith("[") and "]" in text:  # "[2001:db8::1]:443"
+        text = text[1 : text.index("]")]
+    elif text.count(":") == 1:  # "192.0.2.1:443"
+        text = text.split(":")[0]
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.scope_id:
+        return None  # "fe80::1%eth0": no column type keeps a zone
+    return str(address)
+
+
+def forwarded_client(request: HttpRequest) -> tuple[str | None, str]:
+    """The client's address and what was claimed beyond it (empty when nothing was).
+
+    Each of our ``JIFEN_TRUSTED_PROXIES`` proxies appends the address it saw to
+    X-Forwarded-For, so the client is the N-th entry from the right: anything left of it was
+    written by the client and proves nothing. Too few entries or a non-address there, and the
+    client is the nearest proxy (REMOTE_ADDR); the request never fails because of the header.
+    """
+    remote = _address(request.META.get("REMOTE_ADDR"))
+    proxies = int(getattr(settings, "JIFEN_TRUSTED_PROXIES", 0) or 0)
+    header = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
+    if proxies <= 0 or not header.strip():
+        return remote, ""
+    entries = [part.strip() for part in header.split(",")]
+    if len(entries) < proxies:
+        return remote, header[:200]
+    client = _address(entries[-proxies])
+    if client is None:
+        return remote, header[:200]
+    return client, ", ".join(entries[:-proxies])[:200]
+
+
 def client_ip(request: HttpRequest | None) -> str | None:
+    """The client's address as the audit log and django-axes (AXES_CLIENT_IP_CALLABLE) see it."""
     if request is None:
         return None
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        # Behind our own reverse proxy the client is the first address it forwards.
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+    return forwarded_client(request)[0]
 
 
 def request_audit_context(request: HttpRequest) -> AuditContext:
+    ip, claimed = forwarded_client(request)
     return AuditContext(
-        ip=client_ip(request),
+        ip=ip,
+        claimed=claimed,
         path=request.get_full_path()[:500],
         user=lambda: getattr(request, "user", None),
     )

@@ -34,6 +34,8 @@ def audit_record(
     if actor is None:
         actor = context.user()
     user = actor if isinstance(actor, User) else None
+    if context.claimed:
+        detail = {**(detail or {}), "forwarded_for": context.claimed}
     return AuditEvent.objects.create(
         actor=user,
         actor_name=user.get_username() if user is not None else "",

@@ -63,6 +63,11 @@ def browser() -> Iterator[Any]:
     del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
+def policy_complaint(text: str) -> bool:
+    """A console line in which Chromium refuses something under a policy header."""
+    return "Content Security Policy" in text or "Permissions-Policy" in text
+
+
 @pytest.fixture
 def page(browser: Any, live_server: Any) -> Iterator[Any]:
     """A fresh phone-sized page; every request it makes must go to the live server only."""
@@ -80,6 +85,15 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
             else outside.append(request.url)
         ),
     )
+    # Every page of every browser test runs under the Content-Security-Policy and the
+    # Permissions-Policy: Chromium reports what either refuses (or cannot read) on the console.
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: refused.append(message.text) if policy_complaint(message.text) else None,
+    )
+    page.policy_complaints = refused  # a test that breaks the policy on purpose clears it
     yield page
     context.close()
     assert not outside, f"the page called outside the application: {outside}"
+    assert not refused, f"the page broke its security policy: {refused}"

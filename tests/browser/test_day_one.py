@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -81,7 +82,7 @@ def _upload(page: Any, label: str, path: Path) -> None:
 
 def _apply(page: Any) -> str:
     page.get_by_role("button", name="确认导入").click()
-    page.wait_for_function("document.querySelector('#summary h2').innerText === '已导入'")
+    page.locator("#summary h2", has_text=re.compile("^已导入$")).wait_for()
     return str(page.get_by_role("status").first.inner_text())
 
 

@@ -4,6 +4,7 @@ the result and the way back after the apply."""
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 from types import SimpleNamespace
@@ -62,7 +63,7 @@ def test_the_job_page_follows_the_worker_to_the_end(
 
     _work()
     # No reload: the page asks every second and swaps in the end.
-    page.wait_for_function("document.querySelector('#job-state h2').innerText === '已完成'")
+    page.locator("#job-state h2", has_text=re.compile("^已完成$")).wait_for()
     assert "导入完成：新增 6 人" in page.locator("#job-state").inner_text()
     assert Person.objects.count() == 6
     page.get_by_role("link", name="返回").click()

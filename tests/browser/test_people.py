@@ -36,7 +36,7 @@ def test_a_secretary_walks_the_tree_to_a_person_and_transfers_them(
 
     # Searching by initials narrows the list in place (htmx), without a page load.
     page.get_by_placeholder("姓名、拼音或首字母，如 zhangsan、zs").fill("zs")
-    page.wait_for_function("document.querySelector('#members').innerText.includes('共 1 人')")
+    page.locator("#members", has_text="共 1 人").wait_for()
     assert "李四" not in page.locator("#members").inner_text()
 
     page.locator("#members").get_by_role("link", name="张三").click()

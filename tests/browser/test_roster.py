@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -56,7 +57,7 @@ def test_a_secretary_uploads_the_roster_previews_it_and_applies_it(
     assert Person.objects.count() == 0
 
     page.get_by_role("button", name="确认导入").click()
-    page.wait_for_function("document.querySelector('#summary h2').innerText === '已导入'")
+    page.locator("#summary h2", has_text=re.compile("^已导入$")).wait_for()
     assert "导入完成：新增 2 人" in page.get_by_role("status").first.inner_text()
     assert sorted(Person.objects.values_list("name", flat=True)) == ["张三", "李四"]
 

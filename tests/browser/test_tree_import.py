@@ -3,6 +3,7 @@ import, is shown a bad file's problems by row and column, then imports a real xl
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -63,7 +64,7 @@ def test_a_new_committee_imports_its_tree_from_the_first_run_guide(
     assert not Organization.objects.filter(code__startswith="N0").exists()
 
     page.get_by_role("button", name="确认导入").click()
-    page.wait_for_function("document.querySelector('#summary h2').innerText === '已导入'")
+    page.locator("#summary h2", has_text=re.compile("^已导入$")).wait_for()
     assert "导入完成：新建 3 个组织" in page.get_by_role("status").first.inner_text()
     group = Organization.objects.get(code="N010101")
     assert group.parent.code == "N0101"
