@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pypinyin import Style, lazy_pinyin
 
-
 # The columns' lengths (Person.name_pinyin, name_initials): a 50-character name of long
 # syllables (长 is "chang") spells past 200 letters, which PostgreSQL refuses; a search key cut
 # there still finds the person by the start of their name.
