@@ -9,7 +9,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from jifen.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from jifen.accounts.demo import (
+    DEMO_ACCOUNTS,
+    DEMO_OPERATOR_NAME,
+    DEMO_OPERATOR_USERNAME,
+    DEMO_PASSWORD,
+)
 from jifen.accounts.password import OwnPasswordForm, own_password_change
 
 
@@ -29,6 +34,7 @@ class JifenLoginView(auth_views.LoginView):
         if settings.JIFEN_DEMO:
             context["demo_accounts"] = DEMO_ACCOUNTS
             context["demo_password"] = DEMO_PASSWORD
+            context["demo_operator"] = (DEMO_OPERATOR_USERNAME, DEMO_OPERATOR_NAME)
         return context
 
 
