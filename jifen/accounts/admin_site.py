@@ -17,7 +17,7 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from jifen.audit.services import audit_record, audit_records, target_of
 from jifen.orgs.access import Action, AnyUser, assignments_of, refused
@@ -89,6 +89,11 @@ class JifenAdminSite(admin.AdminSite):
             return wrapped(request, *args, **kwargs)
 
         return update_wrapper(inner, view)
+
+    def password_change(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        """The operator changes their own password on Jifen's page, which audits it and counts
+        wrong guesses with the login lockout; Django's admin page does neither."""
+        return redirect("accounts:password_change")
 
     def register(self, model_or_iterable: Any, admin_class: Any = None, **options: Any) -> None:
         """Every ModelAdmin registered here, Django's own (users, groups) included, audits its

@@ -97,3 +97,24 @@ def test_a_superuser_who_holds_a_role_only_is_refused_the_write_too(
     assert _reset_password(client, outsider) in {302, 403}
     outsider.refresh_from_db()
     assert not outsider.check_password(NEW_PASSWORD)
+
+
+def test_the_operator_changes_their_own_password_on_jifens_audited_page(client: Client) -> None:
+    operator = User.objects.create_superuser("yunwei", password=PASSWORD)
+    client.force_login(operator)
+    answer = client.get(reverse("admin:password_change"))
+    assert answer.status_code == 302
+    assert answer["Location"] == reverse("accounts:password_change")
+
+
+def test_the_committees_auditor_sees_what_the_operator_did_to_its_accounts(
+    client: Client, auditor: User, secretary: User, outsider: User
+) -> None:
+    operator = User.objects.create_superuser("yunwei", password=PASSWORD)
+    client.force_login(operator)
+    _reset_password(client, secretary)
+    _reset_password(client, outsider)
+    client.force_login(auditor)
+    html = client.get(reverse("audit:log")).content.decode()
+    assert f"管理后台修改用户 {secretary.username}" in html
+    assert outsider.username not in html
