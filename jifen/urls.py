@@ -1,9 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
 
-admin.site.site_header = "积分量化管理系统 · 管理后台"
-admin.site.site_title = "Jifen 管理后台"
-
 urlpatterns = [
     path("", include("jifen.core.urls")),
     path("", include("jifen.orgs.urls")),

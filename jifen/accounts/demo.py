@@ -51,6 +51,12 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
 )
 
 
+# The platform operator (平台运维): installs and creates committees, enters the Django admin, and
+# holds no role in any organization (a committee admin never enters the admin, issue 16).
+DEMO_OPERATOR_USERNAME = "yunwei"
+DEMO_OPERATOR_NAME = "平台运维"
+
+
 class _Passwords:
     """Argon2 takes a good part of a second per hash: the demo accounts share one hash of the
     demo password (it is printed on the login page anyway), and each stored hash is checked
@@ -72,12 +78,14 @@ class _Passwords:
         return self._checked[encoded]
 
 
-def _user_ensure(account: DemoAccount, passwords: _Passwords) -> User:
+def _user_ensure(
+    username: str, name: str, passwords: _Passwords, *, operator: bool = False
+) -> User:
     """The account with the demo password; saved only when something differs, so a second
-    run writes nothing."""
-    user, created = User.objects.get_or_create(username=account.username)
-    admin = account.role == Role.COMMITTEE_ADMIN
-    wanted = {"first_name": account.name, "is_staff": admin, "is_superuser": admin}
+    run writes nothing. Only the platform operator is staff and superuser: an installation
+    demoed before kept its committee admin as superuser, which this takes away."""
+    user, created = User.objects.get_or_create(username=username)
+    wanted = {"first_name": name, "is_staff": operator, "is_superuser": operator}
     changed = [field for field, value in wanted.items() if getattr(user, field) != value]
     for field in changed:
         setattr(user, field, wanted[field])
@@ -110,7 +118,8 @@ def _person_link(user: User, name: str, committee: Organization) -> None:
 @transaction.atomic
 def demo_accounts_load() -> list[DemoAccount]:
     """Create every demo account with its role held in its organization of the demo college,
-    and link the accounts of party members to their person; running it twice changes nothing.
+    and the platform operator's account (no role); link the accounts of party members to their
+    person; running it twice changes nothing.
 
     The college must exist (``jifen.demo.college.college_load`` calls this at its end).
     """
@@ -124,8 +133,9 @@ def demo_accounts_load() -> list[DemoAccount]:
         raise ImproperlyConfigured(f"演示党委 {COMMITTEE_CODE} 不存在，请运行 jifen demo")
     committee = organizations[COMMITTEE_CODE]
     passwords = _Passwords()
+    _user_ensure(DEMO_OPERATOR_USERNAME, DEMO_OPERATOR_NAME, passwords, operator=True)
     for account in DEMO_ACCOUNTS:
-        user = _user_ensure(account, passwords)
+        user = _user_ensure(account.username, account.name, passwords)
         role_grant(
             user=user, role=account.role, organization=organizations[account.organization_code]
         )

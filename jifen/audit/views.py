@@ -4,7 +4,8 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import CharField, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -22,14 +23,22 @@ def _date(value: str) -> dt.date | None:
 
 @login_required
 def log(request: HttpRequest) -> HttpResponse:
-    """The audit log, for auditors: events by people who hold a role within the auditor's reach."""
+    """The audit log, for auditors: events by people who hold a role within the auditor's reach,
+    and the admin's writes to their accounts."""
     within = reach(request.user, Action.VIEW_AUDIT)
     if not within.paths:
         raise refused(request.user, "audit:log", Action.VIEW_AUDIT)
     actors = RoleAssignment.objects.filter(within.org_filter("organization__path")).values(
         "user_id"
     )
-    events = AuditEvent.objects.filter(Q(actor_id__in=actors)).select_related("actor")
+    # And what the platform operator did in the admin to those people's accounts (a password
+    # reset, a change of name): the operator holds no role, so is no actor within reach.
+    accounts = RoleAssignment.objects.filter(within.org_filter("organization__path")).values(
+        target=Concat(Value("auth.User:"), Cast("user_id", CharField()))
+    )
+    events = AuditEvent.objects.filter(
+        Q(actor_id__in=actors) | Q(action__startswith="admin.", target__in=accounts)
+    ).select_related("actor")
     filters = {
         "who": request.GET.get("who", "").strip(),
         "action": request.GET.get("action", "").strip(),

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from jifen.accounts.admin_site import is_platform_operator
 from jifen.accounts.roles import Role
 from jifen.orgs.access import ALLOWED, Action, roles_held
 
@@ -19,7 +20,8 @@ class NavEntry:
     url_name: str
     # None: every signed-in user; otherwise any one of these roles.
     roles: frozenset[Role] | None = None
-    staff_only: bool = False
+    # Only for the platform operator (the Django admin is theirs alone, issue 16).
+    operator_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,7 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
     NavEntry(_("年终评定"), "ratings:home", roles=ALLOWED[Action.VIEW_ORG]),
     NavEntry(_("积分办法"), "rulebooks:library", roles=ALLOWED[Action.ADOPT]),
     NavEntry(_("审计日志"), "audit:log", roles=ALLOWED[Action.VIEW_AUDIT]),
-    NavEntry(_("管理后台"), "admin:index", staff_only=True),
+    NavEntry(_("平台运维后台"), "admin:index", operator_only=True),
 )
 
 
@@ -55,7 +57,7 @@ def nav_links(user: AbstractBaseUser | AnonymousUser, current_path: str) -> list
     for entry in NAV_ENTRIES:
         if entry.roles is not None and not (held & entry.roles):
             continue
-        if entry.staff_only and not getattr(user, "is_staff", False):
+        if entry.operator_only and not is_platform_operator(user):
             continue
         url = reverse(entry.url_name)
         links.append(NavLink(str(entry.label), url, active=current_path == url))

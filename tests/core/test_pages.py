@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
@@ -77,12 +78,17 @@ def test_navigation_follows_roles(
     assert audit_link in client.get(reverse("core:home")).content.decode()
 
 
-def test_the_admin_link_is_for_staff_only(client: Client, committee_admin: User) -> None:
+def test_the_admin_link_is_for_the_platform_operator_only(
+    client: Client, committee_admin: User, make_user: Callable[..., User]
+) -> None:
     admin_link = f'href="{reverse("admin:index")}"'
     client.force_login(committee_admin)
     assert admin_link not in client.get(reverse("core:home")).content.decode()
+    # A committee admin who is staff is still no platform operator (issue 16).
     committee_admin.is_staff = True
     committee_admin.save()
+    assert admin_link not in client.get(reverse("core:home")).content.decode()
+    client.force_login(make_user("yunwei", is_staff=True))
     assert admin_link in client.get(reverse("core:home")).content.decode()
 
 

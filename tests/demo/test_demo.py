@@ -18,6 +18,7 @@ from jifen.accounts.demo import (
     DEMO_ACCOUNTS,
     DEMO_BRANCH_CODE,
     DEMO_GENERAL_BRANCH_CODE,
+    DEMO_OPERATOR_USERNAME,
     DEMO_PASSWORD,
 )
 from jifen.accounts.roles import Role
@@ -227,10 +228,15 @@ def test_there_is_one_account_per_role_held_where_promised(college: DemoSummary)
         ]
         assert account.organization_code == WHERE[account.role]
         assert account.organization_name == held[0].organization.name
-        admin = account.role == Role.COMMITTEE_ADMIN
-        assert user.is_staff is admin
-        assert user.is_superuser is admin
+        # No committee admin is a superuser: the Django admin is the platform operator's.
+        assert not user.is_staff
+        assert not user.is_superuser
         assert not user.groups.exists()
+    operator = User.objects.get(username=DEMO_OPERATOR_USERNAME)
+    assert operator.is_staff
+    assert operator.is_superuser
+    assert operator.check_password(DEMO_PASSWORD)
+    assert not RoleAssignment.objects.filter(user=operator).exists()
     assert [where for _, where in college.accounts] == [
         Organization.objects.get(code=a.organization_code).name for a in DEMO_ACCOUNTS
     ]
@@ -266,7 +272,17 @@ def test_the_login_page_lists_the_demo_accounts(client: Client, settings: object
     for account in DEMO_ACCOUNTS:
         assert account.username in page
         assert account.name in page
+    assert f"<code>{DEMO_OPERATOR_USERNAME}</code>" in page
     assert DEMO_PASSWORD in page
+
+
+def test_the_demo_committee_admin_is_refused_the_admin_and_the_operator_enters(
+    college: DemoSummary, client: Client
+) -> None:
+    client.force_login(User.objects.get(username="admin"))
+    assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
+    client.force_login(User.objects.get(username=DEMO_OPERATOR_USERNAME))
+    assert client.get(reverse("admin:auth_user_changelist")).status_code == 200
 
 
 def _snapshot() -> dict[str, object]:
@@ -418,6 +434,7 @@ def test_the_command_prints_the_summary_and_the_accounts() -> None:
     for account in DEMO_ACCOUNTS:
         assert account.username in text
         assert account.organization_name in text
+    assert f"{DEMO_OPERATOR_USERNAME} " in text
     again = io.StringIO()
     call_command("demo", stdout=again)
     assert "演示数据已存在" in again.getvalue()

@@ -158,6 +158,8 @@ OBJECTORS = frozenset({R.MEMBER, R.OBSERVER})
 
 MATRIX: dict[str, Entry] = {
     "core:home": Entry(None, ALL, scoped=False),
+    # Every signed-in account changes its own password, whatever its roles.
+    "accounts:password_change": Entry(None, ALL, scoped=False),
     "orgs:tree": Entry(None, READERS, scoped=False),
     "orgs:detail": Entry(_org, READERS),
     "orgs:roles": Entry(_org, ROLE_ADMINS),

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from jifen.accounts.demo import DEMO_PASSWORD
+from jifen.accounts.demo import DEMO_OPERATOR_NAME, DEMO_OPERATOR_USERNAME, DEMO_PASSWORD
 from jifen.demo.assessments import assessments_load
 from jifen.demo.college import college_load, reference_day
 from jifen.demo.periods import periods_load
@@ -93,6 +93,10 @@ class Command(BaseCommand):
             out.write(
                 f"  {account.username:<10} {account.name:<4}  {account.role.label}（{where}）"
             )
+        out.write(
+            f"  {DEMO_OPERATOR_USERNAME:<10} {DEMO_OPERATOR_NAME:<4}  "
+            "平台运维后台 /admin/（不担任组织角色）"
+        )
 
     def _scale(self, options: dict[str, Any]) -> None:
         members, code = options["members"], options["code"].strip().upper()
