@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 
 from jifen.documents.paper_forms import Cell, Form
 from jifen.orgs.models import Organization
@@ -22,7 +21,7 @@ from jifen.reports.stats import (
     BranchStats,
     calendar_for,
     quarter_bounds,
-    rounded_mean,
+    stats_summed,
 )
 from jifen.scoring import Calendar
 
@@ -79,33 +78,7 @@ class Bulletin:
 
 def _overall(rows: list[BulletinRow]) -> BranchStats | None:
     scored = [row.stats for row in rows if row.stats is not None]
-    if not scored:
-        return None
-    total_sum = sum((s.total_sum for s in scored), Decimal(0))
-    members = sum(s.members for s in scored)
-    highs = [s.highest for s in scored if s.highest is not None]
-    lows = [s.lowest for s in scored if s.lowest is not None]
-
-    def extreme(pairs: list[tuple[str, Decimal]], top: bool) -> tuple[str, Decimal] | None:
-        if not pairs:
-            return None
-        value = max(v for _, v in pairs) if top else min(v for _, v in pairs)
-        return "、".join(n for n, v in pairs if v == value), value
-
-    return BranchStats(
-        organization=rows[0].unit,
-        rulebook="",
-        members=members,
-        mean=rounded_mean(total_sum, members),
-        highest=extreme(highs, top=True),
-        lowest=extreme(lows, top=False),
-        distribution=[
-            sum(column) for column in zip(*(s.distribution for s in scored), strict=True)
-        ],
-        stars=None,
-        warned=[w for s in scored for w in s.warned],
-        total_sum=total_sum,
-    )
+    return stats_summed(rows[0].unit, scored) if scored else None
 
 
 def bulletin_of(organization: Organization, year: int, quarter: int, today: dt.date) -> Bulletin:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from jifen.orgs.models import Organization
-from jifen.reports.stats import BranchStats, Point, Trend, rounded_mean
+from jifen.reports.stats import BranchStats, Point, Trend, stats_summed
 
 # More bars or lines than this and a chart stops being read: it shows the next level instead.
 CHART_BRANCHES = 30
@@ -28,24 +28,6 @@ def _child_of(organization: Organization, unit: Organization) -> int:
     """The pk of the organization directly below ``organization`` on ``unit``'s path."""
     path = [*unit.ancestor_ids(), unit.pk]
     return path[path.index(organization.pk) + 1] if unit.pk != organization.pk else unit.pk
-
-
-def _summed(child: Organization, parts: Sequence[BranchStats]) -> BranchStats:
-    total_sum = sum((part.total_sum for part in parts), Decimal(0))
-    members = sum(part.members for part in parts)
-    starred = [part.stars for part in parts if part.stars is not None]
-    return BranchStats(
-        organization=child,
-        rulebook=parts[0].rulebook,
-        members=members,
-        mean=rounded_mean(total_sum, members),
-        highest=None,
-        lowest=None,
-        distribution=[sum(counts) for counts in zip(*(p.distribution for p in parts), strict=True)],
-        stars=[sum(counts) for counts in zip(*starred, strict=True)] if starred else None,
-        warned=[w for part in parts for w in part.warned],
-        total_sum=total_sum,
-    )
 
 
 def _trend(child: Organization, parts: Sequence[Trend]) -> Trend:
@@ -75,7 +57,7 @@ def chart_units(
     ]
     named = {pk: known[pk] or by_child[pk][0].organization for pk in order}
     return ChartUnits(
-        [_summed(named[pk], by_child[pk]) for pk in order],
+        [stats_summed(named[pk], by_child[pk], by_child[pk][0].rulebook) for pk in order],
         [_trend(named[pk], trends_by[pk]) for pk in order if pk in trends_by],
         grouped=True,
     )

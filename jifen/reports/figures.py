@@ -11,7 +11,7 @@ from decimal import Decimal
 from jifen.documents import charts
 from jifen.documents.charts import Figure
 from jifen.ledger.figures import figure_text
-from jifen.reports.stats import DISTRIBUTION_LABELS, EDGES, STAR_LEVELS, BranchStats, Trend
+from jifen.reports.stats import DISTRIBUTION_LABELS, STAR_LEVELS, BranchStats, Trend
 
 
 def _column(level: str) -> str:
@@ -20,17 +20,9 @@ def _column(level: str) -> str:
     return "党支部" if level == "支部" else "组织"
 
 
-def distribution_figure(title: str, totals: Sequence[Decimal]) -> Figure:
-    labels, counts = charts.distribution_rows(totals, edges=EDGES)
-    svg = charts.distribution(title, totals, edges=EDGES)
-    return Figure(
-        title, svg, ["积分", "人数"], [[a, str(b)] for a, b in zip(labels, counts, strict=True)]
-    )
-
-
 def distribution_counts_figure(title: str, counts: Sequence[int]) -> Figure:
-    """``distribution_figure`` from counts already made per band (a committee's, the sum of
-    its branches': no member's total has to be read)."""
+    """How many members in each band, from counts already made per band (a committee's, the
+    sum of its branches': no member's total has to be read)."""
     svg = charts.bars(title, list(DISTRIBUTION_LABELS), {"人数": list(counts)})
     rows = [[a, str(b)] for a, b in zip(DISTRIBUTION_LABELS, counts, strict=True)]
     return Figure(title, svg, ["积分", "人数"], rows)

@@ -137,6 +137,29 @@ def stats_of(found: BranchYear) -> BranchStats:
     )
 
 
+def stats_summed(
+    organization: Organization, parts: Sequence[BranchStats], rulebook: str = ""
+) -> BranchStats:
+    """Several branches' figures as one (a bulletin's 合计, a general branch on a committee's
+    charts): counts added, the mean from the summed totals (exact, not a mean of means), the
+    highest and lowest of theirs (names tied at them joined), every warning."""
+    total_sum = sum((part.total_sum for part in parts), Decimal(0))
+    members = sum(part.members for part in parts)
+    starred = [part.stars for part in parts if part.stars is not None]
+    return BranchStats(
+        organization=organization,
+        rulebook=rulebook,
+        members=members,
+        mean=rounded_mean(total_sum, members),
+        highest=_extreme([p.highest for p in parts if p.highest is not None], highest=True),
+        lowest=_extreme([p.lowest for p in parts if p.lowest is not None], highest=False),
+        distribution=[sum(column) for column in zip(*(p.distribution for p in parts), strict=True)],
+        stars=[sum(counts) for counts in zip(*starred, strict=True)] if starred else None,
+        warned=[w for part in parts for w in part.warned],
+        total_sum=total_sum,
+    )
+
+
 def calendar_for(organization: Organization, year: int) -> Calendar | None:
     """The scoring year of the rulebook that applies to ``organization`` (None: none does)."""
     adoption = adoption_for(organization, year)

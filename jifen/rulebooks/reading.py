@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from jifen.scoring import Rulebook, builtin_ids, fmt, load_rulebook
 from jifen.scoring.model import Category, Item
-from jifen.scoring.rulebook_diff import MEMBER_KINDS
+from jifen.scoring.rulebook_diff import kinds_said
 from jifen.simulation.cli import DESCRIBE, PERIODS, RULE_NAMES
 
 
@@ -85,7 +85,7 @@ def stars_lines(rulebook: Rulebook) -> list[str]:
             lines.append(f"{level.stars} 星：总分不低于 {fmt(level.min)}{quota}")
         lines.append(f"其余：{rulebook.stars.otherwise} 星")
         if any(level.quota for level in rulebook.stars.levels):
-            who = "、".join(MEMBER_KINDS.get(c, c) for c in rulebook.stars.quota_base)
+            who = kinds_said(rulebook.stars.quota_base)
             lines.append(f"名额按本支部{who}的人数计算，其他人按门槛评定、不占名额")
     for band in rulebook.bands:
         limits = []

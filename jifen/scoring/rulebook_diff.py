@@ -93,7 +93,8 @@ def _stars_listed(value: Any) -> str:
     return "、".join(f"{v} 星" for v in value) if value else "不限"
 
 
-def _kinds(value: Any) -> str:
+def kinds_said(value: Any) -> str:
+    """Member categories as people call them: 正式党员、预备党员 (none: 全部)."""
     return "、".join(MEMBER_KINDS.get(v, v) for v in value) if value else "全部"
 
 
@@ -308,7 +309,7 @@ def _stars(a: Stars | None, b: Stars | None) -> list[str]:
             f"未达任何星级门槛的：{_star_name(a.otherwise)}{ARROW}{_star_name(b.otherwise)}"
         )
     if a.quota_base != b.quota_base and a.levels:
-        said.append(f"名额基数：{_kinds(a.quota_base)}{ARROW}{_kinds(b.quota_base)}")
+        said.append(f"名额基数：{kinds_said(a.quota_base)}{ARROW}{kinds_said(b.quota_base)}")
     return said
 
 
@@ -317,14 +318,14 @@ BAND_FIELDS = [
     Field("min", "不低于 ", _points),
     Field("below", "低于 ", _points),
     Field("stars", "星级 ", _stars_listed),
-    Field("categories", "适用 ", _kinds),
+    Field("categories", "适用 ", kinds_said),
     Field("actions", "措施 ", _listed),
 ]
 CONSECUTIVE_FIELDS = [
     Field("level", "级别 ", _named(LEVELS)),
     Field("below", "低于 ", _points),
     Field("years", "连续年数 ", str),
-    Field("categories", "适用 ", _kinds),
+    Field("categories", "适用 ", kinds_said),
     Field("actions", "措施 ", _listed),
 ]
 
