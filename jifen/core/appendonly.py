@@ -53,6 +53,27 @@ def remove_sql(vendor: str, table: str) -> list[str]:
     ]
 
 
+def missing_triggers(connection: BaseDatabaseWrapper, tables: list[str] | None = None) -> list[str]:
+    """The append-only triggers that are absent or (PostgreSQL) disabled, by name: a database
+    restored without them, or an owner who dropped or disabled them, accepts silent rewrites,
+    so ``jifen verify`` and ``jifen restore`` name each one."""
+    wanted = [
+        name
+        for table in (APPEND_ONLY_TABLES if tables is None else tables)
+        for name in _trigger_names(table)
+    ]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        else:
+            # tgenabled 'D' is ALTER TABLE … DISABLE TRIGGER: present but not firing.
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled <> 'D'"
+            )
+        present = {row[0] for row in cursor.fetchall()}
+    return [name for name in wanted if name not in present]
+
+
 def install(connection: BaseDatabaseWrapper, table: str) -> None:
     with connection.cursor() as cursor:
         for statement in install_sql(connection.vendor, table):

@@ -44,3 +44,19 @@ def test_the_triggers_are_back_after_its_flush() -> None:
     event = AuditEvent.objects.create(action="test.write", summary="再写一行")
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEvent.objects.filter(pk=event.pk).update(summary="改写")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_missing_triggers_names_a_dropped_one_and_none_when_all_are_there() -> None:
+    assert appendonly.missing_triggers(connection) == []
+    with connection.cursor() as cursor:
+        for statement in appendonly.remove_sql(connection.vendor, "ledger_entry"):
+            cursor.execute(statement)
+    try:
+        assert appendonly.missing_triggers(connection) == [
+            "ledger_entry_no_update",
+            "ledger_entry_no_delete",
+        ]
+    finally:
+        appendonly.install(connection, "ledger_entry")
+    assert appendonly.missing_triggers(connection) == []
