@@ -1,0 +1,187 @@
+"""The restore drill (issue 16, item 6): back up, damage, restore, `jifen verify` passes — and a
+damaged archive or a partial restore is refused or named. Both engines, small data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from jifen.core import appendonly
+from jifen.ledger.models import Entry
+from jifen.ledger.services import entry_append
+from jifen.recording.models import FactFile
+from tests.conftest import person_maker, tree_build
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def site(settings: object, tmp_path: Path) -> SimpleNamespace:
+    """A branch's small ledger with one piece of evidence on disk, and the anchor settings."""
+    settings.MEDIA_ROOT = tmp_path / "media"  # type: ignore[attr-defined]
+    settings.JIFEN_ANCHOR_KEY = str(tmp_path / "keys" / "anchor.key")  # type: ignore[attr-defined]
+    settings.JIFEN_ANCHOR_DIR = str(tmp_path / "anchors")  # type: ignore[attr-defined]
+    (tmp_path / "keys").mkdir()
+    (tmp_path / "keys" / "anchor.key").write_bytes(b"private key bytes")
+    (tmp_path / "anchors").mkdir()
+    (tmp_path / "anchors" / "0001.json").write_text('{"head": "a"}')
+    tree = tree_build()
+    zhang = person_maker(tree.b1)("张三")
+    entries = [
+        entry_append(organization=tree.b1, date=dt.date(2026, 3, day), item="study",
+                     value=day, origin="manual", recorded_by=None, person=zhang)
+        for day in (1, 2, 3)
+    ]
+    kept = FactFile.store(PDF, "处理决定.pdf", entry=entries[0], organization=tree.b1)
+    path = Path(settings.MEDIA_ROOT) / "evidence" / kept.name  # type: ignore[attr-defined]
+    assert path.read_bytes() == PDF
+    return SimpleNamespace(tree=tree, entries=entries, file=kept, path=path, tmp=tmp_path)
+
+
+def restore(archive: Path, *extra: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("restore", str(archive), *extra, stdout=out, stderr=err)
+    except CommandError as error:
+        return error.returncode, out.getvalue(), err.getvalue() + str(error)
+    return 0, out.getvalue(), err.getvalue()
+
+
+def verify_passes() -> bool:
+    try:
+        call_command("verify", stdout=io.StringIO(), stderr=io.StringIO())
+    except CommandError:
+        return False
+    return True
+
+
+def test_the_drill_backup_damage_restore_verify(site: SimpleNamespace) -> None:
+    archive = site.tmp / "jifen.tar.gz"
+    call_command("backup", str(archive), stdout=io.StringIO())
+    manifest = json.loads(tarfile.open(archive).extractfile("manifest.json").read())  # type: ignore[union-attr]
+    assert manifest["engine"] == connection.vendor
+    assert manifest["tables"]["ledger_entry"] == 3
+    assert f"media/evidence/{site.file.name}" in manifest["files"]
+    assert {"keys/anchor.key", "anchors/0001.json"} <= set(manifest["files"])
+
+    # Damage: an owner lifts the triggers and deletes the last fact; the evidence file is gone.
+    appendonly.remove(connection, "ledger_entry")
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM ledger_entry WHERE id = %s", [site.entries[-1].pk])
+    site.path.unlink()
+    assert not verify_passes()
+
+    code, out, err = restore(archive, "--force")
+    assert code == 0, err
+    assert "恢复完成" in out
+    assert Entry.objects.count() == 3
+    assert site.path.read_bytes() == PDF
+    assert verify_passes()
+    assert appendonly.missing_triggers(connection) == []
+
+
+def test_a_non_empty_database_is_refused_without_force(site: SimpleNamespace) -> None:
+    archive = site.tmp / "jifen.tar"
+    call_command("backup", str(archive), stdout=io.StringIO())
+    entry_append(organization=site.tree.b1, date=dt.date(2026, 3, 9), item="study", value=1,
+                 origin="manual", recorded_by=None, person=site.entries[0].person)
+    code, _, err = restore(archive)
+    assert code == 2
+    assert "--force" in err and "未做任何改动" in err
+    assert Entry.objects.count() == 4
+
+
+def _tampered(archive: Path, target: Path, name: str, body: bytes) -> None:
+    """A copy of ``archive`` with member ``name`` replaced by ``body``, the manifest unchanged."""
+    with tarfile.open(archive) as source, tarfile.open(target, "w") as out:
+        for member in source.getmembers():
+            data = source.extractfile(member).read()  # type: ignore[union-attr]
+            if member.name == name:
+                data = body
+                member.size = len(body)
+            out.addfile(member, io.BytesIO(data))
+
+
+def test_a_damaged_archive_is_refused_and_changes_nothing(site: SimpleNamespace) -> None:
+    archive = site.tmp / "jifen.tar"
+    call_command("backup", str(archive), stdout=io.StringIO())
+    site.path.unlink()
+    (site.tmp / "anchors" / "0001.json").unlink()
+    entry_append(organization=site.tree.b1, date=dt.date(2026, 3, 9), item="study", value=1,
+                 origin="manual", recorded_by=None, person=site.entries[0].person)
+    bad = site.tmp / "bad.tar"
+    _tampered(archive, bad, f"media/evidence/{site.file.name}", PDF + b"x")
+    code, _, err = restore(bad, "--force")
+    assert code == 2
+    assert "SHA-256" in err and "未做任何改动" in err
+    truncated = site.tmp / "truncated.tar"
+    truncated.write_bytes(archive.read_bytes()[:3000])
+    code, _, err = restore(truncated, "--force")
+    assert code == 2 and "备份" in err
+    assert Entry.objects.count() == 4  # the database was not replaced
+    assert not site.path.exists()  # nor the file written back
+    assert not (site.tmp / "anchors" / "0001.json").exists()
+
+
+def test_anchor_files_are_added_never_overwritten(site: SimpleNamespace) -> None:
+    archive = site.tmp / "jifen.tar"
+    call_command("backup", str(archive), stdout=io.StringIO())
+    anchors = site.tmp / "anchors"
+    (anchors / "0001.json").write_text('{"head": "newer"}')
+    (anchors / "0002.json").write_text('{"head": "b"}')
+    key = site.tmp / "keys" / "anchor.key"
+    key.unlink()
+    code, out, err = restore(archive, "--force")
+    assert code == 0, err
+    assert (anchors / "0001.json").read_text() == '{"head": "newer"}'
+    assert (anchors / "0002.json").exists()
+    assert "保留本机现有的" in out
+    assert key.read_bytes() == b"private key bytes"
+
+
+def test_a_restore_without_triggers_or_files_is_named(site: SimpleNamespace) -> None:
+    # The archive's database lacks the ledger's triggers, and a file the rows point to.
+    appendonly.remove(connection, "ledger_entry")
+    site.path.unlink()
+    archive = site.tmp / "jifen.tar"
+    call_command("backup", str(archive), stdout=io.StringIO())
+    code, _, err = restore(archive, "--force")
+    assert code == 1
+    assert "ledger_entry_no_update" in err and "ledger_entry_no_delete" in err
+    assert "处理决定.pdf" in err and "文件缺失" in err
+    appendonly.install(connection, "ledger_entry")
+
+
+def test_a_changed_file_after_restore_is_named(site: SimpleNamespace) -> None:
+    archive = site.tmp / "jifen.tar"
+    site.path.write_bytes(PDF + b"%changed")  # backed up as found: the archive is consistent
+    call_command("backup", str(archive), stdout=io.StringIO())
+    code, _, err = restore(archive, "--force")
+    assert code == 1
+    assert "与上传时不一致" in err and "处理决定.pdf" in err
+
+
+def test_the_command_line_refuses_a_damaged_archive_with_exit_2(tmp_path: Path) -> None:
+    bad = tmp_path / "not-a-backup.tar"
+    bad.write_bytes(b"nothing here")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    done = subprocess.run(
+        [sys.executable, "-m", "jifen.cli", "restore", str(bad)],
+        env=env, capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert done.returncode == 2
+    assert "未做任何改动" in done.stderr
+    assert "Traceback" not in done.stderr
