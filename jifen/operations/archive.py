@@ -21,7 +21,7 @@ MANIFEST = "manifest.json"
 CHUNK = 1 << 20
 
 
-class ArchiveRefused(Exception):
+class ArchiveError(Exception):
     """The archive cannot be trusted: the message, in Chinese, says why."""
 
 
@@ -94,22 +94,23 @@ def _manifest_of(tar: tarfile.TarFile) -> dict[str, Any]:
             raise KeyError(MANIFEST)
         manifest = json.loads(stream.read().decode())
     except KeyError as error:
-        raise ArchiveRefused("备份文件缺少清单 manifest.json，不是 Jifen 的备份或已损坏") from error
+        raise ArchiveError("备份文件缺少清单 manifest.json，不是 Jifen 的备份或已损坏") from error
     except (ValueError, UnicodeDecodeError) as error:
-        raise ArchiveRefused("备份清单 manifest.json 无法读取，备份已损坏") from error
+        raise ArchiveError("备份清单 manifest.json 无法读取，备份已损坏") from error
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise ArchiveRefused(f"备份清单的格式不是 {FORMAT}，无法恢复")
+        raise ArchiveError(f"备份清单的格式不是 {FORMAT}，无法恢复")
     files = manifest.get("files")
     if not isinstance(files, dict) or not all(_safe_name(n) for n in files):
-        raise ArchiveRefused("备份清单列出的文件名不合法，备份已损坏")
+        raise ArchiveError("备份清单列出的文件名不合法，备份已损坏")
     return manifest
 
 
-def _extract_checked(tar: tarfile.TarFile, member: tarfile.TarInfo, expected: dict[str, Any],
-                     target: Path) -> None:
+def _extract_checked(
+    tar: tarfile.TarFile, member: tarfile.TarInfo, expected: dict[str, Any], target: Path
+) -> None:
     stream = tar.extractfile(member)
     if stream is None:
-        raise ArchiveRefused(f"备份中的 {member.name} 不是普通文件，备份已损坏")
+        raise ArchiveError(f"备份中的 {member.name} 不是普通文件，备份已损坏")
     target.parent.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     with target.open("wb") as out:
@@ -117,15 +118,15 @@ def _extract_checked(tar: tarfile.TarFile, member: tarfile.TarInfo, expected: di
             digest.update(block)
             out.write(block)
     if digest.hexdigest() != expected.get("sha256"):
-        raise ArchiveRefused(f"备份中的 {member.name} 与清单记录的 SHA-256 不符，备份已损坏")
+        raise ArchiveError(f"备份中的 {member.name} 与清单记录的 SHA-256 不符，备份已损坏")
 
 
 def archive_unpack(source: Path, folder: Path) -> Unpacked:
     """Check the archive against its manifest while unpacking it into ``folder`` (a fresh,
     private temporary folder): every listed file present with its SHA-256, nothing unlisted,
-    nothing but regular files. Raises ArchiveRefused; the caller has changed nothing yet."""
+    nothing but regular files. Raises ArchiveError; the caller has changed nothing yet."""
     if not source.is_file():
-        raise ArchiveRefused(f"找不到备份文件：{source}")
+        raise ArchiveError(f"找不到备份文件：{source}")
     try:
         with tarfile.open(source, "r:*") as tar:
             manifest = _manifest_of(tar)
@@ -135,12 +136,12 @@ def archive_unpack(source: Path, folder: Path) -> Unpacked:
                 if member.name == MANIFEST or member.isdir():
                     continue
                 if member.name not in listed or not member.isfile():
-                    raise ArchiveRefused(f"备份中有清单未列出的内容：{member.name}，备份已被改动")
+                    raise ArchiveError(f"备份中有清单未列出的内容：{member.name}，备份已被改动")
                 _extract_checked(tar, member, listed[member.name], folder / member.name)
                 seen.add(member.name)
     except (tarfile.TarError, EOFError, OSError) as error:
-        raise ArchiveRefused(f"备份文件无法读取（{error}），备份已损坏") from error
+        raise ArchiveError(f"备份文件无法读取（{error}），备份已损坏") from error
     missing = sorted(set(listed) - seen)
     if missing:
-        raise ArchiveRefused(f"备份缺少清单列出的文件：{'、'.join(missing[:5])}，备份已损坏")
+        raise ArchiveError(f"备份缺少清单列出的文件：{'、'.join(missing[:5])}，备份已损坏")
     return Unpacked(manifest, folder)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.metadata
 import platform
+import sqlite3
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -60,7 +61,9 @@ def backup_create(destination: Path) -> dict[str, Any]:
         files: dict[str, Path] = {}
         name = SQLITE_NAME if engine == "sqlite" else POSTGRES_NAME
         copy = Path(work) / Path(name).name
-        counts = sqlite_dump(connection, copy) if engine == "sqlite" else postgres_dump(connection, copy)
+        counts = (
+            sqlite_dump(connection, copy) if engine == "sqlite" else postgres_dump(connection, copy)
+        )
         files[name] = copy
         media = media_folder()
         if media is not None and media.is_dir():
@@ -77,8 +80,9 @@ def backup_create(destination: Path) -> dict[str, Any]:
                 "jifen": _version("jifen"),
                 "django": django.get_version(),
                 "python": platform.python_version(),
-                "database": connection.Database.sqlite_version if engine == "sqlite"
-                else str(connection.pg_version),
+                "database": sqlite3.sqlite_version
+                if engine == "sqlite"
+                else str(getattr(connection, "pg_version", "")),
             },
             "migrations": _migrations(),
             "tables": counts,

@@ -12,7 +12,7 @@ import glob
 import os
 import shutil
 import sqlite3
-import subprocess  # noqa: S404 (the PostgreSQL client tools, with arguments, never a shell)
+import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ SQLITE_NAME = "database/jifen.sqlite3"
 POSTGRES_NAME = "database/jifen.pgdump"
 
 
-class ToolMissing(Exception):
+class PgToolMissingError(Exception):
     """A PostgreSQL client tool is not installed where Jifen looks for it."""
 
 
@@ -33,14 +33,20 @@ def pg_tool(name: str) -> str:
     newer pg_dump reads an older server, never the reverse), else the PATH."""
     folders = [os.environ.get("JIFEN_PG_BIN", "").strip()]
     found = glob.glob("/usr/lib/postgresql/*/bin")
-    folders += sorted(found, key=lambda f: int(Path(f).parent.name) if Path(f).parent.name.isdigit() else 0, reverse=True)
+    folders += sorted(
+        found,
+        key=lambda f: int(Path(f).parent.name) if Path(f).parent.name.isdigit() else 0,
+        reverse=True,
+    )
     for folder in filter(None, folders):
         candidate = Path(folder) / name
         if candidate.is_file() and os.access(candidate, os.X_OK):
             return str(candidate)
     on_path = shutil.which(name)
     if on_path is None:
-        raise ToolMissing(f"找不到 PostgreSQL 客户端程序 {name}：请安装 postgresql-client 或设置 JIFEN_PG_BIN")
+        raise PgToolMissingError(
+            f"找不到 PostgreSQL 客户端程序 {name}：请安装 postgresql-client 或设置 JIFEN_PG_BIN"
+        )
     return on_path
 
 
@@ -113,8 +119,12 @@ def postgres_dump(connection: BaseDatabaseWrapper, target: Path) -> dict[str, in
             )
             tables = [row[0] for row in cursor.fetchall()]
             counts = _counts(cursor, tables, connection.ops.quote_name)
-            command = [pg_tool("pg_dump"), "--format=custom", f"--snapshot={snapshot}",
-                       f"--file={target}"]
+            command = [
+                pg_tool("pg_dump"),
+                "--format=custom",
+                f"--snapshot={snapshot}",
+                f"--file={target}",
+            ]
             _run(command, pg_environment(connection.settings_dict))
             cursor.execute("COMMIT")
     finally:
@@ -149,10 +159,17 @@ def postgres_restore(connection: BaseDatabaseWrapper, dump: Path, *, replace: bo
     connection.close()
     with tempfile.TemporaryDirectory(prefix="jifen-restore-") as folder:
         script = Path(folder) / "restore.sql"
-        _run([pg_tool("pg_restore"), "--no-owner", "--no-privileges", f"--file={script}",
-              str(dump)], env)
-        command = [pg_tool("psql"), "--no-psqlrc", "--quiet", "--single-transaction",
-                   "--set=ON_ERROR_STOP=1"]
+        _run(
+            [pg_tool("pg_restore"), "--no-owner", "--no-privileges", f"--file={script}", str(dump)],
+            env,
+        )
+        command = [
+            pg_tool("psql"),
+            "--no-psqlrc",
+            "--quiet",
+            "--single-transaction",
+            "--set=ON_ERROR_STOP=1",
+        ]
         if replace:
             command += ["--command=DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;"]
         _run([*command, f"--file={script}"], env)

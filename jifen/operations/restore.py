@@ -15,7 +15,7 @@ from pathlib import Path
 
 from django.db import connection
 
-from jifen.operations.archive import ArchiveRefused, Unpacked, file_sha256
+from jifen.operations.archive import ArchiveError, Unpacked, file_sha256
 from jifen.operations.backup import KEY_NAME, anchor_sources, media_folder
 from jifen.operations.database_copy import (
     POSTGRES_NAME,
@@ -36,7 +36,10 @@ def restore_refusal(unpacked: Unpacked, *, force: bool) -> str | None:
     """Why this archive may not go into this database, before anything changes."""
     engine = unpacked.manifest.get("engine")
     if engine != connection.vendor:
-        return f"备份来自 {engine} 数据库，当前配置的是 {connection.vendor}，不能恢复到不同种类的数据库"
+        return (
+            f"备份来自 {engine} 数据库，当前配置的是 {connection.vendor}，"
+            "不能恢复到不同种类的数据库"
+        )
     name = SQLITE_NAME if engine == "sqlite" else POSTGRES_NAME
     if name not in unpacked.manifest["files"]:
         return "备份中没有数据库副本，备份不完整"
@@ -103,22 +106,26 @@ def keys_put_back(unpacked: Unpacked, report: Restored) -> None:
             report.notes.append(f"锚点签名密钥已写回 {key}")
     names = unpacked.names("anchors/")
     if names and anchors is None:
-        report.notes.append(f"备份中有 {len(names)} 个锚点文件，但本机未设置 JIFEN_ANCHOR_DIR：未写回")
+        report.notes.append(
+            f"备份中有 {len(names)} 个锚点文件，但本机未设置 JIFEN_ANCHOR_DIR：未写回"
+        )
         return
     added = sum(
         _add_only(unpacked.path(n), anchors / n.removeprefix("anchors/"), "锚点文件", report)  # type: ignore[operator]
         for n in names
     )
     if names:
-        report.notes.append(f"锚点文件：备份中 {len(names)} 个，新增 {added} 个（本机已有的一律保留）")
+        report.notes.append(
+            f"锚点文件：备份中 {len(names)} 个，新增 {added} 个（本机已有的一律保留）"
+        )
 
 
 def restore_apply(unpacked: Unpacked, *, force: bool) -> Restored:
-    """Restore everything the archive holds; raises ArchiveRefused before any change when it
+    """Restore everything the archive holds; raises ArchiveError before any change when it
     may not be restored here. The checks that follow are ``restore_checks``."""
     refusal = restore_refusal(unpacked, force=force)
     if refusal:
-        raise ArchiveRefused(refusal)
+        raise ArchiveError(refusal)
     report = Restored()
     database_put_back(unpacked)
     connection.close()  # the next query sees the restored database

@@ -9,9 +9,9 @@ import io
 from typing import Any
 
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.core.exceptions import ValidationError
 from django.db import connection
 
 from jifen.core.appendonly import missing_triggers

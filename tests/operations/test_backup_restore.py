@@ -41,8 +41,15 @@ def site(settings: object, tmp_path: Path) -> SimpleNamespace:
     tree = tree_build()
     zhang = person_maker(tree.b1)("张三")
     entries = [
-        entry_append(organization=tree.b1, date=dt.date(2026, 3, day), item="study",
-                     value=day, origin="manual", recorded_by=None, person=zhang)
+        entry_append(
+            organization=tree.b1,
+            date=dt.date(2026, 3, day),
+            item="study",
+            value=day,
+            origin="manual",
+            recorded_by=None,
+            person=zhang,
+        )
         for day in (1, 2, 3)
     ]
     kept = FactFile.store(PDF, "处理决定.pdf", entry=entries[0], organization=tree.b1)
@@ -71,7 +78,8 @@ def verify_passes() -> bool:
 def test_the_drill_backup_damage_restore_verify(site: SimpleNamespace) -> None:
     archive = site.tmp / "jifen.tar.gz"
     call_command("backup", str(archive), stdout=io.StringIO())
-    manifest = json.loads(tarfile.open(archive).extractfile("manifest.json").read())  # type: ignore[union-attr]
+    with tarfile.open(archive) as tar:
+        manifest = json.loads(tar.extractfile("manifest.json").read())  # type: ignore[union-attr]
     assert manifest["engine"] == connection.vendor
     assert manifest["tables"]["ledger_entry"] == 3
     assert f"media/evidence/{site.file.name}" in manifest["files"]
@@ -96,11 +104,19 @@ def test_the_drill_backup_damage_restore_verify(site: SimpleNamespace) -> None:
 def test_a_non_empty_database_is_refused_without_force(site: SimpleNamespace) -> None:
     archive = site.tmp / "jifen.tar"
     call_command("backup", str(archive), stdout=io.StringIO())
-    entry_append(organization=site.tree.b1, date=dt.date(2026, 3, 9), item="study", value=1,
-                 origin="manual", recorded_by=None, person=site.entries[0].person)
+    entry_append(
+        organization=site.tree.b1,
+        date=dt.date(2026, 3, 9),
+        item="study",
+        value=1,
+        origin="manual",
+        recorded_by=None,
+        person=site.entries[0].person,
+    )
     code, _, err = restore(archive)
     assert code == 2
-    assert "--force" in err and "未做任何改动" in err
+    assert "--force" in err
+    assert "未做任何改动" in err
     assert Entry.objects.count() == 4
 
 
@@ -120,17 +136,26 @@ def test_a_damaged_archive_is_refused_and_changes_nothing(site: SimpleNamespace)
     call_command("backup", str(archive), stdout=io.StringIO())
     site.path.unlink()
     (site.tmp / "anchors" / "0001.json").unlink()
-    entry_append(organization=site.tree.b1, date=dt.date(2026, 3, 9), item="study", value=1,
-                 origin="manual", recorded_by=None, person=site.entries[0].person)
+    entry_append(
+        organization=site.tree.b1,
+        date=dt.date(2026, 3, 9),
+        item="study",
+        value=1,
+        origin="manual",
+        recorded_by=None,
+        person=site.entries[0].person,
+    )
     bad = site.tmp / "bad.tar"
     _tampered(archive, bad, f"media/evidence/{site.file.name}", PDF + b"x")
     code, _, err = restore(bad, "--force")
     assert code == 2
-    assert "SHA-256" in err and "未做任何改动" in err
+    assert "SHA-256" in err
+    assert "未做任何改动" in err
     truncated = site.tmp / "truncated.tar"
     truncated.write_bytes(archive.read_bytes()[:3000])
     code, _, err = restore(truncated, "--force")
-    assert code == 2 and "备份" in err
+    assert code == 2
+    assert "备份" in err
     assert Entry.objects.count() == 4  # the database was not replaced
     assert not site.path.exists()  # nor the file written back
     assert not (site.tmp / "anchors" / "0001.json").exists()
@@ -160,8 +185,10 @@ def test_a_restore_without_triggers_or_files_is_named(site: SimpleNamespace) -> 
     call_command("backup", str(archive), stdout=io.StringIO())
     code, _, err = restore(archive, "--force")
     assert code == 1
-    assert "ledger_entry_no_update" in err and "ledger_entry_no_delete" in err
-    assert "处理决定.pdf" in err and "文件缺失" in err
+    assert "ledger_entry_no_update" in err
+    assert "ledger_entry_no_delete" in err
+    assert "处理决定.pdf" in err
+    assert "文件缺失" in err
     appendonly.install(connection, "ledger_entry")
 
 
@@ -171,7 +198,8 @@ def test_a_changed_file_after_restore_is_named(site: SimpleNamespace) -> None:
     call_command("backup", str(archive), stdout=io.StringIO())
     code, _, err = restore(archive, "--force")
     assert code == 1
-    assert "与上传时不一致" in err and "处理决定.pdf" in err
+    assert "与上传时不一致" in err
+    assert "处理决定.pdf" in err
 
 
 def test_the_command_line_refuses_a_damaged_archive_with_exit_2(tmp_path: Path) -> None:
@@ -180,7 +208,11 @@ def test_the_command_line_refuses_a_damaged_archive_with_exit_2(tmp_path: Path) 
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     done = subprocess.run(
         [sys.executable, "-m", "jifen.cli", "restore", str(bad)],
-        env=env, capture_output=True, text=True, timeout=120, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 2
     assert "未做任何改动" in done.stderr

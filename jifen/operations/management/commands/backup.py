@@ -4,7 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from jifen.operations.backup import backup_create
-from jifen.operations.database_copy import ToolMissing
+from jifen.operations.database_copy import PgToolMissingError
 
 
 class Command(BaseCommand):
@@ -24,7 +24,7 @@ class Command(BaseCommand):
             raise CommandError(f"目录不存在：{destination.parent}", returncode=2)
         try:
             manifest = backup_create(destination)
-        except (ToolMissing, RuntimeError, OSError) as error:
+        except (PgToolMissingError, RuntimeError, OSError) as error:
             raise CommandError(f"备份失败：{error}", returncode=1) from error
         files = manifest["files"]
         media = sum(1 for name in files if name.startswith("media/"))

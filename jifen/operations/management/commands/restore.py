@@ -4,8 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from jifen.operations.archive import ArchiveRefused, archive_unpack
-from jifen.operations.database_copy import ToolMissing
+from jifen.operations.archive import ArchiveError, archive_unpack
+from jifen.operations.database_copy import PgToolMissingError
 from jifen.operations.restore import restore_apply
 from jifen.operations.restore_checks import (
     counts_differ,
@@ -35,9 +35,9 @@ class Command(BaseCommand):
             try:
                 unpacked = archive_unpack(Path(options["source"]), Path(folder))
                 report = restore_apply(unpacked, force=options["force"])
-            except ArchiveRefused as error:
+            except ArchiveError as error:
                 raise CommandError(f"{error}。未做任何改动。", returncode=2) from error
-            except (ToolMissing, RuntimeError) as error:
+            except (PgToolMissingError, RuntimeError) as error:
                 raise CommandError(f"恢复失败，数据库未改动：{error}", returncode=1) from error
             manifest = unpacked.manifest
         for note in report.notes:
