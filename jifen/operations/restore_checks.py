@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from jifen.core.appendonly import missing_triggers
 from jifen.ledger import touch
@@ -74,3 +75,10 @@ def verify_result() -> tuple[bool, str]:
         said = "\n".join(filter(None, [err.getvalue().strip(), str(error)]))
         return False, said
     return True, out.getvalue().strip()
+
+
+def migrations_pending() -> int:
+    """How many of this code's migrations the restored database has not had (a backup older
+    than the code): ``jifen migrate`` then runs them."""
+    executor = MigrationExecutor(connection)
+    return len(executor.migration_plan(executor.loader.graph.leaf_nodes()))

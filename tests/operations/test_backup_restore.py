@@ -7,12 +7,15 @@ import datetime as dt
 import io
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import tarfile
 from pathlib import Path
 from types import SimpleNamespace
+from urllib.parse import quote
 
+import psycopg
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -217,3 +220,67 @@ def test_the_command_line_refuses_a_damaged_archive_with_exit_2(tmp_path: Path) 
     assert done.returncode == 2
     assert "未做任何改动" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def _scratch_database(tmp: Path) -> tuple[str, str]:
+    """A new, empty database beside the test's own: its URL, and how to count its entries."""
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{tmp / 'new.sqlite3'}", ""
+    name = f"jifen_h_backup_drill_{os.getpid()}"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {name}")
+        cursor.execute(f"CREATE DATABASE {name}")
+    given = connection.settings_dict
+    user = quote(given["USER"] or "") + (
+        f":{quote(given['PASSWORD'])}" if given["PASSWORD"] else ""
+    )
+    host = given["HOST"] or ""
+    port = f":{given['PORT']}" if given["PORT"] else ""
+    if host.startswith("/"):  # a Unix socket's folder goes in the query
+        return f"postgres://{user}@{port}/{name}?host={quote(host)}", name
+    return f"postgres://{user}@{host}{port}/{name}", name
+
+
+def _entries_in(url: str, tmp: Path, name: str) -> int:
+    if connection.vendor == "sqlite":
+        with sqlite3.connect(tmp / "new.sqlite3") as copy:
+            return int(copy.execute("SELECT count(*) FROM ledger_entry").fetchone()[0])
+    given = connection.settings_dict
+    with psycopg.connect(
+        dbname=name,
+        host=given["HOST"] or None,
+        port=given["PORT"] or None,
+        user=given["USER"] or None,
+        password=given["PASSWORD"] or None,
+    ) as other:
+        return int(other.execute("SELECT count(*) FROM ledger_entry").fetchone()[0])  # type: ignore[index]
+
+
+def test_the_command_line_restores_into_a_new_empty_database(site: SimpleNamespace) -> None:
+    archive = site.tmp / "jifen.tar.gz"
+    call_command("backup", str(archive), stdout=io.StringIO())
+    url, name = _scratch_database(site.tmp)
+    var = site.tmp / "elsewhere"
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+        "DATABASE_URL": url,
+        "JIFEN_VAR_DIR": str(var),
+    }
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "jifen.cli", "restore", str(archive)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        assert "恢复完成" in done.stdout
+        assert _entries_in(url, site.tmp, name) == 3
+    finally:
+        if name:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    assert (var / "media" / "evidence" / site.file.name).read_bytes() == PDF

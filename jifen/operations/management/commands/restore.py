@@ -1,3 +1,4 @@
+import sqlite3
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from jifen.operations.restore import restore_apply
 from jifen.operations.restore_checks import (
     counts_differ,
     files_missing,
+    migrations_pending,
     triggers_missing,
     verify_result,
 )
@@ -37,9 +39,16 @@ class Command(BaseCommand):
                 report = restore_apply(unpacked, force=options["force"])
             except ArchiveError as error:
                 raise CommandError(f"{error}。未做任何改动。", returncode=2) from error
-            except (PgToolMissingError, RuntimeError) as error:
+            except (PgToolMissingError, RuntimeError, sqlite3.Error) as error:
                 raise CommandError(f"恢复失败，数据库未改动：{error}", returncode=1) from error
+            except OSError as error:  # writing files back, after the database was restored
+                raise CommandError(f"恢复中断：{error}", returncode=1) from error
             manifest = unpacked.manifest
+        pending = migrations_pending()
+        if pending:
+            report.notes.append(
+                f"备份的数据库比当前代码旧：有 {pending} 个迁移未运行，请以所有者运行 jifen migrate"
+            )
         for note in report.notes:
             self.stdout.write(note)
         problems = [*triggers_missing(), *counts_differ(manifest), *files_missing()]
