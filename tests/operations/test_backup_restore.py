@@ -22,6 +22,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from jifen.core import appendonly
+from jifen.ledger import touch
 from jifen.ledger.models import Entry
 from jifen.ledger.services import entry_append
 from jifen.recording.models import FactFile
@@ -180,19 +181,32 @@ def test_anchor_files_are_added_never_overwritten(site: SimpleNamespace) -> None
     assert key.read_bytes() == b"private key bytes"
 
 
+def _touch_triggers(statements: list[str]) -> None:
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
 def test_a_restore_without_triggers_or_files_is_named(site: SimpleNamespace) -> None:
-    # The archive's database lacks the ledger's triggers, and a file the rows point to.
+    # The archive's database lacks the ledger's and the person heads' triggers, and a file the
+    # rows point to.
     appendonly.remove(connection, "ledger_entry")
+    _touch_triggers(touch.remove_sql(connection.vendor))
     site.path.unlink()
     archive = site.tmp / "jifen.tar"
-    call_command("backup", str(archive), stdout=io.StringIO())
-    code, _, err = restore(archive, "--force")
+    try:
+        call_command("backup", str(archive), stdout=io.StringIO())
+        code, _, err = restore(archive, "--force")
+    finally:
+        appendonly.install(connection, "ledger_entry")
+        _touch_triggers(touch.install_sql(connection.vendor))
     assert code == 1
     assert "ledger_entry_no_update" in err
     assert "ledger_entry_no_delete" in err
+    assert "人员版本触发器" in err
     assert "处理决定.pdf" in err
     assert "文件缺失" in err
-    appendonly.install(connection, "ledger_entry")
+    assert touch.installed(connection)
 
 
 def test_a_changed_file_after_restore_is_named(site: SimpleNamespace) -> None:
