@@ -35,6 +35,14 @@ Jifen 积分量化管理系统
   jifen worker [--once] [--max-jobs N]
                         运行后台任务（大文件导入），与 gunicorn 一起常驻
                         (run queued jobs such as large imports; beside gunicorn)
+  jifen backup FILE.tar.gz
+                        备份数据库、上传文件和锚点密钥到一个文件 (back up database, files, keys)
+  jifen restore FILE.tar.gz [--force]
+                        核对并恢复备份，检查触发器、文件和台账
+                        (check and restore a backup, then check triggers, files and the ledger)
+  jifen db grants --role ROLE [--apply]
+                        PostgreSQL 应用角色的最小权限授权，由所有者在 migrate 后运行
+                        (least privilege for the application's role; run by the owner)
   jifen demo            载入演示数据 (load the demo data)
   jifen demo --members N [--code CODE]
                         另建一个 N 名党员的演示党委，试试自己的规模 (a committee of N members)

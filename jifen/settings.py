@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "jifen.reports",
     "jifen.assessments",
     "jifen.demo",  # for its command, `jifen demo`
+    "jifen.operations",  # for its commands: `jifen backup`, `jifen restore`, `jifen db grants`
 ]
 
 MIDDLEWARE = [

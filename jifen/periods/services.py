@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from jifen.accounts.roles import Role
 from jifen.audit.services import audit_record
 from jifen.core import clock
+from jifen.core.locks import row_lock
 from jifen.ledger.models import GENESIS, Entry, LedgerHead, Origin
 from jifen.ledger.services import entry_append, entry_correct, seal_add
 from jifen.orgs.access import Action, assignments_of, can
@@ -176,7 +177,7 @@ def notice_open(
     """Publicize a signed sheet for ``days`` working days from ``today``. Only the latest
     signature, only while the sheet is still exactly what was signed, and once per signature."""
     # Two clicks at once must not open two notices of one signature.
-    Signature.objects.select_for_update().filter(pk=signature.pk).first()
+    row_lock(Signature, signature.pk)
     sheet = _sheet(signature.organization, signature.year, signature.quarter)
     signatures = signatures_of(signature.organization, signature.year, signature.quarter)
     if signatures[-1].pk != signature.pk:
@@ -410,7 +411,8 @@ def finding_record(
     branch's 专项查核 (``Level.GENERAL``, final). An upheld objection writes its corrections to
     the ledger with the objection as the reason; the quarter then needs a new signature and a new
     notice."""
-    objection = Objection.objects.select_for_update().get(pk=objection.pk)
+    row_lock(Objection, objection.pk)
+    objection = Objection.objects.get(pk=objection.pk)
     state = objection_state(objection)
     if level == Level.BRANCH and state.branch is not None:
         raise ValidationError(_("支委会已对这件异议作出结论"))
@@ -463,7 +465,8 @@ def escalation_file(
 ) -> Escalation:
     """The member who objected, not satisfied with the branch committee's finding, asks the
     general branch for 专项查核 — once."""
-    objection = Objection.objects.select_for_update().get(pk=objection.pk)
+    row_lock(Objection, objection.pk)
+    objection = Objection.objects.get(pk=objection.pk)
     if objection.filed_by_id != actor.pk or objection.filed_role != Role.MEMBER:
         raise ValidationError(_("只有提出异议的党员本人可以申请专项查核"))
     state = objection_state(objection)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from jifen.audit.services import audit_record
 from jifen.core import clock
+from jifen.core.locks import row_lock
 from jifen.ledger.models import LedgerHead
 from jifen.orgs.access import Action, can
 from jifen.orgs.models import Organization
@@ -121,7 +122,7 @@ def _step(signature: Signature, kind: str, reason: str, actor: User) -> YearEndS
 def year_end_submit(*, signature: Signature, actor: User, note: str = "") -> YearEndStep:
     """The branch reports its signed year-end sheet to the level above (上报), first or again
     after a return."""
-    Signature.objects.select_for_update().filter(pk=signature.pk).first()
+    row_lock(Signature, signature.pk)
     _sheet_now, state = _current(signature)
     if state.status not in (YearStatus.SIGNED, YearStatus.RETURNED):
         raise ValidationError(
@@ -151,7 +152,7 @@ def year_end_decide(
 ) -> YearEndStep:
     """The level above approves the reported figures (who, when, which: the signed sheet's
     SHA-256) or returns them with a reason, which re-opens the year end for the branch."""
-    Signature.objects.select_for_update().filter(pk=signature.pk).first()
+    row_lock(Signature, signature.pk)
     organization = signature.organization
     parent = organization.parent
     if parent is None or not can(actor, Action.APPROVE_YEAR_END, parent):
@@ -194,7 +195,7 @@ def year_end_notice_open(
 ) -> Notice:
     """Publicize the approved year-end sheet for ``days`` working days (the rulebook's
     ``notice_days``); objections then go exactly as a quarter's."""
-    Signature.objects.select_for_update().filter(pk=signature.pk).first()
+    row_lock(Signature, signature.pk)
     _sheet_now, state = _current(signature)
     if state.status == YearStatus.PUBLICIZED:
         raise ValidationError(_("这份年度汇总表已经公示过了"))

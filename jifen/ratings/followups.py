@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 
 from jifen.audit.services import audit_record
 from jifen.core import clock
+from jifen.core.locks import row_lock
 from jifen.ledger.scores import BranchYear
 from jifen.orgs.models import Organization, Person
 from jifen.orgs.selectors import memberships_overlapping
@@ -226,7 +227,7 @@ def followup_step(
 ) -> FollowUpStep:
     """Record one step of a follow-up; a closing step (talk held, mentor named, outcome of
     the probation proposal, done) closes it. A closed follow-up takes no more steps."""
-    FollowUp.objects.select_for_update().filter(pk=followup.pk).exists()
+    row_lock(FollowUp, followup.pk)
     if not is_open(followup):
         raise ValidationError("这项跟进已经办结")
     allowed = STEPS[followup.kind]

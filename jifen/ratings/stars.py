@@ -15,6 +15,7 @@ from django.db import transaction
 
 from jifen.audit.services import audit_record
 from jifen.core import clock
+from jifen.core.locks import row_lock
 from jifen.orgs.models import Organization
 from jifen.ratings.followups import followups_raise
 from jifen.ratings.models import StarDecision, StarProposal
@@ -99,7 +100,7 @@ def tie_decide(
     """The general branch's decision on one tie: which of the tied members get the higher
     level. Never more than the places the quota leaves; a written reason is required."""
     # Lock the proposal's row so two decisions on the same tie cannot both pass the checks.
-    StarProposal.objects.select_for_update().filter(pk=proposal.pk).exists()
+    row_lock(StarProposal, proposal.pk)
     state = _open_state(proposal)
     _not_the_proposer(proposal, actor)
     if not 0 <= tie_index < len(proposal.ties):
@@ -151,7 +152,7 @@ def stars_verdict(
 ) -> StarDecision:
     """Approve (every tie decided first) or return a proposal, with who, when and why. An
     approval raises the follow-ups the year's warnings call for."""
-    StarProposal.objects.select_for_update().filter(pk=proposal.pk).exists()
+    row_lock(StarProposal, proposal.pk)
     state = _open_state(proposal)
     _not_the_proposer(proposal, actor)
     if approve and len(state.tie_decisions) < len(proposal.ties):
