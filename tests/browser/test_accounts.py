@@ -1,5 +1,6 @@
 """A committee admin opens an account for a member, the member must change the shown password,
-and a locked account no longer logs in — in a real browser (issue 16)."""
+and a locked account no longer logs in; another general branch's and another committee's
+accounts are not found — in a real browser (issue 16)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 
+from jifen.accounts.roles import Role
+from jifen.audit.models import AuditEvent
 from jifen.orgs.models import Person
+from jifen.orgs.services import organization_create, role_grant
 from tests.browser.helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -68,3 +72,32 @@ def test_an_account_is_opened_its_password_changed_then_it_is_locked(
     assert page.get_by_role("status").inner_text() == "账号 zhangwei 已停用"
 
     _log_in_refused(page, "zhangwei", OWN)
+
+
+def test_another_general_branch_and_another_committee_are_not_found(
+    page: Any,
+    general_admin: User,
+    outsider: User,
+    tree: Any,
+    make_user: Callable[..., User],
+) -> None:
+    g2 = organization_create(code="G2", name="机械学院党总支", kind="general_branch", parent=tree.c)
+    theirs = make_user("qita", "其他")
+    role_grant(user=theirs, role=Role.BRANCH_SECRETARY, organization=g2)
+    ours = make_user("women", "我们")
+    role_grant(user=ours, role=Role.SCOREKEEPER, organization=tree.b1)
+
+    page.set_viewport_size({"width": 1280, "height": 800})
+    log_in(page, "zongzhi")
+    page.locator(".nav-wide").get_by_role("link", name="账号").click()
+    listed = page.locator("main").inner_text()
+    assert "women" in listed
+    assert "qita" not in listed
+    assert page.goto(f"/accounts/manage/{theirs.pk}/").status == 404
+    assert page.goto(f"/accounts/manage/{theirs.pk}/lock/").status == 404
+    refused = AuditEvent.objects.filter(action="access.denied", actor=general_admin)
+    assert set(refused.values_list("target", flat=True)) == {f"auth.User:{theirs.pk}"}
+
+    log_in(page, "waibu")  # the other committee's admin
+    assert page.goto(f"/accounts/manage/{ours.pk}/").status == 404
+    assert page.goto(f"/accounts/manage/{general_admin.pk}/password/").status == 404
