@@ -256,6 +256,11 @@ def test_the_operators_account_is_nobodys_here(
     client.force_login(committee_admin)
     assert client.get(_url("detail", account_id=operator.pk)).status_code == 404
     assert "yunwei" not in client.get(_url("list")).content.decode()
+    # Nor can it be given a role by username on the organization's role page.
+    roles = reverse("orgs:roles", kwargs={"org_id": zhang.memberships.get().organization_id})
+    answer = client.post(roles, {"username": "yunwei", "role": "member"})
+    assert "没有用户名为 yunwei 的账号" in answer.content.decode()
+    assert not operator.role_assignments.exists()
 
 
 def test_the_list_searches_and_pages_in_the_database(
