@@ -17,7 +17,7 @@ Jifen 积分量化管理系统
   jifen rulebook check FILE | show ID
   jifen rulebook compare A B FACTS [--roster ROSTER] [--year YYYY] [--format json|table|xlsx]
                         两份规则下的得分对比 (score the same facts under two rulebooks)
-  jifen rulebook adopt ORG_CODE YEAR RULEBOOK --user USER
+  jifen rulebook adopt ORG_CODE YEAR RULEBOOK [--user USER]
                         为组织采用积分办法 (adopt a rulebook; the same as `jifen adopt_rulebook`)
   jifen facts export ORG_CODE YEAR --output FILE.csv [--roster ROSTER.csv]
                         导出组织一年的有效积分事实和名册，供 jifen simulate 试算

@@ -116,6 +116,8 @@ MIDDLEWARE = [
     "jifen.orgs.middleware.assignments_once_per_request",
     "jifen.audit.context.audit_context_per_request",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # An account whose password an admin set opens the password page first (issue 16).
+    "jifen.accounts.password_due.password_due_first",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks: it answers locked-out logins.

@@ -19,6 +19,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from jifen.accounts.current import signed_in
+from jifen.accounts.password_due import password_done
 from jifen.audit.services import audit_record
 
 LOCKED = _("当前密码错误次数过多，账号已暂时锁定，请 15 分钟后再试")
@@ -64,6 +65,7 @@ def own_password_change(request: HttpRequest, form: OwnPasswordForm) -> User:
     audit log (never the password) and keep this session signed in: Django ends every other
     session of the account, whose stored hash no longer matches."""
     user = form.save()
+    password_done(request, user)
     audit_record(action="accounts.password_change", actor=user, target=user, summary="修改密码")
     update_session_auth_hash(request, user)
     return user

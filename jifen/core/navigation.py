@@ -43,6 +43,7 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
     NavEntry(_("公示与异议"), "periods:notices", roles=ALLOWED[Action.OBJECT]),
     NavEntry(_("年终评定"), "ratings:home", roles=ALLOWED[Action.VIEW_ORG]),
     NavEntry(_("积分办法"), "rulebooks:library", roles=ALLOWED[Action.ADOPT]),
+    NavEntry(_("账号"), "accounts:list", roles=ALLOWED[Action.MANAGE_ACCOUNTS]),
     NavEntry(_("审计日志"), "audit:log", roles=ALLOWED[Action.VIEW_AUDIT]),
     NavEntry(_("平台运维后台"), "admin:index", operator_only=True),
 )

@@ -20,7 +20,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.db.models.signals import post_delete, post_save
@@ -28,7 +28,8 @@ from django.http import Http404
 
 from jifen.accounts.roles import Role
 from jifen.audit.services import audit_record
-from jifen.orgs.models import Organization, Person, RoleAssignment
+from jifen.core import clock
+from jifen.orgs.models import Membership, Organization, Person, RoleAssignment
 
 AnyUser = AbstractBaseUser | AnonymousUser
 
@@ -40,6 +41,9 @@ class Action(enum.Enum):
     MANAGE_ORGS = "manage_orgs"  # add organizations under one's own
     RECORD = "record"  # record activities and attendance, enter facts in the ledger
     MANAGE_ROLES = "manage_roles"  # grant and revoke roles
+    # The accounts of one's subtree (jifen/accounts/manage_views.py): create one for a person,
+    # reset its password, lock and unlock it, grant and revoke its roles.
+    MANAGE_ACCOUNTS = "manage_accounts"
     SEE_SENSITIVE = "see_sensitive"  # ID-card and phone numbers in full
     VIEW_AUDIT = "view_audit"  # the audit log
     SELF_ASSESS = "self_assess"  # fill the organization's own assessment self sheet
@@ -102,6 +106,7 @@ ALLOWED: dict[Action, frozenset[Role]] = {
         {_R.COMMITTEE_ADMIN, _R.GENERAL_BRANCH_ADMIN, _R.BRANCH_SECRETARY, _R.SCOREKEEPER}
     ),
     Action.MANAGE_ROLES: frozenset({_R.COMMITTEE_ADMIN, _R.GENERAL_BRANCH_ADMIN}),
+    Action.MANAGE_ACCOUNTS: frozenset({_R.COMMITTEE_ADMIN, _R.GENERAL_BRANCH_ADMIN}),
     Action.SEE_SENSITIVE: frozenset(
         {_R.COMMITTEE_ADMIN, _R.GENERAL_BRANCH_ADMIN, _R.BRANCH_SECRETARY}
     ),
@@ -369,3 +374,96 @@ def grantable_roles(user: AnyUser, organization: Organization) -> list[Role]:
         if organization.path.startswith(assignment.organization.path):
             roles |= GRANTABLE.get(Role(assignment.role), frozenset())
     return [role for role in Role if role in roles]
+
+
+# --- accounts --------------------------------------------------------------------------------
+#
+# An account belongs to the places it holds an active role in and, through its person, to the
+# organizations that person belongs to today. An admin manages an account only where *every*
+# such place lies within their reach: an account that also holds a role elsewhere — in another
+# general branch, at the committee above, in another committee — is not theirs to reset, lock or
+# grant, so for them it does not exist (404, audited), like any object outside their reach.
+# The platform operator's account (staff) is nobody's here: it is managed at the command line.
+
+
+def open_memberships() -> QuerySet[Membership]:
+    today = clock.today()
+    return Membership.objects.filter(Q(end__isnull=True) | Q(end__gt=today), start__lte=today)
+
+
+def _wholly_within(rows: QuerySet[Any], where: Reach, path: str, key: str) -> tuple[Q, Q]:
+    inside = rows.filter(where.org_filter(path)).values(key)
+    outside = rows.exclude(where.org_filter(path)).values(key)
+    return Q(pk__in=inside), Q(pk__in=outside)
+
+
+def accounts_for(user: AnyUser, action: Action = Action.MANAGE_ACCOUNTS) -> QuerySet[User]:
+    """The accounts ``user`` may manage: every active role they hold and every organization
+    their person belongs to today lie within ``user``'s reach (and there is at least one);
+    never a staff account. Subqueries, no joins: one page of 10,000 members is one query."""
+    where = reach(user, action)
+    if not where.paths:
+        return User.objects.none()
+    roles_in, roles_out = _wholly_within(
+        RoleAssignment.objects.filter(revoked_at__isnull=True),
+        where,
+        "organization__path",
+        "user_id",
+    )
+    members_in, members_out = _wholly_within(
+        open_memberships().filter(person__user__isnull=False),
+        where,
+        "organization__path",
+        "person__user_id",
+    )
+    return (
+        User.objects.filter(roles_in | members_in)
+        .exclude(roles_out)
+        .exclude(members_out)
+        .exclude(Q(is_staff=True) | Q(is_superuser=True))
+    )
+
+
+def account_for(
+    user: AnyUser, account_id: int | str, action: Action = Action.MANAGE_ACCOUNTS
+) -> User:
+    """One account ``user`` may manage (``accounts_for``); otherwise 404, audited."""
+    return object_for(
+        user, accounts_for(user, action), account_id, action, org_field=None, also=Q(pk__gt=0)
+    )
+
+
+def people_for_accounts(user: AnyUser) -> QuerySet[Person]:
+    """People an account may be opened for by ``user``: they belong today to an organization
+    within reach for MANAGE_ACCOUNTS, and to none outside it."""
+    where = reach(user, Action.MANAGE_ACCOUNTS)
+    if not where.paths:
+        return Person.objects.none()
+    inside, outside = _wholly_within(open_memberships(), where, "organization__path", "person_id")
+    return Person.objects.filter(inside).exclude(outside)
+
+
+def account_person_for(user: AnyUser, person_id: int | str) -> Person:
+    """The person ``user`` may open (or find) an account for; otherwise 404, audited."""
+    return object_for(
+        user,
+        people_for_accounts(user),
+        person_id,
+        Action.MANAGE_ACCOUNTS,
+        org_field=None,
+        also=Q(pk__gt=0),
+    )
+
+
+def accounts_unclaimed() -> QuerySet[User]:
+    """Accounts no organization holds: no active role, no person belonging anywhere today, not
+    staff — one the platform operator has just made. Any admin may give it its first role."""
+    return (
+        User.objects.exclude(
+            pk__in=RoleAssignment.objects.filter(revoked_at__isnull=True).values("user_id")
+        )
+        .exclude(
+            pk__in=open_memberships().filter(person__user__isnull=False).values("person__user_id")
+        )
+        .exclude(Q(is_staff=True) | Q(is_superuser=True))
+    )

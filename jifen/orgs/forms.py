@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
-from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from jifen.accounts.roles import Role
@@ -36,13 +38,18 @@ class RoleGrantForm(forms.Form):
     username = forms.CharField(label=_("用户名"), max_length=150)
     role = forms.ChoiceField(label=_("角色"))
 
-    def __init__(self, *args: object, roles: list[Role], **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, roles: list[Role], accounts: QuerySet[Any], **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["role"].choices = [(r.value, r.label) for r in roles]  # type: ignore[attr-defined]
+        self.accounts = accounts
 
     def clean_username(self) -> object:
+        # Only accounts the admin may manage (or that nobody holds yet) are found; another
+        # committee's account is "not there", exactly like a missing one.
         username = self.cleaned_data["username"].strip()
-        user = get_user_model().objects.filter(username=username).first()
+        user = self.accounts.filter(username=username).first()
         if user is None:
             raise forms.ValidationError(f"没有用户名为 {username} 的账号")
         return user

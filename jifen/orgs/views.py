@@ -5,15 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jifen.accounts import services as account_services
 from jifen.core import clock
-from jifen.core.formflow import form_page
+from jifen.core.formflow import button_action, form_page
 from jifen.orgs import access, selectors, services
 from jifen.orgs.access import Action
 from jifen.orgs.forms import (
@@ -103,6 +103,7 @@ def _person_context(request: HttpRequest, person: Person) -> dict[str, object]:
         ),
         "exemptions": person.exemptions.order_by("start"),
         "can_manage": manage,
+        "can_manage_account": manage and access.people_for_accounts(request.user).contains(person),
     }
 
 
@@ -149,16 +150,7 @@ def person_exempt(request: HttpRequest, person_id: int) -> HttpResponse:
 def roles(request: HttpRequest, org_id: int) -> HttpResponse:
     organization = access.org_for(request.user, org_id, Action.MANAGE_ROLES)
     grantable = access.grantable_roles(request.user, organization)
-    form = RoleGrantForm(request.POST or None, roles=grantable)
-    if request.method == "POST" and form.is_valid():
-        services.role_grant(
-            user=form.cleaned_data["username"],
-            role=form.cleaned_data["role"],
-            organization=organization,
-            actor=request.user,
-        )
-        messages.success(request, _("角色已授予"))
-        return redirect("orgs:roles", org_id=organization.pk)
+    accounts = access.accounts_for(request.user) | access.accounts_unclaimed()
     assignments = (
         RoleAssignment.objects.filter(
             organization__path__startswith=organization.path, revoked_at__isnull=True
@@ -166,8 +158,22 @@ def roles(request: HttpRequest, org_id: int) -> HttpResponse:
         .select_related("user", "organization")
         .order_by("organization__path", "role")
     )
-    context = {"organization": organization, "assignments": assignments, "form": form}
-    return render(request, "orgs/roles.html", context, status=400 if form.errors else 200)
+    # The same service as the account pages: never above one's own role, never an account
+    # reaching beyond one's subtree, never the platform operator's.
+    return form_page(
+        request,
+        RoleGrantForm(request.POST or None, roles=grantable, accounts=accounts),
+        save=lambda data: account_services.account_role_grant(
+            actor=request.user,
+            account=data["username"],
+            role=data["role"],
+            organization=organization,
+        ),
+        done=lambda _assignment: redirect("orgs:roles", org_id=organization.pk),
+        message=lambda _assignment: _("角色已授予"),
+        template="orgs/roles.html",
+        context={"organization": organization, "assignments": assignments},
+    )
 
 
 @login_required
@@ -180,8 +186,11 @@ def role_revoke(request: HttpRequest, org_id: int, assignment_id: int) -> HttpRe
         assignment_id,
         Action.MANAGE_ROLES,
     )
-    services.role_revoke(assignment=assignment, actor=request.user)
-    messages.success(request, _("角色已撤销"))
+    button_action(
+        request,
+        lambda: account_services.account_role_revoke(actor=request.user, assignment=assignment),
+        _("角色已撤销"),
+    )
     return redirect("orgs:roles", org_id=organization.pk)
 
 

@@ -40,9 +40,13 @@ def _committee_admin_of(user: AnyUser, organization: Organization) -> bool:
     )
 
 
-def adopt_refusal(user: AnyUser, organization: Organization) -> str | None:
-    """Why ``user`` may not adopt for ``organization``, in Chinese; None when they may."""
-    if getattr(user, "is_superuser", False):  # the deployer at the command line
+def adopt_refusal(user: AnyUser | None, organization: Organization) -> str | None:
+    """Why ``user`` may not adopt for ``organization``, in Chinese; None when they may.
+
+    Only no user at all — the deployer at the command line — skips the rule. A superuser is
+    judged by their roles like anyone else: a committee admin who is also a superuser holds no
+    more than their committee (issue 16)."""
+    if user is None:
         return None
     if not access.can(user, Action.ADOPT, organization):
         return f"您无权为 {organization.name} 采用积分办法"
@@ -79,8 +83,7 @@ def adoptable(user: AnyUser, organizations: list[Organization]) -> set[int]:
         for o in organizations
         if reach.covers(o)
         and (
-            getattr(user, "is_superuser", False)
-            or any(o.path.startswith(path) for path in committee)
+            any(o.path.startswith(path) for path in committee)
             or any(i in flagged for i in [*o.ancestor_ids(), o.pk])
         )
     }

@@ -96,6 +96,10 @@ def _person(world: SimpleNamespace, org: Organization) -> dict[str, int]:
     return {"person_id": world.people[org.code].pk}
 
 
+def _account(world: SimpleNamespace, org: Organization) -> dict[str, int]:
+    return {"account_id": world.account_roles[org.code].user_id}
+
+
 def _activity(world: SimpleNamespace, org: Organization) -> dict[str, int]:
     return {"activity_id": world.activities[org.code].pk}
 
@@ -160,6 +164,21 @@ MATRIX: dict[str, Entry] = {
     "core:home": Entry(None, ALL, scoped=False),
     # Every signed-in account changes its own password, whatever its roles.
     "accounts:password_change": Entry(None, ALL, scoped=False),
+    # The account pages (issue 16): committee and general-branch admins, within their subtree.
+    "accounts:list": Entry(None, ROLE_ADMINS, scoped=False),
+    "accounts:detail": Entry(_account, ROLE_ADMINS),
+    "accounts:create": Entry(_person, ROLE_ADMINS),
+    "accounts:password_reset": Entry(_account, ROLE_ADMINS),
+    "accounts:lock": Entry(_account, ROLE_ADMINS),
+    # The account is not locked: the refusal is a message on the redirect.
+    "accounts:unlock": Entry(_account, ROLE_ADMINS, method="post", ok=302),
+    "accounts:role_grant": Entry(_account, ROLE_ADMINS),
+    "accounts:role_revoke": Entry(
+        lambda w, org: {**_account(w, org), "assignment_id": w.account_roles[org.code].pk},
+        ROLE_ADMINS,
+        method="post",
+        ok=302,
+    ),
     "orgs:tree": Entry(None, READERS, scoped=False),
     "orgs:detail": Entry(_org, READERS),
     "orgs:roles": Entry(_org, ROLE_ADMINS),
@@ -453,6 +472,15 @@ def _world_build() -> SimpleNamespace:
         org.code: role_grant(user=holder, role=R.SCOREKEEPER, organization=org)
         for org in (tree.g, tree.b1, tree.xb)
     }
+    # One account per place, holding a member's role there only: the account pages' targets.
+    account_roles = {
+        org.code: role_grant(
+            user=User.objects.create_user(f"acct-{org.code.lower()}"),
+            role=R.MEMBER,
+            organization=org,
+        )
+        for org in (tree.g, tree.b1, tree.xb)
+    }
     year = timezone.localdate().year
     for committee in (tree.c, tree.x):
         adoption_set(organization=committee, year=year, rulebook="seed003")
@@ -608,6 +636,7 @@ def _world_build() -> SimpleNamespace:
         tree=tree,
         people=people,
         assignments=assignments,
+        account_roles=account_roles,
         places=places,
         activities=activities,
         imports=imports,

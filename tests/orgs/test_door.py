@@ -176,6 +176,7 @@ def foreign(
         organization=xb,
         person=person,
         assignment=role_grant(user=holder, role=Role.SCOREKEEPER, organization=xb),
+        account=holder,
         activity=activity,
         attachment=Attachment.store(PDF, "m.pdf", activity=activity),
         fact_file=FactFile.store(PDF, "d.pdf", organization=xb),
@@ -233,6 +234,17 @@ KINDS: dict[str, tuple[str, Callable[[SimpleNamespace, SimpleNamespace], dict[st
         lambda f, t: {"org_id": t.c.pk, "assignment_id": f.assignment.pk},
         "assignment",
     ),
+    "account": ("accounts:detail", lambda f, t: {"account_id": f.account.pk}, "account"),
+    "account's role": (
+        "accounts:role_revoke",
+        lambda f, t: {"account_id": f.account.pk, "assignment_id": f.assignment.pk},
+        "account",
+    ),
+    "person without an account": (
+        "accounts:create",
+        lambda f, t: {"person_id": f.person.pk},
+        "person",
+    ),
     "activity": ("recording:activity", lambda f, t: {"activity_id": f.activity.pk}, "activity"),
     "attachment": (
         "recording:attachment",
@@ -282,7 +294,12 @@ KINDS: dict[str, tuple[str, Callable[[SimpleNamespace, SimpleNamespace], dict[st
     ),
     "escalation": ("periods:escalate", lambda f, t: {"objection_id": f.objection.pk}, "objection"),
 }
-POSTED = {"orgs:role_revoke", "recording:veto_decide", "assessments:sheet_reopen"}
+POSTED = {
+    "orgs:role_revoke",
+    "accounts:role_revoke",
+    "recording:veto_decide",
+    "assessments:sheet_reopen",
+}
 
 
 @pytest.mark.django_db

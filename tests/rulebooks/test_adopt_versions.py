@@ -24,6 +24,7 @@ from jifen.audit.models import AuditEvent
 from jifen.periods.services import period_sign
 from jifen.periods.sheet import quarter_sheet
 from jifen.ratings.rollover import year_rollover
+from jifen.rulebooks import own
 from jifen.rulebooks.drafts import draft_revise, draft_start
 from jifen.rulebooks.models import Adoption, DraftVersion, OwnRulebookAllowed
 from jifen.rulebooks.own import own_rulebook_allow
@@ -266,6 +267,31 @@ def test_a_general_branch_admin_adopts_only_where_the_level_above_allows_it(
     ok = client.post(_adopt_url(tree.b1), {"year": 2026, "rulebook": "seed001"})
     assert ok.status_code == 302
     assert adoption_for(tree.b1, 2026).organization == tree.b1  # type: ignore[union-attr]
+
+
+def test_a_superuser_who_is_an_admin_does_not_skip_the_rule_only_the_command_line_does(
+    client: Client, tree: SimpleNamespace, general_admin: User
+) -> None:
+    """Issue 16: a superuser is judged by their roles; only no user at all (the deployer at
+    the command line, without --user) adopts anywhere."""
+    adoption_set(organization=tree.c, year=2026, rulebook="seed003")
+    general_admin.is_superuser = general_admin.is_staff = True
+    general_admin.save(update_fields=["is_superuser", "is_staff"])
+    assert own.adopt_refusal(general_admin, tree.g) is not None
+    assert own.adoptable(general_admin, [tree.g, tree.b1]) == set()
+    client.force_login(general_admin)
+    refused = client.post(_adopt_url(tree.b1), {"year": 2026, "rulebook": "seed001"})
+    assert refused.status_code == 400
+    assert "没有允许 教工第一党支部 自定积分办法" in refused.content.decode()
+    with pytest.raises(CommandError, match="没有允许 计算机学院党总支 自定积分办法"):
+        call_command("adopt_rulebook", "G", "2026", "seed001", "--user", "zongzhi")
+    assert adoption_for(tree.b1, 2026).organization == tree.c  # type: ignore[union-attr]
+
+    assert own.adopt_refusal(None, tree.g) is None
+    out = StringIO()
+    call_command("adopt_rulebook", "G", "2026", "seed001", stdout=out)
+    assert "2026 年已采用 seed001" in out.getvalue()
+    assert adoption_for(tree.b1, 2026).organization == tree.g  # type: ignore[union-attr]
 
 
 def test_the_diff_page_compares_a_draft_version_with_its_base_through_the_door(

@@ -22,7 +22,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "rulebook", metavar="RULEBOOK", help="内置办法编号或 YAML 文件 (built-in id or file)"
         )
-        parser.add_argument("--user", required=True, help="操作人用户名，记入审计日志 (actor)")
+        parser.add_argument(
+            "--user",
+            help=(
+                "以该用户的身份采用，按其角色检查权限并记入审计日志；不写则是部署者在命令行上操作，"
+                "不受“允许自定积分办法”的限制 (act as this user, checked by their roles; "
+                "without it, the deployer at the command line)"
+            ),
+        )
         parser.add_argument(
             "--reason",
             default="",
@@ -36,8 +43,10 @@ class Command(BaseCommand):
         organization = Organization.objects.filter(code=options["org"]).first()
         if organization is None:
             raise CommandError(f"没有组织代码为 {options['org']} 的组织", returncode=2)
-        actor = User.objects.filter(username=options["user"]).first()
-        if actor is None:
+        actor = None
+        if options["user"] is not None:
+            actor = User.objects.filter(username=options["user"]).first()
+        if options["user"] is not None and actor is None:
             raise CommandError(f"没有用户名为 {options['user']} 的用户", returncode=2)
         rulebook, yaml_text = options["rulebook"], None
         if rulebook.endswith((".yaml", ".yml")):
