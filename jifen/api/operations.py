@@ -1,0 +1,236 @@
+"""The API's operations. Each is a thin wrapper: the door (jifen.orgs.access) finds what the
+token's user may see — 404 for anything else, audited like a page —, the same selectors as the
+pages compute it, the schemas (jifen.api.schemas) say how it is written out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from ninja import Query, Router, Status
+
+from jifen.accounts.current import signed_in
+from jifen.api import schemas
+from jifen.api.errors import api_error, refused_input
+from jifen.core import clock
+from jifen.ledger.scores import MemberYear, member_year
+from jifen.orgs import access
+from jifen.orgs.access import Action
+from jifen.orgs.idcard import mask_id_number, mask_phone
+from jifen.orgs.models import Category, Gender, Organization, Person
+from jifen.ratings.selectors import year_of
+from jifen.recording.services import activity_create, attendance_items
+from jifen.scoring.results import Line
+
+router = Router()
+PROBLEMS: dict[int, type[schemas.Problem]] = {
+    401: schemas.Problem,
+    404: schemas.Problem,
+    422: schemas.Problem,
+    429: schemas.Problem,
+}
+
+
+def _organization(org: Organization) -> dict[str, Any]:
+    return {
+        "id": org.pk,
+        "code": org.code,
+        "name": org.name,
+        "kind": org.kind.code,
+        "kind_name": org.kind.name,
+        "parent_id": org.parent_id,
+        "depth": org.depth,
+        "active_from": org.active_from,
+        "active_until": org.active_until,
+    }
+
+
+@router.get(
+    "/organizations",
+    response={200: list[schemas.Organization], **PROBLEMS},
+    summary="组织树",
+    description="您能查看的组织，按组织树的顺序（先上级，后下级）。"
+    "`under` 给出一个组织的 id 时，只列出它和它下面的组织。",
+    tags=["组织"],
+)
+def organizations(request: HttpRequest, under: int | None = None) -> list[dict[str, Any]]:
+    rows = access.orgs_for(request.user).select_related("kind")
+    if under is not None:
+        top = access.org_for(request.user, under)
+        rows = rows.filter(path__startswith=top.path)
+    return [_organization(org) for org in rows.order_by("path")]
+
+
+@router.get(
+    "/organizations/{org_id}",
+    response={200: schemas.Organization, **PROBLEMS},
+    summary="一个组织",
+    tags=["组织"],
+)
+def organization(request: HttpRequest, org_id: int) -> dict[str, Any]:
+    return _organization(access.org_for(request.user, org_id))
+
+
+@router.get(
+    "/people/{person_id}",
+    response={200: schemas.Person, **PROBLEMS},
+    summary="一名党员",
+    description="身份证号和手机号按您在页面上看到的方式给出：管理本人所在组织的人和本人看到全文，"
+    "其他人看到遮盖后的号码。",
+    tags=["党员"],
+)
+def person(request: HttpRequest, person_id: int) -> dict[str, Any]:
+    found = access.person_for(request.user, person_id)
+    sensitive = access.sees_sensitive(request.user, found)
+    memberships = found.memberships.select_related("organization").order_by("start")
+    return {
+        "id": found.pk,
+        "name": found.name,
+        "gender": Gender(found.gender).label if found.gender in Gender.values else "",
+        "category": found.category,
+        "category_name": Category(found.category).label,
+        "id_number": found.id_number if sensitive else mask_id_number(found.id_number),
+        "phone": found.phone if sensitive else mask_phone(found.phone),
+        "memberships": [
+            {
+                "organization_id": m.organization_id,
+                "organization_name": m.organization.name,
+                "start": m.start,
+                "end": m.end,
+            }
+            for m in memberships
+        ],
+    }
+
+
+def _line(line: Line) -> dict[str, Any]:
+    facts = [int(fact) for fact in line.facts if str(fact).isdigit()]
+    return {
+        "rule": line.rule,
+        "period": line.period,
+        "text": line.text,
+        "points": line.points,
+        "facts": facts,
+    }
+
+
+def _months(found: MemberYear) -> dict[str, Decimal]:
+    """Each month's points over the monthly categories, for the months begun."""
+    months: dict[str, Decimal] = {}
+    for category in found.result.categories:
+        for period, points in category.periods.items():
+            if period.startswith("M") and int(period[1:]) <= found.reached:
+                months[period] = months.get(period, Decimal(0)) + points
+    return dict(sorted(months.items()))
+
+
+@router.get(
+    "/people/{person_id}/years/{year}",
+    response={200: schemas.MemberYear, **PROBLEMS},
+    summary="一名党员的年度积分",
+    description="总分、各类积分、各月积分；年度结束后还有星级和预警。"
+    "`explain=1` 时给出每一行计分说明及其依据的台账记录 id。",
+    tags=["积分"],
+)
+def person_year(
+    request: HttpRequest, person_id: int, year: int, explain: Query[bool] = False
+) -> dict[str, Any]:
+    found_person = access.person_for(request.user, person_id)
+    if not 2000 <= year <= 2100:
+        raise api_error(422, "年份应在 2000 到 2100 之间", code="invalid")
+    today = clock.today()
+    found = member_year(found_person, year, today=today)
+    if found is None:
+        raise api_error(404, "这一年没有适用于这名党员的积分办法", code="no_rulebook")
+    stars: int | None = None
+    warnings: list[str] = []
+    vetoed = found.result.vetoed
+    branch = _branch_of(found_person, year)
+    # Stars and warnings are year-end results, given once the year is over (as on the pages).
+    if branch is not None and today > dt.date(year, 12, 31):
+        rated = year_of(branch, year)
+        result = rated.results.get(found_person.pk) if rated is not None else None
+        if result is not None:
+            stars, warnings, vetoed = result.stars, list(result.warnings), result.vetoed
+    categories = [
+        {
+            "code": category.code,
+            "title": category.title,
+            "score": category.score,
+            "periods": dict(category.periods),
+            "items": [
+                {
+                    "code": item.code,
+                    "title": item.title,
+                    "score": item.score,
+                    "periods": dict(item.periods),
+                    "lines": [_line(line) for line in item.lines] if explain else None,
+                }
+                for item in category.items
+            ],
+            "lines": [_line(line) for line in category.lines] if explain else None,
+        }
+        for category in found.result.categories
+    ]
+    return {
+        "person_id": found_person.pk,
+        "year": year,
+        "organization_id": found.adoption.organization_id,
+        "rulebook": found.rulebook.id,
+        "rulebook_title": found.rulebook.title,
+        "total": found.result.total,
+        "months_reached": found.reached,
+        "categories": categories,
+        "months": _months(found),
+        "stars": stars,
+        "warnings": warnings,
+        "vetoed": vetoed,
+        "lines": [_line(line) for line in found.result.lines] if explain else None,
+    }
+
+
+def _branch_of(person: Person, year: int) -> Organization | None:
+    membership = (
+        person.memberships.filter(start__lte=dt.date(year, 12, 31))
+        .exclude(end__lt=dt.date(year, 1, 1))
+        .select_related("organization")
+        .order_by("-start")
+        .first()
+    )
+    return membership.organization if membership is not None else None
+
+
+@router.post(
+    "/organizations/{org_id}/activities",
+    response={201: schemas.Activity, 403: schemas.Problem, **PROBLEMS},
+    summary="登记活动",
+    description="与“登记活动”页面相同：`item` 须是本组织当年所采用积分办法中的签到项目。"
+    "之后可按活动记录签到。",
+    tags=["活动与签到"],
+)
+def activity_add(
+    request: HttpRequest, org_id: int, payload: schemas.ActivityIn
+) -> Status[dict[str, Any]]:
+    organization = access.org_for(request.user, org_id, Action.RECORD)
+    try:
+        made = activity_create(
+            organization=organization, actor=signed_in(request), **payload.dict()
+        )
+    except ValidationError as error:
+        raise refused_input(error) from None
+    names = dict(attendance_items(organization, made.date.year))
+    return Status(
+        201,
+        {
+            "id": made.pk,
+            "organization_id": organization.pk,
+            "item": made.item,
+            "item_name": str(names.get(made.item, made.item)),
+            "title": made.title,
+            "date": made.date,
+            "place": made.place,
+        },
+    )

@@ -1,0 +1,189 @@
+"""What the API answers, as typed schemas: django-ninja turns them into the OpenAPI document.
+Every schema carries an example, shown in /api/v1/docs (tests/api/test_openapi.py checks)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from ninja import Schema
+from pydantic import ConfigDict
+
+
+def example(**values: Any) -> ConfigDict:
+    return ConfigDict(json_schema_extra={"examples": [values]})
+
+
+class Problem(Schema):
+    """An error: a stable code, a message in the request's language, the fields at fault."""
+
+    model_config = example(
+        code="invalid",
+        message="请求有误，请检查下列字段",
+        errors=[{"field": "year", "message": "应为整数"}],
+    )
+    code: str
+    message: str
+    errors: list[dict[str, str]] | None = None
+
+
+class Organization(Schema):
+    model_config = example(
+        id=12,
+        code="JD-01",
+        name="机电学院第一党支部",
+        kind="branch",
+        kind_name="党支部",
+        parent_id=3,
+        depth=3,
+        active_from="2001-07-01",
+        active_until=None,
+    )
+    id: int
+    code: str
+    name: str
+    kind: str
+    kind_name: str
+    parent_id: int | None
+    depth: int
+    active_from: dt.date
+    active_until: dt.date | None
+
+
+class Membership(Schema):
+    organization_id: int
+    organization_name: str
+    start: dt.date
+    end: dt.date | None
+
+
+class Person(Schema):
+    model_config = example(
+        id=301,
+        name="张三",
+        gender="男",
+        category="full",
+        category_name="正式党员",
+        id_number="110101********1234",
+        phone="138****5678",
+        memberships=[
+            {
+                "organization_id": 12,
+                "organization_name": "机电学院第一党支部",
+                "start": "2019-06-01",
+                "end": None,
+            }
+        ],
+    )
+    id: int
+    name: str
+    gender: str
+    category: str
+    category_name: str
+    # Masked unless the caller sees them in full on the person's page (jifen.orgs.access).
+    id_number: str
+    phone: str
+    memberships: list[Membership]
+
+
+class Line(Schema):
+    rule: str
+    period: str
+    text: str
+    points: Decimal | None
+    facts: list[int]
+
+
+class Item(Schema):
+    code: str
+    title: str
+    score: Decimal
+    periods: dict[str, Decimal]
+    lines: list[Line] | None = None
+
+
+class Category(Schema):
+    code: str
+    title: str
+    score: Decimal
+    periods: dict[str, Decimal]
+    items: list[Item]
+    lines: list[Line] | None = None
+
+
+class MemberYear(Schema):
+    model_config = example(
+        person_id=301,
+        year=2026,
+        organization_id=12,
+        rulebook="seed003",
+        rulebook_title="党员积分管理办法",
+        total="86.50",
+        months_reached=12,
+        categories=[
+            {
+                "code": "base",
+                "title": "基础积分",
+                "score": "60.00",
+                "periods": {"M01": "5.00"},
+                "items": [
+                    {
+                        "code": "party_day",
+                        "title": "主题党日",
+                        "score": "10.00",
+                        "periods": {"M01": "1.00"},
+                    }
+                ],
+            }
+        ],
+        months={"M01": "7.50"},
+        stars=4,
+        warnings=["年度积分低于 60 分"],
+        vetoed=False,
+    )
+    person_id: int
+    year: int
+    organization_id: int
+    rulebook: str
+    rulebook_title: str
+    total: Decimal
+    months_reached: int
+    categories: list[Category]
+    months: dict[str, Decimal]
+    stars: int | None
+    warnings: list[str]
+    vetoed: bool
+    lines: list[Line] | None = None
+
+
+class ActivityIn(Schema):
+    model_config = example(
+        item="party_day", title="12月主题党日", date="2026-12-18", place="党员活动室"
+    )
+    # The adopted rulebook's attendance item (its code, as in the rulebook's 项目代码).
+    item: str
+    title: str
+    date: dt.date
+    place: str = ""
+    organizer: str = ""
+    content: str = ""
+
+
+class Activity(Schema):
+    model_config = example(
+        id=88,
+        organization_id=12,
+        item="party_day",
+        item_name="主题党日",
+        title="12月主题党日",
+        date="2026-12-18",
+        place="党员活动室",
+    )
+    id: int
+    organization_id: int
+    item: str
+    item_name: str
+    title: str
+    date: dt.date
+    place: str
