@@ -176,3 +176,9 @@ def test_jifen_token_create_prints_the_token_once(world: SimpleNamespace) -> Non
     assert refused.value.returncode == 2
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("token", "create", "api-auditor", "--expires", "明天")
+
+
+def test_the_token_page_is_linked_from_ones_account_page(world: SimpleNamespace) -> None:
+    client = Client()
+    client.force_login(world.users[Role.MEMBER])
+    assert 'href="/accounts/tokens/"' in client.get("/accounts/password/").content.decode()
