@@ -33,3 +33,26 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         # ninja's AuthRateThrottle keys the rate on str(request.auth): one budget per token.
         return f"api-token:{self.pk}"
+
+
+class IdempotentRequest(models.Model):
+    """A write sent with an ``Idempotency-Key``: its answer, so a client that retries after a
+    lost connection gets the same answer and the write happens once. Written in the write's own
+    transaction; a second request with the key waits on the unique index until the first ends."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    # The method, path and body digest: the same key with another request is refused, not
+    # answered with a stranger's result.
+    request_digest = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField()
+    body = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="one_answer_per_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.key} → {self.status}"

@@ -15,13 +15,17 @@ from ninja import Query, Router, Status
 from jifen.accounts.current import signed_in
 from jifen.api import schemas
 from jifen.api.errors import api_error, refused_input
+from jifen.api.idempotency import once
 from jifen.core import clock
+from jifen.ledger.models import Entry, Origin
 from jifen.ledger.scores import MemberYear, member_year
+from jifen.ledger.services import NewFact, entries_append, entries_correct
 from jifen.orgs import access
 from jifen.orgs.access import Action
 from jifen.orgs.idcard import mask_id_number, mask_phone
 from jifen.orgs.models import Category, Gender, Organization, Person
 from jifen.ratings.selectors import year_of
+from jifen.recording.entries import entry_checked
 from jifen.recording.services import activity_create, attendance_items
 from jifen.scoring.results import Line
 
@@ -233,4 +237,188 @@ def activity_add(
             "date": made.date,
             "place": made.place,
         },
+    )
+
+
+MAX_BATCH = 2000
+
+
+@router.post(
+    "/organizations/{org_id}/facts",
+    response={201: schemas.Entries, 403: schemas.Problem, **PROBLEMS},
+    summary="批量录入积分事实",
+    description="与“录入积分事实”页面相同的检查（所采用积分办法中可手工录入的项目、当天属于本组织、"
+    "扣分须写明原因），全部通过才写入，否则一条也不写，并逐行列出问题。"
+    "可带 `Idempotency-Key` 头：重发同一请求只记录一次。",
+    tags=["台账"],
+)
+def facts_add(request: HttpRequest, org_id: int, payload: schemas.FactsIn) -> Status[Any]:
+    organization = access.org_for(request.user, org_id, Action.RECORD)
+    return once(request, lambda: _facts_add(request, organization, payload))
+
+
+def _facts_add(
+    request: HttpRequest, organization: Organization, payload: schemas.FactsIn
+) -> Status[Any]:
+    if not payload.facts:
+        raise api_error(422, "facts 不能为空", code="invalid")
+    if len(payload.facts) > MAX_BATCH:
+        raise api_error(422, f"一次最多 {MAX_BATCH} 条", code="invalid")
+    reachable = access.people_for(request.user, Action.RECORD).filter(
+        pk__in={fact.person_id for fact in payload.facts}
+    )
+    people = {person.pk: person for person in reachable}
+    errors: list[dict[str, Any]] = []
+    checked: list[NewFact] = []
+    for row, fact in enumerate(payload.facts, start=1):
+        person = people.get(fact.person_id)
+        if person is None:
+            errors.append(_row_error(row, "person_id", "没有这名党员，或不在您的权限范围内"))
+            continue
+        try:
+            number = entry_checked(
+                organization=organization,
+                person=person,
+                date=fact.date,
+                code=fact.item,
+                value=fact.value,
+                note=fact.note,
+            )
+        except ValidationError as error:
+            errors.extend(_row_errors(row, error))
+            continue
+        checked.append(NewFact(person, fact.date, fact.item, number, fact.note.strip()))
+    if errors:
+        raise _rows_refused(errors)
+    try:
+        made = entries_append(
+            organization=organization,
+            facts=checked,
+            origin=Origin.MANUAL,
+            origin_ref="api",
+            recorded_by=signed_in(request),
+            summary=f"接口录入 {len(checked)} 条积分事实",
+        )
+    except ValidationError as error:
+        raise refused_input(error) from None
+    return Status(201, {"entries": [_entry(e) for e in made], "next_cursor": None})
+
+
+@router.post(
+    "/organizations/{org_id}/corrections",
+    response={201: schemas.Entries, 403: schemas.Problem, **PROBLEMS},
+    summary="更正台账记录",
+    description="按台账记录 id 作废（不给 value）或改值，须写明原因；记录本身不变，更正是新的记录。"
+    "全部可更正才写入。可带 `Idempotency-Key` 头。",
+    tags=["台账"],
+)
+def corrections_add(
+    request: HttpRequest, org_id: int, payload: schemas.CorrectionsIn
+) -> Status[Any]:
+    organization = access.org_for(request.user, org_id, Action.RECORD)
+    return once(request, lambda: _corrections_add(request, organization, payload))
+
+
+def _corrections_add(
+    request: HttpRequest, organization: Organization, payload: schemas.CorrectionsIn
+) -> Status[Any]:
+    if not payload.corrections:
+        raise api_error(422, "corrections 不能为空", code="invalid")
+    if len(payload.corrections) > MAX_BATCH:
+        raise api_error(422, f"一次最多 {MAX_BATCH} 条", code="invalid")
+    wanted = {c.entry_id for c in payload.corrections}
+    entries = {
+        entry.pk: entry
+        for entry in Entry.objects.filter(
+            pk__in=wanted, organization__path__startswith=organization.path
+        ).select_related("organization")
+    }
+    errors = [
+        _row_error(row, "entry_id", "没有这条台账记录，或不在这个组织的台账中")
+        for row, c in enumerate(payload.corrections, start=1)
+        if c.entry_id not in entries
+    ]
+    if errors:
+        raise _rows_refused(errors)
+    try:
+        made = entries_correct(
+            corrections=[(entries[c.entry_id], c.value) for c in payload.corrections],
+            reason=payload.reason,
+            recorded_by=signed_in(request),
+            summary="接口更正",
+        )
+    except ValidationError as error:
+        raise refused_input(error) from None
+    return Status(201, {"entries": [_entry(e) for e in made], "next_cursor": None})
+
+
+@router.get(
+    "/organizations/{org_id}/entries",
+    response={200: schemas.Entries, **PROBLEMS},
+    summary="台账记录（分页）",
+    description="本组织台账链上的记录，按序号从小到大。每页最多 `limit` 条（默认 500，最多 2000）；"
+    "把回答中的 `next_cursor` 作为 `cursor` 取下一页，为 null 时已到末尾。"
+    "以后新记的记录总排在后面，所以同步程序保存最后的 cursor 即可增量读取。",
+    tags=["台账"],
+)
+def entries(
+    request: HttpRequest, org_id: int, cursor: str | None = None, limit: int = 500
+) -> dict[str, Any]:
+    organization = access.org_for(request.user, org_id)
+    if not 1 <= limit <= MAX_BATCH:
+        raise api_error(422, f"limit 应在 1 到 {MAX_BATCH} 之间", code="invalid")
+    after = 0
+    if cursor:
+        if not cursor.isdigit():
+            raise api_error(422, "cursor 无效：请使用上一页回答中的 next_cursor", code="invalid")
+        after = int(cursor)
+    rows = list(
+        Entry.objects.filter(organization=organization, seq__gt=after).order_by("seq")[: limit + 1]
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return {
+        "entries": [_entry(e) for e in rows],
+        "next_cursor": str(rows[-1].seq) if more else None,
+    }
+
+
+def _entry(entry: Entry) -> dict[str, Any]:
+    return {
+        "id": entry.pk,
+        "seq": entry.seq,
+        "person_id": entry.person_id,
+        "date": entry.date,
+        "item": entry.item,
+        "value": entry.value,
+        "note": entry.note,
+        "origin": entry.origin,
+        "corrects_id": entry.corrects_id,
+        "correction": entry.correction,
+        "reason": entry.reason,
+        "recorded_at": entry.recorded_at,
+        "hash": entry.hash,
+    }
+
+
+def _row_error(row: int, field: str, message: str) -> dict[str, Any]:
+    return {"row": row, "field": field, "message": message}
+
+
+def _row_errors(row: int, error: ValidationError) -> list[dict[str, Any]]:
+    if hasattr(error, "error_dict"):
+        fields = {"code": "item", "__all__": ""}
+        return [
+            _row_error(row, fields.get(field, field), message)
+            for field, messages in error.message_dict.items()
+            for message in messages
+        ]
+    return [_row_error(row, "", message) for message in error.messages]
+
+
+def _rows_refused(errors: list[dict[str, Any]]) -> Exception:
+    rows = sorted({e["row"] for e in errors})
+    listed = "、".join(str(r) for r in rows[:20]) + ("…" if len(rows) > 20 else "")
+    return api_error(
+        422, f"第 {listed} 行有问题，一条也没有写入", code="rows_refused", errors=errors
     )

@@ -187,3 +187,84 @@ class Activity(Schema):
     title: str
     date: dt.date
     place: str
+
+
+class FactIn(Schema):
+    person_id: int
+    date: dt.date
+    # The rulebook's item code (项目代码) a scorekeeper may enter by hand, as on the page.
+    item: str
+    value: str
+    note: str = ""
+
+
+class FactsIn(Schema):
+    model_config = example(
+        facts=[
+            {"person_id": 301, "date": "2026-11-30", "item": "xxqg_login", "value": "2"},
+            {
+                "person_id": 302,
+                "date": "2026-11-30",
+                "item": "discipline",
+                "value": "2",
+                "note": "无故缺席组织生活",
+            },
+        ]
+    )
+    facts: list[FactIn]
+
+
+class CorrectionIn(Schema):
+    entry_id: int
+    # None voids the entry; a value replaces it.
+    value: str | None = None
+
+
+class CorrectionsIn(Schema):
+    model_config = example(
+        reason="签到机重复上传", corrections=[{"entry_id": 9120}, {"entry_id": 9121, "value": "1"}]
+    )
+    reason: str
+    corrections: list[CorrectionIn]
+
+
+class EntryOut(Schema):
+    id: int
+    seq: int
+    person_id: int | None
+    date: dt.date
+    item: str
+    value: str
+    note: str
+    origin: str
+    corrects_id: int | None
+    correction: str
+    reason: str
+    recorded_at: dt.datetime
+    hash: str
+
+
+class Entries(Schema):
+    model_config = example(
+        entries=[
+            {
+                "id": 9120,
+                "seq": 412,
+                "person_id": 301,
+                "date": "2026-11-30",
+                "item": "xxqg_login",
+                "value": "2",
+                "note": "",
+                "origin": "manual",
+                "corrects_id": None,
+                "correction": "",
+                "reason": "",
+                "recorded_at": "2026-12-01T09:30:00+08:00",
+                "hash": "9f2c…",
+            }
+        ],
+        next_cursor="412",
+    )
+    entries: list[EntryOut]
+    # Pass as ``cursor`` for the next page; null at the end of the ledger.
+    next_cursor: str | None

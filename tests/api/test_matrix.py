@@ -9,7 +9,7 @@ OpenAPI document without an entry here fails ``test_every_operation_has_an_entry
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
@@ -51,7 +51,7 @@ class Op:
     method: str = "get"
     ok: int = 200
     scoped: bool = True
-    body: dict[str, Any] = field(default_factory=dict)
+    body: Callable[[SimpleNamespace, Organization], dict[str, Any]] = lambda w, org: {}
 
 
 def _person(world: SimpleNamespace, org: Organization) -> int:
@@ -74,7 +74,36 @@ MATRIX: dict[str, Op] = {
         RECORDERS,
         method="post",
         ok=201,
-        body={"item": "party_day", "title": "主题党日", "date": "2026-11-20"},
+        body=lambda w, org: {"item": "party_day", "title": "主题党日", "date": "2026-11-20"},
+    ),
+    "POST /api/v1/organizations/{org_id}/facts": Op(
+        lambda w, org: f"/api/v1/organizations/{org.pk}/facts",
+        RECORDERS,
+        method="post",
+        ok=201,
+        body=lambda w, org: {
+            "facts": [
+                {
+                    "person_id": _person(w, org),
+                    "date": "2026-11-16",
+                    "item": "xxqg_login",
+                    "value": "1",
+                }
+            ]
+        },
+    ),
+    "POST /api/v1/organizations/{org_id}/corrections": Op(
+        lambda w, org: f"/api/v1/organizations/{org.pk}/corrections",
+        RECORDERS,
+        method="post",
+        ok=201,
+        body=lambda w, org: {
+            "reason": "重复录入",
+            "corrections": [{"entry_id": w.entries[org.code].pk}],
+        },
+    ),
+    "GET /api/v1/organizations/{org_id}/entries": Op(
+        lambda w, org: f"/api/v1/organizations/{org.pk}/entries", READERS
     ),
 }
 
@@ -109,7 +138,8 @@ def _call(world: SimpleNamespace, name: str, role: Role | None, place: str) -> A
     headers = bearer(world.tokens[role]) if role is not None else {}
     if op.method == "get":
         return Client().get(url, **headers)
-    return Client().post(url, data=op.body, content_type="application/json", **headers)
+    body = op.body(world, world.places[place])
+    return Client().post(url, data=body, content_type="application/json", **headers)
 
 
 CASES = [
