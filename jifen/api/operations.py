@@ -24,9 +24,11 @@ from jifen.orgs import access
 from jifen.orgs.access import Action
 from jifen.orgs.idcard import mask_id_number, mask_phone
 from jifen.orgs.models import Category, Gender, Organization, Person
-from jifen.ratings.selectors import year_of
+from jifen.periods.models import Signature
+from jifen.ratings.selectors import MIXED, mixed, year_of
 from jifen.recording.entries import entry_checked
 from jifen.recording.services import activity_create, attendance_items
+from jifen.rulebooks.services import adoption_for, rulebook_of
 from jifen.scoring.results import Line
 
 router = Router()
@@ -422,3 +424,110 @@ def _rows_refused(errors: list[dict[str, Any]]) -> Exception:
     return api_error(
         422, f"第 {listed} 行有问题，一条也没有写入", code="rows_refused", errors=errors
     )
+
+
+@router.get(
+    "/organizations/{org_id}/years/{year}",
+    response={200: schemas.YearSheet, **PROBLEMS},
+    summary="组织的年度积分表",
+    description="组织（含下级）全体党员的总分和各类积分；年度结束后有星级和预警。"
+    "下级组织采用了不同积分办法时，请按各下级组织分别读取（422 mixed_rulebooks）。",
+    tags=["积分"],
+)
+def organization_year(request: HttpRequest, org_id: int, year: int) -> dict[str, Any]:
+    organization = access.org_for(request.user, org_id)
+    if mixed(organization, year):
+        raise api_error(422, MIXED, code="mixed_rulebooks")
+    try:
+        found = year_of(organization, year)
+    except ValidationError as error:
+        raise refused_input(error) from None
+    if found is None:
+        raise api_error(404, "这一年没有适用于这个组织的积分办法", code="no_rulebook")
+    over = clock.today() > dt.date(year, 12, 31)
+    rows = []
+    for person in found.people:
+        result = found.results.get(person.pk)
+        if result is None:
+            continue
+        rows.append(
+            {
+                "person_id": person.pk,
+                "name": person.name,
+                "total": result.total,
+                "categories": {c.code: c.score for c in result.categories},
+                # Year-end results, given once the year is over (as on the pages).
+                "stars": result.stars if over else None,
+                "warnings": list(result.warnings) if over else [],
+                "vetoed": result.vetoed,
+            }
+        )
+    return {
+        "organization_id": organization.pk,
+        "year": year,
+        "rulebook": found.rulebook.id,
+        "months_reached": found.reached,
+        "categories": [{"code": c.code, "title": c.title} for c in found.rulebook.categories],
+        "rows": rows,
+    }
+
+
+@router.get(
+    "/organizations/{org_id}/signatures",
+    response={200: list[schemas.SignatureOut], **PROBLEMS},
+    summary="季度签名与公示",
+    description="组织签名确认的季度表（quarter 为 0 是年终表）及其公示，"
+    "附签名时台账的序号和链头，可与纸质公示上印的核对。",
+    tags=["季度与公示"],
+)
+def signatures(request: HttpRequest, org_id: int, year: int | None = None) -> list[dict[str, Any]]:
+    organization = access.org_for(request.user, org_id)
+    found = Signature.objects.filter(organization=organization).select_related("signed_by")
+    if year is not None:
+        found = found.filter(year=year)
+    return [
+        {
+            "id": s.pk,
+            "year": s.year,
+            "quarter": s.quarter,
+            "signed_at": s.signed_at,
+            "signed_by": s.signed_by.get_full_name() or s.signed_by.get_username(),
+            "sheet_hash": s.sheet_hash,
+            "ledger_seq": s.ledger_seq,
+            "ledger_head": s.ledger_head,
+            "notices": [
+                {
+                    "id": n.pk,
+                    "opened_on": n.opened_on,
+                    "starts": n.starts,
+                    "ends": n.ends,
+                    "working_days": n.working_days,
+                }
+                for n in s.notices.order_by("opened_at")
+            ],
+        }
+        for s in found.order_by("year", "quarter", "signed_at").prefetch_related("notices")
+    ]
+
+
+@router.get(
+    "/organizations/{org_id}/rulebooks/{year}",
+    response={200: schemas.RulebookOut, **PROBLEMS},
+    summary="采用的积分办法",
+    description="这一年适用于该组织的积分办法（本组织或最近的上级组织采用的），含规则全文。",
+    tags=["积分办法"],
+)
+def rulebook(request: HttpRequest, org_id: int, year: int) -> dict[str, Any]:
+    organization = access.org_for(request.user, org_id)
+    adoption = adoption_for(organization, year)
+    if adoption is None:
+        raise api_error(404, "这一年没有适用于这个组织的积分办法", code="no_rulebook")
+    return {
+        "organization_id": adoption.organization_id,
+        "year": adoption.year,
+        "rulebook": adoption.rulebook_id,
+        "version": adoption.rulebook_version,
+        "title": rulebook_of(adoption).title,
+        "adopted_at": adoption.adopted_at,
+        "yaml": adoption.yaml_text,
+    }

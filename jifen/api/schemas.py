@@ -268,3 +268,100 @@ class Entries(Schema):
     entries: list[EntryOut]
     # Pass as ``cursor`` for the next page; null at the end of the ledger.
     next_cursor: str | None
+
+
+class SheetRow(Schema):
+    person_id: int
+    name: str
+    total: Decimal
+    categories: dict[str, Decimal]
+    stars: int | None
+    warnings: list[str]
+    vetoed: bool
+
+
+class YearSheet(Schema):
+    model_config = example(
+        organization_id=12,
+        year=2026,
+        rulebook="seed003",
+        months_reached=11,
+        categories=[{"code": "base", "title": "基础积分"}],
+        rows=[
+            {
+                "person_id": 301,
+                "name": "张三",
+                "total": "86.50",
+                "categories": {"base": "60.00"},
+                "stars": None,
+                "warnings": [],
+                "vetoed": False,
+            }
+        ],
+    )
+    organization_id: int
+    year: int
+    rulebook: str
+    months_reached: int
+    categories: list[dict[str, str]]
+    rows: list[SheetRow]
+
+
+class NoticeOut(Schema):
+    id: int
+    opened_on: dt.date
+    starts: dt.date
+    ends: dt.date
+    working_days: int
+
+
+class SignatureOut(Schema):
+    model_config = example(
+        id=7,
+        year=2026,
+        quarter=3,
+        signed_at="2026-10-09T16:20:00+08:00",
+        signed_by="李书记",
+        sheet_hash="5be1…",
+        ledger_seq=412,
+        ledger_head="9f2c…",
+        notices=[
+            {
+                "id": 5,
+                "opened_on": "2026-10-10",
+                "starts": "2026-10-12",
+                "ends": "2026-10-16",
+                "working_days": 5,
+            }
+        ],
+    )
+    id: int
+    year: int
+    # 1–4 a quarter; 0 the year-end sheet.
+    quarter: int
+    signed_at: dt.datetime
+    signed_by: str
+    sheet_hash: str
+    ledger_seq: int
+    ledger_head: str
+    notices: list[NoticeOut]
+
+
+class RulebookOut(Schema):
+    model_config = example(
+        organization_id=1,
+        year=2026,
+        rulebook="seed003",
+        version="1",
+        title="党员积分管理办法",
+        adopted_at="2026-01-05T09:00:00+08:00",
+        yaml="id: seed003\n…",
+    )
+    # Where it was adopted: the organization itself or the nearest one above it.
+    organization_id: int
+    year: int
+    rulebook: str
+    version: str
+    title: str
+    adopted_at: dt.datetime
+    yaml: str

@@ -102,6 +102,15 @@ MATRIX: dict[str, Op] = {
             "corrections": [{"entry_id": w.entries[org.code].pk}],
         },
     ),
+    "GET /api/v1/organizations/{org_id}/years/{year}": Op(
+        lambda w, org: f"/api/v1/organizations/{org.pk}/years/{w.year}", READERS
+    ),
+    "GET /api/v1/organizations/{org_id}/signatures": Op(
+        lambda w, org: f"/api/v1/organizations/{org.pk}/signatures?year={w.year}", READERS
+    ),
+    "GET /api/v1/organizations/{org_id}/rulebooks/{year}": Op(
+        lambda w, org: f"/api/v1/organizations/{org.pk}/rulebooks/{w.year}", READERS
+    ),
     "GET /api/v1/organizations/{org_id}/entries": Op(
         lambda w, org: f"/api/v1/organizations/{org.pk}/entries", READERS
     ),
