@@ -153,7 +153,7 @@ def test_bad_input_is_json_naming_the_field_in_the_requests_language(
 def test_the_rate_is_limited_per_token(
     world: SimpleNamespace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (throttle,) = api.throttles
+    (throttle,) = api.throttle
     monkeypatch.setattr(throttle, "num_requests", 3)
     cache.clear()
     secret = world.tokens[Role.AUDITOR]
