@@ -32,6 +32,8 @@ Jifen 积分量化管理系统
   jifen orgs import FILE --under CODE --user USER [--apply]
                         从表格导入组织树，不加 --apply 只预览
                         (import an organization tree; the same as `jifen import_orgs`)
+  jifen token create USERNAME [--read-only] [--name N] [--expires YYYY-MM-DD]
+                        为账号创建接口令牌，只显示一次 (a personal API token, printed once)
   jifen worker [--once] [--max-jobs N]
                         运行后台任务（大文件导入），与 gunicorn 一起常驻
                         (run queued jobs such as large imports; beside gunicorn)

@@ -100,6 +100,8 @@ INSTALLED_APPS = [
     "jifen.ratings",
     "jifen.reports",
     "jifen.assessments",
+    "jifen.api",
+    "ninja",  # django-ninja's Swagger UI files, served by whitenoise (no CDN: intranets)
     "jifen.demo",  # for its command, `jifen demo`
     "jifen.operations",  # for its commands: `jifen backup`, `jifen restore`, `jifen db grants`
 ]
@@ -363,3 +365,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# The REST API (/api/v1/, docs/api.md): requests a token may make, per minute by default, counted
+# in Django's cache (per process unless CACHES names a shared one).
+JIFEN_API_RATE = os.environ.get("JIFEN_API_RATE", "600/m")

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from jifen.api.urls import api_urls
+
 urlpatterns = [
     path("", include("jifen.core.urls")),
     path("", include("jifen.orgs.urls")),
@@ -13,6 +15,8 @@ urlpatterns = [
     path("", include("jifen.reports.urls")),
     path("", include("jifen.assessments.urls")),
     path("", include("jifen.rulebooks.urls")),
+    path("", include("jifen.api.urls")),
+    *api_urls,
     path("accounts/", include("jifen.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -87,6 +87,30 @@ def _store_files(files: Sequence[tuple[str, bytes]], organization: Organization)
     return [FactFile.store(data, filename, organization=organization) for filename, data in files]
 
 
+def entry_checked(
+    *, organization: Organization, person: Person, date: dt.date, code: str, value: str, note: str
+) -> Decimal:
+    """The value of a fact a scorekeeper enters by hand, once the adopted rulebook, the member's
+    branch that day and the value's form allow it (the page and the API's batch check alike);
+    otherwise a ValidationError on the field at fault."""
+    rulebook = _rulebook(organization, date.year)
+    if code not in dict(entry_choices(organization, date.year)):
+        raise ValidationError({"code": _("这个项目不能在这里录入")})
+    _member_on(organization, person, date)
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise ValidationError({"value": _("请填写一个数，如 1 或 0.5")}) from None
+    if not number.is_finite():
+        raise ValidationError({"value": _("请填写一个数，如 1 或 0.5")})
+    if any(code == d.code for c in rulebook.categories for d in c.deductions) and not note.strip():
+        raise ValidationError({"note": _("扣分必须写明原因")})
+    issue = check_fact(rulebook, Fact("new", "p", date, code, number))
+    if issue is not None:
+        raise ValidationError({"value": issue.message})
+    return number
+
+
 @transaction.atomic
 def manual_entry(
     *,
@@ -101,19 +125,9 @@ def manual_entry(
 ) -> Entry:
     """One fact entered by the scorekeeper, checked against the adopted rulebook first, with
     its evidence (photos, PDF) if any."""
-    rulebook = _rulebook(organization, date.year)
-    if code not in dict(entry_choices(organization, date.year)):
-        raise ValidationError({"code": _("这个项目不能在这里录入")})
-    _member_on(organization, person, date)
-    try:
-        number = Decimal(value)
-    except InvalidOperation:
-        raise ValidationError({"value": _("请填写一个数，如 1 或 0.5")}) from None
-    if any(code == d.code for c in rulebook.categories for d in c.deductions) and not note.strip():
-        raise ValidationError({"note": _("扣分必须写明原因")})
-    issue = check_fact(rulebook, Fact("new", "p", date, code, number))
-    if issue is not None:
-        raise ValidationError({"value": issue.message})
+    number = entry_checked(
+        organization=organization, person=person, date=date, code=code, value=value, note=note
+    )
     stored = _store_files(files, organization)
     entry = entry_append(
         organization=organization,

@@ -1,0 +1,59 @@
+"""A small world for the API's tests: our committee C → G → B1 and another committee's XB, one
+member in each, one account per role holding it in G, a token for each."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+from django.contrib.auth.models import User
+
+from jifen.accounts.roles import Role
+from jifen.api.tokens import token_create
+from jifen.ledger.models import Origin
+from jifen.ledger.services import entry_append
+from jifen.orgs.services import role_grant
+from jifen.rulebooks.services import adoption_set
+from tests.conftest import person_maker, tree_build
+
+YEAR = 2026
+
+
+def world_build() -> SimpleNamespace:
+    tree = tree_build()
+    make_person = person_maker(tree.b1)
+    for committee in (tree.c, tree.x):
+        adoption_set(organization=committee, year=YEAR, rulebook="seed003")
+    people = {org.code: make_person(f"成员{org.code}", org) for org in (tree.g, tree.b1, tree.xb)}
+    places = {"own": tree.g, "child": tree.b1, "foreign": tree.xb}
+    # One fact in each organization's ledger, about its member: something to read and correct.
+    entries = {
+        code: entry_append(
+            organization=person.memberships.get().organization,
+            person=person,
+            date=dt.date(YEAR, 3, 5),
+            item="xxqg_login",
+            value=2,
+            origin=Origin.MANUAL,
+            recorded_by=None,
+        )
+        for code, person in people.items()
+    }
+    users = {role: User.objects.create_user(f"api-{role.value}") for role in Role}
+    tokens = {}
+    for role, user in users.items():
+        role_grant(user=user, role=role, organization=places["own"])
+        tokens[role] = token_create(user, name=f"测试 {role.label}")[1]
+    return SimpleNamespace(
+        tree=tree,
+        people=people,
+        places=places,
+        users=users,
+        tokens=tokens,
+        entries=entries,
+        year=YEAR,
+    )
+
+
+def bearer(secret: str) -> dict[str, str]:
+    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
