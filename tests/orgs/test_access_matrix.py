@@ -22,6 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from jifen.accounts.roles import Role
+from jifen.api.tokens import token_create
 from jifen.assessments.models import Sheet, SheetFile, SpotCheck, SpotCheckFile
 from jifen.assessments.services import round_open
 from jifen.core.models import Job
@@ -180,6 +181,11 @@ MATRIX: dict[str, Entry] = {
         ok=302,
     ),
     "api:tokens": Entry(None, ALL, scoped=False),
+    # One's own tokens only: the holder's token is nobody else's, whatever their role
+    # (its owner revoking it: tests/api/test_tokens.py).
+    "api:token_revoke": Entry(
+        lambda w, org: {"token_id": w.holder_token.pk}, frozenset(), scoped=False
+    ),
     "orgs:tree": Entry(None, READERS, scoped=False),
     "orgs:detail": Entry(_org, READERS),
     "orgs:roles": Entry(_org, ROLE_ADMINS),
@@ -622,6 +628,7 @@ def _world_build() -> SimpleNamespace:
         client.force_login(user)
         sessions[role] = client.cookies[django_settings.SESSION_COOKIE_NAME].value
     return SimpleNamespace(
+        holder_token=token_create(holder, name="签到机")[0],
         users=users,
         sessions=sessions,
         notices=notices,
