@@ -31,7 +31,7 @@ def anchors_valid() -> tuple[list[Anchor], list[Problem]]:
     """Every anchor the configured public key signed, oldest first, and a problem per other file."""
     try:
         key = anchor_keys.public_key()
-    except anchor_keys.KeyProblem as error:
+    except anchor_keys.AnchorKeyError as error:
         return [], [Problem("key", str(error))]
     valid: list[Anchor] = []
     problems: list[Problem] = []
@@ -50,47 +50,63 @@ def _label(name: str) -> str:
     return source.label(key) if source is not None else name
 
 
-def _chain_problem(
-    name: str, anchored: dict[tuple[int, str], str], now: tuple[int, str] | None
+def _length_problem(
+    label: str, anchored: dict[tuple[int, str], str], now: tuple[int, str] | None
 ) -> Problem | None:
-    """The first way ``name``'s chain departs from what the anchors (each (seq, head) with the
-    last anchor that holds it) signed, or None."""
-    label = _label(name)
-    if not anchored:
-        return None
+    """The chain is gone, or shorter than an anchor saw it."""
     (top_seq, _top_head), top_anchor = max(anchored.items(), key=lambda item: item[0][0])
-    if now is None:
-        if top_seq == 0:
-            return None
+    if now is None and top_seq > 0:
         return Problem(
             "deleted",
-            f"{label}：锚点 {top_anchor} 记录了 {top_seq} 条，现在整条链不见了（记录和链头被清空或删除）",
+            f"{label}：锚点 {top_anchor} 记录了 {top_seq} 条，"
+            "现在整条链不见了（记录和链头被清空或删除）",
         )
-    seq, head = now
-    if top_seq > seq:
+    if now is not None and top_seq > now[0]:
         return Problem(
             "removed",
-            f"{label}：锚点 {top_anchor} 记录到第 {top_seq} 条，现在只有 {seq} 条"
+            f"{label}：锚点 {top_anchor} 记录到第 {top_seq} 条，现在只有 {now[0]} 条"
             "（记录被删除或链头被回滚）",
         )
-    earlier: dict[int, tuple[str, str]] = {}
+    return None
+
+
+def _rewrite_problem(
+    name: str, label: str, anchored: dict[tuple[int, str], str], now: tuple[int, str]
+) -> Problem | None:
+    """A position an anchor signed holds another hash now."""
+    seq, head = now
+    earlier: list[tuple[int, str, str]] = []
     for (at_seq, at_head), anchor in sorted(anchored.items()):
         if at_seq == seq and at_head != head:
             return Problem(
                 "rewritten", f"{label}：第 {seq} 条的链头与锚点 {anchor} 签的不同（台账被改写）"
             )
         if 0 < at_seq < seq:
-            earlier[at_seq] = (at_head, anchor)
-    source = SOURCES.get(name.partition(":")[0])
-    if earlier and source is not None and source.hashes_at is not None:
-        found = source.hashes_at(name.partition(":")[2], set(earlier))
-        for at_seq, (at_head, anchor) in sorted(earlier.items()):
-            if found.get(at_seq) != at_head:
-                return Problem(
-                    "rewritten",
-                    f"{label}：第 {at_seq} 条与锚点 {anchor} 签的不同（之前的记录被改写或删除）",
-                )
+            earlier.append((at_seq, at_head, anchor))
+    source_name, _sep, key = name.partition(":")
+    source = SOURCES.get(source_name)
+    if not earlier or source is None or source.hashes_at is None:
+        return None
+    found = source.hashes_at(key, {at_seq for at_seq, _h, _a in earlier})
+    for at_seq, at_head, anchor in earlier:
+        if found.get(at_seq) != at_head:
+            return Problem(
+                "rewritten",
+                f"{label}：第 {at_seq} 条与锚点 {anchor} 签的不同（之前的记录被改写或删除）",
+            )
     return None
+
+
+def _chain_problem(
+    name: str, anchored: dict[tuple[int, str], str], now: tuple[int, str] | None
+) -> Problem | None:
+    """The first way ``name``'s chain departs from what the anchors signed (each (seq, head)
+    with the last anchor that holds it), or None."""
+    label = _label(name)
+    problem = _length_problem(label, anchored, now)
+    if problem is None and now is not None:
+        problem = _rewrite_problem(name, label, anchored, now)
+    return problem
 
 
 def chains_check(anchors: list[Anchor]) -> list[Problem]:
@@ -118,13 +134,13 @@ def tables_check(anchors: list[Anchor]) -> list[Problem]:
     present = {t: marks for t, marks in anchored.items() if t in existing}
     digests = table_digests(present, upto={t: set(marks) for t, marks in present.items()})
     for table, marks in sorted(present.items()):
-        for top, (count, digest, anchor) in sorted(marks.items()):
+        for top, (count, digest, anchor_name) in sorted(marks.items()):
             count_now, digest_now = digests[table]["at"][top]
             if count_now < count:
                 problems.append(
                     Problem(
                         "table",
-                        f"表 {table}：锚点 {anchor} 时编号不超过 {top} 的有 {count} 行，"
+                        f"表 {table}：锚点 {anchor_name} 时编号不超过 {top} 的有 {count} 行，"
                         f"现在只有 {count_now} 行（记录被删除）",
                     )
                 )
@@ -133,7 +149,7 @@ def tables_check(anchors: list[Anchor]) -> list[Problem]:
                 problems.append(
                     Problem(
                         "table",
-                        f"表 {table}：编号不超过 {top} 的记录与锚点 {anchor} 签的不同"
+                        f"表 {table}：编号不超过 {top} 的记录与锚点 {anchor_name} 签的不同"
                         "（记录被改动、替换或插入）",
                     )
                 )

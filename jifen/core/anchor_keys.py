@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from django.conf import settings
 
 
-class KeyProblem(Exception):
+class AnchorKeyError(Exception):
     """The key cannot be read or the configured keys do not match, said in Chinese."""
 
 
@@ -60,9 +60,9 @@ def _load_private(path: str, _mtime: int) -> Ed25519PrivateKey:
     try:
         key = serialization.load_pem_private_key(Path(path).read_bytes(), password=None)
     except (OSError, ValueError) as error:
-        raise KeyProblem(f"无法读取锚点私钥 {path}：{error}") from error
+        raise AnchorKeyError(f"无法读取锚点私钥 {path}：{error}") from error
     if not isinstance(key, Ed25519PrivateKey):
-        raise KeyProblem(f"锚点私钥 {path} 不是 Ed25519 密钥")
+        raise AnchorKeyError(f"锚点私钥 {path} 不是 Ed25519 密钥")
     return key
 
 
@@ -87,11 +87,11 @@ def public_parse(text: str) -> Ed25519PublicKey:
         if text.startswith("-----BEGIN"):
             key = serialization.load_pem_public_key(text.encode("ascii"))
             if not isinstance(key, Ed25519PublicKey):
-                raise KeyProblem("JIFEN_ANCHOR_PUBLIC_KEY 不是 Ed25519 公钥")
+                raise AnchorKeyError("JIFEN_ANCHOR_PUBLIC_KEY 不是 Ed25519 公钥")
             return key
         return Ed25519PublicKey.from_public_bytes(base64.b64decode(text, validate=True))
     except (ValueError, TypeError) as error:
-        raise KeyProblem(f"JIFEN_ANCHOR_PUBLIC_KEY 无法读取：{error}") from error
+        raise AnchorKeyError(f"JIFEN_ANCHOR_PUBLIC_KEY 无法读取：{error}") from error
 
 
 def public_key() -> Ed25519PublicKey:
@@ -104,7 +104,7 @@ def public_key() -> Ed25519PublicKey:
     key = public_parse(configured)
     path = private_key_path()
     if path.exists() and public_text(private_key().public_key()) != public_text(key):
-        raise KeyProblem(
+        raise AnchorKeyError(
             f"锚点私钥 {path} 与设置中的公钥 JIFEN_ANCHOR_PUBLIC_KEY 不是一对："
             "用它签的锚点和链头都无法核对"
         )

@@ -10,7 +10,8 @@ chains and tables against every valid anchor (:mod:`jifen.core.anchor_check`).
 
 Registering another chain is one call, in its app's ``AppConfig.ready``::
 
-    anchors.chain_register("audit", heads=lambda: {"audit": audit_head()}, label=lambda key: "审计日志")
+    anchors.chain_register("audit", heads=lambda: {"audit": audit_head()},
+                           label=lambda key: "审计日志")
 
 where ``heads`` returns ``{key: (seq, head hash)}`` and an optional ``hashes_at(key, seqs)``
 returns ``{seq: hash}`` for earlier positions, so a chain that grew since an anchor is checked
@@ -67,7 +68,7 @@ def chain_register(
     label: Callable[[str], str] | None = None,
     hashes_at: Callable[[str, set[int]], dict[int, str]] | None = None,
 ) -> None:
-    """Anchor the chains ``heads()`` names, as ``name:key``. Idempotent (``ready`` may run twice)."""
+    """Anchor the chains ``heads()`` names, as ``name:key``. Idempotent: ``ready`` may run twice."""
     SOURCES[name] = ChainSource(
         name=name, heads=heads, label=label or (lambda key: key), hashes_at=hashes_at
     )
@@ -211,7 +212,7 @@ def anchor_for(chain: str, since: dt.datetime) -> Anchor | None:
     mark = f"{PREFIX}{since.astimezone(dt.UTC).strftime('%Y%m%dT%H%M%S%fZ')}"
     try:
         key = anchor_keys.public_key()
-    except anchor_keys.KeyProblem:
+    except anchor_keys.AnchorKeyError:
         return None
     for path in anchor_files():
         if path.name < mark:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, Tags, Warning, register  # noqa: A004
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.db import connections
 
 from jifen.core.appendonly import missing_triggers
@@ -35,7 +35,8 @@ def anchor_key_is_configured(**kwargs: Any) -> list[CheckMessage]:
     return [
         Warning(
             "没有配置锚点密钥：JIFEN_ANCHOR_KEY（私钥文件，放在数据目录和数据库备份之外）和 "
-            "JIFEN_ANCHOR_PUBLIC_KEY（`jifen anchor keygen` 打印的公钥）。现在用的是数据目录里自动生成的密钥。",
+            "JIFEN_ANCHOR_PUBLIC_KEY（`jifen anchor keygen` 打印的公钥）。"
+            "现在用的是数据目录里自动生成的密钥。",
             hint="Set JIFEN_ANCHOR_KEY and JIFEN_ANCHOR_PUBLIC_KEY (docs/deployment.md, 锚点).",
             id="jifen.W002",
         )
@@ -43,17 +44,16 @@ def anchor_key_is_configured(**kwargs: Any) -> list[CheckMessage]:
 
 
 @register(Tags.database)
-def append_only_triggers_are_installed(
-    databases: list[str] | None = None, **kwargs: Any
-) -> list[CheckMessage]:
+def append_only_triggers_are_installed(**kwargs: Any) -> list[CheckMessage]:
     """A database restored without the append-only triggers, or with them disabled, accepts
     silent rewrites: `jifen check --database default` names each missing trigger."""
     problems: list[CheckMessage] = []
-    for alias in databases or []:
+    for alias in kwargs.get("databases") or []:
         for name in missing_triggers(connections[alias]):
             problems.append(
                 Error(
-                    f"数据库 {alias} 缺少只追加的触发器 {name}（没有安装或被停用）：记录可以被悄悄改写或删除。"
+                    f"数据库 {alias} 缺少只追加的触发器 {name}（没有安装或被停用）："
+                    "记录可以被悄悄改写或删除。"
                     "请运行 jifen migrate 或从完整的备份恢复。",
                     hint=f"The append-only trigger {name} is missing or disabled.",
                     id="jifen.E002",

@@ -11,7 +11,11 @@ has seen the later head (docs/decisions.md, "锚点").
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from jifen.core import anchor_keys, anchors
+from jifen.core.anchors import Anchor
 from jifen.ledger.models import Entry, LedgerHead
 from jifen.ledger.verify import Break
 from jifen.orgs.models import Organization
@@ -33,7 +37,7 @@ def heads_check(organizations: list[Organization] | None = None) -> list[Break]:
     is not the anchor key's signature of that head. An empty chain (seq 0) needs none."""
     try:
         key = anchor_keys.public_key()
-    except anchor_keys.KeyProblem as error:
+    except anchor_keys.AnchorKeyError as error:
         return [Break("—", 0, "key", str(error))]
     heads = LedgerHead.objects.filter(seq__gt=0).select_related("organization")
     if organizations is not None:
@@ -46,7 +50,9 @@ def heads_check(organizations: list[Organization] | None = None) -> list[Break]:
         except ValueError:
             signature = b""
         if not head.signature:
-            found.append(Break(code, head.seq, "head", "链头没有签名：链头被改动过，或升级后尚未签名"))
+            found.append(
+                Break(code, head.seq, "head", "链头没有签名：链头被改动过，或升级后尚未签名")
+            )
         elif not anchor_keys.signed_by(key, signature, head_message(head.pk, head.seq, head.head)):
             found.append(
                 Break(
@@ -74,11 +80,14 @@ def heads_sign_unsigned() -> int:
 
 
 def _anchored_heads() -> anchors.Heads:
-    return {str(pk): (seq, head) for pk, seq, head in LedgerHead.objects.values_list("pk", "seq", "head")}
+    return {
+        str(pk): (seq, head)
+        for pk, seq, head in LedgerHead.objects.values_list("pk", "seq", "head")
+    }
 
 
 def _hashes_at(key: str, seqs: set[int]) -> dict[int, str]:
-    wanted, found = sorted(seqs), {}
+    wanted, found = sorted(seqs), dict[int, str]()
     for start in range(0, len(wanted), 500):  # SQLite's limit on parameters
         rows = Entry.objects.filter(organization_id=int(key), seq__in=wanted[start : start + 500])
         found.update(rows.values_list("seq", "hash"))
@@ -93,3 +102,21 @@ def _label(key: str) -> str:
 def ledger_anchors_register() -> None:
     """Anchor every organization's chain as ``ledger:<organization id>`` (LedgerConfig.ready)."""
     anchors.chain_register(SOURCE, heads=_anchored_heads, label=_label, hashes_at=_hashes_at)
+
+
+@dataclass(frozen=True)
+class HeadOnPaper:
+    """What a signed sheet or a notice prints so that paper holds the chain head too: the head
+    the secretary signed and the first anchor written after it (None: none yet)."""
+
+    seq: int
+    head: str  # the first 16 hex digits: enough to compare by eye with `jifen verify`'s output
+    anchor: Anchor | None
+    anchor_seq: int
+    anchor_head: str
+
+
+def head_on_paper(*, organization_id: int, seq: int, head: str, since: dt.datetime) -> HeadOnPaper:
+    anchor = anchors.anchor_for(f"{SOURCE}:{organization_id}", since)
+    at_seq, at_head = anchor.chains[f"{SOURCE}:{organization_id}"] if anchor else (0, "")
+    return HeadOnPaper(seq, head[:16], anchor, at_seq, at_head[:16])

@@ -62,9 +62,7 @@ def _head_row(org: Any) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def world(
-    tree: SimpleNamespace, make_person: Callable[..., Person], secretary: Any
-) -> World:
+def world(tree: SimpleNamespace, make_person: Callable[..., Person], secretary: Any) -> World:
     zhang, li = make_person("张三"), make_person("李四", organization=tree.b2)
     b1 = [_append(tree.b1, zhang, 1, 1), _append(tree.b1, zhang, 2, 2)]
     head_at_two = _head_row(tree.b1)  # what an attacker who saves rows early keeps
@@ -107,6 +105,21 @@ def verify() -> tuple[int, str]:
     return 0, out.getvalue()
 
 
+def head_set(org: Any, seq: int, head: str, signature: str | None = None) -> None:
+    """Write the head row as an owner would; with ``signature``, a saved copy's signature too."""
+    if signature is None:
+        sql(
+            "UPDATE ledger_ledgerhead SET seq = %s, head = %s WHERE organization_id = %s",
+            seq, head, org.pk,
+        )  # fmt: skip
+    else:
+        sql(
+            "UPDATE ledger_ledgerhead SET seq = %s, head = %s, signature = %s"
+            " WHERE organization_id = %s",
+            seq, head, signature, org.pk,
+        )  # fmt: skip
+
+
 def _insert(entry: Entry) -> None:
     columns = (
         "organization_id", "seq", "person_id", "date", "item", "value", "source", "note",
@@ -137,10 +150,7 @@ def _rechain(org: Any, *, from_seq: int) -> None:
         new = entry_hash(entry, prev)
         sql("UPDATE ledger_entry SET prev_hash = %s, hash = %s WHERE id = %s", prev, new, entry.pk)
         prev = new
-    sql(
-        "UPDATE ledger_ledgerhead SET seq = %s, head = %s WHERE organization_id = %s",
-        len(entries), prev, org.pk,
-    )  # fmt: skip
+    head_set(org, len(entries), prev)
 
 
 # Each attack is a function of the world; ATTACKS pairs it with what verify must say.
@@ -178,10 +188,7 @@ def delete_last_head_unchanged(w: World) -> None:
 def delete_last_move_head(w: World) -> None:
     with triggers_lifted("ledger_entry"):
         sql("DELETE FROM ledger_entry WHERE id = %s", w.b1[3].pk)
-    sql(
-        "UPDATE ledger_ledgerhead SET seq = 3, head = %s WHERE organization_id = %s",
-        w.b1[2].hash, w.tree.b1.pk,
-    )  # fmt: skip
+    head_set(w.tree.b1, 3, w.b1[2].hash)
 
 
 def append_head_unchanged(w: World) -> None:
@@ -191,16 +198,14 @@ def append_head_unchanged(w: World) -> None:
 def append_and_move_head(w: World) -> None:
     forged = _forged(w.b1[3], 5)
     _insert(forged)
-    sql(
-        "UPDATE ledger_ledgerhead SET seq = 5, head = %s WHERE organization_id = %s",
-        forged.hash, w.tree.b1.pk,
-    )  # fmt: skip
+    head_set(w.tree.b1, 5, forged.hash)
 
 
 def insert_and_renumber(w: World) -> None:
     with triggers_lifted("ledger_entry"):
-        sql("UPDATE ledger_entry SET seq = seq + 100 WHERE organization_id = %s AND seq >= 3", w.tree.b1.pk)
-        sql("UPDATE ledger_entry SET seq = seq - 99 WHERE organization_id = %s AND seq >= 103", w.tree.b1.pk)
+        where = "WHERE organization_id = %s AND seq >= "
+        sql(f"UPDATE ledger_entry SET seq = seq + 100 {where} 3", w.tree.b1.pk)  # noqa: S608
+        sql(f"UPDATE ledger_entry SET seq = seq - 99 {where} 103", w.tree.b1.pk)  # noqa: S608
         _insert(_forged(w.b1[1], 3))
         _rechain(w.tree.b1, from_seq=3)
 
@@ -260,10 +265,7 @@ def roll_back_head(w: World) -> None:
     seq, head, signature = w.head_at_two
     with triggers_lifted("ledger_entry"):
         sql("DELETE FROM ledger_entry WHERE organization_id = %s AND seq > 2", w.tree.b1.pk)
-    sql(
-        "UPDATE ledger_ledgerhead SET seq = %s, head = %s, signature = %s WHERE organization_id = %s",
-        seq, head, signature, w.tree.b1.pk,
-    )  # fmt: skip
+    head_set(w.tree.b1, seq, head, signature)
 
 
 def delete_signature(w: World) -> None:
@@ -280,7 +282,7 @@ def delete_seal(w: World) -> None:
 
 def edit_seal_dates(w: World) -> None:
     with triggers_lifted("ledger_seal"):
-        sql("UPDATE ledger_seal SET \"end\" = %s WHERE id = %s", D(2026, 2, 28), w.seal.pk)
+        sql('UPDATE ledger_seal SET "end" = %s WHERE id = %s', D(2026, 2, 28), w.seal.pk)
 
 
 def tamper_anchor_file(w: World) -> None:
@@ -379,20 +381,14 @@ def test_a_rollback_inside_the_window_since_the_last_anchor_is_the_documented_li
     _append(world.tree.b1, zhang, 5, 5, month=4)  # after the anchor
     with triggers_lifted("ledger_entry"):
         sql("DELETE FROM ledger_entry WHERE organization_id = %s AND seq > 4", world.tree.b1.pk)
-    sql(
-        "UPDATE ledger_ledgerhead SET seq = %s, head = %s, signature = %s WHERE organization_id = %s",
-        *saved, world.tree.b1.pk,
-    )  # fmt: skip
+    head_set(world.tree.b1, *saved)
     assert verify()[0] == 0  # the limit: undetected
     # Once an anchor has seen entry 5, the same rollback is caught (attack 16 above).
     _append(world.tree.b1, zhang, 5, 5, month=4)
     anchor_write("daily")
     with triggers_lifted("ledger_entry"):
         sql("DELETE FROM ledger_entry WHERE organization_id = %s AND seq > 4", world.tree.b1.pk)
-    sql(
-        "UPDATE ledger_ledgerhead SET seq = %s, head = %s, signature = %s WHERE organization_id = %s",
-        *saved, world.tree.b1.pk,
-    )  # fmt: skip
+    head_set(world.tree.b1, *saved)
     code, said = verify()
     assert code == 1
     assert "记录到第 5 条，现在只有 4 条（记录被删除或链头被回滚）" in said

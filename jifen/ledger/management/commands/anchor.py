@@ -50,7 +50,7 @@ class Command(BaseCommand):
             )
         try:
             anchor = anchor_write("jifen anchor")
-        except (OSError, anchor_keys.KeyProblem) as error:
+        except (OSError, anchor_keys.AnchorKeyError) as error:
             raise CommandError(f"锚点没有写成：{error}", returncode=2) from error
         self.stdout.write(
             self.style.SUCCESS(
@@ -63,11 +63,13 @@ class Command(BaseCommand):
         existed = path.exists()
         try:
             key = anchor_keys.key_generate(path)
-        except (OSError, anchor_keys.KeyProblem) as error:
+        except (OSError, anchor_keys.AnchorKeyError) as error:
             raise CommandError(f"无法生成或读取锚点私钥 {path}：{error}", returncode=2) from error
         said = "已有私钥，未覆盖" if existed else "已生成私钥"
         self.stderr.write(f"{said}：{path}（只给运行 Jifen 的用户读，不放进数据库备份的同一处）")
-        self.stderr.write("把下面这一行加进部署的设置（环境变量），并设置 JIFEN_ANCHOR_KEY 为私钥路径：")
+        self.stderr.write(
+            "把下面这一行加进部署的设置（环境变量），并设置 JIFEN_ANCHOR_KEY 为私钥路径："
+        )
         self.stdout.write(f"JIFEN_ANCHOR_PUBLIC_KEY={anchor_keys.public_text(key.public_key())}")
 
     def _sign_heads(self) -> None:

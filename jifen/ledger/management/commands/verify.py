@@ -9,9 +9,10 @@ from jifen.orgs.models import Organization
 
 class Command(BaseCommand):
     help = (
-        "核对积分台账：重算哈希链、核对链头签名、与每个锚点比对、检查只追加的触发器，逐条指出问题。"
-        " Recompute the ledger's hash chains, check the heads' signatures, compare with every anchor"
-        " and check the append-only triggers; name each problem."
+        "核对积分台账：重算哈希链、核对链头签名、与每个锚点比对、检查只追加的触发器，"
+        "逐条指出问题。"
+        " Recompute the ledger's hash chains, check the heads' signatures, compare with every"
+        " anchor and check the append-only triggers; name each problem."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -34,7 +35,9 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"台账完整：{count} 条记录，哈希链全部吻合，链头签名有效。")
         )
         if result.latest is None:
-            self.stdout.write("还没有锚点：请运行 jifen anchor，并按 docs/deployment.md 设置每日定时。")
+            self.stdout.write(
+                "还没有锚点：请运行 jifen anchor，并按 docs/deployment.md 设置每日定时。"
+            )
         else:
             self.stdout.write(
                 f"与全部锚点一致；最新的锚点 {result.latest.name}"
