@@ -15,6 +15,7 @@ from django.db import connection
 
 from jifen.core import anchor_keys, anchors, appendonly
 from jifen.core.anchors import anchor_files, anchor_write
+from jifen.core.checks import anchor_key_is_configured
 from jifen.ledger.bulk import BulkFact, entries_load
 from jifen.ledger.models import Entry, LedgerHead, Origin
 from jifen.ledger.services import entry_append
@@ -102,13 +103,12 @@ def test_the_bulk_path_signs_the_head_it_moves(tree: SimpleNamespace, zhang: Per
     ]
     entries_load(organization=tree.b1, facts=facts, recorded_by=None, summary="批量")
     head = LedgerHead.objects.get(organization=tree.b1)
-    assert head.seq == 2 and head.signature
+    assert head.seq == 2
+    assert head.signature
     assert verify()[0] == 0
 
 
 def test_check_deploy_warns_until_the_key_is_configured(settings: Any) -> None:
-    from jifen.core.checks import anchor_key_is_configured  # noqa: PLC0415
-
     settings.JIFEN_ANCHOR_CONFIGURED = False
     (warning,) = anchor_key_is_configured()
     assert warning.id == "jifen.W002"
@@ -121,7 +121,7 @@ def test_check_with_the_database_names_a_missing_trigger() -> None:
     call_command("check", databases=["default"], stdout=io.StringIO())  # all present
     appendonly.remove(connection, "ledger_seal")
     err = io.StringIO()
-    with pytest.raises(Exception, match="SystemCheckError|jifen.E002") as failed:
+    with pytest.raises(Exception, match=r"jifen\.E002") as failed:
         call_command("check", databases=["default"], stdout=io.StringIO(), stderr=err)
     assert "ledger_seal_no_update" in str(failed.value)
 
@@ -143,8 +143,9 @@ def test_any_registered_chain_is_anchored_and_checked(
     another_chain["audit"] = (2, "b" * 64)  # rolled back
     code, said = verify()
     assert code == 1
-    assert "审计日志：锚点" in said and "记录到第 3 条，现在只有 2 条" in said
+    assert "审计日志：锚点" in said
+    assert "记录到第 3 条，现在只有 2 条" in said
     another_chain["audit"] = (3, "d" * 64)  # rewritten
     assert "审计日志：第 3 条的链头与锚点" in verify()[1]
     another_chain.clear()  # gone
-    assert "审计日志：锚点" in verify()[1] and "整条链不见了" in verify()[1]
+    assert "整条链不见了" in verify()[1]

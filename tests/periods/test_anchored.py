@@ -38,7 +38,8 @@ def test_a_signature_and_a_notice_each_write_an_anchor_that_the_paper_shows(
     with django_capture_on_commit_callbacks(execute=True):
         secretary.post(reverse("periods:notice_open", args=args), {"how_to_object": ""})
     first, second = (anchor_read(p, anchor_keys.public_key()) for p in anchor_files())
-    assert not isinstance(first, str) and not isinstance(second, str)
+    assert not isinstance(first, str)
+    assert not isinstance(second, str)
     assert first.name == signed.name
     assert first.reason.startswith("签名 B1 2026Q3")
     assert second.reason.startswith("公示 B1 2026")
