@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from django.db import connection
 
 from jifen.core import anchor_keys
-from jifen.core.anchors import SOURCES, Anchor, anchor_files, anchor_read, chains_now, table_digests
+from jifen.core.anchor_tables import TableMark, marks_now
+from jifen.core.anchors import SOURCES, Anchor, anchor_files, anchor_read, chains_now
 
 
 @dataclass(frozen=True)
@@ -121,35 +122,33 @@ def chains_check(anchors: list[Anchor]) -> list[Problem]:
 
 
 def tables_check(anchors: list[Anchor]) -> list[Problem]:
-    anchored: dict[str, dict[int, tuple[int, str, str]]] = {}
+    anchored: dict[str, dict[TableMark, str]] = {}
     for anchor in anchors:
-        for table, (count, top, digest) in anchor.tables.items():
-            anchored.setdefault(table, {})[top] = (count, digest, anchor.name)
+        for table, mark in anchor.tables.items():
+            anchored.setdefault(table, {})[mark] = anchor.name
     existing = set(connection.introspection.table_names())
-    problems = [
-        Problem("table", f"表 {table} 不见了（锚点中有它）")
-        for table in sorted(anchored)
-        if table not in existing
-    ]
-    present = {t: marks for t, marks in anchored.items() if t in existing}
-    digests = table_digests(present, upto={t: set(marks) for t, marks in present.items()})
-    for table, marks in sorted(present.items()):
-        for top, (count, digest, anchor_name) in sorted(marks.items()):
-            count_now, digest_now = digests[table]["at"][top]
-            if count_now < count:
+    problems = []
+    for table, marks in sorted(anchored.items()):
+        if table not in existing:
+            problems.append(Problem("table", f"表 {table} 不见了（锚点中有它）"))
+            continue
+        now = marks_now(table, marks)
+        for mark, anchor_name in sorted(marks.items(), key=lambda item: item[0].top):
+            count, digest = now[mark]
+            if count < mark.count:
                 problems.append(
                     Problem(
                         "table",
-                        f"表 {table}：锚点 {anchor_name} 时编号不超过 {top} 的有 {count} 行，"
-                        f"现在只有 {count_now} 行（记录被删除）",
+                        f"表 {table}：锚点 {anchor_name} 时编号不超过 {mark.top} 的有"
+                        f" {mark.count} 行，现在只有 {count} 行（记录被删除）",
                     )
                 )
                 break
-            if (count_now, digest_now) != (count, digest):
+            if (count, digest) != (mark.count, mark.digest):
                 problems.append(
                     Problem(
                         "table",
-                        f"表 {table}：编号不超过 {top} 的记录与锚点 {anchor_name} 签的不同"
+                        f"表 {table}：编号不超过 {mark.top} 的记录与锚点 {anchor_name} 签的不同"
                         "（记录被改动、替换或插入）",
                     )
                 )

@@ -25,15 +25,16 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 
 from jifen.core import anchor_keys, appendonly, clock
+from jifen.core.anchor_tables import TableMark, table_mark
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +89,7 @@ class Anchor:
     reason: str
     key: str
     chains: Heads
-    tables: dict[str, tuple[int, int, str]] = field(default_factory=dict)
+    tables: dict[str, TableMark] = field(default_factory=dict)
 
 
 def chains_now() -> Heads:
@@ -99,41 +100,6 @@ def chains_now() -> Heads:
     return found
 
 
-def table_digests(tables: Iterable[str], upto: dict[str, set[int]] | None = None) -> dict[str, Any]:
-    """Per table: (count, highest id, running digest) of its rows; with ``upto``, also the count
-    and digest as they stood at each of those ids (``{"at": {id: (count, digest)}}``), in one
-    pass. The digest runs over rows in id order, so any earlier prefix is read on the way."""
-    result: dict[str, Any] = {}
-    with connection.cursor() as cursor:
-        for table in tables:
-            wanted = sorted(upto.get(table, set())) if upto else []
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)} ORDER BY id")  # noqa: S608 (our own table names)
-            digest, count, last, at = "", 0, 0, {}
-            position = 0
-            for row in cursor.fetchall():
-                while position < len(wanted) and wanted[position] < row[0]:
-                    at[wanted[position]] = (count, digest)
-                    position += 1
-                count += 1
-                last = row[0]
-                text = repr(tuple(row)).encode()
-                digest = hashlib.sha256(f"{digest}\n".encode() + text).hexdigest()
-            for mark in wanted[position:]:
-                at[mark] = (count, digest)
-            result[table] = {"count": count, "max": last, "digest": digest, "at": at}
-    return result
-
-
-def _lock_tables(tables: list[str]) -> None:
-    # A row committed later with a smaller id (PostgreSQL hands out ids before commit) would
-    # change an anchored prefix: SHARE waits for writers in flight and holds new ones off until
-    # this transaction ends. SQLite has one writer, and ids follow commits.
-    if connection.vendor == "postgresql" and tables:
-        names = ", ".join(connection.ops.quote_name(t) for t in tables)
-        with connection.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {names} IN SHARE MODE")
-
-
 def anchor_dir() -> Path:
     return Path(settings.JIFEN_ANCHOR_DIR)
 
@@ -141,11 +107,9 @@ def anchor_dir() -> Path:
 def anchor_write(reason: str) -> Anchor:
     """Sign the heads of every chain and the digests of the append-only tables as they stand
     now and write them as a new file in ``JIFEN_ANCHOR_DIR``."""
-    tables = anchored_tables()
-    with transaction.atomic():
-        _lock_tables(tables)
-        chains = chains_now()
-        digests = table_digests(tables)
+    chains = chains_now()
+    # Tables after chains: a signature's row is anchored only with the head it signed (or later).
+    marks = {table: table_mark(table) for table in anchored_tables()}
     moment = clock.now().astimezone(dt.UTC)
     body_fields = {
         "v": 1,
@@ -154,7 +118,8 @@ def anchor_write(reason: str) -> Anchor:
         "key": anchor_keys.public_text(anchor_keys.private_key().public_key()),
         "chains": {name: [seq, head] for name, (seq, head) in sorted(chains.items())},
         "tables": {
-            table: [d["count"], d["max"], d["digest"]] for table, d in sorted(digests.items())
+            table: [m.count, m.top, m.digest, [list(g) for g in m.gaps]]
+            for table, m in sorted(marks.items())
         },
     }
     body = json.dumps(body_fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -181,7 +146,10 @@ def anchor_parse(name: str, body: str, digest: str) -> Anchor:
         reason=fields.get("reason", ""),
         key=fields["key"],
         chains={n: (int(s), str(h)) for n, (s, h) in fields["chains"].items()},
-        tables={t: (int(c), int(m), str(d)) for t, (c, m, d) in fields.get("tables", {}).items()},
+        tables={
+            table: TableMark(int(c), int(m), str(d), tuple((int(a), int(b)) for a, b in gaps))
+            for table, (c, m, d, gaps) in fields.get("tables", {}).items()
+        },
     )
 
 

@@ -149,3 +149,34 @@ def test_any_registered_chain_is_anchored_and_checked(
     assert "审计日志：第 3 条的链头与锚点" in verify()[1]
     another_chain.clear()  # gone
     assert "整条链不见了" in verify()[1]
+
+
+def _seal_row(seal_id: int, organization_id: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            'INSERT INTO ledger_seal (id, organization_id, start, "end", label, ref, sealed_at)'
+            " VALUES (%s, %s, %s, %s, '一季度', 'test', %s)",
+            [seal_id, organization_id, D(2026, 1, 1), D(2026, 3, 31),
+             connection.ops.adapt_datetimefield_value(dt.datetime.now(dt.UTC))],
+        )  # fmt: skip
+
+
+def test_a_row_committed_after_an_anchor_with_a_smaller_id_is_no_attack(
+    tree: SimpleNamespace,
+) -> None:
+    # PostgreSQL hands out ids before commit: the row with id 2 commits after the anchor that saw
+    # 1 and 3. The anchor recorded 2 as a gap, so the late row is left out, not taken for a forgery.
+    _seal_row(1001, tree.b1.pk)
+    _seal_row(1003, tree.b1.pk)
+    anchor = anchor_write("test")
+    assert (1002, 1002) in anchor.tables["ledger_seal"].gaps
+    _seal_row(1002, tree.b1.pk)
+    code, said = verify()
+    assert code == 0, said
+    with connection.cursor() as cursor:
+        appendonly.remove(connection, "ledger_seal")
+        cursor.execute("DELETE FROM ledger_seal WHERE id = 1003")
+        appendonly.install(connection, "ledger_seal")
+    code, said = verify()
+    assert code == 1
+    assert "现在只有 1 行（记录被删除）" in said
