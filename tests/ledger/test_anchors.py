@@ -180,3 +180,12 @@ def test_a_row_committed_after_an_anchor_with_a_smaller_id_is_no_attack(
     code, said = verify()
     assert code == 1
     assert "现在只有 1 行（记录被删除）" in said
+
+
+def test_verify_notes_an_anchor_older_than_two_days(clock: Any) -> None:
+    anchor_write("daily")
+    assert "天前写的" not in verify()[1]
+    clock.advance(dt.timedelta(days=3))
+    code, said = verify()
+    assert code == 0
+    assert "最新的锚点是 3 天前写的" in said

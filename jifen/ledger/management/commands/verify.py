@@ -1,7 +1,9 @@
+import datetime as dt
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from jifen.core import clock
 from jifen.ledger.integrity import integrity_check
 from jifen.ledger.models import Entry
 from jifen.orgs.models import Organization
@@ -43,3 +45,10 @@ class Command(BaseCommand):
                 f"与全部锚点一致；最新的锚点 {result.latest.name}"
                 f"（摘要 {result.latest.digest[:16]}）。"
             )
+            age = clock.now() - dt.datetime.fromisoformat(result.latest.at)
+            if age > dt.timedelta(days=2):
+                # Not a failure, but the window a rollback can hide in is as long as this.
+                self.stdout.write(
+                    f"注意：最新的锚点是 {age.days} 天前写的，"
+                    "每日的 jifen anchor 定时任务可能没有运行。"
+                )
