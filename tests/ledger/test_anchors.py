@@ -15,7 +15,7 @@ from django.db import connection
 
 from jifen.core import anchor_keys, anchors, appendonly
 from jifen.core.anchors import anchor_files, anchor_write
-from jifen.core.checks import anchor_key_is_configured
+from jifen.core.checks import anchor_key_is_configured, append_only_triggers_are_installed
 from jifen.ledger.bulk import BulkFact, entries_load
 from jifen.ledger.models import Entry, LedgerHead, Origin
 from jifen.ledger.services import entry_append
@@ -189,3 +189,13 @@ def test_verify_notes_an_anchor_older_than_two_days(clock: Any) -> None:
     code, said = verify()
     assert code == 0
     assert "最新的锚点是 3 天前写的" in said
+
+
+def test_the_trigger_check_leaves_tables_not_yet_created_to_migrate() -> None:
+    # `jifen migrate` runs the database checks before it creates the tables: a fresh install
+    # must not be refused for triggers on tables that do not exist yet.
+    assert append_only_triggers_are_installed(databases=["default"]) == []
+    with connection.cursor() as cursor:
+        appendonly.remove(connection, "ratings_followupstep")
+        cursor.execute("DROP TABLE ratings_followupstep")
+    assert append_only_triggers_are_installed(databases=["default"]) == []
