@@ -13,6 +13,10 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "jifen.example.org",
     "JIFEN_HTTPS": "1",
     "DEBUG": "0",
+    # The anchor key outside the data directory and its public half in the settings
+    # (docs/deployment.md, 锚点); check --deploy warns (jifen.W002) without them.
+    "JIFEN_ANCHOR_KEY": "/etc/jifen/anchor/anchor_key.pem",
+    "JIFEN_ANCHOR_PUBLIC_KEY": "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=",
 }
 
 
@@ -27,6 +31,9 @@ def jifen(*args: str, var_dir: Path, **env: str) -> subprocess.CompletedProcess[
             "DATABASE_URL",
             "ALLOWED_HOSTS",
             "JIFEN_HTTPS",
+            "JIFEN_ANCHOR_KEY",
+            "JIFEN_ANCHOR_PUBLIC_KEY",
+            "JIFEN_ANCHOR_DIR",
             "DJANGO_ALLOW_ASYNC_UNSAFE",
         }
     }
@@ -64,6 +71,7 @@ def test_laptop_defaults_are_flagged_by_check_deploy(tmp_path: Path) -> None:
     done = jifen("check", "--deploy", "--fail-level", "WARNING", var_dir=tmp_path)
     assert done.returncode != 0
     assert "SECURE_HSTS_SECONDS" in done.stderr
+    assert "jifen.W002" in done.stderr  # the anchor key generated next to the data
 
 
 def test_a_secret_key_is_generated_once_into_var(tmp_path: Path) -> None:
