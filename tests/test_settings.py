@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION = {
@@ -13,11 +17,26 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "jifen.example.org",
     "JIFEN_HTTPS": "1",
     "DEBUG": "0",
-    # The anchor key outside the data directory and its public half in the settings
-    # (docs/deployment.md, 锚点); check --deploy warns (jifen.W002) without them.
-    "JIFEN_ANCHOR_KEY": "/etc/jifen/anchor/anchor_key.pem",
-    "JIFEN_ANCHOR_PUBLIC_KEY": "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=",
 }
+
+
+def anchor_key(folder: Path) -> dict[str, str]:
+    """The anchor key outside the data directory and its public half in the settings
+    (docs/deployment.md, 锚点): check --deploy warns (jifen.W002) without them."""
+    key = Ed25519PrivateKey.generate()
+    path = folder / "anchor_key.pem"
+    path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return {
+        "JIFEN_ANCHOR_KEY": str(path),
+        "JIFEN_ANCHOR_PUBLIC_KEY": base64.b64encode(raw).decode(),
+    }
 
 
 def jifen(*args: str, var_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
@@ -62,7 +81,10 @@ def setting(name: str, var_dir: Path, **env: str) -> str:
 
 
 def test_production_values_pass_check_deploy(tmp_path: Path) -> None:
-    done = jifen("check", "--deploy", "--fail-level", "WARNING", var_dir=tmp_path, **PRODUCTION)
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    production = PRODUCTION | anchor_key(keys)
+    done = jifen("check", "--deploy", "--fail-level", "WARNING", var_dir=tmp_path, **production)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no issues" in done.stdout
 

@@ -67,9 +67,15 @@ def _load_private(path: str, _mtime: int) -> Ed25519PrivateKey:
 
 
 def private_key() -> Ed25519PrivateKey:
-    """The signing key: the configured file, generated there on first use when it is absent."""
+    """The signing key: the configured file, generated there on first use when it is absent —
+    unless a public key is configured: a new key would sign what that key can never verify."""
     path = private_key_path()
     if not path.exists():
+        if settings.JIFEN_ANCHOR_PUBLIC_KEY:
+            raise AnchorKeyError(
+                f"锚点私钥 {path} 不存在，而设置了公钥 JIFEN_ANCHOR_PUBLIC_KEY："
+                "请把私钥放回（从离线保存的副本），或检查 JIFEN_ANCHOR_KEY 的路径"
+            )
         return key_generate(path)
     return _load_private(str(path), path.stat().st_mtime_ns)
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.db import connections
 
+from jifen.core import anchor_keys
 from jifen.core.appendonly import APPEND_ONLY_TABLES, missing_triggers
 
 
@@ -41,6 +42,22 @@ def anchor_key_is_configured(**kwargs: Any) -> list[CheckMessage]:
             id="jifen.W002",
         )
     ]
+
+
+@register(Tags.security)
+def anchor_key_is_usable(**kwargs: Any) -> list[CheckMessage]:
+    """With a public key configured, the private key must be there and be its pair: otherwise
+    every append to the ledger (which signs its head) would fail."""
+    if not getattr(settings, "JIFEN_ANCHOR_PUBLIC_KEY", ""):
+        return []
+    try:
+        anchor_keys.private_key()  # there and readable (public_key() alone needs only settings)
+        anchor_keys.public_key()  # and the configured key's pair
+    except anchor_keys.AnchorKeyError as error:
+        return [
+            Error(str(error), hint="JIFEN_ANCHOR_KEY / JIFEN_ANCHOR_PUBLIC_KEY", id="jifen.E003")
+        ]
+    return []
 
 
 @register(Tags.database)

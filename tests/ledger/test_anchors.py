@@ -15,7 +15,11 @@ from django.db import connection
 
 from jifen.core import anchor_keys, anchors, appendonly
 from jifen.core.anchors import anchor_files, anchor_write
-from jifen.core.checks import anchor_key_is_configured, append_only_triggers_are_installed
+from jifen.core.checks import (
+    anchor_key_is_configured,
+    anchor_key_is_usable,
+    append_only_triggers_are_installed,
+)
 from jifen.ledger.bulk import BulkFact, entries_load
 from jifen.ledger.models import Entry, LedgerHead, Origin
 from jifen.ledger.services import entry_append
@@ -199,3 +203,18 @@ def test_the_trigger_check_leaves_tables_not_yet_created_to_migrate() -> None:
         appendonly.remove(connection, "ratings_followupstep")
         cursor.execute("DROP TABLE ratings_followupstep")
     assert append_only_triggers_are_installed(databases=["default"]) == []
+
+
+def test_a_configured_public_key_without_its_private_key_is_an_error(
+    settings: Any, tmp_path: Path
+) -> None:
+    settings.JIFEN_ANCHOR_KEY = tmp_path / "missing.pem"
+    settings.JIFEN_ANCHOR_PUBLIC_KEY = anchor_keys.public_text(
+        anchor_keys.key_generate(tmp_path / "real.pem").public_key()
+    )
+    (error,) = anchor_key_is_usable()
+    assert error.id == "jifen.E003"
+    assert "missing.pem 不存在" in error.msg
+    assert not (tmp_path / "missing.pem").exists()  # no stray key generated in its place
+    settings.JIFEN_ANCHOR_KEY = tmp_path / "real.pem"
+    assert anchor_key_is_usable() == []
