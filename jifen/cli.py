@@ -34,6 +34,12 @@ Jifen 积分量化管理系统
                         (import an organization tree; the same as `jifen import_orgs`)
   jifen token create USERNAME [--read-only] [--name N] [--expires YYYY-MM-DD]
                         为账号创建接口令牌，只显示一次 (a personal API token, printed once)
+  jifen verify [--org CODE]
+                        核对台账：哈希链、链头签名、锚点、只追加的触发器
+                        (check the chains, head signatures, anchors and append-only triggers)
+  jifen anchor [keygen]
+                        写一个锚点（每日定时）；keygen 生成锚点密钥并打印公钥
+                        (write an anchor, daily; keygen makes the key and prints the public key)
   jifen worker [--once] [--max-jobs N]
                         运行后台任务（大文件导入），与 gunicorn 一起常驻
                         (run queued jobs such as large imports; beside gunicorn)

@@ -233,6 +233,17 @@ JOB_CHECK_BYTES = int(env_str("JIFEN_JOB_CHECK_BYTES") or 256 * 1024)
 # database's only write lock); on PostgreSQL it goes to the job's row.
 JOB_PROGRESS_DIR = VAR_DIR / "jobs"
 
+# Anchors (docs/deployment.md, "锚点"): signed checkpoints of every hash chain's head, written as
+# files outside the database. JIFEN_ANCHOR_KEY is the Ed25519 private key (PEM) that signs them
+# and the ledger's heads; JIFEN_ANCHOR_PUBLIC_KEY (base64 or PEM, from `jifen anchor keygen`) is
+# what verification trusts, so it does not rely on a file next to the data; JIFEN_ANCHOR_DIR is
+# where the anchor files go. Unset, a key is generated under var/ on first use and
+# `check --deploy` warns (jifen/core/checks.py).
+JIFEN_ANCHOR_KEY = Path(env_str("JIFEN_ANCHOR_KEY") or VAR_DIR / "anchor" / "anchor_key.pem")
+JIFEN_ANCHOR_PUBLIC_KEY = env_str("JIFEN_ANCHOR_PUBLIC_KEY")
+JIFEN_ANCHOR_DIR = Path(env_str("JIFEN_ANCHOR_DIR") or VAR_DIR / "anchors")
+JIFEN_ANCHOR_CONFIGURED = bool(env_str("JIFEN_ANCHOR_KEY") and JIFEN_ANCHOR_PUBLIC_KEY)
+
 S3_SETTINGS = ("JIFEN_S3_ENDPOINT", "JIFEN_S3_BUCKET", "JIFEN_S3_ACCESS_KEY", "JIFEN_S3_SECRET_KEY")
 
 

@@ -19,6 +19,7 @@ from jifen.audit.services import audit_record
 from jifen.core import clock
 from jifen.core.bulkinsert import rows_insert
 from jifen.ledger.chain import entry_hash
+from jifen.ledger.heads import head_sign
 from jifen.ledger.models import Correction, Entry, LedgerHead, Origin, ScoreHead, Seal
 from jifen.orgs.models import Membership, Organization, Person
 from jifen.orgs.selectors import memberships_overlapping
@@ -111,7 +112,9 @@ def _append(many: Sequence[dict[str, Any]], organization: Organization) -> list[
         entry.hash = prev = entry_hash(entry, prev)
         entries.append(entry)
     rows_insert(entries)  # bulk_create's per-value work takes seconds for a month's figures
-    LedgerHead.objects.filter(pk=head.pk).update(seq=seq, head=prev)
+    LedgerHead.objects.filter(pk=head.pk).update(
+        seq=seq, head=prev, signature=head_sign(organization.pk, seq, prev)
+    )
     score_heads_bump(entries)
     return entries
 

@@ -18,6 +18,7 @@ from jifen.accounts.roles import Role
 from jifen.audit.services import audit_record
 from jifen.core import clock
 from jifen.core.locks import row_lock
+from jifen.core.anchors import anchor_after_commit
 from jifen.ledger.models import GENESIS, Entry, LedgerHead, Origin
 from jifen.ledger.services import entry_append, entry_correct, seal_add
 from jifen.orgs.access import Action, assignments_of, can
@@ -219,6 +220,8 @@ def signature_sealed(
         sealed_by=actor,
     )
     canonical, sheet_hash = sheet
+    # Once this commits, every chain head is signed into an anchor outside the database.
+    anchor_after_commit(f"签名 {organization.code} {year}" + (f"Q{quarter}" if quarter else "Y"))
     return Signature.objects.create(
         organization=organization,
         year=year,
@@ -245,6 +248,7 @@ def notice_create(
     """The notice itself and its audit record, once the caller checked the signature may be
     publicized: shared by the quarter's notice and the year end's (periods/year_end.py)."""
     window = notice_window(today, days)
+    anchor_after_commit(f"公示 {signature.organization.code} {signature.year}")
     notice = Notice.objects.create(
         signature=signature,
         opened_on=today,
