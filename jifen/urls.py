@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("jifen.reports.urls")),
     path("", include("jifen.assessments.urls")),
     path("", include("jifen.rulebooks.urls")),
+    path("", include("jifen.inbox.urls")),
     path("accounts/", include("jifen.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
