@@ -70,9 +70,9 @@ def read_all(request: HttpRequest) -> HttpResponse:
 def preferences(request: HttpRequest) -> HttpResponse:
     user = signed_in(request)
     current = Preference.objects.filter(user=user).first()
-    form = PreferenceForm(
-        request.POST or None, initial={"email": current.email if current else True}
-    )
+    # An unticked box sends an empty POST: still a POST, so not ``request.POST or None``.
+    posted = request.POST if request.method == "POST" else None
+    form = PreferenceForm(posted, initial={"email": current.email if current else True})
     return form_page(
         request,
         form,
@@ -92,7 +92,7 @@ def robot(request: HttpRequest, org_id: int) -> HttpResponse:
     organization = access.org_for(user, org_id, Action.SET_ROBOT)
     current = BranchWebhook.objects.filter(organization=organization).first()
     initial = {"url": current.url, "enabled": current.enabled} if current else {"enabled": True}
-    form = RobotForm(request.POST or None, initial=initial)
+    form = RobotForm(request.POST if request.method == "POST" else None, initial=initial)
     return form_page(
         request,
         form,
