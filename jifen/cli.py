@@ -35,6 +35,9 @@ Jifen 积分量化管理系统
   jifen worker [--once] [--max-jobs N]
                         运行后台任务（大文件导入），与 gunicorn 一起常驻
                         (run queued jobs such as large imports; beside gunicorn)
+  jifen remind [--date YYYY-MM-DD]
+                        发送到期提醒，每人每项一次，每天由定时器运行
+                        (send the reminders due, each to each person once; run daily)
   jifen demo            载入演示数据 (load the demo data)
   jifen demo --members N [--code CODE]
                         另建一个 N 名党员的演示党委，试试自己的规模 (a committee of N members)
