@@ -293,3 +293,12 @@ def test_jifen_remind_refuses_a_bad_date_with_exit_2() -> None:
     assert done.returncode == 2
     assert "日期 2026-13-01 无法识别" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_robot_page_is_linked_from_the_branch_page_for_its_admins(
+    tree: SimpleNamespace, secretary: User, scorekeeper: User
+) -> None:
+    org_page = reverse("orgs:detail", kwargs={"org_id": tree.b1.pk})
+    robot_page = reverse("inbox:robot", kwargs={"org_id": tree.b1.pk})
+    assert robot_page in _client(secretary).get(org_page).content.decode()
+    assert robot_page not in _client(scorekeeper).get(org_page).content.decode()
