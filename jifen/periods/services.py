@@ -12,14 +12,11 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from jifen.accounts.roles import Role
 from jifen.audit.services import audit_record
 from jifen.core import clock
-from jifen.inbox.models import Notification
-from jifen.inbox.services import notify
 from jifen.ledger.models import GENESIS, Entry, LedgerHead, Origin
 from jifen.ledger.services import entry_append, entry_correct, seal_add
 from jifen.orgs.access import Action, assignments_of, can
@@ -41,6 +38,7 @@ from jifen.periods.selectors import (
     status_of,
 )
 from jifen.periods.sheet import QUARTERS, QuarterSheet, quarter_sheet
+from jifen.periods.told import finding_told
 from jifen.periods.workdays import DEFAULT_NOTICE_DAYS, cn_date, notice_window, shown_date
 
 DEFAULT_HOW_TO_OBJECT = (
@@ -454,18 +452,7 @@ def finding_record(
             + (f"，更正台账 {len(written)} 条，季度需重新签名并公示" if written else "")
         ),
     )
-    signature = objection.notice.signature
-    notify(
-        kind=Notification.Kind.OBJECTION_ANSWERED,
-        user_ids=[objection.filed_by_id],
-        params={
-            "organization": signature.organization.name,
-            "year": signature.year,
-            "quarter": signature.quarter,
-            "outcome": Finding.Outcome(outcome).label,
-        },
-        link=reverse("periods:objection", kwargs={"objection_id": objection.pk}),
-    )
+    finding_told(finding)
     return finding
 
 
