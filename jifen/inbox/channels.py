@@ -26,6 +26,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
 from django.utils import translation
+from django.utils.translation import gettext
 
 from jifen.core import clock
 from jifen.inbox.models import Delivery, Notification
@@ -45,6 +46,12 @@ def email_body(notification: Notification) -> str:
     if site and notification.link:
         text += f"\n\n{site}{notification.link}"
     return text
+
+
+def email_subject() -> str:
+    """In the deployment's language, not that of whoever caused the message."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return gettext("积分量化管理系统通知")
 
 
 def robot_url(url: str, secret: str, now_ms: int) -> str:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from jifen.audit.services import audit_record
 from jifen.core import clock
-from jifen.inbox.channels import deliver_after_commit, email_body
+from jifen.inbox.channels import deliver_after_commit, email_body, email_subject
 from jifen.inbox.models import BranchWebhook, Delivery, Notification, Preference, ReminderSent
 from jifen.orgs.models import Organization, Person
 
@@ -81,7 +81,7 @@ def notify(
                     channel=Delivery.Channel.EMAIL,
                     notification=notification,
                     address=emails[notification.recipient_id],
-                    subject=_("积分量化管理系统通知")[:200],
+                    subject=email_subject(),
                     body=email_body(notification),
                     created_at=now,
                 )
