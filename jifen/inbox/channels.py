@@ -11,6 +11,7 @@ until the deployment switches them on (JIFEN_MAIL, JIFEN_WEBHOOKS; docs/deployme
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import hmac
 import json
@@ -25,6 +26,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -34,6 +36,7 @@ from jifen.inbox.texts import worded
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
+STALE = dt.timedelta(minutes=10)
 _threads: list[threading.Thread] = []
 
 
@@ -157,10 +160,13 @@ def deliveries_send(ids: Sequence[int]) -> int:
 
 def deliveries_retry() -> tuple[int, int]:
     """Try again what failed (fewer than MAX_ATTEMPTS times) or never started (the process
-    ended first); (sent, tried)."""
+    ended first); (sent, tried). A pending one younger than STALE may be on its way from a
+    page's thread right now: left alone, so nobody gets it twice."""
+    stale = clock.now() - STALE
     waiting = list(
         Delivery.objects.filter(
-            status__in=[Delivery.Status.FAILED, Delivery.Status.PENDING],
+            Q(status=Delivery.Status.FAILED)
+            | Q(status=Delivery.Status.PENDING, created_at__lt=stale),
             attempts__lt=MAX_ATTEMPTS,
         ).values_list("pk", flat=True)
     )

@@ -230,3 +230,24 @@ def test_robots_only_to_the_hosts_the_deployment_allows(
             actor=secretary,
         )
     assert not BranchWebhook.objects.exists()
+
+
+def test_remind_sends_what_never_started_but_not_what_a_page_is_sending_now(
+    world: SimpleNamespace, mailed: Mailbox, clock: Clock
+) -> None:
+    def pending(address: str, age: dt.timedelta) -> Delivery:
+        return Delivery.objects.create(
+            channel="email",
+            address=address,
+            subject="积分量化管理系统通知",
+            body="测试",
+            created_at=clock.now - age,
+        )
+
+    left = pending("old@example.edu.cn", dt.timedelta(minutes=11))  # its process ended first
+    fresh = pending("new@example.edu.cn", dt.timedelta(minutes=1))  # a page's thread has it
+    call_command("remind", stdout=io.StringIO())
+    assert [m["To"] for m in mailed.messages] == ["old@example.edu.cn"]
+    left.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (left.status, fresh.status) == ("sent", "pending")
