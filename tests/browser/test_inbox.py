@@ -33,8 +33,9 @@ def test_reading_a_notification_lowers_the_count_in_the_header(
             recorded_by=secretary,
         )
         entry_correct(entry=entry, reason=reason, recorded_by=secretary, value="excused")
+    log_in(page, "dangyuan")  # on a phone: the count shows on the folded menu
+    assert page.locator(".nav-phone summary .badge").inner_text() == "2"
     page.set_viewport_size({"width": 1280, "height": 800})
-    log_in(page, "dangyuan")
     badge = page.locator(".nav-wide .inbox-link .badge")
     assert badge.inner_text() == "2"
 
