@@ -51,6 +51,9 @@ Jifen 积分量化管理系统
   jifen db grants --role ROLE [--apply]
                         PostgreSQL 应用角色的最小权限授权，由所有者在 migrate 后运行
                         (least privilege for the application's role; run by the owner)
+  jifen remind [--date YYYY-MM-DD]
+                        发送到期提醒，每人每项一次，每天由定时器运行
+                        (send the reminders due, each to each person once; run daily)
   jifen demo            载入演示数据 (load the demo data)
   jifen demo --members N [--code CODE]
                         另建一个 N 名党员的演示党委，试试自己的规模 (a committee of N members)

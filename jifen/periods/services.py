@@ -40,6 +40,7 @@ from jifen.periods.selectors import (
     status_of,
 )
 from jifen.periods.sheet import QUARTERS, QuarterSheet, quarter_sheet
+from jifen.periods.told import finding_told
 from jifen.periods.workdays import DEFAULT_NOTICE_DAYS, cn_date, notice_window, shown_date
 
 DEFAULT_HOW_TO_OBJECT = (
@@ -457,6 +458,7 @@ def finding_record(
             + (f"，更正台账 {len(written)} 条，季度需重新签名并公示" if written else "")
         ),
     )
+    finding_told(finding)
     return finding
 
 
