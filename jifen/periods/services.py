@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from jifen.accounts.roles import Role
 from jifen.audit.services import audit_record
 from jifen.core import clock
-from jifen.core.locks import row_lock
 from jifen.core.anchors import anchor_after_commit
+from jifen.core.locks import row_lock
 from jifen.ledger.models import GENESIS, Entry, LedgerHead, Origin
 from jifen.ledger.services import entry_append, entry_correct, seal_add
 from jifen.orgs.access import Action, assignments_of, can
