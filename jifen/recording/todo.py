@@ -1,6 +1,6 @@
 """What recording has waiting for a person on the home page (jifen/core/todo.py): declarations
 to review, to decide or to approve, negative-list proposals to confirm, leave to decide,
-monthly files to confirm, months with nothing recorded; and for a member, their own
+monthly files to confirm, months with no activity recorded; and for a member, their own
 declarations and the activities coming up where they may ask leave.
 
 Every count is one query within the door's reach; the oldest item's date comes with it."""
@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from jifen.core.todo import MINE, Todo, day_text, held_in, provider, waited_days
-from jifen.ledger.models import Entry
 from jifen.orgs import access
 from jifen.orgs.access import Action, AnyUser
 from jifen.orgs.models import Membership, Person
@@ -172,32 +171,45 @@ def uploads_to_confirm(user: AnyUser, today: dt.date) -> list[Todo]:
 
 
 def months_unrecorded(organization_id: int, today: dt.date) -> list[int]:
-    """The months of ``today``'s year that have ended and hold no fact of the branch at all —
-    neither recorded on a page nor imported. One query over the branch's own chain."""
-    first = dt.date(today.year, 1, 1)
-    ended = list(range(1, today.month))
+    """The months of ``today``'s year that have ended with no activity (组织生活) recorded for
+    the branch: every branch holds its 主题党日 each month. Read from the activities (a small
+    table), not the ledger: the ledger has no index by organization and date, and counting a
+    branch's year of facts took a second at 10,000 members (docs/decisions.md)."""
+    ended = range(1, today.month)
     if not ended:
         return []
-    recorded = {
-        day.month
-        for day in Entry.objects.filter(
-            organization_id=organization_id, date__gte=first, date__lt=today.replace(day=1)
-        ).dates("date", "month")
-    }
-    return [m for m in ended if m not in recorded]
+    counted = Activity.objects.filter(
+        organization_id=organization_id,
+        cancelled_at__isnull=True,
+        date__gte=dt.date(today.year, 1, 1),
+        date__lt=today.replace(day=1),
+    ).aggregate(
+        **{
+            f"m{m}": Count(
+                "pk",
+                filter=Q(date__gte=dt.date(today.year, m, 1), date__lt=_next_month(today.year, m)),
+            )
+            for m in ended
+        }
+    )
+    return [m for m in ended if not counted[f"m{m}"]]
+
+
+def _next_month(year: int, month: int) -> dt.date:
+    return dt.date(year + month // 12, month % 12 + 1, 1)
 
 
 @provider
 def months_to_record(user: AnyUser, today: dt.date) -> list[Todo]:
-    """For those who record in a branch: the ended months of the year still empty."""
+    """For those who record in a branch: the ended months of the year with no activity."""
     items = []
     branches = [o for o in held_in(user, Action.RECORD) if o.kind.code == "branch"]
     for organization in branches[:5]:
         missing = months_unrecorded(organization.pk, today)
         items.append(
             Todo(
-                _("还没有记录或导入的月份 · %(org)s") % {"org": organization.name},
-                reverse("recording:monthly", args=[organization.pk]),
+                _("没有登记组织生活的月份 · %(org)s") % {"org": organization.name},
+                reverse("recording:activities", args=[organization.pk]),
                 len(missing),
                 "、".join(_("%(month)s月") % {"month": m} for m in missing),
                 order=40,
