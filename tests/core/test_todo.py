@@ -35,7 +35,8 @@ from jifen.ratings.models import StarProposal
 from jifen.ratings.stars import stars_verdict, tie_decide
 from jifen.recording.declarations import declaration_review, declaration_submit
 from jifen.recording.declarations_committee import declaration_committee_approve
-from jifen.recording.models import Declaration
+from jifen.recording.models import Activity, Declaration
+from jifen.recording.services import activity_cancel, activity_create
 from tests.clock import Clock
 
 pytestmark = pytest.mark.django_db
@@ -173,6 +174,24 @@ def test_doing_the_work_lowers_the_counts(demo: dict[str, User], clock: Clock) -
         actor=demo["admin"],
     )
     assert _count(demo["admin"], today, "待填写的考评表") == before - 1
+
+    # A month whose activities were all cancelled is a month to record again.
+    assert _count(demo["jifenyuan"], today, "没有登记组织生活的月份") == 0
+    november = Activity.objects.filter(
+        organization=branch, date__month=11, date__year=2026, cancelled_at__isnull=True
+    )
+    for activity in november:
+        activity_cancel(activity=activity, reason="重复登记", actor=demo["jifenyuan"])
+    (month,) = _items(demo["jifenyuan"], today, "没有登记组织生活的月份")
+    assert (month.count, month.note) == (1, "11月")
+    activity_create(
+        organization=branch,
+        item="party_day",
+        title="11月主题党日（补登）",
+        date=dt.date(2026, 11, 20),
+        actor=demo["jifenyuan"],
+    )
+    assert _count(demo["jifenyuan"], today, "没有登记组织生活的月份") == 0
 
 
 def _nobody_sees_another_branchs_work(
