@@ -1,6 +1,6 @@
 """What the quarters have waiting for a person on the home page (jifen/core/todo.py): quarters
 to sign, to sign again or to publicize; objections to investigate and escalations to decide;
-the notices open now and when they close.
+the notices open now and when they close; year-end sheets reported from below to approve.
 
 No quarter sheet is built here (that scores the whole branch): whether a signed quarter
 changed is told by the ledger — a fact of the quarter entered after the signature's ledger
@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Min, QuerySet
+from django.db.models import Count, Exists, Max, Min, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -23,6 +23,8 @@ from jifen.orgs.access import Action, AnyUser, roles_held
 from jifen.orgs.models import Organization
 from jifen.periods.models import Level, Notice, Objection, Signature
 from jifen.periods.sheet import QUARTERS, Quarter, quarter_of
+from jifen.periods.year_end_models import YearEndStep
+from jifen.periods.year_end_sheet import YEAR_END
 from jifen.rulebooks.services import adoption_for, rulebook_of
 
 # Objections wait for the committee this many days before they are marked.
@@ -191,3 +193,40 @@ def notices_open(user: AnyUser, today: dt.date) -> list[Todo]:
             order=50,
         )
     ]
+
+
+@provider
+def year_ends_to_approve(user: AnyUser, today: dt.date) -> list[Todo]:
+    """Year-end sheets the organizations directly below reported (上报) and the level above has
+    not yet approved or returned: the latest signature's latest step is the report."""
+    items = []
+    for organization in held_in(user, Action.APPROVE_YEAR_END)[:5]:
+        newer_signature = Signature.objects.filter(
+            organization=OuterRef("organization"),
+            year=OuterRef("year"),
+            quarter=YEAR_END,
+            pk__gt=OuterRef("pk"),
+        )
+        latest = Signature.objects.filter(
+            organization__parent=organization,
+            quarter=YEAR_END,
+            year__in=(today.year - 1, today.year),
+        ).filter(~Exists(newer_signature))
+        newer_step = YearEndStep.objects.filter(
+            signature=OuterRef("signature"), pk__gt=OuterRef("pk")
+        )
+        reported = YearEndStep.objects.filter(
+            signature__in=latest, kind=YearEndStep.Kind.SUBMIT
+        ).filter(~Exists(newer_step))
+        found = reported.aggregate(n=Count("pk"), year=Max("signature__year"))
+        if not found["n"]:
+            continue
+        items.append(
+            Todo(
+                _("待审核的年度上报 · %(org)s") % {"org": organization.name},
+                reverse("periods:year_end_reports", args=[organization.pk, found["year"]]),
+                found["n"],
+                order=28,
+            )
+        )
+    return items

@@ -31,6 +31,7 @@ from jifen.orgs.models import Organization, Person
 from jifen.orgs.services import role_grant
 from jifen.periods.models import Level, Objection
 from jifen.periods.services import finding_record, notice_open, period_sign
+from jifen.periods.year_end import year_end_decide, year_end_sign, year_end_submit
 from jifen.ratings.models import StarProposal
 from jifen.ratings.stars import stars_verdict, tie_decide
 from jifen.recording.declarations import declaration_review, declaration_submit
@@ -160,6 +161,14 @@ def test_doing_the_work_lowers_the_counts(demo: dict[str, User], clock: Clock) -
     assert _count(demo["zongzhi"], today, "待审批的星级提名") == 1
     stars_verdict(proposal=proposal, approve=True, reason="同意", actor=demo["zongzhi"])
     assert _count(demo["zongzhi"], today, "待审批的星级提名") == 0
+
+    # Last year's sheet reported up (上报): the general branch's to approve.
+    signed = year_end_sign(organization=branch, year=2025, actor=demo["shuji"], today=today)
+    year_end_submit(signature=signed, actor=demo["shuji"])
+    assert _count(demo["zongzhi"], today, "待审核的年度上报") == 1
+    assert _count(demo["admin"], today, "待审核的年度上报") == 0  # not the committee's: not direct
+    year_end_decide(signature=signed, approve=True, reason="同意", actor=demo["zongzhi"])
+    assert _count(demo["zongzhi"], today, "待审核的年度上报") == 0
 
     # One committee sheet submitted.
     found = Round.objects.get(period="H2")
