@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from jifen.core.widgets import DateInput
 from jifen.ledger.models import Entry
 from jifen.orgs.models import Person
 from jifen.periods.holidays import Day, day_problem, package_knows
@@ -74,9 +75,7 @@ class FindingForm(forms.Form):
     )
     value = forms.CharField(label=_("改为（留空则作废该条）"), required=False, max_length=64)
     item = forms.ChoiceField(label=_("或补录：项目"), required=False, choices=[])
-    date = forms.DateField(
-        label=_("补录：日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date = forms.DateField(label=_("补录：日期"), required=False, widget=DateInput)
     add_value = forms.CharField(
         label=_("补录：值（出席填 present，缺席 absent，或数字）"), required=False, max_length=64
     )

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from jifen.accounts.current import signed_in
 from jifen.core import clock
 from jifen.core.formflow import button_action, form_page
+from jifen.core.widgets import DateInput
 from jifen.documents.paper_forms import form_xlsx, xlsx_response
 from jifen.orgs import access
 from jifen.orgs.access import Action
@@ -338,15 +339,13 @@ def followups_raise_view(request: HttpRequest, org_id: int, year: int) -> HttpRe
 
 class StepForm(forms.Form):
     kind = forms.ChoiceField(label="记录")
-    date = forms.DateField(
-        label="日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    date = forms.DateField(label="日期", widget=DateInput())
     done_by = forms.CharField(label="约谈人 / 执行人", required=False, max_length=100)
     mentor = forms.ModelChoiceField(label="帮教人", queryset=Person.objects.none(), required=False)
     deadline = forms.DateField(
         label="整改期限",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
     outcome = forms.CharField(label="结果", required=False, max_length=200)
     note = forms.CharField(
