@@ -410,7 +410,7 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
     user = signed_in(request)
     person = person_of(user, found) if found is not None else None
     if found is None or person is None:
-        raise Http404("这个签到码不是您所在组织的活动")
+        raise Http404(_("这个签到码不是您所在组织的活动"))
     now = clock.now()
     outcome = ""
     status = 200
