@@ -103,9 +103,11 @@ def overview(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
     trends = [t for t in trends if any(t.members)]
     # Hundreds of branches: the per-branch charts sum them into the next level down.
     charted = chart_units(organization, scored, trends)
-    level = "下级组织" if charted.grouped else "支部"
+    level = figures.LOWER if charted.grouped else figures.BRANCHES
     shown = [
-        figures.distribution_counts_figure(f"{organization.name} {year}年积分分布", counts)
+        figures.distribution_counts_figure(
+            _("%(name)s %(year)s年积分分布") % {"name": organization.name, "year": year}, counts
+        )
         if scored
         else None,
         figures.branch_distribution_figure(charted.stats, level)
