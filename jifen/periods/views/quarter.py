@@ -176,7 +176,7 @@ def notice_open_view(request: HttpRequest, org_id: int, year: int, quarter: int)
     return redirect("periods:quarter", organization.pk, year, quarter)
 
 
-def tally_facts(tally: Tally) -> list[str]:
+def _tally_facts(tally: Tally) -> list[str]:
     """The confirmation's figures: how many confirmed, who disputed, who has not answered."""
     facts = [
         _("党员已确认 %(done)s/%(total)s 人") % {"done": len(tally.confirmed), "total": tally.total}
@@ -198,14 +198,14 @@ def _sign_ask(organization: Organization, year: int, quarter: int) -> Ask:
     sheet = sheet_or_404(organization, year, quarter)
     tally = confirmation_tally(sheet, latest_confirmations(organization, year, quarter))
     warnings = []
-    if tally.confirmed != [row.person.name for row in sheet.rows]:
+    if tally.waiting:
         warnings.append(
             _("还有党员没有确认本季度的分数。可以先提醒他们在“我的积分”中确认，再签名。")
         )
     return Ask(
         title=_("确认签名：%(name)s %(quarter)s？")
         % {"name": organization.name, "quarter": sheet.quarter.title},
-        facts=tally_facts(tally),
+        facts=_tally_facts(tally),
         warnings=warnings,
         consequence=_(
             "签名后本季度分数即封存，不能撤回：之后本季度的记录只能以更正方式录入，"
