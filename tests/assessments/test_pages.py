@@ -132,6 +132,7 @@ def test_results_are_for_the_committee_until_published(tree, committee_admin, se
     publish = reverse("assessments:publish", args=[round_b1.pk])
     asked = _client(committee_admin).post(publish)
     assert "确认公布" in asked.content.decode()
+    assert "考评表已提交 1/" in asked.content.decode()
     round_b1.refresh_from_db()
     assert round_b1.published_at is None
     _client(committee_admin).post(publish, {"confirm": "yes"})

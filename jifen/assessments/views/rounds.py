@@ -119,8 +119,15 @@ def publish(request: HttpRequest, round_id: int) -> HttpResponse:
         request.user, Round.objects.all(), round_id, Action.ASSESS, org_field="owner"
     )
     if not confirmed(request):
+        submitted = Sheet.objects.filter(
+            round=found, source=Sheet.Source.COMMITTEE, status=Sheet.Status.SUBMITTED
+        ).count()
         ask = Ask(
             title=_("确认公布考核结果：%(name)s？") % {"name": found.title},
+            facts=[
+                _("考评表已提交 %(done)s/%(total)s 个组织")
+                % {"done": submitted, "total": found.organizations.count()}
+            ],
             consequence=_("公布后参加考核的组织都能看到结果和排名，不能撤回。"),
             button=_("确认公布"),
             back=reverse("assessments:round", args=[found.pk]),
