@@ -236,13 +236,7 @@ def sheet_save(
     the round's rulebook first; on any problem nothing changes. ``files`` are (item, name,
     data) and ``links`` (item, ref, label) added to the sheet's evidence."""
     sheet = Sheet.objects.select_for_update().get(pk=sheet.pk)
-    if sheet.locked:
-        raise ValidationError("考核表已提交并锁定；如需修改，请党委退回")
-    if not may_fill(actor, sheet):
-        raise ValidationError("你不能填写这张考核表")
-    book = book_for(sheet.round, sheet.organization)
-    values, deductions = check_inputs(book, inputs)
-    sources = _confirmed_sources(sheet, book, inputs, submit)
+    values, deductions, sources = _checked(sheet, inputs, submit, actor)
     kept_files = [(item, name, data) for item, name, data in files]
     sheet.values.all().delete()
     sheet.deductions.all().delete()
@@ -290,6 +284,28 @@ def sheet_save(
         },
     )
     return sheet
+
+
+def sheet_check(
+    *, sheet: Sheet, inputs: Mapping[str, ItemInput], submit: bool, actor: User
+) -> None:
+    """Whether ``sheet_save`` would take these inputs, without writing anything: the page asks
+    before submitting (which locks the sheet) only what the service would accept."""
+    _checked(sheet, inputs, submit, actor)
+
+
+def _checked(
+    sheet: Sheet, inputs: Mapping[str, ItemInput], submit: bool, actor: User
+) -> tuple[
+    dict[str, tuple[Decimal | None, str, str]], dict[str, list[tuple[Decimal, str]]], dict[str, str]
+]:
+    if sheet.locked:
+        raise ValidationError("考核表已提交并锁定；如需修改，请党委退回")
+    if not may_fill(actor, sheet):
+        raise ValidationError("你不能填写这张考核表")
+    book = book_for(sheet.round, sheet.organization)
+    values, deductions = check_inputs(book, inputs)
+    return values, deductions, _confirmed_sources(sheet, book, inputs, submit)
 
 
 def _confirmed_sources(

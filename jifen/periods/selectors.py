@@ -65,6 +65,33 @@ def latest_confirmations(
     return latest
 
 
+@dataclass(frozen=True)
+class Tally:
+    """Where a quarter's members stand before it is signed: who confirmed the row now on the
+    sheet, who disputed it, and who has not answered (or confirmed a row that has changed)."""
+
+    confirmed: list[str]
+    disputed: list[str]
+    waiting: list[str]
+
+    @property
+    def total(self) -> int:
+        return len(self.confirmed) + len(self.disputed) + len(self.waiting)
+
+
+def confirmation_tally(sheet: QuarterSheet, confirmations: dict[int, Confirmation]) -> Tally:
+    tally = Tally([], [], [])
+    for row in sheet.rows:
+        found = confirmations.get(row.person.pk)
+        if found is None or found.row_hash != row.row_hash:
+            tally.waiting.append(row.person.name)
+        elif found.kind == Confirmation.Kind.DISPUTE:
+            tally.disputed.append(row.person.name)
+        else:
+            tally.confirmed.append(row.person.name)
+    return tally
+
+
 def notices_of(organization: Organization, year: int, quarter: int) -> list[Notice]:
     return list(
         Notice.objects.filter(

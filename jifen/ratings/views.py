@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from jifen.accounts.current import signed_in
 from jifen.core import clock
+from jifen.core.confirm import Ask, confirm_page, confirmed
 from jifen.core.formflow import button_action, form_page
 from jifen.core.widgets import DateInput
 from jifen.documents.paper_forms import form_xlsx, xlsx_response
@@ -282,6 +283,8 @@ def stars_decide(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
         messages.error(request, _("没有找到要审批的星级提名"))
         return back
     what = request.POST.get("decision", "")
+    if what == "approve" and not confirmed(request):
+        return confirm_page(request, _approve_ask(organization, year, proposal))
     reason = request.POST.get("reason", "")
     actor = signed_in(request)
     try:
@@ -309,6 +312,24 @@ def stars_decide(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
     return back
+
+
+def _approve_ask(organization: Organization, year: int, proposal: StarProposal) -> Ask:
+    starred = [row for row in proposal.rows if row.get("stars")]
+    facts = [
+        _("提名 %(count)s 人，其中评为星级 %(starred)s 人")
+        % {"count": len(proposal.rows), "starred": len(starred)}
+    ]
+    if proposal.ties:
+        facts.append(_("并列 %(count)s 处（须先逐一决定）") % {"count": len(proposal.ties)})
+    return Ask(
+        title=_("确认批准：%(name)s %(year)s 年星级评定？")
+        % {"name": organization.name, "year": year},
+        facts=facts,
+        consequence=_("批准后星级评定即生效，不能撤回。"),
+        button=_("确认批准"),
+        back=reverse("ratings:stars", args=[organization.pk, year]),
+    )
 
 
 def _int(value: str | None) -> int:

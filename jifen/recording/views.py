@@ -10,11 +10,13 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import dateformat
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jifen.accounts.current import signed_in
 from jifen.core import clock
+from jifen.core.confirm import Ask, confirm_page, confirmed
 from jifen.core.formflow import button_action, form_page
 from jifen.orgs import access
 from jifen.orgs.access import Action
@@ -369,9 +371,27 @@ def vetoes(request: HttpRequest, org_id: int) -> HttpResponse:
 def veto_decide_view(request: HttpRequest, proposal_id: int) -> HttpResponse:
     proposal = access.object_for(
         request.user,
-        VetoProposal.objects.select_related("organization"),
+        VetoProposal.objects.select_related("organization", "person"),
         proposal_id,
     )
+    if request.POST.get("decision") == "confirm" and not confirmed(request):
+        ask = Ask(
+            title=_("确认属实：%(name)s 的负面清单事项？") % {"name": proposal.person.name},
+            facts=[
+                _("%(date)s：%(reason)s")
+                % {
+                    "date": dateformat.format(proposal.date, _("Y年n月j日")),
+                    "reason": proposal.reason,
+                }
+            ],
+            consequence=_(
+                "确认后记入台账，按积分办法扣分或否决该党员本年度的积分，不能撤回；"
+                "如有错误只能以更正方式改正。"
+            ),
+            button=_("确认属实"),
+            back=reverse("recording:vetoes", args=[proposal.organization_id]),
+        )
+        return confirm_page(request, ask)
     button_action(
         request,
         lambda: veto_decide(

@@ -208,7 +208,9 @@ def test_the_sheet_form_posts_the_confirmation(
         "「组织党员按月按标准缴纳党费，每季度集中足额上缴」由记录预填" in refused.content.decode()
     )
     assert not SheetValue.objects.filter(item="dues").exclude(computed="").exists()
-    done = client.post(url, {**data, "confirm-party_day": "yes", "confirm-dues": "yes"})
+    asked = client.post(url, {**data, "confirm-party_day": "yes", "confirm-dues": "yes"})
+    assert "确认提交并锁定" in asked.content.decode()  # the draft is saved; submitting asks first
+    done = client.post(url, {"action": "submit", "confirm": "yes"})
     assert done.status_code == 302
     dues = SheetValue.objects.get(item="dues")
     assert dues.score == Decimal(3)

@@ -67,7 +67,15 @@ def test_the_secretary_saves_a_draft_then_submits_and_the_sheet_locks(tree, secr
     sheet.refresh_from_db()
     assert sheet.status == Sheet.Status.DRAFT
 
-    client.post(url, {"score-political_lead": "3", "action": "submit"})
+    # Submitting locks the sheet, so it asks first: the draft is saved, nothing is locked yet.
+    asked = client.post(url, {"score-political_lead": "3", "action": "submit"})
+    assert asked.status_code == 200
+    assert "提交后考核表即锁定" in asked.content.decode()
+    sheet.refresh_from_db()
+    assert not sheet.locked
+    assert sheet.values.get(item="political_lead").score == Decimal(3)
+    # The confirmation submits the saved draft.
+    client.post(url, {"action": "submit", "confirm": "yes"})
     sheet.refresh_from_db()
     assert sheet.locked
     locked = client.get(url).content.decode()
@@ -121,7 +129,13 @@ def test_results_are_for_the_committee_until_published(tree, committee_admin, se
     assert "95.00" in committee_view
     assert "意识形态工作责任制落实情况" in committee_view
     assert "上半年 考评 加强师生思想教育" in committee_view  # the engine's lines, named by half
-    _client(committee_admin).post(reverse("assessments:publish", args=[round_b1.pk]))
+    publish = reverse("assessments:publish", args=[round_b1.pk])
+    asked = _client(committee_admin).post(publish)
+    assert "确认公布" in asked.content.decode()
+    assert "考评表已提交 1/" in asked.content.decode()
+    round_b1.refresh_from_db()
+    assert round_b1.published_at is None
+    _client(committee_admin).post(publish, {"confirm": "yes"})
     round_b1.refresh_from_db()
     assert round_b1.published_at is not None
     assert round_b1.published_by == committee_admin

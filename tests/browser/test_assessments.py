@@ -53,6 +53,7 @@ def test_a_self_sheet_is_filled_submitted_and_locked_then_assessed_and_read(
     page.locator("#score-special_project").fill("")
     page.locator("#score-key_tasks").fill("")
     page.get_by_role("button", name="提交（提交后锁定）").click()
+    page.locator("#confirm").click()  # submitting locks the sheet: it asks first
     assert page.get_by_role("status").inner_text() == "已提交，考核表已锁定"
     assert page.locator(".sheet-status").inner_text() == "已提交"
     assert page.get_by_role("button", name="保存草稿").count() == 0
@@ -67,9 +68,11 @@ def test_a_self_sheet_is_filled_submitted_and_locked_then_assessed_and_read(
     page.locator("#score-key_tasks").fill("")
     page.locator("#score-venue").fill("2")
     page.get_by_role("button", name="提交（提交后锁定）").click()
+    page.locator("#confirm").click()  # submitting locks the sheet: it asks first
     assert page.get_by_role("status").inner_text() == "已提交，考核表已锁定"
     page.goto(f"/assessments/{found.pk}/results/")
     page.get_by_role("button", name="公布结果").click()
+    page.locator("#confirm").click()
     assert page.get_by_role("status").inner_text() == "考核结果已公布给参加考核的组织"
 
     log_in(page, "shuji")

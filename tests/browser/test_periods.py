@@ -62,8 +62,15 @@ def test_sign_publicize_object_uphold_reopen_resign_republicize(
     page.get_by_role("link", name="2026年第三季度").click()
     assert page.locator("#status").inner_text() == "未签名"
     page.locator("#sign").click()
+    # Nothing is signed until the confirmation, which says how many members have confirmed.
+    asked = page.locator("#confirmation").inner_text()
+    assert "党员已确认 0/" in asked
+    assert "未确认" in asked
+    assert not Signature.objects.exists()
+    page.locator("#confirm").click()
     assert page.locator("#status").inner_text() == "已签名"
     page.locator("#open-notice").click()
+    page.locator("#confirm").click()
     assert page.locator("#notice-state").inner_text() == "公示中"
     assert "2026年10月14日" in page.content()  # 10/9, 10/10 (调休上班), 10/12, 10/13, 10/14
 
@@ -93,8 +100,10 @@ def test_sign_publicize_object_uphold_reopen_resign_republicize(
     page.goto(quarter_url)
     assert page.locator("#status").inner_text() == "已重开（需重新签名）"
     page.locator("#sign").click()
+    page.locator("#confirm").click()
     assert page.locator("#status").inner_text() == "已签名"
     page.locator("#open-notice").click()
+    page.locator("#confirm").click()
     assert page.locator("#notice-state").inner_text() == "公示中"
     assert Signature.objects.count() == 2
     assert Notice.objects.count() == 2

@@ -87,6 +87,7 @@ def test_grades_stars_a_tie_and_a_warning_followed_up(
     page.get_by_role("button", name="记录决定").click()
     assert page.get_by_role("status").inner_text() == "已记录并列人员的决定"
     page.get_by_role("button", name="批准星级评定").click()
+    page.locator("#confirm").click()  # approving cannot be undone: it asks first
     assert page.get_by_role("status").inner_text() == "已批准星级评定"
     (decided,) = StarDecision.objects.filter(kind="tie")
     assert decided.chosen == [Person.objects.get(name="李四").pk]

@@ -108,10 +108,12 @@ def test_a_seed003_year_from_recording_to_stars_and_warnings(
     page.goto(quarter_url)
     assert "有异议：8月12日我请过假" in page.locator("main").inner_text()
     page.locator("#sign").click()
+    page.locator("#confirm").click()
     assert page.locator("#status").inner_text() == "已签名"
     # The signed sheet's 64-character hash wraps on a phone instead of widening the page.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.locator("#open-notice").click()
+    page.locator("#confirm").click()
     assert page.locator("#notice-state").inner_text() == "公示中"
 
     # Object: the member files an objection inside the window.
@@ -141,8 +143,10 @@ def test_a_seed003_year_from_recording_to_stars_and_warnings(
     page.goto(quarter_url)
     assert page.locator("#status").inner_text() == "已重开（需重新签名）"
     page.locator("#sign").click()
+    page.locator("#confirm").click()
     assert page.locator("#status").inner_text() == "已签名"
     page.locator("#open-notice").click()
+    page.locator("#confirm").click()
     assert page.locator("#notice-state").inner_text() == "公示中"
     assert (Signature.objects.count(), Notice.objects.count()) == (2, 2)
     latest = Signature.objects.order_by("pk").last()
@@ -178,6 +182,7 @@ def test_a_seed003_year_from_recording_to_stars_and_warnings(
     page.get_by_role("button", name="记录决定").click()
     assert page.get_by_role("status").inner_text() == "已记录并列人员的决定"
     page.get_by_role("button", name="批准星级评定").click()
+    page.locator("#confirm").click()  # approving cannot be undone: it asks first
     assert page.get_by_role("status").inner_text() == "已批准星级评定"
     (decided,) = StarDecision.objects.filter(kind="tie")
     assert decided.chosen == [Person.objects.get(name="张三").pk]

@@ -82,8 +82,10 @@ def test_the_quarter_notice_and_objection_pages_speak_english(
         ("Quarterly review sheet", "Branch secretary's signature", "Not signed", "Q3 2026"),
         ("季度考评表", "支部书记签名确认", "未签名", "第三季度"),
     )
-    secretary.post(reverse("periods:sign", args=quarter))
-    secretary.post(reverse("periods:notice_open", args=quarter), {"how_to_object": ""})
+    secretary.post(reverse("periods:sign", args=quarter), {"confirm": "yes"})
+    secretary.post(
+        reverse("periods:notice_open", args=quarter), {"how_to_object": "", "confirm": "yes"}
+    )
     notice = Notice.objects.get()
     says(
         page(secretary, "periods:quarter", *quarter),

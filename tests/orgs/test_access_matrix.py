@@ -316,8 +316,9 @@ MATRIX.update(
         "assessments:round_new": Entry(_org, ASSESSORS),
         "assessments:round": Entry(lambda w, org: {"round_id": w.rounds[org.code].pk}, READERS),
         # Publishing needs the committee that opened the round (the matrix's round is G's).
+        # Unconfirmed, publishing answers with its confirmation page (jifen/core/confirm.py).
         "assessments:publish": Entry(
-            lambda w, org: {"round_id": w.rounds[org.code].pk}, ASSESSORS, method="post", ok=302
+            lambda w, org: {"round_id": w.rounds[org.code].pk}, ASSESSORS, method="post"
         ),
         "assessments:self_sheet": Entry(
             lambda w, org: {"round_id": w.rounds[org.code].pk, "org_id": org.pk, "collection": "Y"},
@@ -367,8 +368,8 @@ MATRIX.update(
         "periods:quarter": Entry(_quarter, READERS),
         "periods:quarter_print": Entry(_quarter, READERS),
         "periods:quarter_xlsx": Entry(_quarter, READERS),
-        "periods:sign": Entry(_quarter, SIGNERS, method="post", ok=302),
-        "periods:notice_open": Entry(_quarter, SIGNERS, method="post", ok=302),
+        "periods:sign": Entry(_quarter, SIGNERS, method="post"),  # asks first: 200
+        "periods:notice_open": Entry(_quarter, SIGNERS, method="post"),
         "periods:notice": Entry(_notice, NOTICE_READERS),
         "periods:notice_print": Entry(_notice, NOTICE_READERS),
         "periods:notice_xlsx": Entry(_notice, NOTICE_READERS),
@@ -393,7 +394,7 @@ MATRIX.update(
         # an organization's own admin, with a message); the overview for the bulletin's readers;
         # a member's own result for the signed-in member only (the matrix's users have no person).
         "periods:year_end": Entry(_year, READERS),
-        "periods:year_end_sign": Entry(_year, SIGNERS, method="post", ok=302),
+        "periods:year_end_sign": Entry(_year, SIGNERS, method="post"),
         "periods:year_end_submit": Entry(_year, SIGNERS, method="post", ok=302),
         "periods:year_end_decide": Entry(_year, APPROVERS, method="post", ok=302),
         "periods:year_end_notice": Entry(_year, SIGNERS, method="post", ok=302),

@@ -49,8 +49,10 @@ def _enter(admin: User, holidays: str = HOLIDAYS, workdays: str = WORKDAYS, year
 def _open_notice(branch: SimpleNamespace) -> Notice:
     secretary = _client(branch.secretary)
     args = [branch.org.pk, 2026, 4]
-    assert secretary.post(reverse("periods:sign", args=args)).status_code == 302
-    secretary.post(reverse("periods:notice_open", args=args), {"how_to_object": ""})
+    assert secretary.post(reverse("periods:sign", args=args), {"confirm": "yes"}).status_code == 302
+    secretary.post(
+        reverse("periods:notice_open", args=args), {"how_to_object": "", "confirm": "yes"}
+    )
     return Notice.objects.get()
 
 
@@ -125,7 +127,7 @@ def test_the_notice_form_warns_while_the_year_is_missing(
     clock.set(D(2027, 1, 5))
     secretary = _client(branch.secretary)
     args = [branch.org.pk, 2026, 4]
-    assert secretary.post(reverse("periods:sign", args=args)).status_code == 302
+    assert secretary.post(reverse("periods:sign", args=args), {"confirm": "yes"}).status_code == 302
     page = secretary.get(reverse("periods:quarter", args=args)).content.decode()
     assert 'id="open-notice"' in page
     assert 'id="holidays-missing-2027"' in page

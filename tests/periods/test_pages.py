@@ -41,9 +41,12 @@ def day(clock: Clock) -> Clock:
 def _signed(branch: SimpleNamespace, day: Clock) -> Notice:
     secretary = _client(branch.secretary)
     args = [branch.org.pk, 2026, 3]
-    response = secretary.post(reverse("periods:sign", args=args))
+    # Each irreversible step asks first (tests/periods/test_confirm_first.py); confirmed here.
+    response = secretary.post(reverse("periods:sign", args=args), {"confirm": "yes"})
     assert response.status_code == 302
-    response = secretary.post(reverse("periods:notice_open", args=args), {"how_to_object": ""})
+    response = secretary.post(
+        reverse("periods:notice_open", args=args), {"how_to_object": "", "confirm": "yes"}
+    )
     notice = Notice.objects.get()
     assert response["Location"] == reverse("periods:notice", args=[notice.pk])
     return notice

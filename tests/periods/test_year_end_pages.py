@@ -47,11 +47,12 @@ def test_the_whole_year_end_through_the_pages(branch: SimpleNamespace, day: Cloc
     assert "88.58" in page
     assert "优秀" in page
     assert "未开始" in page
-    # Irreversible: without the box ticked nothing is signed.
+    # Irreversible: it asks first (how many members, who is unfinished); nothing is signed yet.
     response = secretary.post(_url("year_end_sign", branch))
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert "确认签名" in response.content.decode()
+    assert "年度汇总表" in response.content.decode()
     assert not Signature.objects.filter(quarter=0).exists()
-    assert "请先勾选确认框" in secretary.get(_url("year_end", branch)).content.decode()
     secretary.post(_url("year_end_sign", branch), {"confirm": "yes"})
     assert Signature.objects.filter(quarter=0).count() == 1
     secretary.post(_url("year_end_submit", branch), {"note": "请审核"})
@@ -70,8 +71,14 @@ def test_the_whole_year_end_through_the_pages(branch: SimpleNamespace, day: Cloc
     assert "已退回" in page
     assert "请附特色分材料" in page
     secretary.post(_url("year_end_submit", branch))
+    asked = general.post(_url("year_end_decide", branch), {"verdict": "approve"})
+    assert "确认审核通过" in asked.content.decode()
+    assert not YearEndStep.objects.filter(kind="approve").exists()
     general.post(_url("year_end_decide", branch), {"verdict": "approve", "confirm": "yes"})
     assert YearEndStep.objects.filter(kind="approve", by=branch.general_admin).exists()
+    asked = secretary.post(_url("year_end_notice", branch), {"how_to_object": ""})
+    assert "确认开始公示" in asked.content.decode()
+    assert not Notice.objects.exists()
     response = secretary.post(
         _url("year_end_notice", branch), {"how_to_object": "", "confirm": "yes"}
     )

@@ -112,7 +112,12 @@ def test_the_secretary_proposes_and_the_general_branch_decides_the_tie_and_appro
             "reason": "获评优秀教师",
         },
     )
-    admin.post(decide, {"proposal": proposal.pk, "decision": "approve", "reason": ""})
+    approve = {"proposal": proposal.pk, "decision": "approve", "reason": ""}
+    asked = admin.post(decide, approve).content.decode()
+    assert "确认批准" in asked
+    assert "提名" in asked
+    assert not StarDecision.objects.filter(kind="approve").exists()
+    admin.post(decide, {**approve, "confirm": "yes"})
     page = admin.get(reverse("ratings:stars", kwargs=kwargs)).content.decode()
     assert "批准" in page
     assert "获评优秀教师" in page

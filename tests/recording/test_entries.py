@@ -179,10 +179,12 @@ def test_the_veto_pages(
     client.force_login(secretary)
     listing = client.get(reverse("recording:vetoes", kwargs={"org_id": seed001.b1.pk}))
     assert "确认属实" in listing.content.decode()
-    client.post(
-        reverse("recording:veto_decide", kwargs={"proposal_id": proposal.pk}),
-        {"decision": "confirm", "note": "属实"},
-    )
+    decide = reverse("recording:veto_decide", kwargs={"proposal_id": proposal.pk})
+    asked = client.post(decide, {"decision": "confirm", "note": "属实"})
+    assert "不能撤回" in asked.content.decode()  # a veto asks first
+    proposal.refresh_from_db()
+    assert proposal.status == VetoProposal.Status.PENDING
+    client.post(decide, {"decision": "confirm", "note": "属实", "confirm": "yes"})
     proposal.refresh_from_db()
     assert proposal.status == VetoProposal.Status.CONFIRMED
     assert proposal.entry is not None

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jifen.accounts.current import signed_in
@@ -16,6 +17,7 @@ from jifen.assessments.results import results_visible
 from jifen.assessments.selectors import organizations_seen, rounds_within
 from jifen.assessments.services import round_open, round_publish
 from jifen.assessments.views.doors import ROUNDS
+from jifen.core.confirm import Ask, confirm_page, confirmed
 from jifen.core.formflow import button_action, form_page
 from jifen.orgs import access
 from jifen.orgs.access import Action
@@ -116,6 +118,21 @@ def publish(request: HttpRequest, round_id: int) -> HttpResponse:
     found = access.object_for(
         request.user, Round.objects.all(), round_id, Action.ASSESS, org_field="owner"
     )
+    if not confirmed(request):
+        submitted = Sheet.objects.filter(
+            round=found, source=Sheet.Source.COMMITTEE, status=Sheet.Status.SUBMITTED
+        ).count()
+        ask = Ask(
+            title=_("确认公布考核结果：%(name)s？") % {"name": found.title},
+            facts=[
+                _("考评表已提交 %(done)s/%(total)s 个组织")
+                % {"done": submitted, "total": found.organizations.count()}
+            ],
+            consequence=_("公布后参加考核的组织都能看到结果和排名，不能撤回。"),
+            button=_("确认公布"),
+            back=reverse("assessments:round", args=[found.pk]),
+        )
+        return confirm_page(request, ask)
     button_action(
         request,
         lambda: round_publish(assessment_round=found, actor=signed_in(request)),

@@ -13,15 +13,24 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jifen.accounts.current import signed_in
 from jifen.assessments.facts import book_for, fillable_items
 from jifen.assessments.models import Round, Sheet, SheetFile, SheetLink
 from jifen.assessments.selectors import activities_to_link
-from jifen.assessments.services import ItemInput, may_fill, sheet_get, sheet_reopen, sheet_save
+from jifen.assessments.services import (
+    ItemInput,
+    may_fill,
+    sheet_check,
+    sheet_get,
+    sheet_reopen,
+    sheet_save,
+)
 from jifen.assessments.sheets import inputs_from_post, inputs_of, link_url, sheet_rows
 from jifen.assessments.views.doors import ROUNDS, organization_in
+from jifen.core.confirm import Ask, confirm_page, confirmed
 from jifen.core.formflow import button_action
 from jifen.orgs import access
 from jifen.orgs.access import Action
@@ -52,13 +61,19 @@ def _save_from_post(
     """Saves (or submits) the posted sheet: a redirect once saved, None when it was refused,
     with the problems as messages."""
     submit = request.POST.get("action") == "submit"
+    # Submitting locks the sheet: the first press saves the draft (files too) and asks; the
+    # confirmation's button submits exactly that saved draft (jifen/core/confirm.py).
+    if submit and confirmed(request):
+        return _submit_saved(request, sheet, user)
     try:
+        if submit:
+            sheet_check(sheet=sheet, inputs=inputs, submit=True, actor=user)
         files = [(request.POST.get("file_item", ""), name, data) for name, data in uploads(request)]
         sheet_save(
             sheet=sheet,
             inputs=inputs,
             notes=request.POST.get("notes", ""),
-            submit=submit,
+            submit=False,
             files=files,
             links=_links_from_post(request, org),
             actor=user,
@@ -67,8 +82,40 @@ def _save_from_post(
         for problem in error.messages:
             messages.error(request, problem)
         return None
-    messages.success(request, "已提交，考核表已锁定" if submit else "草稿已保存")
+    if submit:
+        return confirm_page(request, _submit_ask(sheet, request.path), carry=["action"])
+    messages.success(request, _("草稿已保存"))
     return redirect(request.path)
+
+
+def _submit_saved(request: HttpRequest, sheet: Sheet, user: User) -> HttpResponse:
+    try:
+        sheet_save(
+            sheet=sheet,
+            inputs=inputs_of(sheet),
+            notes=sheet.notes,
+            submit=True,
+            files=[],
+            links=[],
+            actor=user,
+        )
+    except ValidationError as error:
+        for problem in error.messages:
+            messages.error(request, problem)
+    else:
+        messages.success(request, _("已提交，考核表已锁定"))
+    return redirect(request.path)
+
+
+def _submit_ask(sheet: Sheet, back: str) -> Ask:
+    return Ask(
+        title=_("确认提交%(source)s表：%(name)s？")
+        % {"source": sheet.get_source_display(), "name": sheet.organization.name},
+        facts=[_("草稿已保存")],
+        consequence=_("提交后考核表即锁定，不能再修改；需要修改时只能由考核组退回。"),
+        button=_("确认提交并锁定"),
+        back=back,
+    )
 
 
 def _sheet_page(

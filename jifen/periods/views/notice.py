@@ -19,6 +19,7 @@ from jifen.orgs import access
 from jifen.orgs.access import Action
 from jifen.periods.exports import notice_file_name, notice_form, notice_rows, quarter_of_signature
 from jifen.periods.models import Notice, Signature
+from jifen.periods.notice_shown import notice_shown
 from jifen.periods.selectors import (
     notice_is_open,
     notice_state,
@@ -38,7 +39,9 @@ def public_token(notice: Notice) -> str:
     return signing.dumps({"notice": notice.pk}, salt=PUBLIC_SALT, compress=True)
 
 
-def _notice_context(request: HttpRequest, notice: Notice) -> dict[str, Any]:
+def _notice_context(
+    request: HttpRequest, notice: Notice, *, printed: bool = False
+) -> dict[str, Any]:
     headers, rows = notice_rows(notice)
     on = clock.today()
     public_url = request.build_absolute_uri(
@@ -51,8 +54,7 @@ def _notice_context(request: HttpRequest, notice: Notice) -> dict[str, Any]:
         "organization": signature.organization,
         "quarter": _quarter_shown(signature),
         "form_quarter": quarter_of_signature(signature),
-        "headers": headers,
-        "rows": rows,
+        "shown": notice_shown(headers, rows, branch_once=not printed),
         "state": notice_state(notice, on),
         "open": notice_is_open(notice, on),
         "superseded": latest.pk != signature.pk,
@@ -93,7 +95,7 @@ def notice(request: HttpRequest, notice_id: int) -> HttpResponse:
 @login_required
 def notice_print(request: HttpRequest, notice_id: int) -> HttpResponse:
     found = NOTICES.open(request.user, notice_id, Action.VIEW_NOTICE)
-    context = _notice_context(request, found)
+    context = _notice_context(request, found, printed=True)
     context["xlsx_url"] = reverse("periods:notice_xlsx", args=[found.pk])
     return render(request, "periods/notice_print.html", context)
 
@@ -130,8 +132,7 @@ def notice_public(request: HttpRequest, token: str) -> HttpResponse:
             "notice": found,
             "organization": found.signature.organization,
             "quarter": _quarter_shown(found.signature),
-            "headers": headers,
-            "rows": rows if is_open else [],
+            "shown": notice_shown(headers, rows if is_open else [], branch_once=True),
             "open": is_open,
             "state": notice_state(found, on),
             "paper": paper_of(found.signature),

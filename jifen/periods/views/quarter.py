@@ -13,14 +13,19 @@ from django.views.decorators.http import require_POST
 
 from jifen.accounts.current import signed_in
 from jifen.core import clock
+from jifen.core.confirm import Ask, confirm_page, confirmed, names_brief
 from jifen.core.formflow import button_action
 from jifen.documents.paper_forms import form_xlsx, xlsx_response
 from jifen.orgs import access
 from jifen.orgs.access import Action
+from jifen.orgs.models import Organization
 from jifen.periods.exports import sheet_form
 from jifen.periods.forms import NoticeForm
 from jifen.periods.holidays import may_enter, years_missing
+from jifen.periods.models import Signature
 from jifen.periods.selectors import (
+    Tally,
+    confirmation_tally,
     latest_confirmations,
     notice_state,
     notices_of,
@@ -30,9 +35,15 @@ from jifen.periods.selectors import (
     status_of,
 )
 from jifen.periods.services import notice_open, period_sign
+from jifen.periods.sheet import QUARTER_NAMES, QuarterSheet, SheetRow
 from jifen.periods.views.common import checked_quarter, paper_of, sheet_or_404
 from jifen.periods.workdays import DEFAULT_NOTICE_DAYS, shown_date
 from jifen.rulebooks.services import notice_days_for
+
+
+def labelled(sheet: QuarterSheet, row: SheetRow) -> list[tuple[str, str]]:
+    """A member's quarter scores with their columns' titles: a phone shows each under its title."""
+    return list(zip(sheet.quarter_columns, row.quarter, strict=True))
 
 
 @login_required
@@ -43,7 +54,12 @@ def quarter(request: HttpRequest, org_id: int, year: int, quarter: int) -> HttpR
     latest = signatures[-1] if signatures else None
     status = status_of(sheet, latest)
     confirmations = latest_confirmations(organization, year, quarter)
-    rows = [(row, confirmations.get(row.person.pk), row.row_hash) for row in sheet.rows]
+    rows = [
+        (row, confirmations.get(row.person.pk), row.row_hash, labelled(sheet, row))
+        for row in sheet.rows
+    ]
+    # ?table=1: the whole table on a phone too (by default a phone shows a card a member).
+    as_table = request.GET.get("table") == "1"
     found_notices = notices_of(organization, year, quarter)
     on = clock.today()
     can_sign = access.can(request.user, Action.SIGN_PERIOD, organization)
@@ -51,6 +67,9 @@ def quarter(request: HttpRequest, org_id: int, year: int, quarter: int) -> HttpR
         "organization": organization,
         "sheet": sheet,
         "rows": rows,
+        "as_table": as_table,
+        "cards": not as_table,
+        "tally": confirmation_tally(sheet, confirmations),
         "signatures": signatures,
         "latest": latest,
         "status": status,
@@ -81,7 +100,7 @@ def quarter_print(request: HttpRequest, org_id: int, year: int, quarter: int) ->
         {
             "organization": organization,
             "sheet": sheet,
-            "rows": [(row, None, row.row_hash) for row in sheet.rows],
+            "rows": [(row, None, row.row_hash, labelled(sheet, row)) for row in sheet.rows],
             "latest": latest,
             "status": status_of(sheet, latest),
             "paper": paper_of(latest) if latest is not None else None,
@@ -106,6 +125,8 @@ def quarter_xlsx(request: HttpRequest, org_id: int, year: int, quarter: int) -> 
 def sign(request: HttpRequest, org_id: int, year: int, quarter: int) -> HttpResponse:
     organization = access.org_for(request.user, org_id, Action.SIGN_PERIOD)
     checked_quarter(quarter)
+    if not confirmed(request):
+        return confirm_page(request, _sign_ask(organization, year, quarter))
     button_action(
         request,
         lambda: period_sign(
@@ -134,6 +155,8 @@ def notice_open_view(request: HttpRequest, org_id: int, year: int, quarter: int)
         messages.error(request, _("尚未签名，不能公示"))
     elif not form.is_valid():
         messages.error(request, _("异议方式不超过 500 字"))
+    elif not confirmed(request):
+        return confirm_page(request, _notice_ask(organization, signatures[-1]))
     else:
         notice = button_action(
             request,
@@ -152,3 +175,60 @@ def notice_open_view(request: HttpRequest, org_id: int, year: int, quarter: int)
         if notice is not None:
             return redirect("periods:notice", notice.pk)
     return redirect("periods:quarter", organization.pk, year, quarter)
+
+
+def _tally_facts(tally: Tally) -> list[str]:
+    """The confirmation's figures: how many confirmed, who disputed, who has not answered."""
+    facts = [
+        _("党员已确认 %(done)s/%(total)s 人") % {"done": len(tally.confirmed), "total": tally.total}
+    ]
+    if tally.disputed:
+        facts.append(
+            _("有异议 %(count)s 人：%(names)s")
+            % {"count": len(tally.disputed), "names": names_brief(tally.disputed)}
+        )
+    if tally.waiting:
+        facts.append(
+            _("未确认 %(count)s 人：%(names)s")
+            % {"count": len(tally.waiting), "names": names_brief(tally.waiting)}
+        )
+    return facts
+
+
+def _sign_ask(organization: Organization, year: int, quarter: int) -> Ask:
+    sheet = sheet_or_404(organization, year, quarter)
+    tally = confirmation_tally(sheet, latest_confirmations(organization, year, quarter))
+    warnings = []
+    if tally.waiting:
+        warnings.append(
+            _("还有党员没有确认本季度的分数。可以先提醒他们在“我的积分”中确认，再签名。")
+        )
+    return Ask(
+        title=_("确认签名：%(name)s %(quarter)s？")
+        % {"name": organization.name, "quarter": sheet.quarter.title},
+        facts=_tally_facts(tally),
+        warnings=warnings,
+        consequence=_(
+            "签名后本季度分数即封存，不能撤回：之后本季度的记录只能以更正方式录入，"
+            "更正会使本季度重开、需要重新签名。"
+        ),
+        button=_("确认签名"),
+        back=reverse("periods:quarter", args=[organization.pk, year, quarter]),
+    )
+
+
+def _notice_ask(organization: Organization, signature: Signature) -> Ask:
+    days = notice_days_for(organization, signature.year) or DEFAULT_NOTICE_DAYS
+    year, quarter = signature.year, signature.quarter
+    return Ask(
+        title=_("确认开始公示：%(name)s %(year)s年%(quarter)s？")
+        % {"name": organization.name, "year": year, "quarter": _(QUARTER_NAMES[quarter])},
+        facts=[
+            _("公示 %(days)s 个工作日") % {"days": days},
+            _("公示名单 %(count)s 人（签名时的分数）")
+            % {"count": len(signature.sheet.get("members", []))},
+        ],
+        consequence=_("公示开始后不能撤回：本支部党员都能看到名单和分数，公示期内可以提出异议。"),
+        button=_("确认开始公示"),
+        back=reverse("periods:quarter", args=[organization.pk, year, quarter]),
+    )

@@ -11,11 +11,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jifen.accounts.current import signed_in
 from jifen.core import clock
+from jifen.core.confirm import Ask, confirm_page, confirmed, names_brief
 from jifen.core.formflow import button_action
 from jifen.orgs import access
 from jifen.orgs.access import Action
@@ -35,15 +37,24 @@ from jifen.periods.year_end_sheet import YEAR_END, year_sheet
 from jifen.periods.year_end_state import YearStatus, year_end_reports, year_end_state
 from jifen.rulebooks.services import notice_days_for
 
-CONFIRM = "confirm"  # the checkbox every irreversible step asks for
 
-
-def _confirmed(request: HttpRequest) -> bool:
-    """An irreversible step needs its box ticked; unticked, it is refused with a message."""
-    if request.POST.get(CONFIRM) == "yes":
-        return True
-    messages.error(request, _("请先勾选确认框：这一步不能撤回"))
-    return False
+def _ask(organization: Organization, year: int, title: str, consequence: str, button: str) -> Ask:
+    """The year end's confirmation: the sheet's member count, what happens, the way back."""
+    sheet = year_sheet(organization, year)
+    facts = [_("年度汇总表 %(count)s 人") % {"count": len(sheet.rows)}] if sheet else []
+    incomplete = [row.person.name for row in sheet.rows if row.incomplete] if sheet else []
+    if incomplete:
+        facts.append(
+            _("尚未完成 %(count)s 人：%(names)s")
+            % {"count": len(incomplete), "names": names_brief(incomplete)}
+        )
+    return Ask(
+        title=title % {"name": organization.name, "year": year},
+        consequence=consequence,
+        button=button,
+        back=reverse("periods:year_end", args=[organization.pk, year]),
+        facts=facts,
+    )
 
 
 @login_required
@@ -79,17 +90,28 @@ def year_end(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
 @require_POST
 def sign(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
     organization = access.org_for(request.user, org_id, Action.SIGN_PERIOD)
-    if _confirmed(request):
-        button_action(
-            request,
-            lambda: year_end_sign(
-                organization=organization, year=year, actor=signed_in(request), today=clock.today()
+    if not confirmed(request):
+        ask = _ask(
+            organization,
+            year,
+            _("确认签名：%(name)s %(year)s 年度汇总表？"),
+            _(
+                "我已核对全年每名党员的分数和评议等次。签名后本年度分数即封存，不能撤回：之后只能以"
+                "更正方式录入，更正会使年度汇总表重开。"
             ),
-            lambda signature: (
-                _("已签名：年度表 SHA-256 %(hash)s…，本年度分数已封存；请上报上级审核")
-                % {"hash": signature.sheet_hash[:16]}
-            ),
+            _("确认签名"),
         )
+        return confirm_page(request, ask)
+    button_action(
+        request,
+        lambda: year_end_sign(
+            organization=organization, year=year, actor=signed_in(request), today=clock.today()
+        ),
+        lambda signature: (
+            _("已签名：年度表 SHA-256 %(hash)s…，本年度分数已封存；请上报上级审核")
+            % {"hash": signature.sheet_hash[:16]}
+        ),
+    )
     return redirect("periods:year_end", organization.pk, year)
 
 
@@ -125,7 +147,16 @@ def decide(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
         messages.error(request, _("年度汇总表尚未签名上报，没有可以审核的内容"))
     elif verdict not in ("approve", "return"):
         messages.error(request, _("请选择审核通过或退回"))
-    elif verdict == "return" or _confirmed(request):
+    elif verdict == "approve" and not confirmed(request):
+        ask = _ask(
+            organization,
+            year,
+            _("确认审核通过：%(name)s %(year)s 年度汇总表？"),
+            _("审核通过不能撤回：以其 SHA-256 为准，审核通过后支部即可公示。"),
+            _("确认审核通过"),
+        )
+        return confirm_page(request, ask)
+    else:
         button_action(
             request,
             lambda: year_end_decide(
@@ -149,7 +180,17 @@ def notice_open_view(request: HttpRequest, org_id: int, year: int) -> HttpRespon
         messages.error(request, _("年度汇总表尚未签名，不能公示"))
     elif not form.is_valid():
         messages.error(request, _("异议方式不超过 500 字"))
-    elif _confirmed(request):
+    elif not confirmed(request):
+        days = notice_days_for(organization, year) or DEFAULT_NOTICE_DAYS
+        ask = _ask(
+            organization,
+            year,
+            _("确认开始公示：%(name)s %(year)s 年度汇总？"),
+            _("开启后公示 %(days)s 个工作日，不能撤回。") % {"days": days},
+            _("确认开始公示"),
+        )
+        return confirm_page(request, ask)
+    else:
         notice = button_action(
             request,
             lambda: year_end_notice_open(
