@@ -1,0 +1,109 @@
+"""The audit log's hash chain: each event's hash covers its content and the hash before it.
+
+One chain for the installation, like each organization's ledger chain (jifen.ledger.chain):
+appending locks the single ``AuditHead`` row, numbers the events after it and moves it on, in
+the caller's transaction. One chain rather than one per committee because many events belong
+to no committee (a failed login, the platform operator's admin) and because the anchors outside
+the database sign one ``(seq, head)`` per named chain; docs/decisions.md has the figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+
+from jifen.audit.models import GENESIS, AuditEvent, AuditHead
+from jifen.core.bulkinsert import rows_insert
+
+_IP = AuditEvent._meta.get_field("ip")
+
+
+def canonical_ip(ip: str | None) -> str | None:
+    """The address as the database gives it back (IPv6 compressed), so the hash survives."""
+    return _IP.to_python(ip) if ip else None
+
+
+def event_content(
+    *,
+    seq: int,
+    at: dt.datetime,
+    actor_id: int | None,
+    actor_name: str,
+    action: str,
+    target: str,
+    summary: str,
+    detail: Any,
+    ip: str | None,
+    path: str,
+) -> dict[str, Any]:
+    """Everything an event says, in a form that survives the round trip through the database.
+    Plain values, not a model, so the migration that chained the existing events uses it too."""
+    return {
+        "seq": seq,
+        "at": at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "actor": actor_id,
+        "actor_name": actor_name,
+        "action": action,
+        "target": target,
+        "summary": summary,
+        "detail": detail,
+        "ip": canonical_ip(ip),
+        "path": path,
+    }
+
+
+def content_hash(content: dict[str, Any], prev_hash: str) -> str:
+    canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(f"{prev_hash}\n{canonical}".encode()).hexdigest()
+
+
+def event_hash(event: AuditEvent, prev_hash: str) -> str:
+    content = event_content(
+        seq=event.seq,
+        at=event.at,
+        actor_id=event.actor_id,
+        actor_name=event.actor_name,
+        action=event.action,
+        target=event.target,
+        summary=event.summary,
+        detail=event.detail,
+        ip=event.ip,
+        path=event.path,
+    )
+    return content_hash(content, prev_hash)
+
+
+def events_append(events: Sequence[AuditEvent]) -> None:
+    """Chain and INSERT new ``events`` in the given order, after the head, and move the head
+    on. The head's row lock is held until the caller's transaction ends: a second writer waits
+    there, then reads the head the first one left."""
+    if not events:
+        return
+    with transaction.atomic():
+        AuditHead.objects.bulk_create([AuditHead(id=1)], ignore_conflicts=True)
+        head = AuditHead.objects.select_for_update().get(id=1)
+        seq, prev = head.seq, head.head
+        for event in events:
+            seq += 1
+            event.seq, event.prev_hash = seq, prev
+            event.ip = canonical_ip(event.ip)
+            # As the JSON column gives it back (tuples as lists, keys as text).
+            event.detail = json.loads(json.dumps(event.detail or {}))
+            event.hash = prev = event_hash(event, prev)
+        if len(events) == 1:
+            events[0].save(force_insert=True)
+        else:
+            rows_insert(events)
+        AuditHead.objects.filter(id=1).update(seq=seq, head=prev)
+
+
+def audit_chain_head() -> tuple[int, str]:
+    """The audit chain's last number and hash, ``(0, GENESIS)`` before the first event: what
+    the anchors outside the database sign, under the name of the audit chain."""
+    head = AuditHead.objects.filter(id=1).values_list("seq", "head").first()
+    return (int(head[0]), str(head[1])) if head is not None else (0, GENESIS)
