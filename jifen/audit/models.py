@@ -74,6 +74,28 @@ class AuditEvent(AppendOnlyModel):
         """How many refusals or failed logins this summary event stands for (0: a plain one)."""
         return int((self.detail or {}).get("repeats", 0)) if self.action.endswith(".repeated") else 0
 
+    @property
+    def repeats_text(self) -> str:
+        return f"{self.repeats:,}"
+
+    def _repeat_time(self, key: str) -> dt.datetime | None:
+        try:
+            return dt.datetime.fromisoformat(str((self.detail or {}).get(key, "")))
+        except ValueError:
+            return None
+
+    @property
+    def repeats_first(self) -> dt.datetime | None:
+        return self._repeat_time("first")
+
+    @property
+    def repeats_last(self) -> dt.datetime | None:
+        return self._repeat_time("last")
+
+    @property
+    def repeats_samples(self) -> list[str]:
+        return [str(sample) for sample in (self.detail or {}).get("samples", [])]
+
 
 class AuditHead(models.Model):
     """The end of the audit chain, one row for the installation: appending locks it, so
