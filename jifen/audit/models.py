@@ -72,7 +72,9 @@ class AuditEvent(AppendOnlyModel):
     @property
     def repeats(self) -> int:
         """How many refusals or failed logins this summary event stands for (0: a plain one)."""
-        return int((self.detail or {}).get("repeats", 0)) if self.action.endswith(".repeated") else 0
+        return (
+            int((self.detail or {}).get("repeats", 0)) if self.action.endswith(".repeated") else 0
+        )
 
     @property
     def repeats_text(self) -> str:

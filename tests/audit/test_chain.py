@@ -55,7 +55,7 @@ def test_the_head_before_the_first_event_is_genesis() -> None:
 
 @pytest.mark.django_db
 def test_the_hash_survives_the_round_trip_of_awkward_values(member: User) -> None:
-    from jifen.audit.context import audit_context  # noqa: PLC0415
+    from jifen.audit.context import audit_context
 
     with audit_context(user=member, ip="2001:DB8:0:0::1", path="/路径/?q=引号\"'"):
         audit_record(
@@ -224,7 +224,7 @@ def test_writers_at_once_take_numbers_one_after_another() -> None:
         try:
             for i in range(25):
                 audit_record(action="test.concurrent", summary=f"线程 {n} 第 {i} 条")
-        except BaseException as error:  # noqa: BLE001 (reported below)
+        except BaseException as error:
             errors.append(error)
         finally:
             connections.close_all()

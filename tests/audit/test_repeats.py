@@ -104,9 +104,7 @@ def test_the_summary_says_how_many_and_when(clock: Clock, member: User) -> None:
 
 
 @pytest.mark.django_db
-def test_different_accounts_and_addresses_are_counted_apart(
-    member: User, nobody: User
-) -> None:
+def test_different_accounts_and_addresses_are_counted_apart(member: User, nobody: User) -> None:
     for user, ip in ((member, SCANNER), (nobody, SCANNER), (member, "203.0.113.9")):
         with audit_context(user=user, ip=ip, path="/x/"):
             for _ in range(in_full() + 3):
@@ -203,7 +201,7 @@ def test_refusals_at_once_are_all_counted(member: User) -> None:
             with audit_context(user=member, ip=SCANNER, path=f"/thread/{n}/"):
                 for _ in range(50):
                     refused(member, "audit:log", Action.VIEW_AUDIT)
-        except BaseException as error:  # noqa: BLE001 (reported below)
+        except BaseException as error:
             errors.append(error)
         finally:
             connections.close_all()
