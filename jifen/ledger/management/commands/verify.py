@@ -40,8 +40,7 @@ class Command(BaseCommand):
             raise CommandError(f"校验失败：{'；'.join(said)}", returncode=1)
         count = Entry.objects.count()
         events = AuditEvent.objects.count()
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"台账完整：{count} 条记录，哈希链全部吻合；审计日志完整：{events} 条记录，哈希链吻合。"
-            )
+        whole = (
+            f"台账完整：{count} 条记录，哈希链全部吻合；审计日志完整：{events} 条记录，哈希链吻合。"
         )
+        self.stdout.write(self.style.SUCCESS(whole))
