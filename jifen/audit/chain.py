@@ -118,6 +118,15 @@ def _head_locked() -> tuple[int, str]:
     return int(row[0]), str(row[1])
 
 
+def audit_head_lock() -> None:
+    """Take the audit chain's head lock now, in the caller's transaction, before locking a
+    ledger's head: every write ends by appending an audit event, so the lock is held until its
+    end anyway, and taking it first keeps one order for all of them on PostgreSQL — a
+    transaction that appended to two organizations' ledgers (each append audited) can then never
+    hold the audit head while waiting for a ledger head another holds while waiting for it."""
+    _head_locked()
+
+
 def audit_chain_head() -> tuple[int, str]:
     """The audit chain's last number and hash, ``(0, GENESIS)`` before the first event: what
     the anchors outside the database sign, under the name of the audit chain."""
