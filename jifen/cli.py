@@ -54,6 +54,12 @@ Jifen 积分量化管理系统
   jifen remind [--date YYYY-MM-DD]
                         发送到期提醒，每人每项一次，每天由定时器运行
                         (send the reminders due, each to each person once; run daily)
+  jifen verify          核对积分台账和审计日志的哈希链
+                        (check the ledger's and the audit log's hash chains)
+  jifen audit flush [--all]
+                        把已结束的时间窗里合并计数的拒绝访问和登录失败写成汇总记录，由定时任务运行
+                        (write the summaries of counted refusals and failed logins;
+                        run it from a timer)
   jifen demo            载入演示数据 (load the demo data)
   jifen demo --members N [--code CODE]
                         另建一个 N 名党员的演示党委，试试自己的规模 (a committee of N members)

@@ -9,6 +9,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from jifen.audit.repeats import repeat_record
 from jifen.audit.services import audit_record
 
 
@@ -28,10 +29,13 @@ def _login_failed(
     sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
     username = str(credentials.get("username", ""))[:150]
-    audit_record(
+    # A password-guessing scan is counted after the first few (jifen.audit.repeats); django-axes
+    # keeps its own count per username for the lockout.
+    repeat_record(
         action="auth.login_failed",
         summary=f"登录失败：{username}",
         detail={"username": username},
+        sample=username,
     )
 
 

@@ -1,4 +1,8 @@
-"""Writing to the audit log. Every service that writes calls ``audit_record`` in its transaction."""
+"""Writing to the audit log. Every service that writes calls ``audit_record`` in its transaction.
+
+Every event is chained (jifen.audit.chain): appending waits for the chain's head, so call it
+late in the transaction, after the rows it records are written.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,10 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import models
 
+from jifen.audit.chain import events_append
 from jifen.audit.context import current_audit_context
 from jifen.audit.models import AuditEvent
-from jifen.core.bulkinsert import rows_insert
+from jifen.core import clock
 
 
 def target_of(obj: models.Model | None) -> str:
@@ -36,7 +41,8 @@ def audit_record(
     user = actor if isinstance(actor, User) else None
     if context.claimed:
         detail = {**(detail or {}), "forwarded_for": context.claimed}
-    return AuditEvent.objects.create(
+    event = AuditEvent(
+        at=clock.now(),
         actor=user,
         actor_name=user.get_username() if user is not None else "",
         action=action,
@@ -46,6 +52,8 @@ def audit_record(
         ip=context.ip,
         path=context.path,
     )
+    events_append([event])
+    return event
 
 
 def audit_records(
@@ -61,8 +69,10 @@ def audit_records(
         actor = context.user()
     user = actor if isinstance(actor, User) else None
     name = user.get_username() if user is not None else ""
+    at = clock.now()
     made = [
         AuditEvent(
+            at=at,
             actor=user,
             actor_name=name,
             action=action,
@@ -74,5 +84,5 @@ def audit_records(
         )
         for action, target, summary, detail in events
     ]
-    rows_insert(made)
+    events_append(made)
     return made

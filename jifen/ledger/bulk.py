@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from jifen.audit.chain import audit_head_lock
 from jifen.audit.services import audit_record
 from jifen.core import clock
 from jifen.core.statistics import load_analyze
@@ -145,6 +146,7 @@ def entries_load(
         return 0
     _refuse_near_seals(organization, min(f.date for f in batch), max(f.date for f in batch))
     with transaction.atomic():
+        audit_head_lock()  # the audit chain first, then the ledger: one lock order
         head, _created = LedgerHead.objects.select_for_update().get_or_create(
             organization=organization
         )

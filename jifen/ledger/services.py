@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import dateformat
 from django.utils.translation import gettext as _
 
+from jifen.audit.chain import audit_head_lock
 from jifen.audit.services import audit_record
 from jifen.core import clock
 from jifen.core.bulkinsert import rows_insert
@@ -107,6 +108,7 @@ def _refuse_sealed(rows: Sequence[dict[str, Any]]) -> None:
 
 
 def _append(many: Sequence[dict[str, Any]], organization: Organization) -> list[Entry]:
+    audit_head_lock()  # the audit chain first, then the ledger: one lock order
     head, _created = LedgerHead.objects.select_for_update().get_or_create(organization=organization)
     seq, prev = head.seq, head.head
     entries = []

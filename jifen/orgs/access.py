@@ -28,7 +28,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from jifen.accounts.roles import Role
-from jifen.audit.services import audit_record
+from jifen.audit.context import current_audit_context
+from jifen.audit.repeats import repeat_record
 from jifen.core import clock
 from jifen.orgs.models import Membership, Organization, Person, RoleAssignment
 
@@ -278,13 +279,15 @@ def own(user: AnyUser, user_field: str) -> Q:
 
 def refused(user: AnyUser, what: str, action: Action) -> Http404:
     """The door's answer to a refusal, recorded in the audit log: raise it. ``what`` names the
-    thing refused (``<app>.<Model>:<pk>``, or a page such as ``audit:log``)."""
-    audit_record(
+    thing refused (``<app>.<Model>:<pk>``, or a page such as ``audit:log``). A scan's repeats
+    are counted rather than written one by one (jifen.audit.repeats)."""
+    repeat_record(
         action="access.denied",
         actor=user,
         target=what,
         summary=f"拒绝访问 {what}（{action.value}）",
         detail={"action": action.value},
+        sample=current_audit_context().path or what,
     )
     return Http404("未找到")
 

@@ -17,6 +17,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from jifen.audit.chain import audit_head_lock
 from jifen.audit.services import audit_record
 from jifen.core import clock
 from jifen.core.anchors import anchor_after_commit
@@ -129,6 +130,7 @@ def month_sign(
             % {"organization": organization.name, "month": sheet.month.title}
         )
     # One signer at a time per organization: lock the chain head as a writer would.
+    audit_head_lock()  # the audit chain first, then the ledger: one lock order
     head, _created = LedgerHead.objects.select_for_update().get_or_create(organization=organization)
     previous = month_signatures(organization, year, month)
     latest = previous[-1] if previous else None

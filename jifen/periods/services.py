@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from jifen.accounts.roles import Role
+from jifen.audit.chain import audit_head_lock
 from jifen.audit.services import audit_record
 from jifen.core import clock
 from jifen.core.anchors import anchor_after_commit
@@ -133,6 +134,7 @@ def period_sign(
             % {"quarter": sheet.quarter.title, "end": shown_date(sheet.quarter.end)}
         )
     # One signer at a time per organization: lock the chain head as a writer would.
+    audit_head_lock()  # the audit chain first, then the ledger: one lock order
     head, _created = LedgerHead.objects.select_for_update().get_or_create(organization=organization)
     previous = signatures_of(organization, year, quarter)
     latest = previous[-1] if previous else None

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from jifen.audit.chain import audit_head_lock
 from jifen.audit.services import audit_record
 from jifen.core import clock
 from jifen.core.locks import row_lock
@@ -64,6 +65,7 @@ def year_end_sign(
             _("%(year)s 年度到 %(end)s 才结束，年度结束后才能签名")
             % {"year": year, "end": shown_date(sheet.end)}
         )
+    audit_head_lock()  # the audit chain first, then the ledger: one lock order
     head, _created = LedgerHead.objects.select_for_update().get_or_create(organization=organization)
     state = year_end_state(organization, year, sheet.sheet_hash)
     if state.latest is not None and state.status != YearStatus.REOPENED:

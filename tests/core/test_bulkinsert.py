@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import IntegrityError, connection
 
+from jifen.audit.chain import events_append
 from jifen.audit.models import AuditEvent
 from jifen.core.bulkinsert import rows_insert, secondary_indexes_deferred
 from jifen.ledger.bulk import BulkFact, entries_load
@@ -74,7 +75,7 @@ def test_json_addresses_and_times_are_stored_as_save_stores_them() -> None:
         )
         for i in range(300)
     ]
-    rows_insert(events)
+    events_append(events)  # the audit chain's way in: numbered, then one rows_insert
     saved = AuditEvent(action="test.one", detail={"i": 1, "名单": ["张三", "李四"], "empty": None})
     saved.save()
     stored = {e.pk: e for e in AuditEvent.objects.filter(action="test.bulk")}

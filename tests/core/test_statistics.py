@@ -6,15 +6,16 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
+from jifen.audit.chain import events_append
 from jifen.audit.models import AuditEvent
-from jifen.core.bulkinsert import rows_insert
 from jifen.core.statistics import MIN_ROWS, load_analyze, planner_rows, statistics_refresh
 
 pytestmark = pytest.mark.django_db
 
 
 def events(n: int) -> None:
-    rows_insert([AuditEvent(action="test.load", summary=f"第 {i} 行") for i in range(n)])
+    # Chained as audit_records writes them: one rows_insert after the head.
+    events_append([AuditEvent(action="test.load", summary=f"第 {i} 行") for i in range(n)])
 
 
 def forget() -> None:
