@@ -14,6 +14,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 
@@ -111,6 +112,23 @@ MATRIX: dict[str, Op] = {
     "GET /api/v1/organizations/{org_id}/rulebooks/{year}": Op(
         lambda w, org: f"/api/v1/organizations/{org.pk}/rulebooks/{w.year}", READERS
     ),
+    "POST /api/v1/activities/{activity_id}/attendance": Op(
+        lambda w, org: f"/api/v1/activities/{w.activities[org.code].pk}/attendance",
+        RECORDERS,
+        method="post",
+        body=lambda w, org: {"marks": [{"person_id": _person(w, org), "mark": "present"}]},
+    ),
+    "POST /api/v1/organizations/{org_id}/monthly/{year}/{month}": Op(
+        lambda w, org: f"/api/v1/organizations/{org.pk}/monthly/{w.year}/10",
+        RECORDERS,
+        method="multipart",
+        body=lambda w, org: {
+            "file": SimpleUploadedFile(
+                "10月.csv", f"姓名,登录学习强国\n成员{org.code},1\n".encode()
+            ),
+            "absent": "keep",
+        },
+    ),
     "GET /api/v1/organizations/{org_id}/entries": Op(
         lambda w, org: f"/api/v1/organizations/{org.pk}/entries", READERS
     ),
@@ -148,6 +166,8 @@ def _call(world: SimpleNamespace, name: str, role: Role | None, place: str) -> A
     if op.method == "get":
         return Client().get(url, **headers)
     body = op.body(world, world.places[place])
+    if op.method == "multipart":
+        return Client().post(url, data=body, **headers)
     return Client().post(url, data=body, content_type="application/json", **headers)
 
 
