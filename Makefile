@@ -12,7 +12,7 @@ JIFEN := $(VENV)/bin/jifen
 STAMP := $(VENV)/.installed
 HOSTPORT ?= 127.0.0.1:8000
 
-.PHONY: help install demo run test test-fast test-app test-browser lint format bench migrations-check screenshots messages clean
+.PHONY: help install demo demo-reset run test test-fast test-app test-browser lint format bench migrations-check screenshots messages clean
 
 help:
 	@echo "make demo        安装、载入演示数据并启动 http://$(HOSTPORT)/ (install, load the demo, serve)"
@@ -20,6 +20,7 @@ help:
 	@echo "make test-fast   只测评分引擎，不启动 Django (the engine alone, no Django, seconds)"
 	@echo "make test-app    Django 集成测试，SQLite，不含浏览器 (integration tests, SQLite, no browser)"
 	@echo "make test-browser 浏览器测试，SQLite (the browser tests, SQLite)"
+	@echo "make demo-reset  删除本机的 SQLite 演示数据库，再 make demo 重新开始 (start the demo afresh)"
 	@echo "make run         启动服务和后台任务 (serve the existing database, with jifen worker)"
 	@echo "make lint        ruff + mypy + import-linter（分层） (the layers too)"
 	@echo "make bench       基准测试 (benchmarks, not part of make test)"
@@ -42,6 +43,15 @@ demo: install
 	$(JIFEN) collectstatic --noinput --verbosity 0
 	$(JIFEN) demo --url http://$(HOSTPORT)/
 	$(JIFEN) worker & trap 'kill $$!' EXIT INT TERM; JIFEN_DEMO=1 $(JIFEN) runserver $(HOSTPORT)
+
+# The demo's SQLite file goes (the ledger is append-only: nothing less resets it); `make demo`
+# builds it again. A PostgreSQL database is the operator's to drop and create.
+demo-reset:
+	@if [ -n "$$DATABASE_URL" ]; then \
+		echo "DATABASE_URL 已设置：请删除并重建该数据库（dropdb、createdb）后再 make demo"; exit 2; fi
+	rm -f "$${JIFEN_VAR_DIR:-var}/jifen.sqlite3" "$${JIFEN_VAR_DIR:-var}/jifen.sqlite3-wal" \
+		"$${JIFEN_VAR_DIR:-var}/jifen.sqlite3-shm"
+	@echo "演示数据库已删除；运行 make demo 重新载入。Demo database removed: run make demo."
 
 run: install
 	$(JIFEN) migrate --noinput

@@ -34,6 +34,12 @@ Jifen 积分量化管理系统
                         (import an organization tree; the same as `jifen import_orgs`)
   jifen token create USERNAME [--read-only] [--name N] [--expires YYYY-MM-DD]
                         为账号创建接口令牌，只显示一次 (a personal API token, printed once)
+  jifen verify [--org CODE]
+                        核对台账：哈希链、链头签名、锚点、只追加的触发器
+                        (check the chains, head signatures, anchors and append-only triggers)
+  jifen anchor [keygen]
+                        写一个锚点（每日定时）；keygen 生成锚点密钥并打印公钥
+                        (write an anchor, daily; keygen makes the key and prints the public key)
   jifen worker [--once] [--max-jobs N]
                         运行后台任务（大文件导入），与 gunicorn 一起常驻
                         (run queued jobs such as large imports; beside gunicorn)
@@ -45,6 +51,9 @@ Jifen 积分量化管理系统
   jifen db grants --role ROLE [--apply]
                         PostgreSQL 应用角色的最小权限授权，由所有者在 migrate 后运行
                         (least privilege for the application's role; run by the owner)
+  jifen remind [--date YYYY-MM-DD]
+                        发送到期提醒，每人每项一次，每天由定时器运行
+                        (send the reminders due, each to each person once; run daily)
   jifen demo            载入演示数据 (load the demo data)
   jifen demo --members N [--code CODE]
                         另建一个 N 名党员的演示党委，试试自己的规模 (a committee of N members)

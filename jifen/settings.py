@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "jifen.assessments",
     "jifen.api",
     "ninja",  # django-ninja's Swagger UI files, served by whitenoise (no CDN: intranets)
+    "jifen.inbox",
     "jifen.demo",  # for its command, `jifen demo`
     "jifen.operations",  # for its commands: `jifen backup`, `jifen restore`, `jifen db grants`
 ]
@@ -141,6 +142,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "jifen.core.context_processors.navigation",
+                "jifen.inbox.context_processors.unread",
             ],
         },
     },
@@ -232,6 +234,17 @@ JOB_CHECK_BYTES = int(env_str("JIFEN_JOB_CHECK_BYTES") or 256 * 1024)
 # On SQLite a running job's progress is written here (the job's own transaction holds the
 # database's only write lock); on PostgreSQL it goes to the job's row.
 JOB_PROGRESS_DIR = VAR_DIR / "jobs"
+
+# Anchors (docs/deployment.md, "锚点"): signed checkpoints of every hash chain's head, written as
+# files outside the database. JIFEN_ANCHOR_KEY is the Ed25519 private key (PEM) that signs them
+# and the ledger's heads; JIFEN_ANCHOR_PUBLIC_KEY (base64 or PEM, from `jifen anchor keygen`) is
+# what verification trusts, so it does not rely on a file next to the data; JIFEN_ANCHOR_DIR is
+# where the anchor files go. Unset, a key is generated under var/ on first use and
+# `check --deploy` warns (jifen/core/checks.py).
+JIFEN_ANCHOR_KEY = Path(env_str("JIFEN_ANCHOR_KEY") or VAR_DIR / "anchor" / "anchor_key.pem")
+JIFEN_ANCHOR_PUBLIC_KEY = env_str("JIFEN_ANCHOR_PUBLIC_KEY")
+JIFEN_ANCHOR_DIR = Path(env_str("JIFEN_ANCHOR_DIR") or VAR_DIR / "anchors")
+JIFEN_ANCHOR_CONFIGURED = bool(env_str("JIFEN_ANCHOR_KEY") and JIFEN_ANCHOR_PUBLIC_KEY)
 
 S3_SETTINGS = ("JIFEN_S3_ENDPOINT", "JIFEN_S3_BUCKET", "JIFEN_S3_ACCESS_KEY", "JIFEN_S3_SECRET_KEY")
 
@@ -369,3 +382,29 @@ LOGGING = {
 # The REST API (/api/v1/, docs/api.md): requests a token may make, per minute by default, counted
 # in Django's cache (per process unless CACHES names a shared one).
 JIFEN_API_RATE = os.environ.get("JIFEN_API_RATE", "600/m")
+# Notifications and reminders (jifen/inbox, docs/notifications.md). Every channel out of the
+# application is off until the deployment switches it on: an intranet install sends nothing.
+# E-mail goes through the organization's own SMTP server with Django's mail.
+JIFEN_MAIL = env_bool("JIFEN_MAIL")
+JIFEN_MAIL_BACKEND = env_str("JIFEN_MAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env_str("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "jifen@localhost")
+# The group robots of 企业微信 and 钉钉, one per branch, set on the branch's page; only to the
+# hosts named here, so that page cannot make the server call any address on the intranet.
+JIFEN_WEBHOOKS = env_bool("JIFEN_WEBHOOKS")
+JIFEN_WEBHOOK_HOSTS = env_list("JIFEN_WEBHOOK_HOSTS", "qyapi.weixin.qq.com,oapi.dingtalk.com")
+# Seconds an SMTP server or a robot may take before the attempt counts as failed.
+JIFEN_DELIVERY_TIMEOUT = float(env_str("JIFEN_DELIVERY_TIMEOUT", "10"))
+# Send after the commit on the same thread instead of a thread of its own (commands do).
+JIFEN_DELIVER_INLINE = env_bool("JIFEN_DELIVER_INLINE")
+# The site's address for links in e-mails (https://jifen.example.edu.cn); none without it.
+JIFEN_SITE_URL = env_str("JIFEN_SITE_URL")
+# `jifen remind`: a quarter unsigned this many working days after it ends; declarations waiting
+# for review longer than this many working days.
+JIFEN_REMIND_SIGN_DAYS = int(env_str("JIFEN_REMIND_SIGN_DAYS", "5"))
+JIFEN_REMIND_REVIEW_DAYS = int(env_str("JIFEN_REMIND_REVIEW_DAYS", "3"))

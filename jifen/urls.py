@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("jifen.rulebooks.urls")),
     path("", include("jifen.api.urls")),
     *api_urls,
+    path("", include("jifen.inbox.urls")),
     path("accounts/", include("jifen.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

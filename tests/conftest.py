@@ -37,6 +37,19 @@ def _static_files_from_apps(settings: pytest.FixtureRequest) -> None:
     }
 
 
+_anchor_dirs = iter(range(1, 10**9))
+
+
+@pytest.fixture(autouse=True)
+def _anchors_of_this_test(
+    settings: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    # Anchors name chains by organization id and digest tables by row id: one test's anchors
+    # would accuse the next test's database. Each test writes to a folder of its own (created
+    # only when an anchor is written); the key under var/ is shared, generated once.
+    settings.JIFEN_ANCHOR_DIR = tmp_path_factory.getbasetemp() / f"anchors-{next(_anchor_dirs)}"
+
+
 @pytest.fixture(autouse=True)
 def _site_language() -> Iterator[None]:
     # A request in English leaves English active in this thread; the next test starts in the

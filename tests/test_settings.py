@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION = {
@@ -14,6 +18,25 @@ PRODUCTION = {
     "JIFEN_HTTPS": "1",
     "DEBUG": "0",
 }
+
+
+def anchor_key(folder: Path) -> dict[str, str]:
+    """The anchor key outside the data directory and its public half in the settings
+    (docs/deployment.md, 锚点): check --deploy warns (jifen.W002) without them."""
+    key = Ed25519PrivateKey.generate()
+    path = folder / "anchor_key.pem"
+    path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return {
+        "JIFEN_ANCHOR_KEY": str(path),
+        "JIFEN_ANCHOR_PUBLIC_KEY": base64.b64encode(raw).decode(),
+    }
 
 
 def jifen(*args: str, var_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
@@ -27,6 +50,9 @@ def jifen(*args: str, var_dir: Path, **env: str) -> subprocess.CompletedProcess[
             "DATABASE_URL",
             "ALLOWED_HOSTS",
             "JIFEN_HTTPS",
+            "JIFEN_ANCHOR_KEY",
+            "JIFEN_ANCHOR_PUBLIC_KEY",
+            "JIFEN_ANCHOR_DIR",
             "DJANGO_ALLOW_ASYNC_UNSAFE",
         }
     }
@@ -55,7 +81,10 @@ def setting(name: str, var_dir: Path, **env: str) -> str:
 
 
 def test_production_values_pass_check_deploy(tmp_path: Path) -> None:
-    done = jifen("check", "--deploy", "--fail-level", "WARNING", var_dir=tmp_path, **PRODUCTION)
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    production = PRODUCTION | anchor_key(keys)
+    done = jifen("check", "--deploy", "--fail-level", "WARNING", var_dir=tmp_path, **production)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no issues" in done.stdout
 
@@ -64,6 +93,7 @@ def test_laptop_defaults_are_flagged_by_check_deploy(tmp_path: Path) -> None:
     done = jifen("check", "--deploy", "--fail-level", "WARNING", var_dir=tmp_path)
     assert done.returncode != 0
     assert "SECURE_HSTS_SECONDS" in done.stderr
+    assert "jifen.W002" in done.stderr  # the anchor key generated next to the data
 
 
 def test_a_secret_key_is_generated_once_into_var(tmp_path: Path) -> None:

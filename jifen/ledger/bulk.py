@@ -25,6 +25,7 @@ from jifen.audit.services import audit_record
 from jifen.core import clock
 from jifen.core.statistics import load_analyze
 from jifen.ledger.chain import bulk_content_hash
+from jifen.ledger.heads import head_sign
 from jifen.ledger.models import Entry, LedgerHead, Origin, Seal
 from jifen.ledger.services import normalize_value, score_heads_bump
 from jifen.orgs.models import Organization
@@ -150,7 +151,9 @@ def entries_load(
         first = head.seq + 1
         rows, seq, last_hash = _chained(organization, batch, recorded_by, head)
         _write(rows)
-        LedgerHead.objects.filter(pk=head.pk).update(seq=seq, head=last_hash)
+        LedgerHead.objects.filter(pk=head.pk).update(
+            seq=seq, head=last_hash, signature=head_sign(organization.pk, seq, last_hash)
+        )
         if analyze:
             load_analyze(Entry, len(rows))
         # Stored results of these people are no longer current (jifen.ledger.stored).

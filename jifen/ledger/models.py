@@ -44,6 +44,9 @@ class LedgerHead(models.Model):
     )
     seq = models.PositiveBigIntegerField(default=0)
     head = models.CharField(max_length=64, default=GENESIS)
+    # Ed25519 over (organization, seq, head) with the anchor key, which the database never holds
+    # (jifen.ledger.heads): someone who can write rows can recompute hashes but not sign a head.
+    signature = models.CharField(max_length=128, blank=True, default="")
 
     class Meta:
         verbose_name = "台账链头"

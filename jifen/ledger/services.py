@@ -12,13 +12,17 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import dateformat
 from django.utils.translation import gettext as _
 
 from jifen.audit.services import audit_record
 from jifen.core import clock
 from jifen.core.bulkinsert import rows_insert
+from jifen.inbox.models import Notification
+from jifen.inbox.services import notify
 from jifen.ledger.chain import entry_hash
+from jifen.ledger.heads import head_sign
 from jifen.ledger.models import Correction, Entry, LedgerHead, Origin, ScoreHead, Seal
 from jifen.orgs.models import Membership, Organization, Person
 from jifen.orgs.selectors import memberships_overlapping
@@ -111,7 +115,9 @@ def _append(many: Sequence[dict[str, Any]], organization: Organization) -> list[
         entry.hash = prev = entry_hash(entry, prev)
         entries.append(entry)
     rows_insert(entries)  # bulk_create's per-value work takes seconds for a month's figures
-    LedgerHead.objects.filter(pk=head.pk).update(seq=seq, head=prev)
+    LedgerHead.objects.filter(pk=head.pk).update(
+        seq=seq, head=prev, signature=head_sign(organization.pk, seq, prev)
+    )
     score_heads_bump(entries)
     return entries
 
@@ -314,6 +320,22 @@ def _correction_row(
     }
 
 
+def corrections_told(corrections: Sequence[Entry]) -> None:
+    """Tell each member a correction is about that their points changed (in the correcting
+    transaction): one notification a member and day, however many entries it touched."""
+    days: dict[tuple[dt.date, str], list[int]] = {}
+    for correction in corrections:
+        if correction.person_id is not None:
+            days.setdefault((correction.date, correction.reason), []).append(correction.person_id)
+    for (day, reason), person_ids in days.items():
+        notify(
+            kind=Notification.Kind.CORRECTION,
+            person_ids=person_ids,
+            params={"date": day.isoformat(), "reason": reason},
+            link=reverse("ledger:my_points"),
+        )
+
+
 def entry_correct(
     *,
     entry: Entry,
@@ -335,6 +357,7 @@ def entry_correct(
             target=correction,
             summary=f"台账 {entry.organization.code} #{entry.seq} {verb}：{correction.reason}",
         )
+        corrections_told([correction])
     return correction
 
 
@@ -379,6 +402,7 @@ def entries_correct(
                     "reason": reason.strip()[:500],
                 },
             )
+        corrections_told(list(made.values()))
     return [made[entry.pk] for entry, _value in corrections]
 
 

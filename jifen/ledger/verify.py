@@ -43,8 +43,12 @@ def chain_verify(organization: Organization) -> Break | None:  # noqa: PLR0911 (
     last = expected_seq - 1
     if head is not None and (head.seq != last or head.head != prev):
         if head.seq > last:
-            return Break(code, last + 1, "removed", f"第 {last + 1} 条之后的记录被删除")
-        return Break(code, last, "inserted", f"第 {last} 条之后多出了未经登记的记录")
+            return Break(
+                code, last + 1, "removed", f"第 {last + 1} 至 {head.seq} 条不见了：链尾的记录被删除"
+            )
+        return Break(
+            code, last, "inserted", f"第 {head.seq} 条之后多出了 {last - head.seq} 条未经登记的记录"
+        )
     return None
 
 

@@ -75,6 +75,12 @@ class Action(enum.Enum):
     ASK_LEAVE = "ask_leave"  # a member asks leave (请假) before an activity of their branch
     DECIDE_LEAVE = "decide_leave"  # approve a leave into an excused mark, or refuse it
 
+    # One's own notifications (jifen/inbox): only the recipient is let in (``own``), whatever
+    # roles they hold, so no role reaches anyone else's.
+    READ_OWN = "read_own"
+    # Set the branch's group robot (企业微信/钉钉 群机器人) that reminders are posted to.
+    SET_ROBOT = "set_robot"
+
 
 _R = Role
 ALLOWED: dict[Action, frozenset[Role]] = {
@@ -148,6 +154,8 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.DECIDE_LEAVE: frozenset(
         {_R.COMMITTEE_ADMIN, _R.GENERAL_BRANCH_ADMIN, _R.BRANCH_SECRETARY, _R.SCOREKEEPER}
     ),
+    Action.READ_OWN: frozenset(),
+    Action.SET_ROBOT: frozenset({_R.COMMITTEE_ADMIN, _R.GENERAL_BRANCH_ADMIN, _R.BRANCH_SECRETARY}),
 }
 
 # Who may grant which role: nobody grants a role above their own.

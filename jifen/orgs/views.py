@@ -81,6 +81,7 @@ def detail(request: HttpRequest, org_id: int) -> HttpResponse:
         "can_manage_people": access.can(request.user, Action.MANAGE_PEOPLE, organization),
         "can_manage_roles": access.can(request.user, Action.MANAGE_ROLES, organization),
         "can_adopt": access.can(request.user, Action.ADOPT, organization),
+        "can_set_robot": access.can(request.user, Action.SET_ROBOT, organization),
     }
     template = "orgs/detail.html#members" if request.htmx else "orgs/detail.html"  # type: ignore[attr-defined]
     return render(request, template, context)

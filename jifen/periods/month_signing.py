@@ -19,6 +19,7 @@ from django.utils.translation import gettext_noop
 
 from jifen.audit.services import audit_record
 from jifen.core import clock
+from jifen.core.anchors import anchor_after_commit
 from jifen.ledger.models import GENESIS, LedgerHead
 from jifen.orgs.models import Organization
 from jifen.periods.models import MonthSignature
@@ -138,6 +139,7 @@ def month_sign(
         )
     if seen_hash != sheet.sheet_hash:
         raise ValidationError(_("您核对之后本月的分数有变动，没有签名：请重新核对考核表后再签名"))
+    anchor_after_commit(f"月度签名 {organization.code} {year}-{month:02d}")
     signature = MonthSignature.objects.create(
         organization=organization,
         year=year,

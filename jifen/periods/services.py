@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from jifen.accounts.roles import Role
 from jifen.audit.services import audit_record
 from jifen.core import clock
+from jifen.core.anchors import anchor_after_commit
 from jifen.core.locks import row_lock
 from jifen.ledger.models import GENESIS, Entry, LedgerHead, Origin
 from jifen.ledger.services import entry_append, entry_correct, seal_add
@@ -39,6 +40,7 @@ from jifen.periods.selectors import (
     status_of,
 )
 from jifen.periods.sheet import QUARTERS, QuarterSheet, quarter_sheet
+from jifen.periods.told import finding_told
 from jifen.periods.workdays import DEFAULT_NOTICE_DAYS, cn_date, notice_window, shown_date
 
 DEFAULT_HOW_TO_OBJECT = (
@@ -219,6 +221,8 @@ def signature_sealed(
         sealed_by=actor,
     )
     canonical, sheet_hash = sheet
+    # Once this commits, every chain head is signed into an anchor outside the database.
+    anchor_after_commit(f"签名 {organization.code} {year}" + (f"Q{quarter}" if quarter else "Y"))
     return Signature.objects.create(
         organization=organization,
         year=year,
@@ -245,6 +249,7 @@ def notice_create(
     """The notice itself and its audit record, once the caller checked the signature may be
     publicized: shared by the quarter's notice and the year end's (periods/year_end.py)."""
     window = notice_window(today, days)
+    anchor_after_commit(f"公示 {signature.organization.code} {signature.year}")
     notice = Notice.objects.create(
         signature=signature,
         opened_on=today,
@@ -453,6 +458,7 @@ def finding_record(
             + (f"，更正台账 {len(written)} 条，季度需重新签名并公示" if written else "")
         ),
     )
+    finding_told(finding)
     return finding
 
 

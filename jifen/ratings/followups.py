@@ -19,10 +19,13 @@ import datetime as dt
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from jifen.audit.services import audit_record
 from jifen.core import clock
 from jifen.core.locks import row_lock
+from jifen.inbox.models import Notification
+from jifen.inbox.services import notify
 from jifen.ledger.scores import BranchYear
 from jifen.orgs.models import Organization, Person
 from jifen.orgs.selectors import memberships_overlapping
@@ -188,6 +191,14 @@ def followups_raise(
                 except IntegrityError:
                     continue  # raised a moment ago by someone else
                 created.append(followup)
+    for followup in created:
+        if followup.level != "info":  # a warning, not an encouragement: tell the member
+            notify(
+                kind=Notification.Kind.WARNING_RAISED,
+                person_ids=[followup.person_id],
+                params={"year": year, "band": followup.band_label, "action": followup.action},
+                link=reverse("ledger:my_points"),
+            )
     if created:
         audit_record(
             action="ratings.followups",

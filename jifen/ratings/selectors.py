@@ -223,23 +223,24 @@ def proposals_of(organization: Organization, year: int) -> list[ProposalState]:
         "decided_by"
     ):
         decisions.setdefault(decision.proposal_id, []).append(decision)
-    states = []
-    for i, proposal in enumerate(proposals):
-        mine = decisions.get(proposal.pk, [])
-        states.append(
-            ProposalState(
-                proposal=proposal,
-                decisions=mine,
-                tie_decisions={
-                    d.tie_index: d
-                    for d in mine
-                    if d.kind == StarDecision.Kind.TIE and d.tie_index is not None
-                },
-                verdict=next((d for d in mine if d.kind != StarDecision.Kind.TIE), None),
-                superseded=i > 0,
-            )
-        )
-    return states
+    return [
+        _state(proposal, decisions.get(proposal.pk, []), superseded=i > 0)
+        for i, proposal in enumerate(proposals)
+    ]
+
+
+def _state(proposal: StarProposal, mine: list[StarDecision], *, superseded: bool) -> ProposalState:
+    return ProposalState(
+        proposal=proposal,
+        decisions=mine,
+        tie_decisions={
+            d.tie_index: d
+            for d in mine
+            if d.kind == StarDecision.Kind.TIE and d.tie_index is not None
+        },
+        verdict=next((d for d in mine if d.kind != StarDecision.Kind.TIE), None),
+        superseded=superseded,
+    )
 
 
 def approved_stars(organization: Organization, year: int) -> Mapping[int, int | None] | None:
@@ -259,3 +260,28 @@ def followups_of(organization: Organization, year: int) -> list[tuple[FollowUp, 
         .prefetch_related("steps")
     )
     return [(f, not any(s.closes for s in f.steps.all())) for f in followups]
+
+
+def proposals_below(
+    organization: Organization, year: int
+) -> list[tuple[Organization, ProposalState]]:
+    """Each organization below ``organization`` with a star proposal for ``year``, with its
+    latest proposal's state: what the general branch (or the committee, for the branches
+    directly under it) finds on its own stars page to decide or has approved (issue 17)."""
+    below = (
+        StarProposal.objects.filter(organization__path__startswith=organization.path, year=year)
+        .exclude(organization=organization)
+        .select_related("organization")
+        .defer("rows")
+        .order_by("organization__path", "-pk")
+    )
+    latest: dict[int, StarProposal] = {}
+    for proposal in below:
+        latest.setdefault(proposal.organization_id, proposal)
+    decisions: dict[int, list[StarDecision]] = {}
+    for decision in StarDecision.objects.filter(proposal__in=list(latest.values())):
+        decisions.setdefault(decision.proposal_id, []).append(decision)
+    return [
+        (proposal.organization, _state(proposal, decisions.get(proposal.pk, []), superseded=False))
+        for proposal in latest.values()
+    ]

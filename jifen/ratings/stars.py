@@ -12,10 +12,13 @@ from collections.abc import Sequence
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 
 from jifen.audit.services import audit_record
 from jifen.core import clock
 from jifen.core.locks import row_lock
+from jifen.inbox.models import Notification
+from jifen.inbox.services import notify
 from jifen.orgs.models import Organization
 from jifen.ratings.followups import followups_raise
 from jifen.ratings.models import StarDecision, StarProposal
@@ -176,5 +179,25 @@ def stars_verdict(
         ),
     )
     if approve:
+        _stars_told(proposal, state.final_stars())
         followups_raise(organization=proposal.organization, year=proposal.year, actor=actor)
     return decision
+
+
+def _stars_told(proposal: StarProposal, stars: dict[int, int | None]) -> None:
+    """Tell each member rated a star that the approval is in (one call a star level)."""
+    by_level: dict[int, list[int]] = {}
+    for person_id, level in stars.items():
+        if level:
+            by_level.setdefault(level, []).append(person_id)
+    for level, person_ids in sorted(by_level.items()):
+        notify(
+            kind=Notification.Kind.STARS_APPROVED,
+            person_ids=person_ids,
+            params={
+                "organization": proposal.organization.name,
+                "year": proposal.year,
+                "stars": level,
+            },
+            link=reverse("ledger:my_points"),
+        )

@@ -31,6 +31,7 @@ from jifen.ratings.selectors import (
     branch_names,
     followups_of,
     mixed,
+    proposals_below,
     proposals_of,
     rows_of,
     snapshot,
@@ -234,6 +235,8 @@ def stars(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
             "stale": stale,
             "problem": problem,
             "early": star_warnings(organization, year, clock.today()),
+            # The branches' proposals, for the level that approves them (issue 17).
+            "below": proposals_below(organization, year),
         }
     )
     return render(request, "ratings/stars.html", context)

@@ -11,10 +11,13 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from jifen.audit.services import audit_record
 from jifen.core import clock
+from jifen.inbox.models import Notification
+from jifen.inbox.services import notify
 from jifen.ledger.models import Origin
 from jifen.ledger.services import entry_append, normalize_value, sealed_refusal
 from jifen.orgs.models import Organization, Person
@@ -199,6 +202,31 @@ def _grant(declaration: Declaration, points: Decimal, actor: User) -> None:
         declaration_record(declaration, actor)
 
 
+_TOLD = {
+    Status.APPROVED: Notification.Kind.DECLARATION_APPROVED,
+    Status.RETURNED: Notification.Kind.DECLARATION_RETURNED,
+    Status.REJECTED: Notification.Kind.DECLARATION_REJECTED,
+}
+
+
+def declaration_told(declaration: Declaration) -> None:
+    """Tell the member how their declaration came out, in the deciding transaction (waiting for
+    the committee, or disputed, is no outcome yet)."""
+    kind = _TOLD.get(Status(declaration.status))
+    if kind is None:
+        return
+    notify(
+        kind=kind,
+        person_ids=[declaration.person_id],
+        params={
+            "date": declaration.date.isoformat(),
+            "points": str(declaration.points_granted or ""),
+            "note": declaration.committee_note or declaration.review_note,
+        },
+        link=reverse("recording:declaration", kwargs={"declaration_id": declaration.pk}),
+    )
+
+
 def _lock_for(declaration: Declaration, expected: str, actor: User) -> Declaration:
     locked = Declaration.objects.select_for_update().select_related("person").get(pk=declaration.pk)
     if locked.status != expected:
@@ -244,6 +272,7 @@ def declaration_review(
         target=locked,
         summary=f"{locked.person.name} 的申报：{locked.get_status_display()}",
     )
+    declaration_told(locked)
     return locked
 
 
@@ -274,4 +303,5 @@ def declaration_decide(
         target=locked,
         summary=f"支委会决定 {locked.person.name} 的申报：{locked.get_status_display()}",
     )
+    declaration_told(locked)
     return locked

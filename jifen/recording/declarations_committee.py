@@ -18,7 +18,7 @@ from jifen.core import clock
 from jifen.orgs import access
 from jifen.orgs.access import Action
 from jifen.orgs.models import Organization
-from jifen.recording.declarations import declaration_record
+from jifen.recording.declarations import declaration_record, declaration_told
 from jifen.recording.models import Declaration
 
 Status = Declaration.Status
@@ -73,6 +73,7 @@ def declaration_committee_approve(
             f"党委审批通过 {locked.person.name} 的申报 {locked.item} {locked.points_granted} 分"
         ),
     )
+    declaration_told(locked)
     return locked
 
 

@@ -435,6 +435,9 @@ def test_the_command_prints_the_summary_and_the_accounts() -> None:
         assert account.username in text
         assert account.organization_name in text
     assert f"{DEMO_OPERATOR_USERNAME} " in text
+    # What waits for each role, and how to start again (issue 17).
+    assert "待办" in text
+    assert "make demo-reset" in text
     again = io.StringIO()
     call_command("demo", stdout=again)
     assert "演示数据已存在" in again.getvalue()

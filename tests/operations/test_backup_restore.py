@@ -22,6 +22,8 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from jifen.core import appendonly
+from jifen.core.anchor_keys import key_generate
+from jifen.core.anchors import anchor_write
 from jifen.ledger import touch
 from jifen.ledger.models import Entry
 from jifen.ledger.services import entry_append
@@ -38,10 +40,9 @@ def site(settings: object, tmp_path: Path) -> SimpleNamespace:
     settings.MEDIA_ROOT = tmp_path / "media"  # type: ignore[attr-defined]
     settings.JIFEN_ANCHOR_KEY = str(tmp_path / "keys" / "anchor.key")  # type: ignore[attr-defined]
     settings.JIFEN_ANCHOR_DIR = str(tmp_path / "anchors")  # type: ignore[attr-defined]
-    (tmp_path / "keys").mkdir()
-    (tmp_path / "keys" / "anchor.key").write_bytes(b"private key bytes")
+    # A real key and a real anchor: after a restore `jifen verify` checks the chains with them.
+    key_generate(tmp_path / "keys" / "anchor.key")
     (tmp_path / "anchors").mkdir()
-    (tmp_path / "anchors" / "0001.json").write_text('{"head": "a"}')
     tree = tree_build()
     zhang = person_maker(tree.b1)("张三")
     entries = [
@@ -56,10 +57,19 @@ def site(settings: object, tmp_path: Path) -> SimpleNamespace:
         )
         for day in (1, 2, 3)
     ]
+    first_anchor = anchor_write("测试")
     kept = FactFile.store(PDF, "处理决定.pdf", entry=entries[0], organization=tree.b1)
     path = Path(settings.MEDIA_ROOT) / "evidence" / kept.name  # type: ignore[attr-defined]
     assert path.read_bytes() == PDF
-    return SimpleNamespace(tree=tree, entries=entries, file=kept, path=path, tmp=tmp_path)
+    return SimpleNamespace(
+        tree=tree,
+        zhang=zhang,
+        entries=entries,
+        file=kept,
+        path=path,
+        tmp=tmp_path,
+        anchor=f"anchors/{first_anchor.name}",
+    )
 
 
 def restore(archive: Path, *extra: str) -> tuple[int, str, str]:
@@ -87,7 +97,7 @@ def test_the_drill_backup_damage_restore_verify(site: SimpleNamespace) -> None:
     assert manifest["engine"] == connection.vendor
     assert manifest["tables"]["ledger_entry"] == 3
     assert f"media/evidence/{site.file.name}" in manifest["files"]
-    assert {"keys/anchor.key", "anchors/0001.json"} <= set(manifest["files"])
+    assert {"keys/anchor.key", site.anchor} <= set(manifest["files"])
 
     # Damage: an owner lifts the triggers and deletes the last fact; the evidence file is gone.
     appendonly.remove(connection, "ledger_entry")
@@ -139,7 +149,7 @@ def test_a_damaged_archive_is_refused_and_changes_nothing(site: SimpleNamespace)
     archive = site.tmp / "jifen.tar"
     call_command("backup", str(archive), stdout=io.StringIO())
     site.path.unlink()
-    (site.tmp / "anchors" / "0001.json").unlink()
+    (site.tmp / site.anchor).unlink()
     entry_append(
         organization=site.tree.b1,
         date=dt.date(2026, 3, 9),
@@ -162,23 +172,25 @@ def test_a_damaged_archive_is_refused_and_changes_nothing(site: SimpleNamespace)
     assert "备份" in err
     assert Entry.objects.count() == 4  # the database was not replaced
     assert not site.path.exists()  # nor the file written back
-    assert not (site.tmp / "anchors" / "0001.json").exists()
+    assert not (site.tmp / site.anchor).exists()
 
 
 def test_anchor_files_are_added_never_overwritten(site: SimpleNamespace) -> None:
     archive = site.tmp / "jifen.tar"
     call_command("backup", str(archive), stdout=io.StringIO())
-    anchors = site.tmp / "anchors"
-    (anchors / "0001.json").write_text('{"head": "newer"}')
-    (anchors / "0002.json").write_text('{"head": "b"}')
+    mine = site.tmp / site.anchor
+    mine.write_text('{"changed": "on this machine"}')
+    later = site.tmp / "anchors" / anchor_write("稍后").name
     key = site.tmp / "keys" / "anchor.key"
+    original = key.read_bytes()
     key.unlink()
     code, out, err = restore(archive, "--force")
-    assert code == 0, err
-    assert (anchors / "0001.json").read_text() == '{"head": "newer"}'
-    assert (anchors / "0002.json").exists()
+    assert mine.read_text() == '{"changed": "on this machine"}'  # kept, and named
     assert "保留本机现有的" in out
-    assert key.read_bytes() == b"private key bytes"
+    assert later.exists()
+    assert key.read_bytes() == original
+    # The changed anchor no longer carries a valid signature: verify, run by restore, says so.
+    assert code == 1, out + err
 
 
 def _touch_triggers(statements: list[str]) -> None:
@@ -298,3 +310,30 @@ def test_the_command_line_restores_into_a_new_empty_database(site: SimpleNamespa
             with connection.cursor() as cursor:
                 cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
     assert (var / "media" / "evidence" / site.file.name).read_bytes() == PDF
+
+
+def test_a_backup_older_than_the_latest_anchor_is_named_after_restore(
+    site: SimpleNamespace,
+) -> None:
+    """Restoring yesterday's backup over today's ledger loses what was recorded since: the
+    anchors on the machine (added to, never replaced by, the archive's) remember it."""
+    archive = site.tmp / "older.tar"
+    call_command("backup", str(archive), stdout=io.StringIO())
+    for day in (4, 5):
+        entry_append(
+            organization=site.tree.b1,
+            date=dt.date(2026, 3, day),
+            item="study",
+            value=day,
+            origin="manual",
+            recorded_by=None,
+            person=site.zhang,
+        )
+    anchor_write("每日")  # today's anchor saw entries 4 and 5
+    assert verify_passes()
+
+    code, out, err = restore(archive, "--force")
+    assert code == 1, out + err
+    assert Entry.objects.count() == 3
+    assert "第 5 条" in out + err  # the anchor's length, named against the restored chain
+    assert not verify_passes()

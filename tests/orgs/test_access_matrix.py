@@ -22,9 +22,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from jifen.accounts.roles import Role
+from jifen.api.tokens import token_create
 from jifen.assessments.models import Sheet, SheetFile, SpotCheck, SpotCheckFile
 from jifen.assessments.services import round_open
 from jifen.core.models import Job
+from jifen.inbox.models import Notification
 from jifen.orgs.models import Organization, RoleAssignment
 from jifen.orgs.services import role_grant
 from jifen.periods.models import Objection
@@ -180,6 +182,23 @@ MATRIX: dict[str, Entry] = {
         ok=302,
     ),
     "api:tokens": Entry(None, ALL, scoped=False),
+    # One's own tokens only: the holder's token is nobody else's, whatever their role
+    # (its owner revoking it: tests/api/test_tokens.py).
+    "api:token_revoke": Entry(
+        lambda w, org: {"token_id": w.holder_token.pk}, frozenset(), scoped=False
+    ),
+    # One's own inbox and preferences: every signed-in account, whatever its roles. Another's
+    # notification (the holder's) exists for nobody else: 404 to every role (jifen/inbox).
+    "inbox:inbox": Entry(None, ALL, scoped=False),
+    "inbox:preferences": Entry(None, ALL, scoped=False),
+    "inbox:read_all": Entry(None, ALL, method="post", ok=302, scoped=False),
+    "inbox:read": Entry(
+        lambda w, org: {"notification_id": w.notifications[org.code].pk},
+        frozenset(),
+        method="post",
+    ),
+    # A branch's group robot is set by those who manage it (Action.SET_ROBOT).
+    "inbox:robot": Entry(_org, MANAGERS),
     "orgs:tree": Entry(None, READERS, scoped=False),
     "orgs:detail": Entry(_org, READERS),
     "orgs:roles": Entry(_org, ROLE_ADMINS),
@@ -622,6 +641,7 @@ def _world_build() -> SimpleNamespace:
         client.force_login(user)
         sessions[role] = client.cookies[django_settings.SESSION_COOKIE_NAME].value
     return SimpleNamespace(
+        holder_token=token_create(holder, name="签到机")[0],
         users=users,
         sessions=sessions,
         notices=notices,
@@ -674,6 +694,15 @@ def _world_build() -> SimpleNamespace:
         },
         drafts=drafts,
         tree_imports=tree_imports,
+        notifications={
+            org.code: Notification.objects.create(
+                recipient=holder,
+                kind=Notification.Kind.CORRECTION,
+                params={"date": "2026-03-02", "reason": "测试"},
+                created_at=timezone.now(),
+            )
+            for org in (tree.g, tree.b1, tree.xb)
+        },
     )
 
 

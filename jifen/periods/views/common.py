@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from django.http import Http404
 
+from jifen.ledger.heads import HeadOnPaper, head_on_paper
 from jifen.orgs import access
 from jifen.orgs.models import Organization
-from jifen.periods.models import Notice
+from jifen.periods.models import Notice, Signature
 from jifen.periods.sheet import QUARTERS, QuarterSheet, quarter_sheet
 
 
@@ -29,3 +30,13 @@ NOTICES = access.Door(
     Notice.objects.select_related("signature__organization__kind", "signature__signed_by"),
     org_field="signature__organization",
 )
+
+
+def paper_of(signature: Signature) -> HeadOnPaper:
+    """The head the sheet was signed at and the anchor that holds it, for the page and paper."""
+    return head_on_paper(
+        organization_id=signature.organization_id,
+        seq=signature.ledger_seq,
+        head=signature.ledger_head,
+        since=signature.signed_at,
+    )

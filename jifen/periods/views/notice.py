@@ -27,7 +27,7 @@ from jifen.periods.selectors import (
     signatures_of,
 )
 from jifen.periods.sheet import QUARTER_NAMES
-from jifen.periods.views.common import NOTICES
+from jifen.periods.views.common import NOTICES, paper_of
 from jifen.periods.workdays import shown_date
 from jifen.recording.checkin import qr_svg
 
@@ -58,6 +58,7 @@ def _notice_context(request: HttpRequest, notice: Notice) -> dict[str, Any]:
         "superseded": latest.pk != signature.pk,
         "public_url": public_url,
         "qr": qr_svg(public_url),
+        "paper": paper_of(signature),
     }
 
 
@@ -133,6 +134,7 @@ def notice_public(request: HttpRequest, token: str) -> HttpResponse:
             "rows": rows if is_open else [],
             "open": is_open,
             "state": notice_state(found, on),
+            "paper": paper_of(found.signature),
             "object_url": reverse("periods:objection_new", args=[found.pk]),
         },
     )

@@ -30,7 +30,7 @@ from jifen.periods.selectors import (
     status_of,
 )
 from jifen.periods.services import notice_open, period_sign
-from jifen.periods.views.common import checked_quarter, sheet_or_404
+from jifen.periods.views.common import checked_quarter, paper_of, sheet_or_404
 from jifen.periods.workdays import DEFAULT_NOTICE_DAYS, shown_date
 from jifen.rulebooks.services import notice_days_for
 
@@ -84,6 +84,7 @@ def quarter_print(request: HttpRequest, org_id: int, year: int, quarter: int) ->
             "rows": [(row, None, row.row_hash) for row in sheet.rows],
             "latest": latest,
             "status": status_of(sheet, latest),
+            "paper": paper_of(latest) if latest is not None else None,
             "landscape": True,
             "xlsx_url": reverse("periods:quarter_xlsx", args=[organization.pk, year, quarter]),
         },

@@ -11,10 +11,18 @@ from jifen.demo.college import college_load, reference_day
 from jifen.demo.periods import periods_load
 from jifen.demo.ratings import ratings_load
 from jifen.demo.scale import ScaleSummary, scale_load
+from jifen.demo.work import work_load
 from jifen.demo.year import year_load
 from jifen.orgs.models import Organization
 
 MAX_MEMBERS = 1_000_000
+# The demo's data is ordinary data: to start again from the demo as first loaded, the database
+# goes (the append-only ledger refuses deletes, so nothing less would do).
+RESET_HINT = (
+    "重置演示数据：停止服务后运行 make demo-reset（删除 SQLite 数据库 var/jifen.sqlite3），"
+    "再运行 make demo；使用 PostgreSQL 时删除并重建数据库（dropdb、createdb）后再运行 make demo。"
+    "\nReset the demo: stop the server, `make demo-reset`, then `make demo` again."
+)
 _CODE = re.compile(r"^[A-Z][A-Z0-9]{1,15}$")
 
 
@@ -58,6 +66,7 @@ class Command(BaseCommand):
         assessments_load(reference_day(options["year"]).year)
         closed = periods_load(reference_day(options["year"]))
         ratings_load(reference_day(options["year"]).year - 1)
+        waiting = work_load(reference_day(options["year"]))
         seconds = time.perf_counter() - started
         out = self.stdout
         if summary.created:
@@ -87,6 +96,8 @@ class Command(BaseCommand):
             )
         for line in closed:
             out.write(f"  季度考评 {line}")
+        for line in waiting:
+            out.write(f"  待办 {line}")
         out.write(f"\n打开 Open: {options['url']}\n")
         out.write(f"演示账号（密码均为 {DEMO_PASSWORD}）Demo accounts (password {DEMO_PASSWORD}):")
         for account, where in summary.accounts:
@@ -96,6 +107,10 @@ class Command(BaseCommand):
         out.write(
             f"  {DEMO_OPERATOR_USERNAME:<10} {DEMO_OPERATOR_NAME:<4}  "
             "平台运维后台 /admin/（不担任组织角色）"
+        )
+        out.write(
+            "\n每个账号登录后首页列出等他处理的事。Each account's home lists its work.\n"
+            f"{RESET_HINT}"
         )
 
     def _scale(self, options: dict[str, Any]) -> None:
