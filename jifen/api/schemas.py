@@ -414,3 +414,33 @@ class MonthlyOut(Schema):
     unchanged: int
     # Members of the organization the file leaves out (see ``absent`` in the request).
     absent: list[dict[str, Any]]
+
+
+class RosterImportOut(Schema):
+    model_config = example(
+        id=31,
+        organization_id=12,
+        status="pending",
+        status_name="待确认",
+        rows=212,
+        counts={"create": 5, "update": 2, "unchanged": 205},
+        errors=[],
+    )
+    id: int
+    organization_id: int
+    # pending 待确认 (apply it) | invalid 有错误 | applied 已导入 | discarded
+    status: str
+    status_name: str
+    rows: int
+    counts: dict[str, int]
+    # Each problem: the row as Excel shows it, the column's header, what was expected.
+    errors: list[dict[str, Any]]
+
+
+class AdoptionIn(Schema):
+    model_config = example(year=2027, rulebook="seed003", reason="")
+    year: int
+    # A built-in rulebook's id, as in the rulebook library (积分办法库).
+    rulebook: str
+    # Required when the year already has an adoption (更换须写明理由).
+    reason: str = ""

@@ -14,6 +14,9 @@ from jifen.ledger.models import Origin
 from jifen.ledger.services import entry_append
 from jifen.orgs.services import role_grant
 from jifen.recording.services import activity_create
+from jifen.roster.columns import HEADERS
+from jifen.roster.reading import Table
+from jifen.roster.services import roster_import_create
 from jifen.rulebooks.services import adoption_set
 from tests.conftest import person_maker, tree_build
 
@@ -52,7 +55,19 @@ def world_build() -> SimpleNamespace:
         )
         for org in places.values()
     }
+    # A checked roster import in each organization, waiting to be applied (no rows: nothing
+    # changes, the apply only closes it).
+    roster_imports = {
+        org.code: roster_import_create(
+            organization=org,
+            table=Table(headers=list(HEADERS), rows=[], file_format="csv"),
+            filename="花名册.csv",
+            actor=users[Role.COMMITTEE_ADMIN],
+        )
+        for org in places.values()
+    }
     return SimpleNamespace(
+        roster_imports=roster_imports,
         activities=activities,
         tree=tree,
         people=people,
