@@ -70,7 +70,7 @@ class World:
 
     def grow(self, branches: int) -> list[tuple[object, list[object]]]:
         """``branches`` more branches of 200 members under the committee, in bulk."""
-        from jifen.orgs.models import Membership, Organization, OrganizationKind, Person
+        from jifen.orgs.models import Membership, Organization, OrganizationKind, Person, path_of
 
         kind = OrganizationKind.objects.get(code="branch")
         made = Organization.objects.bulk_create(
@@ -83,7 +83,7 @@ class World:
             for i in range(branches)
         )
         for branch in made:
-            branch.path = f"{self.committee.path}{branch.pk}/"
+            branch.path = path_of(self.committee.path, branch.pk)
         Organization.objects.bulk_update(made, ["path"], batch_size=2000)
         start = self.members
         people = Person.objects.bulk_create(

@@ -43,7 +43,7 @@ def fill(members: int, per_member: int) -> tuple[list[int], object]:  # noqa: PL
     from django.db import connection, transaction
 
     from jifen.orgs.kinds import kinds_ensure
-    from jifen.orgs.models import Membership, Organization, OrganizationKind, Person
+    from jifen.orgs.models import Membership, Organization, OrganizationKind, Person, path_of
     from jifen.orgs.services import organization_create, role_grant
     from jifen.rulebooks.services import adoption_set
 
@@ -56,7 +56,7 @@ def fill(members: int, per_member: int) -> tuple[list[int], object]:  # noqa: PL
         for i in range(members // BRANCH_SIZE)
     )
     for branch in branches:
-        branch.path = f"{committee.path}{branch.pk}/"
+        branch.path = path_of(committee.path, branch.pk)
     Organization.objects.bulk_update(branches, ["path"], batch_size=2000)
     people = Person.objects.bulk_create(
         (

@@ -22,3 +22,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# A refused or missing page in Jifen's layout and the reader's language (403, 400, 500 and a
+# CSRF failure use Django's handlers with the templates of the same names in jifen/core).
+handler404 = "jifen.core.error_pages.not_found"

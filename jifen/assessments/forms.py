@@ -6,10 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jifen.assessments.models import Round, SpotCheck
+from jifen.core.widgets import DateInput
 from jifen.orgs.models import Organization
 from jifen.scoring import builtin_ids, load_rulebook
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 def organization_rulebooks() -> list[tuple[str, str]]:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from jifen.documents import charts
 from jifen.documents.charts import Figure
-from jifen.ledger.pages import points_text
+from jifen.ledger.pages import NOT_YET, day_text, points_text
 from jifen.ledger.scores import MemberYear
 from jifen.scoring import Calendar
 
@@ -28,7 +30,9 @@ def member_months(found: MemberYear) -> Figure | None:
     monthly = [c for c in found.rulebook.categories if c.period == "month"]
     if not monthly:
         return None
-    labels = [calendar.month_label(m) for m in range(12)]
+    # The engine's label ("3月"), in the reader's language (as on the month tables).
+    month_format = _("n月")
+    labels = [day_text(calendar.month_bounds(m)[0], month_format) for m in range(12)]
     counted = [m < found.reached and m in found.active_months for m in range(12)]
     series: dict[str, list[Decimal | None]] = {}
     for category in monthly:
@@ -37,15 +41,17 @@ def member_months(found: MemberYear) -> Figure | None:
             periods.get(f"M{m + 1:02d}") if counted[m] else None for m in range(12)
         ]
     top = max((c.period_max or c.max for c in monthly), default=Decimal(100))
-    svg = charts.month_lines(labels, series, top=top, title=f"{found.year}年 逐月积分")
+    svg = charts.month_lines(
+        labels, series, top=top, title=_("%(year)s年 逐月积分") % {"year": found.year}
+    )
     rows = [
         [
             labels[m],
             *[
-                figure_text(values[m]) if counted[m] else "未到" if m >= found.reached else "—"
+                figure_text(values[m]) if counted[m] else _(NOT_YET) if m >= found.reached else "—"
                 for values in series.values()
             ],
         ]
         for m in range(12)
     ]
-    return Figure("逐月积分", svg, ["月份", *series], rows)
+    return Figure(_("逐月积分"), svg, [_("月份"), *series], rows)

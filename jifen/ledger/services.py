@@ -26,6 +26,7 @@ from jifen.ledger.heads import head_sign
 from jifen.ledger.models import Correction, Entry, LedgerHead, Origin, ScoreHead, Seal
 from jifen.orgs.models import Membership, Organization, Person
 from jifen.orgs.selectors import memberships_overlapping
+from jifen.rulebooks.wording import fact_said, rulebook_for, stored_words, value_said
 
 LABELS = frozenset({"present", "absent", "excused"})
 
@@ -212,7 +213,8 @@ def entry_append(
             action="ledger.append",
             actor=recorded_by,
             target=entry,
-            summary=f"台账 {organization.code} #{entry.seq}：{date} {item} {entry.value}",
+            summary=f"台账 {organization.code} #{entry.seq}：{date} "
+            + stored_words(fact_said, rulebook_for(organization, date.year), item, entry.value),
         )
     return entry
 
@@ -350,7 +352,8 @@ def entry_correct(
     row = _correction_row(entry, value, reason, recorded_by, clock.now())
     with transaction.atomic():
         (correction,) = _append_with_retry([row], entry.organization)
-        verb = f"改为 {correction.value}" if value is not None else "作废"
+        said = stored_words(value_said, correction.value)
+        verb = f"改为 {said}" if value is not None else "作废"
         audit_record(
             action="ledger.correct",
             actor=recorded_by,

@@ -25,6 +25,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from jifen.accounts.roles import Role
 from jifen.audit.services import audit_record
@@ -365,7 +366,7 @@ def own_person(user: AnyUser) -> Person:
     Nothing is refused here, so nothing is audited: an account without a person is told so."""
     person = Person.objects.filter(user_id=user.pk).first() if user.is_authenticated else None
     if person is None:
-        raise Http404("您的账号没有关联党员信息")
+        raise Http404(_("您的账号没有关联党员信息"))
     return person
 
 

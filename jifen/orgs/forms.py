@@ -8,11 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from jifen.accounts.roles import Role
 from jifen.core import clock
+from jifen.core.widgets import DateInput
 from jifen.orgs.models import Category, Gender, Organization, OrganizationKind
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class TransferForm(forms.Form):

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
+# Stored in Chinese; pages show the built-in names in the reader's language.
 BUILT_IN_KINDS = [
-    ("committee", "党委", 10),
-    ("general_branch", "党总支", 20),
-    ("branch", "党支部", 30),
-    ("group", "党小组", 40),
+    ("committee", gettext_noop("党委"), 10),
+    ("general_branch", gettext_noop("党总支"), 20),
+    ("branch", gettext_noop("党支部"), 30),
+    ("group", gettext_noop("党小组"), 40),
 ]
 
 

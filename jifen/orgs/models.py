@@ -32,6 +32,14 @@ class OrganizationKind(models.Model):
         return self.name
 
 
+PATH_DIGITS = 10  # an id of PostgreSQL's integer (up to 2147483647) fits
+
+
+def path_of(parent_path: str | None, pk: int) -> str:
+    """The materialized path of organization ``pk`` under a parent with ``parent_path``."""
+    return f"{parent_path or '/'}{pk:0{PATH_DIGITS}d}/"
+
+
 class Organization(models.Model):
     code = models.CharField("组织代码", max_length=32, unique=True)
     name = models.CharField("名称", max_length=100)
@@ -44,7 +52,10 @@ class Organization(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    # Materialized path of ids, "/1/4/9/": a subtree is one indexed prefix query.
+    # Materialized path of ids, each written ten digits wide ("/0000000001/0000000004/"): a
+    # subtree is one indexed prefix query, and sorting by path is the tree's order (parent
+    # first, then each child's subtree, siblings in the order they were made). Unpadded,
+    # "/1/14/" sorted before "/1/2/" and 机关 (14) came before 机电 (2) in every list.
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     active_from = models.DateField("成立日期", default=dt.date(2000, 1, 1))
     active_until = models.DateField("撤销日期", null=True, blank=True)

@@ -21,6 +21,7 @@ from jifen.orgs.models import (
     OrganizationKind,
     Person,
     RoleAssignment,
+    path_of,
 )
 from jifen.orgs.rules import (
     ID_NUMBER_ELSEWHERE,
@@ -123,7 +124,7 @@ def organization_create(
         parent=parent,
         active_from=active_from,
     )
-    organization.path = f"{parent.path if parent else '/'}{organization.pk}/"
+    organization.path = path_of(parent.path if parent else None, organization.pk)
     organization.save(update_fields=["path"])
     audit_record(
         action="org.create",

@@ -67,7 +67,7 @@ def detail(request: HttpRequest, org_id: int) -> HttpResponse:
         # Linked only where the user may go: a branch secretary does not see the general branch.
         "parent_visible": organization.parent is not None
         and access.can(request.user, Action.VIEW_ORG, organization.parent),
-        "children": organization.children.select_related("kind").order_by("code"),
+        "children": organization.children.select_related("kind").order_by("path"),
         "memberships": memberships,
         "exempt": exempt,
         "day": day,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -10,10 +11,14 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from jifen.core.widgets import DateInput
 from jifen.ledger.models import Entry
 from jifen.orgs.models import Person
 from jifen.periods.holidays import Day, day_problem, package_knows
 from jifen.periods.models import Confirmation, Finding, HolidayDay
+from jifen.periods.workdays import shown_date
+from jifen.rulebooks.wording import fact_said, item_choices, value_choices
+from jifen.scoring.model import Rulebook
 
 
 def _shown(choices: list[tuple[str, str]]) -> list[tuple[str, Any]]:
@@ -57,12 +62,20 @@ class ObjectionForm(forms.Form):
 
 
 class EntryChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A ledger entry in the rulebook's words: #12 2026年5月8日 组织生活会：无故缺席（批量录入）."""
+
+    rulebook: Rulebook | None = None
+
     def label_from_instance(self, obj: Any) -> str:
         how = obj.note or gettext(obj.get_origin_display())
-        return f"#{obj.seq} {obj.date} {obj.item} = {obj.value}（{how}）"
+        fact = fact_said(self.rulebook, obj.item, obj.value)
+        return f"#{obj.seq} {shown_date(obj.date)} {fact}（{how}）"
 
 
 class FindingForm(forms.Form):
+    """The committee's finding. What to change is chosen from the rulebook's words (an entry
+    of the quarter, an item, 出席 / 无故缺席 / 请假 or a grade); only a number is typed."""
+
     outcome = forms.ChoiceField(
         label=_("结论"), choices=_shown(Finding.Outcome.choices), widget=forms.RadioSelect
     )
@@ -72,25 +85,44 @@ class FindingForm(forms.Form):
     entry = EntryChoice(
         label=_("异议成立时：更正哪一条记录"), queryset=Entry.objects.none(), required=False
     )
-    value = forms.CharField(label=_("改为（留空则作废该条）"), required=False, max_length=64)
-    item = forms.ChoiceField(label=_("或补录：项目"), required=False, choices=[])
-    date = forms.DateField(
-        label=_("补录：日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    value = forms.ChoiceField(label=_("改为"), required=False, choices=[])
+    number = forms.DecimalField(
+        label=_("或改为数字"), required=False, max_digits=8, decimal_places=2, min_value=0
     )
-    add_value = forms.CharField(
-        label=_("补录：值（出席填 present，缺席 absent，或数字）"), required=False, max_length=64
+    item = forms.ChoiceField(label=_("或补录：项目"), required=False, choices=[])
+    date = forms.DateField(label=_("补录：日期"), required=False, widget=DateInput)
+    add_value = forms.ChoiceField(label=_("补录：情况"), required=False, choices=[])
+    add_number = forms.DecimalField(
+        label=_("或补录：数字"), required=False, max_digits=8, decimal_places=2, min_value=0
     )
 
     def __init__(
         self,
         *args: Any,
         entries: QuerySet[Entry],
-        items: list[tuple[str, str]],
+        rulebook: Rulebook | None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["entry"].queryset = entries  # type: ignore[attr-defined]
-        self.fields["item"].choices = [("", "—"), *items]  # type: ignore[attr-defined]
+        entry: Any = self.fields["entry"]
+        entry.queryset = entries
+        entry.rulebook = rulebook
+        values = value_choices(rulebook)
+        self.fields["value"].choices = [("", _("—（作废该条，或改为下面的数字）")), *values]  # type: ignore[attr-defined]
+        self.fields["item"].choices = [("", "—"), *item_choices(rulebook)]  # type: ignore[attr-defined]
+        self.fields["add_value"].choices = [("", "—"), *values]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for word, number in (("value", "number"), ("add_value", "add_number")):
+            if data.get(word) and data.get(number) is not None:
+                self.add_error(number, _("选了情况就不要再填数字，二者只填一项"))
+        return data
+
+    @staticmethod
+    def said(word: str, number: Decimal | None) -> str:
+        """The value the ledger stores: the chosen word's code, or the typed number."""
+        return word or ("" if number is None else format(number.normalize(), "f"))
 
 
 class EscalationForm(forms.Form):

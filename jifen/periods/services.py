@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from jifen.accounts.roles import Role
 from jifen.audit.services import audit_record
@@ -43,7 +44,9 @@ from jifen.periods.sheet import QUARTERS, QuarterSheet, quarter_sheet
 from jifen.periods.told import finding_told
 from jifen.periods.workdays import DEFAULT_NOTICE_DAYS, cn_date, notice_window, shown_date
 
-DEFAULT_HOW_TO_OBJECT = (
+# Stored in Chinese with the notice; the notice pages show it in the reader's language (a
+# branch's own wording is shown as written).
+DEFAULT_HOW_TO_OBJECT = gettext_noop(
     "对公示的分数有异议的，请在公示期内登录积分系统，在本公示页面点击“提出异议”并写明理由；"
     "也可向支部委员会当面反映。"
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_noop
 
 from jifen.core import appendonly
 from jifen.core.appendonly import AppendOnlyModel
@@ -58,9 +59,10 @@ class StarDecision(AppendOnlyModel):
     refusal = "审批记录不能修改或删除"
 
     class Kind(models.TextChoices):
-        TIE = "tie", "并列决定"
-        APPROVE = "approve", "批准"
-        RETURN = "return", "退回"
+        # Labels in Chinese where stored and printed; pages translate them.
+        TIE = "tie", gettext_noop("并列决定")
+        APPROVE = "approve", gettext_noop("批准")
+        RETURN = "return", gettext_noop("退回")
 
     proposal = models.ForeignKey(StarProposal, on_delete=models.PROTECT, related_name="decisions")
     kind = models.CharField("决定", max_length=8, choices=Kind.choices)

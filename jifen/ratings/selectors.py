@@ -11,6 +11,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from jifen.ledger.scores import BranchYear, person_key
 from jifen.ledger.stored import stored_branch_year
@@ -21,10 +23,10 @@ from jifen.rulebooks.services import adoption_for, rulebook_of
 from jifen.scoring import FactsError, SubjectResult
 
 CATEGORY_LABELS = {
-    "full": "正式党员",
-    "probationary": "预备党员",
-    "activist": "入党积极分子",
-    "development_target": "发展对象",
+    "full": gettext_noop("正式党员"),
+    "probationary": gettext_noop("预备党员"),
+    "activist": gettext_noop("入党积极分子"),
+    "development_target": gettext_noop("发展对象"),
 }
 STAR_NAMES = {5: "五星", 4: "四星", 3: "三星", 2: "二星", 1: "一星", 0: "零星"}
 
@@ -185,12 +187,12 @@ class ProposalState:
     @property
     def status(self) -> str:
         if self.verdict is not None:
-            return self.verdict.get_kind_display()
+            return _(self.verdict.get_kind_display())
         if self.superseded:
-            return "已被新提名取代"
+            return _("已被新提名取代")
         if len(self.tie_decisions) < len(self.proposal.ties):
-            return "待党总支决定并列人员"
-        return "待党总支审批"
+            return _("待党总支决定并列人员")
+        return _("待党总支审批")
 
     @property
     def approved(self) -> bool:

@@ -11,11 +11,14 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from jifen.accounts.current import signed_in
 from jifen.core import clock
 from jifen.core.formflow import button_action, form_page
+from jifen.core.widgets import DateInput
 from jifen.documents.paper_forms import form_xlsx, xlsx_response
 from jifen.orgs import access
 from jifen.orgs.access import Action
@@ -175,7 +178,7 @@ def grades_upload(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
         request,
         UploadForm(request.POST or None, request.FILES or None),
         save=save,
-        done=lambda _: redirect("ratings:grades", org_id=organization.pk, year=year),
+        done=lambda _done: redirect("ratings:grades", org_id=organization.pk, year=year),
         message=lambda done: (
             f"已导入：新录 {done.written} 人，更正 {done.corrected} 人，未变 {done.unchanged} 人"
         ),
@@ -258,11 +261,11 @@ def stars_propose_view(request: HttpRequest, org_id: int, year: int) -> HttpResp
             note=request.POST.get("note", ""),
             actor=signed_in(request),
         ),
-        "已提交星级提名，等待党总支审批",
+        _("已提交星级提名，等待党总支审批"),
     )
     if proposed is not None:
         for warning in star_warnings(organization, year, clock.today()):
-            messages.warning(request, f"提示：{warning}")
+            messages.warning(request, _("提示：%(warning)s") % {"warning": warning})
     return redirect("ratings:stars", org_id=organization.pk, year=year)
 
 
@@ -276,7 +279,7 @@ def stars_decide(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
         organization=organization, year=year, pk=_int(request.POST.get("proposal"))
     ).first()
     if proposal is None:
-        messages.error(request, "没有找到要审批的星级提名")
+        messages.error(request, _("没有找到要审批的星级提名"))
         return back
     what = request.POST.get("decision", "")
     reason = request.POST.get("reason", "")
@@ -290,7 +293,7 @@ def stars_decide(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
                 reason=reason,
                 actor=actor,
             )
-            messages.success(request, "已记录并列人员的决定")
+            messages.success(request, _("已记录并列人员的决定"))
         elif what in ("approve", "return"):
             stars_verdict(
                 proposal=proposal,
@@ -298,9 +301,11 @@ def stars_decide(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
                 reason=reason,
                 actor=actor,
             )
-            messages.success(request, "已批准星级评定" if what == "approve" else "已退回星级提名")
+            messages.success(
+                request, _("已批准星级评定") if what == "approve" else _("已退回星级提名")
+            )
         else:
-            messages.error(request, "请选择要做的决定")
+            messages.error(request, _("请选择要做的决定"))
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
     return back
@@ -340,20 +345,23 @@ def followups_raise_view(request: HttpRequest, org_id: int, year: int) -> HttpRe
 
 
 class StepForm(forms.Form):
-    kind = forms.ChoiceField(label="记录")
-    date = forms.DateField(
-        label="日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    kind = forms.ChoiceField(label=gettext_lazy("记录"))
+    date = forms.DateField(label=gettext_lazy("日期"), widget=DateInput())
+    done_by = forms.CharField(label=gettext_lazy("约谈人 / 执行人"), required=False, max_length=100)
+    mentor = forms.ModelChoiceField(
+        label=gettext_lazy("帮教人"), queryset=Person.objects.none(), required=False
     )
-    done_by = forms.CharField(label="约谈人 / 执行人", required=False, max_length=100)
-    mentor = forms.ModelChoiceField(label="帮教人", queryset=Person.objects.none(), required=False)
     deadline = forms.DateField(
-        label="整改期限",
+        label=gettext_lazy("整改期限"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
-    outcome = forms.CharField(label="结果", required=False, max_length=200)
+    outcome = forms.CharField(label=gettext_lazy("结果"), required=False, max_length=200)
     note = forms.CharField(
-        label="说明", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("说明"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args: Any, followup: FollowUp, **kwargs: Any) -> None:
@@ -398,8 +406,8 @@ def followup(request: HttpRequest, followup_id: int) -> HttpResponse:
         request,
         form,
         save=lambda data: fu.followup_step(followup=found, actor=signed_in(request), **data),
-        done=lambda _: redirect(url),
-        message=lambda step: f"已记录：{step.get_kind_display()}",
+        done=lambda _done: redirect(url),
+        message=lambda step: _("已记录：%(what)s") % {"what": _(step.get_kind_display())},
         template="ratings/followup.html",
         context=context,
     )

@@ -20,12 +20,13 @@ from jifen.recording.declarations_committee import (
     declaration_committee_return,
 )
 from jifen.recording.models import Declaration
+from jifen.rulebooks.wording import with_item_titles
 
 
 @login_required
 def committee_queue(request: HttpRequest, org_id: int) -> HttpResponse:
     organization = access.org_for(request.user, org_id, Action.APPROVE_DECLARATIONS)
-    waiting = awaiting_committee(organization, signed_in(request))
+    waiting = with_item_titles(awaiting_committee(organization, signed_in(request)))
     return render(
         request,
         "recording/declarations_committee.html",

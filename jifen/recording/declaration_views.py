@@ -29,12 +29,15 @@ from jifen.recording.entries import may_decide_in
 from jifen.recording.evidence import file_response, uploads
 from jifen.recording.forms import DeclarationForm
 from jifen.recording.models import Declaration, Evidence
+from jifen.rulebooks.wording import with_item_titles
 
 
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
     person = access.own_person(request.user)
-    declarations = Declaration.objects.filter(person=person)
+    declarations = with_item_titles(
+        Declaration.objects.filter(person=person).select_related("organization")
+    )
     return render(request, "recording/declarations_mine.html", {"declarations": declarations})
 
 
@@ -76,13 +79,13 @@ def _readable(request: HttpRequest, declaration_id: int) -> Declaration:
 def queue(request: HttpRequest, org_id: int) -> HttpResponse:
     """The reviewers' to-do list: declarations waiting for review, and disputed ones."""
     organization = access.org_for(request.user, org_id, Action.RECORD)
-    waiting = (
+    waiting = with_item_titles(
         Declaration.objects.filter(
             organization__path__startswith=organization.path,
             status__in=[Declaration.Status.SUBMITTED, Declaration.Status.DISPUTED],
         )
         .exclude(person__user_id=signed_in(request).pk)
-        .select_related("person")
+        .select_related("person", "organization")
         .order_by("submitted_at")
     )
     return render(
@@ -152,6 +155,7 @@ def detail(request: HttpRequest, declaration_id: int) -> HttpResponse:
         "committee": committee,
         "above": above,
     }
+    with_item_titles([found])
     return render(request, "recording/declaration.html", context)
 
 

@@ -25,6 +25,7 @@ from jifen.orgs.services import membership_current
 from jifen.recording.entries import may_decide_in
 from jifen.recording.models import Declaration, Evidence
 from jifen.rulebooks.services import adoption_for, rulebook_of
+from jifen.rulebooks.wording import item_said, rulebook_for
 from jifen.scoring import Fact, check_fact
 from jifen.scoring.model import Earn
 
@@ -55,6 +56,12 @@ def most_for_one(item: Earn) -> Decimal | None:
         b for b in (item.max, item.cap_month, item.cap_quarter, item.cap_year) if b is not None
     ]
     return min(bounds) if bounds else None
+
+
+def declared_item_title(declaration: Declaration) -> str:
+    """The declared item in its rulebook's words, for the audit log."""
+    rulebook = rulebook_for(declaration.organization, declaration.date.year)
+    return item_said(rulebook, declaration.item)
 
 
 def _check_points(organization: Organization, date: dt.date, item: str, points: Decimal) -> None:
@@ -122,7 +129,7 @@ def declaration_submit(
         action="declaration.submit",
         actor=actor,
         target=declaration,
-        summary=f"{person.name} 申报 {item} {points} 分",
+        summary=f"{person.name} 申报 {declared_item_title(declaration)} {points} 分",
     )
     return declaration
 

@@ -18,7 +18,11 @@ from jifen.core import clock
 from jifen.orgs import access
 from jifen.orgs.access import Action
 from jifen.orgs.models import Organization
-from jifen.recording.declarations import declaration_record, declaration_told
+from jifen.recording.declarations import (
+    declaration_record,
+    declaration_told,
+    declared_item_title,
+)
 from jifen.recording.models import Declaration
 
 Status = Declaration.Status
@@ -70,7 +74,8 @@ def declaration_committee_approve(
         actor=actor,
         target=locked,
         summary=(
-            f"党委审批通过 {locked.person.name} 的申报 {locked.item} {locked.points_granted} 分"
+            f"党委审批通过 {locked.person.name} 的申报 {declared_item_title(locked)} "
+            f"{locked.points_granted} 分"
         ),
     )
     declaration_told(locked)

@@ -22,6 +22,7 @@ from jifen.orgs.models import Organization, Person
 from jifen.orgs.selectors import memberships_on
 from jifen.recording.models import FactFile, VetoProposal
 from jifen.rulebooks.services import adoption_for, rulebook_of
+from jifen.rulebooks.wording import item_said
 from jifen.scoring import Fact, Rulebook, check_fact
 from jifen.scoring.model import Allowance, Earn
 
@@ -176,7 +177,7 @@ def veto_propose(
         action="veto.propose",
         actor=actor,
         target=proposal,
-        summary=f"提出负面清单认定：{person.name} {code}",
+        summary=f"提出负面清单认定：{person.name} " + item_said(rulebook, code),
     )
     return proposal
 

@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jifen.core import clock
-from jifen.orgs.forms import DateInput
+from jifen.core.widgets import DateInput
 
 
 class ActivityForm(forms.Form):

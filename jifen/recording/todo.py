@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.db.models import Count, Min, Q, QuerySet
 from django.urls import reverse
+from django.utils import dateformat
 from django.utils.translation import gettext as _
 
 from jifen.core.todo import MINE, Todo, day_text, held_in, provider, waited_days
@@ -211,7 +212,10 @@ def months_to_record(user: AnyUser, today: dt.date) -> list[Todo]:
                 _("没有登记组织生活的月份 · %(org)s") % {"org": organization.name},
                 reverse("recording:activities", args=[organization.pk]),
                 len(missing),
-                "、".join(_("%(month)s月") % {"month": m} for m in missing),
+                # Month names in the reader's language (3月, Mar).
+                _("、").join(
+                    dateformat.format(dt.date(today.year, m, 1), _("n月")) for m in missing
+                ),
                 order=40,
             )
         )

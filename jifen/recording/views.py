@@ -59,6 +59,7 @@ from jifen.recording.services import (
 )
 from jifen.recording.signin import signin_read
 from jifen.rulebooks.services import adoption_for, rulebook_of
+from jifen.rulebooks.wording import with_item_titles
 
 # The pages of one activity reach it through the organization that holds it.
 ACTIVITIES = access.Door(Activity.objects.select_related("organization"))
@@ -347,9 +348,12 @@ def veto_add(request: HttpRequest, org_id: int) -> HttpResponse:
 @login_required
 def vetoes(request: HttpRequest, org_id: int) -> HttpResponse:
     organization = access.org_for(request.user, org_id)
-    proposals = VetoProposal.objects.filter(
-        organization__path__startswith=organization.path
-    ).select_related("person", "proposed_by", "decided_by")
+    proposals = with_item_titles(
+        VetoProposal.objects.filter(
+            organization__path__startswith=organization.path
+        ).select_related("person", "organization", "proposed_by", "decided_by"),
+        code="code",
+    )
     user = signed_in(request)
     rows = [(p, p.status == VetoProposal.Status.PENDING and may_decide(user, p)) for p in proposals]
     context = {
@@ -410,7 +414,7 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
     user = signed_in(request)
     person = person_of(user, found) if found is not None else None
     if found is None or person is None:
-        raise Http404("这个签到码不是您所在组织的活动")
+        raise Http404(_("这个签到码不是您所在组织的活动"))
     now = clock.now()
     outcome = ""
     status = 200

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from jifen.core import clock
 from jifen.documents.paper_forms import form_xlsx, xlsx_response
@@ -49,7 +50,9 @@ def _register(
     found = member_year(person, year, today=today)
     branch = _branch_of(person, year)
     if found is None or branch is None:
-        raise Http404(f"{year} 年没有适用于 {person.name} 的积分办法")
+        raise Http404(
+            _("%(year)s 年没有适用于 %(name)s 的积分办法") % {"year": year, "name": person.name}
+        )
     # Stars have quotas: the member is rated with the branch, on the branch's stored results.
     rated = stored_branch_year(branch, year, today=today)
     rating = rated.results.get(person.pk) if rated is not None else None
@@ -100,9 +103,11 @@ def overview(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
     trends = [t for t in trends if any(t.members)]
     # Hundreds of branches: the per-branch charts sum them into the next level down.
     charted = chart_units(organization, scored, trends)
-    level = "下级组织" if charted.grouped else "支部"
+    level = figures.LOWER if charted.grouped else figures.BRANCHES
     shown = [
-        figures.distribution_counts_figure(f"{organization.name} {year}年积分分布", counts)
+        figures.distribution_counts_figure(
+            _("%(name)s %(year)s年积分分布") % {"name": organization.name, "year": year}, counts
+        )
         if scored
         else None,
         figures.branch_distribution_figure(charted.stats, level)

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from jifen.audit.models import AuditEvent
-from jifen.orgs.models import Person
+from jifen.orgs.models import Person, path_of
 
 pytestmark = pytest.mark.django_db
 
@@ -182,7 +182,7 @@ def test_an_admin_adds_a_branch_and_a_person_to_it(
     )
     assert response.status_code == 302
     branch = tree.g.children.get(code="B9")
-    assert branch.path == f"{tree.g.path}{branch.pk}/"
+    assert branch.path == path_of(tree.g.path, branch.pk)
     duplicate = client.post(
         reverse("orgs:organization_add", kwargs={"org_id": tree.g.pk}),
         {"code": "B9", "name": "重复", "kind": tree.b1.kind.pk, "active_from": "2024-01-01"},

@@ -134,8 +134,9 @@ def test_the_checklist_page_records_and_says_so(
     url = reverse("recording:activity", kwargs={"activity_id": branch.activity.pk})
     page = client.get(url).content.decode()
     assert "张三" in page
-    # The item by the rulebook's name, its code beside it for whoever matches rulebooks.
-    assert "<dd>主题党日(每月两次) <small" in page
+    # The item by the rulebook's name; its code is the ledger's, never shown (issue 17).
+    assert "<dd>主题党日(每月两次)</dd>" in page
+    assert "party_day" not in page
     form = {f"mark-{zhang.pk}": "present", f"mark-{li.pk}": "absent", f"mark-{wang.pk}": "present"}
     response = client.post(url, form, follow=True)
     assert "签到已记录：3 人" in response.content.decode()

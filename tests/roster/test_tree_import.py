@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from jifen.accounts.roles import Role
 from jifen.audit.models import AuditEvent
-from jifen.orgs.models import Organization
+from jifen.orgs.models import Organization, path_of
 from jifen.orgs.services import organization_create, role_grant
 from jifen.roster.models import TreeImport
 from jifen.roster.tree_reading import TREE_HEADERS
@@ -100,8 +100,8 @@ def test_each_format_imports_a_three_level_tree_with_parents_in_any_order(
     assert made["T0101"].parent == made["T01"]
     assert made["T0101"].kind.name == "党小组"
     assert made["T02"].parent == tree.g
-    assert (
-        made["T0101"].path == f"{tree.c.path}{made['TG'].pk}/{made['T01'].pk}/{made['T0101'].pk}/"
+    assert made["T0101"].path == path_of(
+        path_of(path_of(tree.c.path, made["TG"].pk), made["T01"].pk), made["T0101"].pk
     )
     assert made["T0101"].active_from == dt.date(2021, 3, 1)
     assert made["T02"].active_from == dt.date(2020, 9, 1)

@@ -4,6 +4,7 @@ sheet."""
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from jifen.ledger.heads import HeadOnPaper, head_on_paper
 from jifen.orgs import access
@@ -21,7 +22,9 @@ def checked_quarter(number: int) -> int:
 def sheet_or_404(organization: Organization, year: int, quarter: int) -> QuarterSheet:
     sheet = quarter_sheet(organization, year, checked_quarter(quarter))
     if sheet is None:
-        raise Http404(f"{organization.name} {year} 年还没有采用积分办法")
+        raise Http404(
+            _("%(name)s %(year)s 年还没有采用积分办法") % {"name": organization.name, "year": year}
+        )
     return sheet
 
 

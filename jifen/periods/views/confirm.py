@@ -31,16 +31,16 @@ def _own_branch(person: Person, year: int, number: int) -> Organization:
         .order_by("start")
     )
     if not memberships:
-        raise Http404("您当年不在任何组织中")
+        raise Http404(_("您当年不在任何组织中"))
     adoption = adoption_for(memberships[-1].organization, year)
     if adoption is None:
-        raise Http404("当年没有适用的积分办法")
+        raise Http404(_("当年没有适用的积分办法"))
     span = quarter_of(rulebook_of(adoption), year, number)
     within = [
         m for m in memberships if m.start <= span.end and (m.end is None or m.end > span.start)
     ]
     if not within:
-        raise Http404("您在这个季度不在任何组织中")
+        raise Http404(_("您在这个季度不在任何组织中"))
     return within[-1].organization
 
 
@@ -51,7 +51,7 @@ def confirm(request: HttpRequest, year: int, quarter: int) -> HttpResponse:
     sheet = sheet_or_404(organization, year, quarter)
     row = next((r for r in sheet.rows if r.person.pk == person.pk), None)
     if row is None:
-        raise Http404("您不在这个季度的考评表中")
+        raise Http404(_("您不在这个季度的考评表中"))
     latest = latest_confirmations(organization, year, quarter).get(person.pk)
     signatures = signatures_of(organization, year, quarter)
     form = ConfirmForm(request.POST or None)

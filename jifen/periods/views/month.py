@@ -48,7 +48,9 @@ def _state(organization: Organization, year: int, month: int) -> MonthState:
         raise Http404("未找到")
     sheet = month_sheet(organization, year, month)
     if sheet is None:
-        raise Http404(f"{organization.name} {year} 年还没有采用积分办法")
+        raise Http404(
+            _("%(name)s %(year)s 年还没有采用积分办法") % {"name": organization.name, "year": year}
+        )
     signatures = month_signatures(organization, year, month)
     latest = signatures[-1] if signatures else None
     status = month_status(sheet, latest)

@@ -108,15 +108,18 @@ def finding(request: HttpRequest, objection_id: int) -> HttpResponse:
     level = Level.GENERAL if escalated else Level.BRANCH
     signature = objection_found.notice.signature
     rulebook = rulebook_of(adoption_for(signature.organization, signature.year))  # type: ignore[arg-type]
-    items = [(item.code, item.title) for c in rulebook.categories for item in c.items]
-    form = FindingForm(request.POST or None, entries=quarter_entries(objection_found), items=items)
+    form = FindingForm(
+        request.POST or None, entries=quarter_entries(objection_found), rulebook=rulebook
+    )
 
     def save(data: dict[str, Any]) -> Any:
         fixes = []
         if data["entry"] is not None:
-            fixes.append(Fix(entry=data["entry"], value=data["value"].strip() or None))
+            value = FindingForm.said(data["value"], data["number"])
+            fixes.append(Fix(entry=data["entry"], value=value or None))
         if data["item"]:
-            fixes.append(Fix(item=data["item"], date=data["date"], value=data["add_value"]))
+            value = FindingForm.said(data["add_value"], data["add_number"])
+            fixes.append(Fix(item=data["item"], date=data["date"], value=value))
         return finding_record(
             objection=objection_found,
             level=level,
