@@ -9,9 +9,9 @@ from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 from ninja.throttling import AuthRateThrottle
 
+from jifen.api import ledger_writes, people, reads, recording_writes, roster_writes
 from jifen.api.auth import BearerToken
 from jifen.api.errors import errors_install
-from jifen.api.operations import router
 
 
 class ReadableJSON(JSONRenderer):
@@ -36,4 +36,6 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 errors_install(api)
-api.add_router("/", router)
+# One router a module, each module a concern; all under /api/v1/.
+for module in (reads, people, ledger_writes, recording_writes, roster_writes):
+    api.add_router("/", module.router)

@@ -365,3 +365,82 @@ class RulebookOut(Schema):
     title: str
     adopted_at: dt.datetime
     yaml: str
+
+
+class MarkIn(Schema):
+    person_id: int
+    # present 出席 | absent 无故缺席 | excused 请假 (with a reason)
+    mark: str
+    reason: str = ""
+
+
+class AttendanceIn(Schema):
+    model_config = example(
+        marks=[
+            {"person_id": 301, "mark": "present"},
+            {"person_id": 302, "mark": "excused", "reason": "出差"},
+        ]
+    )
+    marks: list[MarkIn]
+
+
+class AttendanceOut(Schema):
+    model_config = example(activity_id=88, written=2, marks={"301": "present", "302": "excused"})
+    activity_id: int
+    # Entries written now: a member already marked the same way is left alone.
+    written: int
+    # Each member's standing mark after this request, by person id.
+    marks: dict[str, str]
+
+
+class MonthlyOut(Schema):
+    model_config = example(
+        year=2026,
+        month=11,
+        applied=True,
+        rows=212,
+        new=420,
+        changed=3,
+        unchanged=1,
+        absent=[{"person_id": 305, "name": "王五"}],
+    )
+    year: int
+    month: int
+    # False for a check only (dry_run): nothing written.
+    applied: bool
+    rows: int
+    new: int
+    changed: int
+    unchanged: int
+    # Members of the organization the file leaves out (see ``absent`` in the request).
+    absent: list[dict[str, Any]]
+
+
+class RosterImportOut(Schema):
+    model_config = example(
+        id=31,
+        organization_id=12,
+        status="pending",
+        status_name="待确认",
+        rows=212,
+        counts={"create": 5, "update": 2, "unchanged": 205},
+        errors=[],
+    )
+    id: int
+    organization_id: int
+    # pending 待确认 (apply it) | invalid 有错误 | applied 已导入 | discarded
+    status: str
+    status_name: str
+    rows: int
+    counts: dict[str, int]
+    # Each problem: the row as Excel shows it, the column's header, what was expected.
+    errors: list[dict[str, Any]]
+
+
+class AdoptionIn(Schema):
+    model_config = example(year=2027, rulebook="seed003", reason="")
+    year: int
+    # A built-in rulebook's id, as in the rulebook library (积分办法库).
+    rulebook: str
+    # Required when the year already has an adoption (更换须写明理由).
+    reason: str = ""

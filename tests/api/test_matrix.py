@@ -9,11 +9,12 @@ OpenAPI document without an entry here fails ``test_every_operation_has_an_entry
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 
@@ -21,6 +22,7 @@ from jifen.accounts.roles import Role
 from jifen.api.api import api
 from jifen.audit.models import AuditEvent
 from jifen.orgs.models import Organization
+from jifen.roster.columns import HEADERS
 from tests.api.world import bearer, world_build
 from tests.clock import clock_held
 
@@ -39,6 +41,7 @@ READERS = frozenset(
 RECORDERS = frozenset(
     {R.COMMITTEE_ADMIN, R.GENERAL_BRANCH_ADMIN, R.BRANCH_SECRETARY, R.SCOREKEEPER}
 )
+MANAGERS = frozenset({R.COMMITTEE_ADMIN, R.GENERAL_BRANCH_ADMIN, R.BRANCH_SECRETARY})
 PLACES = ("own", "child", "foreign")
 
 
@@ -52,6 +55,8 @@ class Op:
     ok: int = 200
     scoped: bool = True
     body: Callable[[SimpleNamespace, Organization], dict[str, Any]] = lambda w, org: {}
+    # Roles the door lets in whose request the service then refuses (a 422 saying why).
+    refused: dict[Role, int] = field(default_factory=dict)
 
 
 def _person(world: SimpleNamespace, org: Organization) -> int:
@@ -111,6 +116,52 @@ MATRIX: dict[str, Op] = {
     "GET /api/v1/organizations/{org_id}/rulebooks/{year}": Op(
         lambda w, org: f"/api/v1/organizations/{org.pk}/rulebooks/{w.year}", READERS
     ),
+    "POST /api/v1/activities/{activity_id}/attendance": Op(
+        lambda w, org: f"/api/v1/activities/{w.activities[org.code].pk}/attendance",
+        RECORDERS,
+        method="post",
+        body=lambda w, org: {"marks": [{"person_id": _person(w, org), "mark": "present"}]},
+    ),
+    "POST /api/v1/organizations/{org_id}/monthly/{year}/{month}": Op(
+        lambda w, org: f"/api/v1/organizations/{org.pk}/monthly/{w.year}/10",
+        RECORDERS,
+        method="multipart",
+        body=lambda w, org: {
+            "file": SimpleUploadedFile(
+                "10月.csv", f"姓名,登录学习强国\n成员{org.code},1\n".encode()
+            ),
+            "absent": "keep",
+        },
+    ),
+    "POST /api/v1/organizations/{org_id}/roster-imports": Op(
+        lambda w, org: f"/api/v1/organizations/{org.pk}/roster-imports",
+        MANAGERS,
+        method="multipart",
+        ok=201,
+        body=lambda w, org: {
+            "file": SimpleUploadedFile(
+                "花名册.csv",
+                f"{','.join(HEADERS)}\n张新,男,110105198501010011,,入党积极分子,,,{org.code},2020-01-01\n".encode(),
+            )
+        },
+    ),
+    "POST /api/v1/organizations/{org_id}/roster-imports/{import_id}/apply": Op(
+        lambda w, org: (
+            f"/api/v1/organizations/{org.pk}/roster-imports/{w.roster_imports[org.code].pk}/apply"
+        ),
+        MANAGERS,
+        method="post",
+    ),
+    "POST /api/v1/organizations/{org_id}/adoptions": Op(
+        lambda w, org: f"/api/v1/organizations/{org.pk}/adoptions",
+        # The general branch's admin adopts only once the committee allows its own rulebook
+        # (jifen/rulebooks/own.py), which this world does not: a 422 naming that, not a 404.
+        frozenset({R.COMMITTEE_ADMIN}),
+        method="post",
+        ok=201,
+        body=lambda w, org: {"year": 2027, "rulebook": "seed003"},
+        refused={R.GENERAL_BRANCH_ADMIN: 422},
+    ),
     "GET /api/v1/organizations/{org_id}/entries": Op(
         lambda w, org: f"/api/v1/organizations/{org.pk}/entries", READERS
     ),
@@ -148,6 +199,8 @@ def _call(world: SimpleNamespace, name: str, role: Role | None, place: str) -> A
     if op.method == "get":
         return Client().get(url, **headers)
     body = op.body(world, world.places[place])
+    if op.method == "multipart":
+        return Client().post(url, data=body, **headers)
     return Client().post(url, data=body, content_type="application/json", **headers)
 
 
@@ -165,7 +218,7 @@ def test_the_answer_for(world: SimpleNamespace, name: str, role: Role, place: st
     op = MATRIX[name]
     response = _call(world, name, role, place)
     allowed = role in op.allowed and place != "foreign"
-    expected = op.ok if allowed else 404
+    expected = op.ok if allowed else op.refused.get(role, 404) if place != "foreign" else 404
     assert response.status_code == expected, f"{role.label} {place} {name}: {response.content!r}"
     assert response["Content-Type"].startswith("application/json")
     if expected == 404:

@@ -61,9 +61,9 @@ def test_every_operation_is_documented_with_examples(
     body = responses[success]["content"]["application/json"]["schema"]
     assert _resolve(document, body).get("examples"), f"{method} {path}: no example answer"
     request = operation.get("requestBody")
-    if request is not None:
-        schema = request["content"]["application/json"]["schema"]
-        assert _resolve(document, schema).get("examples"), f"{method} {path}: no example body"
+    for kind, media in (request or {}).get("content", {}).items():
+        example = media.get("examples") or _resolve(document, media["schema"]).get("examples")
+        assert example, f"{method} {path}: no example {kind} body"
 
 
 @pytest.mark.django_db

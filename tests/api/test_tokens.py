@@ -105,10 +105,11 @@ def test_a_read_only_token_reads_but_never_writes(world: SimpleNamespace) -> Non
     _token, secret = token_create(user, name="大屏", read_only=True)
     url = f"/api/v1/organizations/{world.places['own'].pk}/activities"
     body = {"item": "party_day", "title": "主题党日", "date": "2026-11-20"}
+    before = Activity.objects.count()
     answer = Client().post(url, data=body, content_type="application/json", **bearer(secret))
     assert answer.status_code == 403
     assert answer.json()["code"] == "read_only_token"
-    assert not Activity.objects.exists()
+    assert Activity.objects.count() == before
     assert _tree(secret) == 200
 
 
@@ -132,6 +133,7 @@ def test_bad_input_is_json_naming_the_field_in_the_requests_language(
 ) -> None:
     url = f"/api/v1/organizations/{world.places['own'].pk}/activities"
     secret = world.tokens[Role.SCOREKEEPER]
+    before = Activity.objects.count()
     body = {"item": "party_day", "title": "主题党日", "date": "2026-13-45"}
     answer = Client().post(url, data=body, content_type="application/json", **bearer(secret))
     assert answer.status_code == 422
@@ -147,7 +149,7 @@ def test_bad_input_is_json_naming_the_field_in_the_requests_language(
     assert refused.status_code == 422
     assert refused.json()["code"] == "refused"
     assert refused.json()["errors"][0]["field"] == "item"
-    assert not Activity.objects.exists()
+    assert Activity.objects.count() == before
 
 
 def test_the_rate_is_limited_per_token(

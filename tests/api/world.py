@@ -13,6 +13,10 @@ from jifen.api.tokens import token_create
 from jifen.ledger.models import Origin
 from jifen.ledger.services import entry_append
 from jifen.orgs.services import role_grant
+from jifen.recording.services import activity_create
+from jifen.roster.columns import HEADERS
+from jifen.roster.reading import Table
+from jifen.roster.services import roster_import_create
 from jifen.rulebooks.services import adoption_set
 from tests.conftest import person_maker, tree_build
 
@@ -44,7 +48,27 @@ def world_build() -> SimpleNamespace:
     for role, user in users.items():
         role_grant(user=user, role=role, organization=places["own"])
         tokens[role] = token_create(user, name=f"测试 {role.label}")[1]
+    # An activity in each organization, to record attendance at.
+    activities = {
+        org.code: activity_create(
+            organization=org, item="party_day", title="主题党日", date=dt.date(YEAR, 11, 16)
+        )
+        for org in places.values()
+    }
+    # A checked roster import in each organization, waiting to be applied (no rows: nothing
+    # changes, the apply only closes it).
+    roster_imports = {
+        org.code: roster_import_create(
+            organization=org,
+            table=Table(headers=list(HEADERS), rows=[], file_format="csv"),
+            filename="花名册.csv",
+            actor=users[Role.COMMITTEE_ADMIN],
+        )
+        for org in places.values()
+    }
     return SimpleNamespace(
+        roster_imports=roster_imports,
+        activities=activities,
         tree=tree,
         people=people,
         places=places,
