@@ -230,3 +230,47 @@ def year_ends_to_approve(user: AnyUser, today: dt.date) -> list[Todo]:
             )
         )
     return items
+
+
+@provider
+def branches_not_signed(user: AnyUser, today: dt.date) -> list[Todo]:
+    """For the general branch and the committee: the branches below that have not signed the
+    quarter that ended last (审核: the level above follows its branches' quarters). One count
+    query an organization held, whatever the number of branches."""
+    items = []
+    for organization in held_in(user, Action.APPROVE_YEAR_END)[:5]:
+        ended = [q for q in quarters_ended(organization, today) if q.year == today.year]
+        if not ended:
+            continue
+        last = ended[-1]
+        branches = (
+            Organization.objects.filter(
+                path__startswith=organization.path,
+                kind__code="branch",
+                active_from__lte=last.end,
+            )
+            .exclude(active_until__lte=last.end)
+            .exclude(
+                Exists(
+                    Signature.objects.filter(
+                        organization=OuterRef("pk"), year=last.year, quarter=last.number
+                    )
+                )
+            )
+        )
+        names = list(branches.order_by("path").values_list("name", flat=True)[:6])
+        if not names:
+            continue
+        count = branches.count() if len(names) > 5 else len(names)
+        shown = _("、").join(names[:5]) + ("…" if count > 5 else "")
+        items.append(
+            Todo(
+                _("尚未签名确认%(quarter)s的下级支部 · %(org)s")
+                % {"quarter": last.title, "org": organization.name},
+                reverse("periods:index"),
+                count,
+                shown,
+                order=33,
+            )
+        )
+    return items
