@@ -105,6 +105,10 @@ class Entry(AppendOnlyModel):
         indexes = [
             models.Index(fields=["person", "date"]),
             models.Index(fields=["subject_org", "date"]),
+            # What one organization recorded from one source (an activity's attendance, a
+            # month's import): the home page asks which months were imported, attendance is
+            # read by its activity.
+            models.Index(fields=["organization", "origin_ref"]),
         ]
 
     def __str__(self) -> str:

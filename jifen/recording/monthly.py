@@ -188,7 +188,7 @@ def monthly_check(
     if refusal:
         checked.problems.append(Problem(0, "", refusal))
     if not checked.problems:
-        checked.absent = absent_from(roster.memberships, seen, first, last, _ref(year, month))
+        checked.absent = absent_from(roster.memberships, seen, first, last, month_ref(year, month))
         checked.absence = absence_values(rulebook, set(checked.columns.values()), last.day)
     return checked
 
@@ -314,7 +314,8 @@ class Applied:
     unchanged: int
 
 
-def _ref(year: int, month: int) -> str:
+def month_ref(year: int, month: int) -> str:
+    """Where a month's imported figures come from, as the ledger's ``origin_ref`` says it."""
     return f"monthly:{year}-{month:02d}"
 
 
@@ -331,7 +332,7 @@ def _standing(checked: Checked, figures: list[Figure]) -> dict[tuple[int | None,
     return {
         (e.person_id, e.item): e
         for e in Entry.objects.filter(
-            origin_ref=_ref(checked.year, checked.month),
+            origin_ref=month_ref(checked.year, checked.month),
             person_id__in={f.person.pk for f in figures},
         ).exclude(pk__in=Entry.objects.filter(corrects__isnull=False).values("corrects_id"))
         if e.value
@@ -398,7 +399,7 @@ def monthly_apply(
     figures = checked.figures + (_absence_figures(checked) if decision == ABSENCE else [])
     replaced, fresh, unchanged = _plan(checked, figures, filename)
     month = f"{checked.year}年{checked.month}月"
-    ref = _ref(checked.year, checked.month)
+    ref = month_ref(checked.year, checked.month)
     entries_correct(
         corrections=replaced,
         reason=f"重新导入 {filename}",

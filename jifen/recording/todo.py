@@ -15,11 +15,14 @@ from django.utils import dateformat
 from django.utils.translation import gettext as _
 
 from jifen.core.todo import MINE, Todo, day_text, held_in, provider, waited_days
+from jifen.ledger.models import Entry, Origin
 from jifen.orgs import access
 from jifen.orgs.access import Action, AnyUser
-from jifen.orgs.models import Membership, Person
+from jifen.orgs.models import Membership, Organization, Person
 from jifen.orgs.selectors import on_day
 from jifen.recording.models import Activity, Declaration, LeaveRequest, MonthlyUpload, VetoProposal
+from jifen.recording.monthly import month_ref, monthly_items
+from jifen.rulebooks.services import adoption_for, rulebook_of
 
 # A declaration waiting longer than this is marked on the home page.
 LONG_WAIT_DAYS = 7
@@ -288,3 +291,45 @@ def activities_coming(user: AnyUser, today: dt.date) -> list[Todo]:
             order=30,
         )
     ]
+
+
+def months_unimported(organization: Organization, today: dt.date) -> list[int]:
+    """The months of ``today``'s year that have ended with no monthly figures (学习强国 …)
+    imported for the branch — by it or by an organization above it for its members — where
+    its rulebook scores such figures. One query on the ledger's (organization, origin_ref)."""
+    ended = range(1, today.month)
+    adoption = adoption_for(organization, today.year) if ended else None
+    if adoption is None or not monthly_items(rulebook_of(adoption)):
+        return []
+    refs = {month_ref(today.year, m): m for m in ended}
+    imported = set(
+        Entry.objects.filter(
+            organization_id__in=[*organization.ancestor_ids(), organization.pk],
+            origin=Origin.IMPORT,
+            origin_ref__in=list(refs),
+        )
+        .values_list("origin_ref", flat=True)
+        .distinct()
+    )
+    return [month for ref, month in refs.items() if ref not in imported]
+
+
+@provider
+def months_to_import(user: AnyUser, today: dt.date) -> list[Todo]:
+    """For those who record in a branch: the ended months whose figures were not imported."""
+    items = []
+    branches = [o for o in held_in(user, Action.RECORD) if o.kind.code == "branch"]
+    for organization in branches[:5]:
+        missing = months_unimported(organization, today)
+        items.append(
+            Todo(
+                _("没有导入月度数据的月份 · %(org)s") % {"org": organization.name},
+                reverse("recording:monthly", args=[organization.pk]),
+                len(missing),
+                _("、").join(
+                    dateformat.format(dt.date(today.year, m, 1), _("n月")) for m in missing
+                ),
+                order=41,
+            )
+        )
+    return items
