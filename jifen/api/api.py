@@ -9,7 +9,14 @@ from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 from ninja.throttling import AuthRateThrottle
 
-from jifen.api import ledger_writes, people, reads, recording_writes, roster_writes
+from jifen.api import (
+    assessments,
+    ledger_writes,
+    people,
+    reads,
+    recording_writes,
+    roster_writes,
+)
 from jifen.api.auth import BearerToken
 from jifen.api.errors import errors_install
 
@@ -37,5 +44,5 @@ api = NinjaAPI(
 )
 errors_install(api)
 # One router a module, each module a concern; all under /api/v1/.
-for module in (reads, people, ledger_writes, recording_writes, roster_writes):
+for module in (reads, people, assessments, ledger_writes, recording_writes, roster_writes):
     api.add_router("/", module.router)

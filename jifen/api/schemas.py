@@ -87,6 +87,26 @@ class Person(Schema):
     memberships: list[Membership]
 
 
+class People(Schema):
+    model_config = example(
+        people=[
+            {
+                "id": 301,
+                "name": "张三",
+                "gender": "男",
+                "category": "full",
+                "category_name": "正式党员",
+                "id_number": "110101********1234",
+                "phone": "138****5678",
+                "memberships": [],
+            }
+        ],
+        next_cursor="301",
+    )
+    people: list[Person]
+    next_cursor: str | None
+
+
 class Line(Schema):
     rule: str
     period: str
@@ -444,3 +464,63 @@ class AdoptionIn(Schema):
     rulebook: str
     # Required when the year already has an adoption (更换须写明理由).
     reason: str = ""
+
+
+class RoundOut(Schema):
+    model_config = example(
+        id=4,
+        year=2026,
+        period="H1",
+        period_name="上半年",
+        title="2026年上半年党支部考核",
+        owner_id=1,
+        self_deadline="2026-07-10",
+        committee_deadline="2026-07-20",
+        published_at=None,
+    )
+    id: int
+    year: int
+    period: str
+    period_name: str
+    title: str
+    owner_id: int
+    self_deadline: dt.date
+    committee_deadline: dt.date
+    # Null until the committee publishes the results.
+    published_at: dt.datetime | None
+
+
+class RoundResult(Schema):
+    organization_id: int
+    code: str
+    name: str
+    total: Decimal
+    # 堡垒指数 and stars where the rulebook gives them; rank within the parent.
+    index: Decimal | None
+    stars: int | None
+    rank: int | None
+    self_total: Decimal | None
+    committee_total: Decimal | None
+    categories: dict[str, Decimal]
+
+
+class RoundResults(Schema):
+    model_config = example(
+        round_id=4,
+        results=[
+            {
+                "organization_id": 12,
+                "code": "JD-01",
+                "name": "机电学院第一党支部",
+                "total": "92.40",
+                "index": "92.4",
+                "stars": 5,
+                "rank": 1,
+                "self_total": "95.00",
+                "committee_total": "91.29",
+                "categories": {"org_life": "28.50"},
+            }
+        ],
+    )
+    round_id: int
+    results: list[RoundResult]

@@ -162,6 +162,15 @@ MATRIX: dict[str, Op] = {
         body=lambda w, org: {"year": 2027, "rulebook": "seed003"},
         refused={R.GENERAL_BRANCH_ADMIN: 422},
     ),
+    "GET /api/v1/organizations/{org_id}/assessment-rounds": Op(
+        lambda w, org: f"/api/v1/organizations/{org.pk}/assessment-rounds", READERS
+    ),
+    "GET /api/v1/assessment-rounds/{round_id}/results": Op(
+        lambda w, org: f"/api/v1/assessment-rounds/{w.rounds[org.code].pk}/results", READERS
+    ),
+    "GET /api/v1/organizations/{org_id}/people": Op(
+        lambda w, org: f"/api/v1/organizations/{org.pk}/people", READERS
+    ),
     "GET /api/v1/organizations/{org_id}/entries": Op(
         lambda w, org: f"/api/v1/organizations/{org.pk}/entries", READERS
     ),

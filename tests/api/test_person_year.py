@@ -106,3 +106,35 @@ def test_people_are_masked_as_on_their_page(
     assert answer["id_number"] in html
     assert answer["phone"] in html
     assert answer["memberships"][0]["organization_id"] == world.tree.b1.pk
+
+
+@pytest.mark.parametrize(
+    ("role", "sees_in_full"), [(Role.BRANCH_SECRETARY, True), (Role.SCOREKEEPER, False)]
+)
+def test_an_organizations_people_page_by_page_masked_alike(
+    world: SimpleNamespace, role: Role, sees_in_full: bool
+) -> None:
+    g = world.places["own"]
+    seen: list[dict[str, object]] = []
+    cursor = ""
+    while True:
+        page = (
+            Client()
+            .get(
+                f"/api/v1/organizations/{g.pk}/people?limit=1"
+                + (f"&cursor={cursor}" if cursor else ""),
+                **bearer(world.tokens[role]),
+            )
+            .json()
+        )
+        seen += page["people"]
+        if page["next_cursor"] is None:
+            break
+        cursor = page["next_cursor"]
+    assert sorted(p["name"] for p in seen) == ["成员B1", "成员G"]  # G's subtree, not XB
+    for shown in seen:
+        one = Client().get(f"/api/v1/people/{shown['id']}", **bearer(world.tokens[role])).json()
+        assert shown == one  # the same as the one-person answer
+        assert (len(str(shown["id_number"])) == 18 and "*" not in str(shown["id_number"])) is (
+            sees_in_full
+        )

@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 
 from jifen.accounts.roles import Role
 from jifen.api.tokens import token_create
+from jifen.assessments.services import round_open, round_publish
 from jifen.ledger.models import Origin
 from jifen.ledger.services import entry_append
 from jifen.orgs.services import role_grant
@@ -66,7 +67,27 @@ def world_build() -> SimpleNamespace:
         )
         for org in places.values()
     }
+    # An assessment round in each committee, published: G and B1 take part in ours.
+    rounds = {}
+    assessor = User.objects.create_user("api-assessor-XB")
+    role_grant(user=assessor, role=Role.COMMITTEE_ADMIN, organization=tree.xb)
+    for owner, members, publisher in (
+        (tree.g, [tree.g, tree.b1], users[Role.COMMITTEE_ADMIN]),
+        (tree.xb, [tree.xb], assessor),
+    ):
+        opened = round_open(
+            owner=owner,
+            year=YEAR,
+            period="Y",
+            rulebook="seed004",
+            organizations=members,
+            self_deadline=dt.date(YEAR, 12, 1),
+            committee_deadline=dt.date(YEAR, 12, 20),
+        )
+        round_publish(assessment_round=opened, actor=publisher)
+        rounds.update({org.code: opened for org in members})
     return SimpleNamespace(
+        rounds=rounds,
         roster_imports=roster_imports,
         activities=activities,
         tree=tree,
