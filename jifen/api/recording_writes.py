@@ -3,6 +3,8 @@ a month's figures from a 学习强国 export."""
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -22,6 +24,7 @@ from jifen.api.shared import (
 from jifen.orgs import access
 from jifen.orgs.access import Action
 from jifen.orgs.models import Organization
+from jifen.recording.declarations import declaration_submit, declared_item_title
 from jifen.recording.models import Activity
 from jifen.recording.monthly import monthly_apply, monthly_check
 from jifen.recording.services import (
@@ -225,3 +228,71 @@ def _monthly(
         applied=True, new=applied.new, changed=applied.changed, unchanged=applied.unchanged
     )
     return Status(200, result)
+
+
+@router.post(
+    "/me/declarations",
+    response={201: schemas.DeclarationOut, **PROBLEMS},
+    summary="提交个人申报",
+    description="令牌的账号所关联的党员本人申报加分（与“申报积分”页面相同）：项目、日期、事由、"
+    "申报分数和至少一份证明材料（照片或 PDF，最多 9 个；图片按内容检查并重新编码）。"
+    "账号没有关联党员时回答 404。",
+    tags=["申报"],
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "multipart/form-data": {
+                    "examples": {
+                        "volunteer": {
+                            "summary": "参加社区志愿服务",
+                            "value": {
+                                "item": "volunteer",
+                                "date": "2026-11-20",
+                                "description": "参加社区志愿服务 4 小时",
+                                "points": "2",
+                                "files": ["(照片.jpg)"],
+                            },
+                        }
+                    }
+                }
+            }
+        }
+    },
+)
+def declaration_add(
+    request: HttpRequest,
+    *,
+    item: Form[str],
+    date: Form[dt.date],
+    description: Form[str],
+    points: Form[Decimal],
+    files: File[list[UploadedFile]],
+) -> Status[Any]:
+    person = access.own_person(request.user)
+    try:
+        made = declaration_submit(
+            person=person,
+            item=item,
+            date=date,
+            description=description,
+            points=points,
+            files=[(f.name or "证明材料", f.read()) for f in files],
+            actor=signed_in(request),
+        )
+    except ValidationError as error:
+        raise refused_input(error) from None
+    return Status(
+        201,
+        {
+            "id": made.pk,
+            "person_id": person.pk,
+            "organization_id": made.organization_id,
+            "item": made.item,
+            "item_name": declared_item_title(made),
+            "date": made.date,
+            "points_asked": made.points_asked,
+            "status": made.status,
+            "status_name": str(made.get_status_display()),
+            "evidence": made.evidence.count(),
+        },
+    )

@@ -17,9 +17,15 @@ from jifen.api.shared import (
 )
 from jifen.orgs import access
 from jifen.orgs.access import Action
-from jifen.roster.models import RosterImport
+from jifen.roster.models import RosterImport, TreeImport
 from jifen.roster.reading import RosterFileError, table_read
 from jifen.roster.services import ImportClosedError, roster_import_apply, roster_import_create
+from jifen.roster.tree_reading import TreeFileError, tree_table_read
+from jifen.roster.tree_services import (
+    TreeImportClosedError,
+    tree_import_apply,
+    tree_import_create,
+)
 from jifen.rulebooks.services import adoption_set, rulebook_of
 
 router = Router()
@@ -147,3 +153,88 @@ def adopt(request: HttpRequest, org_id: int, payload: schemas.AdoptionIn) -> Sta
             "yaml": adoption.yaml_text,
         },
     )
+
+
+def _tree_import(found: TreeImport) -> dict[str, Any]:
+    return {
+        "id": found.pk,
+        "organization_id": found.organization_id,
+        "status": found.status,
+        "status_name": str(found.get_status_display()),
+        "rows": len(found.rows),
+        "organizations": list(found.plan),
+        "errors": [
+            {"row": e.get("row"), "field": e.get("column", ""), "message": e.get("problem", "")}
+            for e in found.errors
+        ],
+    }
+
+
+@router.post(
+    "/organizations/{org_id}/tree-imports",
+    response={201: schemas.TreeImportOut, 403: schemas.Problem, **PROBLEMS},
+    summary="上传组织树（检查）",
+    description="与“导入组织树”页面相同的文件（组织代码、名称、类别、上级组织代码、成立日期）和检查，"
+    "只检查、不写入；没有错误时（status 为 pending）再 apply。",
+    tags=["名册"],
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "multipart/form-data": {
+                    "examples": {
+                        "tree": {"summary": "下级组织表", "value": {"file": "(组织树.xlsx)"}}
+                    }
+                }
+            }
+        }
+    },
+)
+def tree_check(request: HttpRequest, org_id: int, file: File[UploadedFile]) -> Status[Any]:
+    organization = access.org_for(request.user, org_id, Action.MANAGE_ORGS)
+    try:
+        table = tree_table_read(file.read())
+    except TreeFileError as error:
+        raise api_error(
+            422, str(error), code="file_refused", errors=[{"field": "file", "message": str(error)}]
+        ) from None
+    made = tree_import_create(
+        organization=organization,
+        table=table,
+        filename=file.name or "组织树",
+        actor=signed_in(request),
+    )
+    return Status(201, _tree_import(made))
+
+
+@router.post(
+    "/organizations/{org_id}/tree-imports/{import_id}/apply",
+    response={200: schemas.TreeImportOut, 409: schemas.Problem, **PROBLEMS},
+    summary="导入检查过的组织树",
+    description="全部新建或一个也不建，只一次；检查之后数据库有了变化时回答 409 `tree_changed`，"
+    "附新的检查结果。",
+    tags=["名册"],
+)
+def tree_apply(request: HttpRequest, org_id: int, import_id: int) -> dict[str, Any]:
+    found = access.object_for(
+        request.user,
+        TreeImport.objects.filter(organization_id=org_id),
+        import_id,
+        Action.MANAGE_ORGS,
+    )
+    try:
+        outcome = tree_import_apply(tree_import=found, actor=signed_in(request))
+    except TreeImportClosedError as closed:
+        raise api_error(
+            409,
+            f"这次导入已经处理过：{closed.tree_import.get_status_display()}",
+            code="import_closed",
+        ) from None
+    found.refresh_from_db()
+    if outcome != "applied":
+        raise api_error(
+            409,
+            "检查之后数据有了变化，请核对新的检查结果后再导入",
+            code="tree_changed",
+            tree_import=_tree_import(found),
+        )
+    return _tree_import(found)

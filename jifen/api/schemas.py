@@ -524,3 +524,51 @@ class RoundResults(Schema):
     )
     round_id: int
     results: list[RoundResult]
+
+
+class TreeImportOut(Schema):
+    model_config = example(
+        id=7,
+        organization_id=1,
+        status="pending",
+        status_name="待确认",
+        rows=3,
+        organizations=[
+            {"code": "JD", "name": "机电学院党总支", "kind": "general_branch", "parent": ""}
+        ],
+        errors=[],
+    )
+    id: int
+    organization_id: int
+    status: str
+    status_name: str
+    rows: int
+    # What applying would create, in the tree's order.
+    organizations: list[dict[str, Any]]
+    errors: list[dict[str, Any]]
+
+
+class DeclarationOut(Schema):
+    model_config = example(
+        id=55,
+        person_id=301,
+        organization_id=12,
+        item="volunteer",
+        item_name="志愿服务",
+        date="2026-11-20",
+        points_asked="2",
+        status="submitted",
+        status_name="待审核",
+        evidence=2,
+    )
+    id: int
+    person_id: int
+    organization_id: int
+    item: str
+    item_name: str
+    date: dt.date
+    points_asked: Decimal
+    status: str
+    status_name: str
+    # How many evidence files are attached.
+    evidence: int

@@ -41,6 +41,8 @@ READERS = frozenset(
 RECORDERS = frozenset(
     {R.COMMITTEE_ADMIN, R.GENERAL_BRANCH_ADMIN, R.BRANCH_SECRETARY, R.SCOREKEEPER}
 )
+ROLE_ADMINS = frozenset({R.COMMITTEE_ADMIN, R.GENERAL_BRANCH_ADMIN})
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 MANAGERS = frozenset({R.COMMITTEE_ADMIN, R.GENERAL_BRANCH_ADMIN, R.BRANCH_SECRETARY})
 PLACES = ("own", "child", "foreign")
 
@@ -170,6 +172,41 @@ MATRIX: dict[str, Op] = {
     ),
     "GET /api/v1/organizations/{org_id}/people": Op(
         lambda w, org: f"/api/v1/organizations/{org.pk}/people", READERS
+    ),
+    "POST /api/v1/organizations/{org_id}/tree-imports": Op(
+        lambda w, org: f"/api/v1/organizations/{org.pk}/tree-imports",
+        ROLE_ADMINS,
+        method="multipart",
+        ok=201,
+        body=lambda w, org: {
+            "file": SimpleUploadedFile(
+                "组织树.csv",
+                f"组织代码,名称,类别,上级组织代码,成立日期\nM{org.code},另一新支部,党支部,{org.code},2020-01-01\n".encode(),
+            )
+        },
+    ),
+    "POST /api/v1/organizations/{org_id}/tree-imports/{import_id}/apply": Op(
+        lambda w, org: (
+            f"/api/v1/organizations/{org.pk}/tree-imports/{w.tree_imports[org.code].pk}/apply"
+        ),
+        ROLE_ADMINS,
+        method="post",
+    ),
+    # One's own declaration: the account whose person it is (here the member's), whatever
+    # the place; an account with no person is told 404.
+    "POST /api/v1/me/declarations": Op(
+        lambda w, org: "/api/v1/me/declarations",
+        frozenset({R.MEMBER}),
+        method="multipart",
+        ok=201,
+        scoped=False,
+        body=lambda w, org: {
+            "item": "volunteer",
+            "date": "2026-11-16",
+            "description": "社区志愿服务",
+            "points": "1",
+            "files": [SimpleUploadedFile("证明.pdf", PDF, content_type="application/pdf")],
+        },
     ),
     "GET /api/v1/organizations/{org_id}/entries": Op(
         lambda w, org: f"/api/v1/organizations/{org.pk}/entries", READERS

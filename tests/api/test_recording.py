@@ -12,6 +12,7 @@ from django.test import Client
 
 from jifen.accounts.roles import Role
 from jifen.ledger.models import Entry
+from jifen.recording.models import Declaration
 from tests.api.world import bearer, world_build
 from tests.clock import Clock
 
@@ -86,12 +87,15 @@ def test_a_month_of_figures_in_gb18030_is_checked_then_applied(world: SimpleName
     assert checked.json()["applied"] is False
     assert checked.json()["rows"] == 1
     assert Entry.objects.count() == before
-    applied = _month(world, text, "gb18030")
+    assert checked.json()["absent"] == [{"person_id": world.me.pk, "name": "我"}]
+    undecided = _month(world, text, "gb18030")
+    assert undecided.json()["code"] == "absent_undecided"
+    applied = _month(world, text, "gb18030", absent="keep")
     assert applied.json()["applied"] is True
     assert applied.json()["new"] == 1
     figure = Entry.objects.filter(person=world.people["B1"], date__month=10).get()
     assert (figure.item, figure.value) == ("xxqg_login", "3")
-    again = _month(world, text, "gb18030")
+    again = _month(world, text, "gb18030", absent="keep")
     assert again.json()["unchanged"] == 1
     assert Entry.objects.count() == before + 1
 
@@ -121,3 +125,34 @@ def test_members_left_out_need_a_decision(world: SimpleNamespace) -> None:
     assert answer.status_code == 422
     assert answer.json()["code"] == "absent_undecided"
     assert "成员G" in answer.json()["message"]
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _declare(world: SimpleNamespace, role: Role, **fields: Any) -> Any:
+    body = {
+        "item": "volunteer",
+        "date": "2026-11-16",
+        "description": "社区志愿服务 4 小时",
+        "points": "1",
+        "files": [SimpleUploadedFile("证明.pdf", PDF, content_type="application/pdf")],
+        **fields,
+    }
+    return Client().post("/api/v1/me/declarations", data=body, **bearer(world.tokens[role]))
+
+
+def test_a_member_declares_with_evidence(world: SimpleNamespace) -> None:
+    answer = _declare(world, Role.MEMBER)
+    assert answer.status_code == 201, answer.content
+    made = Declaration.objects.get(pk=answer.json()["id"])
+    assert made.person == world.me
+    assert made.evidence.count() == 1
+    assert answer.json()["status"] == "submitted"
+    assert answer.json()["item_name"] != "volunteer"  # the rulebook's words
+    no_files = _declare(world, Role.MEMBER, files=[])
+    assert no_files.status_code == 422
+    assert no_files.json()["errors"][0]["field"] == "files"
+    not_a_member = _declare(world, Role.SCOREKEEPER)
+    assert not_a_member.status_code == 404  # this account has no person
+    assert Declaration.objects.count() == 1

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from jifen.accounts.roles import Role
-from jifen.orgs.models import Person
+from jifen.orgs.models import Organization, Person
 from jifen.roster.columns import HEADERS
 from tests.api.world import bearer, world_build
 from tests.clock import Clock
@@ -85,3 +85,28 @@ def test_adoption_needs_a_reason_to_replace(world: SimpleNamespace) -> None:
     )
     assert replaced.status_code == 422
     assert replaced.json()["errors"][0]["field"] == "reason"
+
+
+def test_a_tree_is_checked_then_applied_once(world: SimpleNamespace) -> None:
+    url = f"/api/v1/organizations/{world.tree.g.pk}/tree-imports"
+    admin = bearer(world.tokens[Role.GENERAL_BRANCH_ADMIN])
+    text = "组织代码,名称,类别,上级组织代码,成立日期\nG9,退休党支部,党支部,G,2021-03-01\n"
+    checked = (
+        Client()
+        .post(url, data={"file": SimpleUploadedFile("树.csv", text.encode("utf-8-sig"))}, **admin)
+        .json()
+    )
+    assert checked["status"] == "pending", checked
+    assert not Organization.objects.filter(code="G9").exists()
+    applied = Client().post(f"{url}/{checked['id']}/apply", **admin)
+    assert applied.status_code == 200, applied.content
+    assert Organization.objects.get(code="G9").parent == world.tree.g
+    assert Client().post(f"{url}/{checked['id']}/apply", **admin).status_code == 409
+    bad = "组织代码,名称,类别,上级组织代码,成立日期\nG9,重复的代码,党支部,G,2021-03-01\n"
+    refused = (
+        Client()
+        .post(url, data={"file": SimpleUploadedFile("树.csv", bad.encode())}, **admin)
+        .json()
+    )
+    assert refused["status"] == "invalid"
+    assert refused["errors"][0]["row"] == 2
