@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from jifen.accounts.current import signed_in
-from jifen.api import schemas
+from jifen.api import schemas, write_schemas
 from jifen.api.errors import api_error, refused_input
 from jifen.api.idempotency import once
 from jifen.api.shared import (
@@ -40,13 +40,13 @@ router = Router()
     "可带 `Idempotency-Key` 头：重发同一请求只记录一次。",
     tags=["台账"],
 )
-def facts_add(request: HttpRequest, org_id: int, payload: schemas.FactsIn) -> Status[Any]:
+def facts_add(request: HttpRequest, org_id: int, payload: write_schemas.FactsIn) -> Status[Any]:
     organization = access.org_for(request.user, org_id, Action.RECORD)
     return once(request, lambda: _facts_add(request, organization, payload))
 
 
 def _facts_add(
-    request: HttpRequest, organization: Organization, payload: schemas.FactsIn
+    request: HttpRequest, organization: Organization, payload: write_schemas.FactsIn
 ) -> Status[Any]:
     if not payload.facts:
         raise api_error(422, "facts 不能为空", code="invalid")
@@ -101,14 +101,14 @@ def _facts_add(
     tags=["台账"],
 )
 def corrections_add(
-    request: HttpRequest, org_id: int, payload: schemas.CorrectionsIn
+    request: HttpRequest, org_id: int, payload: write_schemas.CorrectionsIn
 ) -> Status[Any]:
     organization = access.org_for(request.user, org_id, Action.RECORD)
     return once(request, lambda: _corrections_add(request, organization, payload))
 
 
 def _corrections_add(
-    request: HttpRequest, organization: Organization, payload: schemas.CorrectionsIn
+    request: HttpRequest, organization: Organization, payload: write_schemas.CorrectionsIn
 ) -> Status[Any]:
     if not payload.corrections:
         raise api_error(422, "corrections 不能为空", code="invalid")

@@ -13,7 +13,7 @@ from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from jifen.accounts.current import signed_in
-from jifen.api import schemas
+from jifen.api import schemas, write_schemas
 from jifen.api.errors import api_error, refused_input
 from jifen.api.idempotency import once
 from jifen.api.shared import (
@@ -42,14 +42,14 @@ router = Router()
 
 @router.post(
     "/organizations/{org_id}/activities",
-    response={201: schemas.Activity, 403: schemas.Problem, **PROBLEMS},
+    response={201: write_schemas.Activity, 403: schemas.Problem, **PROBLEMS},
     summary="登记活动",
     description="与“登记活动”页面相同：`item` 须是本组织当年所采用积分办法中的签到项目。"
     "之后可按活动记录签到。",
     tags=["活动与签到"],
 )
 def activity_add(
-    request: HttpRequest, org_id: int, payload: schemas.ActivityIn
+    request: HttpRequest, org_id: int, payload: write_schemas.ActivityIn
 ) -> Status[dict[str, Any]]:
     organization = access.org_for(request.user, org_id, Action.RECORD)
     try:
@@ -75,7 +75,7 @@ def activity_add(
 
 @router.post(
     "/activities/{activity_id}/attendance",
-    response={200: schemas.AttendanceOut, 403: schemas.Problem, **PROBLEMS},
+    response={200: write_schemas.AttendanceOut, 403: schemas.Problem, **PROBLEMS},
     summary="记录签到",
     description="签到机、会议系统按活动记录出席（present）、无故缺席（absent）、请假（excused，须写原因）。"
     "与签到页面相同：同一人同样的状态只记一次，改变状态是对前一条的更正；"
@@ -83,14 +83,14 @@ def activity_add(
     tags=["活动与签到"],
 )
 def attendance(
-    request: HttpRequest, activity_id: int, payload: schemas.AttendanceIn
+    request: HttpRequest, activity_id: int, payload: write_schemas.AttendanceIn
 ) -> Status[Any]:
     activity = ACTIVITIES.open(request.user, activity_id, Action.RECORD)
     return once(request, lambda: _attendance(request, activity, payload))
 
 
 def _attendance(
-    request: HttpRequest, activity: Activity, payload: schemas.AttendanceIn
+    request: HttpRequest, activity: Activity, payload: write_schemas.AttendanceIn
 ) -> Status[Any]:
     if not payload.marks:
         raise api_error(422, "marks 不能为空", code="invalid")
@@ -129,7 +129,7 @@ def _attendance(
 
 @router.post(
     "/organizations/{org_id}/monthly/{year}/{month}",
-    response={200: schemas.MonthlyOut, 403: schemas.Problem, **PROBLEMS},
+    response={200: write_schemas.MonthlyOut, 403: schemas.Problem, **PROBLEMS},
     summary="导入月度数据（学习强国等）",
     description="上传与“导入月度数据”页面相同格式的文件（本系统模板，或学习强国导出的 xlsx/CSV，"
     "CSV 可为 UTF-8、带 BOM 的 UTF-8 或 GB18030）。先检查：有问题则逐行（行号按 Excel，列名）"
@@ -232,7 +232,7 @@ def _monthly(
 
 @router.post(
     "/me/declarations",
-    response={201: schemas.DeclarationOut, **PROBLEMS},
+    response={201: write_schemas.DeclarationOut, **PROBLEMS},
     summary="提交个人申报",
     description="令牌的账号所关联的党员本人申报加分（与“申报积分”页面相同）：项目、日期、事由、"
     "申报分数和至少一份证明材料（照片或 PDF，最多 9 个；图片按内容检查并重新编码）。"

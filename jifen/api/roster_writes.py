@@ -10,7 +10,7 @@ from ninja import File, Router, Status
 from ninja.files import UploadedFile
 
 from jifen.accounts.current import signed_in
-from jifen.api import schemas
+from jifen.api import schemas, write_schemas
 from jifen.api.errors import api_error, refused_input
 from jifen.api.shared import (
     PROBLEMS,
@@ -48,7 +48,7 @@ def _roster_import(found: RosterImport) -> dict[str, Any]:
 
 @router.post(
     "/organizations/{org_id}/roster-imports",
-    response={201: schemas.RosterImportOut, 403: schemas.Problem, **PROBLEMS},
+    response={201: write_schemas.RosterImportOut, 403: schemas.Problem, **PROBLEMS},
     summary="上传花名册（检查）",
     description="与“导入花名册”页面相同的文件（xlsx 或 CSV：UTF-8、带 BOM 的 UTF-8、"
     "GB18030）和检查，只检查、不写入：回答逐行列出错误和将要做的变更。"
@@ -88,7 +88,7 @@ def roster_check(request: HttpRequest, org_id: int, file: File[UploadedFile]) ->
 
 @router.post(
     "/organizations/{org_id}/roster-imports/{import_id}/apply",
-    response={200: schemas.RosterImportOut, 409: schemas.Problem, **PROBLEMS},
+    response={200: write_schemas.RosterImportOut, 409: schemas.Problem, **PROBLEMS},
     summary="导入检查过的花名册",
     description="全部导入或一条也不导入，只导入一次。若检查之后数据库有了变化，"
     "会重新检查：有新的错误或变更时回答 409 `roster_changed`（附新的检查结果），"
@@ -129,7 +129,7 @@ def roster_apply(request: HttpRequest, org_id: int, import_id: int) -> dict[str,
     "采用本组织自己编写的积分办法请在网页上进行。",
     tags=["积分办法"],
 )
-def adopt(request: HttpRequest, org_id: int, payload: schemas.AdoptionIn) -> Status[Any]:
+def adopt(request: HttpRequest, org_id: int, payload: write_schemas.AdoptionIn) -> Status[Any]:
     organization = access.org_for(request.user, org_id, Action.ADOPT)
     try:
         adoption = adoption_set(
@@ -172,7 +172,7 @@ def _tree_import(found: TreeImport) -> dict[str, Any]:
 
 @router.post(
     "/organizations/{org_id}/tree-imports",
-    response={201: schemas.TreeImportOut, 403: schemas.Problem, **PROBLEMS},
+    response={201: write_schemas.TreeImportOut, 403: schemas.Problem, **PROBLEMS},
     summary="上传组织树（检查）",
     description="与“导入组织树”页面相同的文件（组织代码、名称、类别、上级组织代码、成立日期）和检查，"
     "只检查、不写入；没有错误时（status 为 pending）再 apply。",
@@ -208,7 +208,7 @@ def tree_check(request: HttpRequest, org_id: int, file: File[UploadedFile]) -> S
 
 @router.post(
     "/organizations/{org_id}/tree-imports/{import_id}/apply",
-    response={200: schemas.TreeImportOut, 409: schemas.Problem, **PROBLEMS},
+    response={200: write_schemas.TreeImportOut, 409: schemas.Problem, **PROBLEMS},
     summary="导入检查过的组织树",
     description="全部新建或一个也不建，只一次；检查之后数据库有了变化时回答 409 `tree_changed`，"
     "附新的检查结果。",

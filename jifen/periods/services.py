@@ -26,7 +26,6 @@ from jifen.ledger.services import entry_append, entry_correct, seal_add
 from jifen.orgs.access import Action, assignments_of, can
 from jifen.orgs.models import Organization, Person
 from jifen.periods.models import (
-    Confirmation,
     Escalation,
     Finding,
     Level,
@@ -53,7 +52,8 @@ DEFAULT_HOW_TO_OBJECT = gettext_noop(
 )
 
 
-def _sheet(organization: Organization, year: int, quarter: int) -> QuarterSheet:
+def quarter_sheet_or_refuse(organization: Organization, year: int, quarter: int) -> QuarterSheet:
+    """The quarter's sheet, or a ValidationError saying why there is none."""
     if quarter not in QUARTERS:
         raise ValidationError({"quarter": _("季度应为 1 至 4")})
     sheet = quarter_sheet(organization, year, quarter)
@@ -62,57 +62,6 @@ def _sheet(organization: Organization, year: int, quarter: int) -> QuarterSheet:
             _("%(name)s %(year)s 年还没有采用积分办法") % {"name": organization.name, "year": year}
         )
     return sheet
-
-
-@transaction.atomic
-def confirmation_record(
-    *,
-    organization: Organization,
-    year: int,
-    quarter: int,
-    person: Person,
-    kind: str,
-    reason: str,
-    actor: User,
-) -> Confirmation:
-    """``person`` (the signed-in member) confirms their quarter's score, or disputes it with a
-    reason the scoring group will see. A later confirmation replaces an earlier one."""
-    sheet = _sheet(organization, year, quarter)
-    row = next((r for r in sheet.rows if r.person.pk == person.pk), None)
-    if row is None:
-        raise ValidationError(
-            _("%(name)s 不在 %(organization)s%(quarter)s 的考评表中")
-            % {
-                "name": person.name,
-                "organization": organization.name,
-                "quarter": sheet.quarter.title,
-            }
-        )
-    if kind not in Confirmation.Kind.values:
-        raise ValidationError({"kind": _("请选择确认或有异议")})
-    if kind == Confirmation.Kind.DISPUTE and not reason.strip():
-        raise ValidationError({"reason": _("有异议时请写明理由")})
-    confirmation = Confirmation.objects.create(
-        organization=organization,
-        year=year,
-        quarter=quarter,
-        person=person,
-        kind=kind,
-        reason=reason.strip()[:500],
-        row_hash=row.row_hash,
-        recorded_by=actor,
-        recorded_at=clock.now(),
-    )
-    audit_record(
-        action="period.confirm",
-        actor=actor,
-        target=confirmation,
-        summary=(
-            f"{person.name} {confirmation.get_kind_display()} {sheet.quarter.name}得分"
-            f" {row.total}" + (f"：{confirmation.reason}" if confirmation.reason else "")
-        ),
-    )
-    return confirmation
 
 
 @transaction.atomic
@@ -127,7 +76,7 @@ def period_sign(
     """The branch secretary's 签名确认: records the sheet as it stands, its SHA-256 and the
     organization's ledger head, and seals the quarter in the ledger (later facts dated there
     enter only as corrections, which reopen it)."""
-    sheet = _sheet(organization, year, quarter)
+    sheet = quarter_sheet_or_refuse(organization, year, quarter)
     if today <= sheet.quarter.end:
         raise ValidationError(
             _("%(quarter)s到 %(end)s 才结束，季度结束后才能签名确认")
@@ -185,7 +134,7 @@ def notice_open(
     signature, only while the sheet is still exactly what was signed, and once per signature."""
     # Two clicks at once must not open two notices of one signature.
     row_lock(Signature, signature.pk)
-    sheet = _sheet(signature.organization, signature.year, signature.quarter)
+    sheet = quarter_sheet_or_refuse(signature.organization, signature.year, signature.quarter)
     signatures = signatures_of(signature.organization, signature.year, signature.quarter)
     if signatures[-1].pk != signature.pk:
         raise ValidationError(_("这不是最新的签名：请公示最新签名的考评表"))

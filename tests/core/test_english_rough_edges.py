@@ -69,7 +69,9 @@ def test_the_english_pages_have_no_chinese_of_their_own(
     general, admin = english(branch.general_admin), english(committee_admin)
     quarter = [branch.org.pk, 2026, 3]
     secretary.post(reverse("periods:sign", args=quarter), {"confirm": "yes"})
-    secretary.post(reverse("periods:notice_open", args=quarter), {"how_to_object": ""})
+    secretary.post(
+        reverse("periods:notice_open", args=quarter), {"how_to_object": "", "confirm": "yes"}
+    )
     notice = Notice.objects.get()
     proposal = stars_propose(organization=branch.org, year=2025, actor=branch.secretary)
     stars_verdict(proposal=proposal, approve=True, reason="", actor=branch.general_admin)

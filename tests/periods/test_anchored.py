@@ -33,10 +33,13 @@ def test_a_signature_and_a_notice_each_write_an_anchor_that_the_paper_shows(
     secretary.force_login(branch.secretary)
     args = [branch.org.pk, 2026, 3]
     with django_capture_on_commit_callbacks(execute=True):
-        assert secretary.post(reverse("periods:sign", args=args)).status_code == 302
+        signing = secretary.post(reverse("periods:sign", args=args), {"confirm": "yes"})
+        assert signing.status_code == 302
     (signed,) = anchor_files()
     with django_capture_on_commit_callbacks(execute=True):
-        secretary.post(reverse("periods:notice_open", args=args), {"how_to_object": ""})
+        secretary.post(
+            reverse("periods:notice_open", args=args), {"how_to_object": "", "confirm": "yes"}
+        )
     first, second = (anchor_read(p, anchor_keys.public_key()) for p in anchor_files())
     assert not isinstance(first, str)
     assert not isinstance(second, str)
@@ -68,6 +71,6 @@ def test_a_sheet_signed_before_any_anchor_says_so(branch: SimpleNamespace, clock
     clock.set(D(2026, 10, 9))
     secretary = Client()
     secretary.force_login(branch.secretary)
-    secretary.post(reverse("periods:sign", args=[branch.org.pk, 2026, 3]))
+    secretary.post(reverse("periods:sign", args=[branch.org.pk, 2026, 3]), {"confirm": "yes"})
     text = secretary.get(reverse("periods:quarter_print", args=[branch.org.pk, 2026, 3]))
     assert "锚点尚未写入" in text.content.decode()

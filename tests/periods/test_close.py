@@ -19,9 +19,10 @@ from django.core.exceptions import ValidationError
 from jifen.core.appendonly import AppendOnlyError
 from jifen.ledger.models import LedgerHead, Origin, Seal
 from jifen.ledger.services import NewFact, entries_append, entry_correct
+from jifen.periods.confirmations import confirmation_record
 from jifen.periods.models import Confirmation, Signature
 from jifen.periods.selectors import Status, latest_confirmations, signatures_of, status_of
-from jifen.periods.services import confirmation_record, period_sign
+from jifen.periods.services import period_sign
 from jifen.periods.sheet import quarter_sheet
 from jifen.recording.services import Mark, activity_create, attendance_record
 

@@ -14,9 +14,9 @@ from jifen.core.formflow import form_page
 from jifen.orgs import access
 from jifen.orgs.models import Organization, Person
 from jifen.orgs.selectors import memberships_overlapping
+from jifen.periods.confirmations import confirmation_record
 from jifen.periods.forms import ConfirmForm
 from jifen.periods.selectors import latest_confirmations, signatures_of, status_of
-from jifen.periods.services import confirmation_record
 from jifen.periods.sheet import quarter_of
 from jifen.periods.views.common import checked_quarter, sheet_or_404
 from jifen.rulebooks.services import adoption_for, rulebook_of
