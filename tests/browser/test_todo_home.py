@@ -67,6 +67,7 @@ def test_each_role_follows_its_home_to_the_work_and_the_count_changes(
     _item(page, "签名后有新的积分记录").locator("a").click()
     page.wait_for_url(re.compile(r"/periods/2026/3/$"))
     page.locator("#sign").click()
+    page.locator("#confirm").click()  # what cannot be undone asks first
     page.wait_for_load_state()
     assert _count(page, "签名后有新的积分记录") == 0
     assert _count(page, "已签名、待开启公示的季度") == 1

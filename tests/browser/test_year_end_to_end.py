@@ -133,7 +133,7 @@ def test_a_seed003_year_from_recording_to_stars_and_warnings(
     page.get_by_label("异议成立", exact=True).check()
     page.get_by_label("调查情况").fill("查请假条属实")
     page.get_by_label("异议成立时：更正哪一条记录").select_option(index=1)
-    page.get_by_label("改为（留空则作废该条）").fill("excused")
+    page.get_by_label("改为", exact=True).select_option(label="请假")
     page.get_by_role("button", name="记录结论").click()
     assert page.locator("#objection-state").inner_text() == "支委会：异议成立"
     assert Entry.objects.get(corrects=absent).value == "excused"
