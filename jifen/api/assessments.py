@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router
 
 from jifen.api import schemas
@@ -62,7 +63,7 @@ def rounds(request: HttpRequest, org_id: int, year: int | None = None) -> list[d
 def round_results(request: HttpRequest, round_id: int) -> dict[str, Any]:
     found = ROUNDS.open(request.user, round_id)
     if not results_visible(request.user, found):
-        raise api_error(404, "考核结果尚未公布", code="not_published")
+        raise api_error(404, _("考核结果尚未公布"), code="not_published")
     outcome = round_outcome(found)
     if outcome.sheet is None:
         raise api_error(422, outcome.error, code="cannot_score")

@@ -5,6 +5,7 @@ written) treat an API call exactly as that user's page would."""
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 
 from jifen.api.errors import api_error
@@ -22,6 +23,6 @@ class BearerToken(HttpBearer):
         if found is None:
             return None  # ninja answers 401 (jifen.api.errors)
         if found.read_only and request.method not in READING:
-            raise api_error(403, "这个令牌是只读的，不能写入", code="read_only_token")
+            raise api_error(403, _("这个令牌是只读的，不能写入"), code="read_only_token")
         request.user = found.user
         return found

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Status
 
 from jifen.accounts.current import signed_in
@@ -39,7 +40,7 @@ def once(request: HttpRequest, write: Callable[[], Status[Any]]) -> Status[Any]:
     if not key:
         return write()
     if len(key) > 200:
-        raise api_error(422, "Idempotency-Key 不能超过 200 个字符", code="invalid")
+        raise api_error(422, _("Idempotency-Key 不能超过 200 个字符"), code="invalid")
     digest = _digest(request)
     user = signed_in(request)
     try:
@@ -49,7 +50,7 @@ def once(request: HttpRequest, write: Callable[[], Status[Any]]) -> Status[Any]:
                 if seen.request_digest != digest:
                     raise api_error(
                         422,
-                        "这个 Idempotency-Key 已用于另一个请求，请换一个",
+                        _("这个 Idempotency-Key 已用于另一个请求，请换一个"),
                         code="idempotency_key_reused",
                     )
                 return Status(seen.status, seen.body)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from jifen.accounts.current import signed_in
@@ -49,9 +50,9 @@ def _facts_add(
     request: HttpRequest, organization: Organization, payload: write_schemas.FactsIn
 ) -> Status[Any]:
     if not payload.facts:
-        raise api_error(422, "facts 不能为空", code="invalid")
+        raise api_error(422, _("facts 不能为空"), code="invalid")
     if len(payload.facts) > MAX_BATCH:
-        raise api_error(422, f"一次最多 {MAX_BATCH} 条", code="invalid")
+        raise api_error(422, _("一次最多 %(n)s 条") % {"n": MAX_BATCH}, code="invalid")
     reachable = access.people_for(request.user, Action.RECORD).filter(
         pk__in={fact.person_id for fact in payload.facts}
     )
@@ -61,7 +62,7 @@ def _facts_add(
     for row, fact in enumerate(payload.facts, start=1):
         person = people.get(fact.person_id)
         if person is None:
-            errors.append(row_error(row, "person_id", "没有这名党员，或不在您的权限范围内"))
+            errors.append(row_error(row, "person_id", _("没有这名党员，或不在您的权限范围内")))
             continue
         try:
             number = entry_checked(
@@ -111,9 +112,9 @@ def _corrections_add(
     request: HttpRequest, organization: Organization, payload: write_schemas.CorrectionsIn
 ) -> Status[Any]:
     if not payload.corrections:
-        raise api_error(422, "corrections 不能为空", code="invalid")
+        raise api_error(422, _("corrections 不能为空"), code="invalid")
     if len(payload.corrections) > MAX_BATCH:
-        raise api_error(422, f"一次最多 {MAX_BATCH} 条", code="invalid")
+        raise api_error(422, _("一次最多 %(n)s 条") % {"n": MAX_BATCH}, code="invalid")
     wanted = {c.entry_id for c in payload.corrections}
     entries = {
         entry.pk: entry
@@ -122,7 +123,7 @@ def _corrections_add(
         ).select_related("organization")
     }
     errors = [
-        row_error(row, "entry_id", "没有这条台账记录，或不在这个组织的台账中")
+        row_error(row, "entry_id", _("没有这条台账记录，或不在这个组织的台账中"))
         for row, c in enumerate(payload.corrections, start=1)
         if c.entry_id not in entries
     ]

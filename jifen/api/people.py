@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from jifen.api import schemas
@@ -73,9 +74,9 @@ def organization_people(
 ) -> dict[str, Any]:
     organization = access.org_for(request.user, org_id)
     if not 1 <= limit <= MAX_BATCH:
-        raise api_error(422, f"limit 应在 1 到 {MAX_BATCH} 之间", code="invalid")
+        raise api_error(422, _("limit 应在 1 到 %(n)s 之间") % {"n": MAX_BATCH}, code="invalid")
     if cursor and not cursor.isdigit():
-        raise api_error(422, "cursor 无效：请使用上一页回答中的 next_cursor", code="invalid")
+        raise api_error(422, _("cursor 无效：请使用上一页回答中的 next_cursor"), code="invalid")
     today = clock.today()
     rows = (
         Person.objects.filter(
@@ -144,11 +145,11 @@ def person_year(
 ) -> dict[str, Any]:
     found_person = access.person_for(request.user, person_id)
     if not 2000 <= year <= 2100:
-        raise api_error(422, "年份应在 2000 到 2100 之间", code="invalid")
+        raise api_error(422, _("年份应在 2000 到 2100 之间"), code="invalid")
     today = clock.today()
     found = member_year(found_person, year, today=today)
     if found is None:
-        raise api_error(404, "这一年没有适用于这名党员的积分办法", code="no_rulebook")
+        raise api_error(404, _("这一年没有适用于这名党员的积分办法"), code="no_rulebook")
     stars: int | None = None
     warnings: list[str] = []
     vetoed = found.result.vetoed

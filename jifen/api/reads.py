@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router
 
 from jifen.api import schemas
@@ -68,11 +69,11 @@ def entries(
 ) -> dict[str, Any]:
     organization = access.org_for(request.user, org_id)
     if not 1 <= limit <= MAX_BATCH:
-        raise api_error(422, f"limit 应在 1 到 {MAX_BATCH} 之间", code="invalid")
+        raise api_error(422, _("limit 应在 1 到 %(n)s 之间") % {"n": MAX_BATCH}, code="invalid")
     after = 0
     if cursor:
         if not cursor.isdigit():
-            raise api_error(422, "cursor 无效：请使用上一页回答中的 next_cursor", code="invalid")
+            raise api_error(422, _("cursor 无效：请使用上一页回答中的 next_cursor"), code="invalid")
         after = int(cursor)
     rows = list(
         Entry.objects.filter(organization=organization, seq__gt=after).order_by("seq")[: limit + 1]
@@ -102,7 +103,7 @@ def organization_year(request: HttpRequest, org_id: int, year: int) -> dict[str,
     except ValidationError as error:
         raise refused_input(error) from None
     if found is None:
-        raise api_error(404, "这一年没有适用于这个组织的积分办法", code="no_rulebook")
+        raise api_error(404, _("这一年没有适用于这个组织的积分办法"), code="no_rulebook")
     over = clock.today() > dt.date(year, 12, 31)
     rows = []
     for person in found.people:
@@ -180,7 +181,7 @@ def rulebook(request: HttpRequest, org_id: int, year: int) -> dict[str, Any]:
     organization = access.org_for(request.user, org_id)
     adoption = adoption_for(organization, year)
     if adoption is None:
-        raise api_error(404, "这一年没有适用于这个组织的积分办法", code="no_rulebook")
+        raise api_error(404, _("这一年没有适用于这个组织的积分办法"), code="no_rulebook")
     return {
         "organization_id": adoption.organization_id,
         "year": adoption.year,

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
@@ -93,9 +94,9 @@ def _attendance(
     request: HttpRequest, activity: Activity, payload: write_schemas.AttendanceIn
 ) -> Status[Any]:
     if not payload.marks:
-        raise api_error(422, "marks 不能为空", code="invalid")
+        raise api_error(422, _("marks 不能为空"), code="invalid")
     errors = [
-        row_error(row, "mark", f"签到状态只能是 {'、'.join(MARKS)}")
+        row_error(row, "mark", _("签到状态只能是 %(marks)s") % {"marks": _("、").join(MARKS)})
         for row, mark in enumerate(payload.marks, start=1)
         if mark.mark not in MARKS
     ]
@@ -105,7 +106,7 @@ def _attendance(
         if [n.person_id for n in payload.marks].count(m.person_id) > 1
     }
     errors += [
-        row_error(row, "person_id", "同一人在一次请求中只能出现一次")
+        row_error(row, "person_id", _("同一人在一次请求中只能出现一次"))
         for row, mark in enumerate(payload.marks, start=1)
         if mark.person_id in repeated
     ]
@@ -164,7 +165,7 @@ def monthly(
 ) -> Status[Any]:
     organization = access.org_for(request.user, org_id, Action.RECORD)
     if not 1 <= month <= 12 or not 2000 <= year <= 2100:
-        raise api_error(422, "年份或月份无效", code="invalid")
+        raise api_error(422, _("年份或月份无效"), code="invalid")
     data = file.read()
     name = file.name or "monthly"
     return once(
@@ -196,7 +197,7 @@ def _monthly(
     checked = monthly_check(organization=organization, year=year, month=month, data=data)
     if checked.problems:
         errors = [{"row": p.row, "field": p.column, "message": p.message} for p in checked.problems]
-        raise api_error(422, "文件有问题，一条也没有写入", code="file_refused", errors=errors)
+        raise api_error(422, _("文件有问题，一条也没有写入"), code="file_refused", errors=errors)
     result: dict[str, Any] = {
         "year": year,
         "month": month,

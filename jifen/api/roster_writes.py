@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Router, Status
 from ninja.files import UploadedFile
 
@@ -107,14 +108,15 @@ def roster_apply(request: HttpRequest, org_id: int, import_id: int) -> dict[str,
     except ImportClosedError as closed:
         raise api_error(
             409,
-            f"这次导入已经处理过：{closed.roster_import.get_status_display()}",
+            _("这次导入已经处理过：%(status)s")
+            % {"status": _(closed.roster_import.get_status_display())},
             code="import_closed",
         ) from None
     found.refresh_from_db()
     if outcome.kind != "applied":
         raise api_error(
             409,
-            "检查之后数据有了变化，请核对新的检查结果后再导入",
+            _("检查之后数据有了变化，请核对新的检查结果后再导入"),
             code="roster_changed",
             roster_import=_roster_import(found),
         )
@@ -226,14 +228,15 @@ def tree_apply(request: HttpRequest, org_id: int, import_id: int) -> dict[str, A
     except TreeImportClosedError as closed:
         raise api_error(
             409,
-            f"这次导入已经处理过：{closed.tree_import.get_status_display()}",
+            _("这次导入已经处理过：%(status)s")
+            % {"status": _(closed.tree_import.get_status_display())},
             code="import_closed",
         ) from None
     found.refresh_from_db()
     if outcome != "applied":
         raise api_error(
             409,
-            "检查之后数据有了变化，请核对新的检查结果后再导入",
+            _("检查之后数据有了变化，请核对新的检查结果后再导入"),
             code="tree_changed",
             tree_import=_tree_import(found),
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from jifen.api import schemas
 from jifen.api.errors import api_error
@@ -72,7 +73,10 @@ def row_errors(row: int, error: ValidationError) -> list[dict[str, Any]]:
 
 def rows_refused(errors: list[dict[str, Any]]) -> Exception:
     rows = sorted({e["row"] for e in errors})
-    listed = "、".join(str(r) for r in rows[:20]) + ("…" if len(rows) > 20 else "")
+    listed = _("、").join(str(r) for r in rows[:20]) + ("…" if len(rows) > 20 else "")
     return api_error(
-        422, f"第 {listed} 行有问题，一条也没有写入", code="rows_refused", errors=errors
+        422,
+        _("第 %(rows)s 行有问题，一条也没有写入") % {"rows": listed},
+        code="rows_refused",
+        errors=errors,
     )

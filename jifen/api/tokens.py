@@ -9,6 +9,7 @@ import secrets
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from jifen.api.models import ApiToken
 from jifen.audit.services import audit_record
@@ -30,9 +31,9 @@ def token_create(
     """A new token of ``user`` and its secret, which is returned this once and never stored."""
     name = name.strip()
     if not name:
-        raise ValidationError({"name": "请写明令牌的用途，例如“学习强国导入”"})
+        raise ValidationError({"name": _("请写明令牌的用途，例如“学习强国导入”")})
     if expires_at is not None and expires_at <= clock.now():
-        raise ValidationError({"expires_at": "到期时间须晚于现在"})
+        raise ValidationError({"expires_at": _("到期时间须晚于现在")})
     secret = SCHEME + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,
@@ -55,7 +56,7 @@ def token_create(
 def token_revoke(token: ApiToken) -> ApiToken:
     """Revoke ``token`` now; a revoked token stays listed (who made it, when) and never works."""
     if token.revoked_at is not None:
-        raise ValidationError("这个令牌已经吊销")
+        raise ValidationError(_("这个令牌已经吊销"))
     token.revoked_at = clock.now()
     token.save(update_fields=["revoked_at"])
     audit_record(

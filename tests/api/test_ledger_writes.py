@@ -86,6 +86,9 @@ def test_a_batch_with_bad_rows_writes_nothing_and_names_every_row(world: SimpleN
     ]
     assert "另一单位" not in answer.content.decode()  # nothing told about the foreign person
     assert Entry.objects.count() == before
+    english = _post(world, "facts", {"facts": [_fact(foreign)]}, HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json()["message"] == "Rows 1 have problems; nothing was written"
+    assert english.json()["errors"][0]["message"] == "No such member, or not within your reach"
 
 
 def test_a_retried_batch_records_once(world: SimpleNamespace) -> None:

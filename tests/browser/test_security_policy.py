@@ -63,3 +63,26 @@ def test_key_pages_run_under_the_policy(
         page.locator("input[name=q]").fill("甲")  # htmx asks for the filtered list
     page.wait_for_load_state("networkidle")
     assert violations == []
+
+
+def test_the_api_docs_render_under_the_policy_from_jifens_own_files(
+    page: Any, live_server: Any
+) -> None:
+    """Swagger UI (/api/v1/docs) draws the operations from Jifen's own files and the OpenAPI
+    document, with no request outside and no breach of the policy (issue 18)."""
+    violations: list[str] = page.policy_complaints
+    outside: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            outside.append(request.url)
+            if not request.url.startswith((live_server.url, "data:", "blob:"))
+            else None
+        ),
+    )
+    page.goto("/api/v1/docs")
+    page.locator(".opblock").first.wait_for()
+    assert page.locator(".opblock").count() >= 10
+    assert "/api/v1/organizations" in page.locator("#swagger-ui").inner_text()
+    assert violations == []
+    assert outside == []
