@@ -8,10 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 ROOT = Path(__file__).resolve().parent.parent
+# Each case starts `jifen` in a fresh process without DATABASE_URL (its default SQLite under
+# the case's own folder): the same on any engine, so on SQLite only (scripts/test-all).
+pytestmark = pytest.mark.slow
 PRODUCTION = {
     "SECRET_KEY": "k" * 20 + "-a-long-and-random-production-secret-key-0123456789",
     "ALLOWED_HOSTS": "jifen.example.org",

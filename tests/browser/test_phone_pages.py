@@ -60,6 +60,9 @@ def _walk(page: Any) -> list[str]:
     return problems
 
 
+# Slow (SQLite only): a minute of Chromium laying out every page of the demo, the same on any
+# engine; the pages' queries are covered on PostgreSQL by the other browser tests.
+@pytest.mark.slow
 def test_every_page_a_demo_account_reaches_fits_a_phone_and_every_link_opens(page: Any) -> None:
     call_command("demo", stdout=io.StringIO())
     problems = []
