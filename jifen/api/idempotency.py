@@ -1,4 +1,4 @@
-"""``Idempotency-Key`` on writes: a retried request records once and gets the first answer.
+"""``Idempotency-Key`` on every write: a retried request records once and gets the first answer.
 
 The write and the remembered answer commit together (one transaction around the operation), so
 there is no moment when the write is done but its answer forgotten. Keys are per user; the same
@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
 from ninja import Status
 
@@ -24,8 +25,21 @@ HEADER = "HTTP_IDEMPOTENCY_KEY"
 
 
 def _digest(request: HttpRequest) -> str:
-    text = f"{request.method} {request.path}\n".encode() + request.body
-    return hashlib.sha256(text).hexdigest()
+    """The request's method, path and content. A multipart body has been read into the form
+    and files by now (Django refuses ``request.body`` then): its fields and the files' bytes."""
+    digest = hashlib.sha256(f"{request.method} {request.path}\n".encode())
+    try:
+        digest.update(request.body)
+    except RawPostDataException:
+        for name, values in sorted(request.POST.lists()):
+            digest.update(f"{name}={values!r}\n".encode())
+        for name, files in sorted(request.FILES.lists()):
+            for upload in files:
+                digest.update(f"{name}:{upload.name}:".encode())
+                for chunk in upload.chunks():
+                    digest.update(chunk)
+                upload.seek(0)
+    return digest.hexdigest()
 
 
 def _plain(value: Any) -> Any:

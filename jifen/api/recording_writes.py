@@ -24,9 +24,9 @@ from jifen.api.shared import (
 )
 from jifen.orgs import access
 from jifen.orgs.access import Action
-from jifen.orgs.models import Organization
+from jifen.orgs.models import Organization, Person
 from jifen.recording.declarations import declaration_submit, declared_item_title
-from jifen.recording.models import Activity
+from jifen.recording.models import Activity, Declaration
 from jifen.recording.monthly import monthly_apply, monthly_check
 from jifen.recording.services import (
     MARKS,
@@ -53,6 +53,12 @@ def activity_add(
     request: HttpRequest, org_id: int, payload: write_schemas.ActivityIn
 ) -> Status[dict[str, Any]]:
     organization = access.org_for(request.user, org_id, Action.RECORD)
+    return once(request, lambda: _activity_add(request, organization, payload))
+
+
+def _activity_add(
+    request: HttpRequest, organization: Organization, payload: write_schemas.ActivityIn
+) -> Status[dict[str, Any]]:
     try:
         made = activity_create(
             organization=organization, actor=signed_in(request), **payload.dict()
@@ -270,18 +276,26 @@ def declaration_add(
     files: File[list[UploadedFile]],
 ) -> Status[Any]:
     person = access.own_person(request.user)
-    try:
-        made = declaration_submit(
-            person=person,
-            item=item,
-            date=date,
-            description=description,
-            points=points,
-            files=[(f.name or "证明材料", f.read()) for f in files],
-            actor=signed_in(request),
-        )
-    except ValidationError as error:
-        raise refused_input(error) from None
+
+    def submit() -> Status[Any]:
+        try:
+            made = declaration_submit(
+                person=person,
+                item=item,
+                date=date,
+                description=description,
+                points=points,
+                files=[(f.name or "证明材料", f.read()) for f in files],
+                actor=signed_in(request),
+            )
+        except ValidationError as error:
+            raise refused_input(error) from None
+        return _declared(person, made)
+
+    return once(request, submit)
+
+
+def _declared(person: Person, made: Declaration) -> Status[Any]:
     return Status(
         201,
         {

@@ -13,11 +13,13 @@ from ninja.files import UploadedFile
 from jifen.accounts.current import signed_in
 from jifen.api import schemas, write_schemas
 from jifen.api.errors import api_error, refused_input
+from jifen.api.idempotency import once
 from jifen.api.shared import (
     PROBLEMS,
 )
 from jifen.orgs import access
 from jifen.orgs.access import Action
+from jifen.orgs.models import Organization
 from jifen.roster.models import RosterImport, TreeImport
 from jifen.roster.reading import RosterFileError, table_read
 from jifen.roster.services import ImportClosedError, roster_import_apply, roster_import_create
@@ -72,6 +74,12 @@ def _roster_import(found: RosterImport) -> dict[str, Any]:
 )
 def roster_check(request: HttpRequest, org_id: int, file: File[UploadedFile]) -> Status[Any]:
     organization = access.org_for(request.user, org_id, Action.MANAGE_PEOPLE)
+    return once(request, lambda: _roster_check(request, organization, file))
+
+
+def _roster_check(
+    request: HttpRequest, organization: Organization, file: UploadedFile
+) -> Status[Any]:
     try:
         table = table_read(file.read(), file.name or "")
     except RosterFileError as error:
@@ -133,6 +141,12 @@ def roster_apply(request: HttpRequest, org_id: int, import_id: int) -> dict[str,
 )
 def adopt(request: HttpRequest, org_id: int, payload: write_schemas.AdoptionIn) -> Status[Any]:
     organization = access.org_for(request.user, org_id, Action.ADOPT)
+    return once(request, lambda: _adopt(request, organization, payload))
+
+
+def _adopt(
+    request: HttpRequest, organization: Organization, payload: write_schemas.AdoptionIn
+) -> Status[Any]:
     try:
         adoption = adoption_set(
             organization=organization,
@@ -193,6 +207,12 @@ def _tree_import(found: TreeImport) -> dict[str, Any]:
 )
 def tree_check(request: HttpRequest, org_id: int, file: File[UploadedFile]) -> Status[Any]:
     organization = access.org_for(request.user, org_id, Action.MANAGE_ORGS)
+    return once(request, lambda: _tree_check(request, organization, file))
+
+
+def _tree_check(
+    request: HttpRequest, organization: Organization, file: UploadedFile
+) -> Status[Any]:
     try:
         table = tree_table_read(file.read())
     except TreeFileError as error:

@@ -12,7 +12,7 @@ from django.test import Client
 
 from jifen.accounts.roles import Role
 from jifen.ledger.models import Entry
-from jifen.recording.models import Declaration
+from jifen.recording.models import Activity, Declaration
 from tests.api.world import bearer, world_build
 from tests.clock import Clock
 
@@ -72,10 +72,12 @@ def test_bad_marks_write_nothing_and_are_named_by_row(world: SimpleNamespace) ->
 
 def _month(world: SimpleNamespace, text: str, encoding: str = "utf-8", **form: str) -> Any:
     upload = SimpleUploadedFile("11月.csv", text.encode(encoding))
+    headers = {k: form.pop(k) for k in list(form) if k.startswith("HTTP_")}
     return Client().post(
         f"/api/v1/organizations/{world.tree.b1.pk}/monthly/2026/10",
         data={"file": upload, **form},
         **bearer(world.tokens[Role.SCOREKEEPER]),
+        **headers,
     )
 
 
@@ -131,6 +133,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def _declare(world: SimpleNamespace, role: Role, **fields: Any) -> Any:
+    headers = {k: fields.pop(k) for k in list(fields) if k.startswith("HTTP_")}
     body = {
         "item": "volunteer",
         "date": "2026-11-16",
@@ -139,7 +142,9 @@ def _declare(world: SimpleNamespace, role: Role, **fields: Any) -> Any:
         "files": [SimpleUploadedFile("证明.pdf", PDF, content_type="application/pdf")],
         **fields,
     }
-    return Client().post("/api/v1/me/declarations", data=body, **bearer(world.tokens[role]))
+    return Client().post(
+        "/api/v1/me/declarations", data=body, **bearer(world.tokens[role]), **headers
+    )
 
 
 def test_a_member_declares_with_evidence(world: SimpleNamespace) -> None:
@@ -155,4 +160,40 @@ def test_a_member_declares_with_evidence(world: SimpleNamespace) -> None:
     assert no_files.json()["errors"][0]["field"] == "files"
     not_a_member = _declare(world, Role.SCOREKEEPER)
     assert not_a_member.status_code == 404  # this account has no person
+    assert Declaration.objects.count() == 1
+
+
+def test_every_write_records_once_per_idempotency_key(world: SimpleNamespace) -> None:
+    """Retried after a lost answer: an activity, a month's file (multipart) and a declaration
+    with its evidence are each written once, and the retry gets the first answer."""
+    keeper = bearer(world.tokens[Role.SCOREKEEPER])
+    url = f"/api/v1/organizations/{world.tree.b1.pk}/activities"
+    body = {"item": "party_day", "title": "主题党日", "date": "2026-11-20"}
+    activities = Activity.objects.count()
+    first, again = (
+        Client().post(
+            url, data=body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="a1", **keeper
+        )
+        for _ in range(2)
+    )
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json()
+    assert Activity.objects.count() == activities + 1
+
+    entries = Entry.objects.count()
+    month = [
+        _month(world, "姓名,登录学习强国\n成员B1,3\n", absent="keep", HTTP_IDEMPOTENCY_KEY="m1")
+        for _ in range(2)
+    ]
+    assert month[0].json() == month[1].json()
+    assert month[0].json()["new"] == 1
+    assert Entry.objects.count() == entries + 1
+    other_file = _month(
+        world, "姓名,登录学习强国\n成员B1,4\n", absent="keep", HTTP_IDEMPOTENCY_KEY="m1"
+    )
+    assert other_file.json()["code"] == "idempotency_key_reused"
+
+    declared = [_declare(world, Role.MEMBER, HTTP_IDEMPOTENCY_KEY="d1") for _ in range(2)]
+    assert declared[0].status_code == declared[1].status_code == 201
+    assert declared[0].json()["id"] == declared[1].json()["id"]
     assert Declaration.objects.count() == 1
