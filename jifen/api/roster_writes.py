@@ -34,6 +34,19 @@ from jifen.rulebooks.services import adoption_set, rulebook_of
 router = Router()
 
 
+def _closed(status: str) -> Exception:
+    """A second apply of an import already applied or discarded (a retry, another client)."""
+    return api_error(
+        409, _("这次导入已经处理过：%(status)s") % {"status": _(status)}, code="import_closed"
+    )
+
+
+def _changed(code: str, **shown: Any) -> Exception:
+    """The database moved since the check: the import holds the new check, shown again."""
+    message = _("检查之后数据有了变化，请核对新的检查结果后再导入")
+    return api_error(409, message, code=code, **shown)
+
+
 def _roster_import(found: RosterImport) -> dict[str, Any]:
     return {
         "id": found.pk,
@@ -114,20 +127,10 @@ def roster_apply(request: HttpRequest, org_id: int, import_id: int) -> dict[str,
     try:
         outcome = roster_import_apply(roster_import=found, actor=signed_in(request))
     except ImportClosedError as closed:
-        raise api_error(
-            409,
-            _("这次导入已经处理过：%(status)s")
-            % {"status": _(closed.roster_import.get_status_display())},
-            code="import_closed",
-        ) from None
+        raise _closed(closed.roster_import.get_status_display()) from None
     found.refresh_from_db()
     if outcome.kind != "applied":
-        raise api_error(
-            409,
-            _("检查之后数据有了变化，请核对新的检查结果后再导入"),
-            code="roster_changed",
-            roster_import=_roster_import(found),
-        )
+        raise _changed("roster_changed", roster_import=_roster_import(found))
     return _roster_import(found)
 
 
@@ -246,18 +249,8 @@ def tree_apply(request: HttpRequest, org_id: int, import_id: int) -> dict[str, A
     try:
         outcome = tree_import_apply(tree_import=found, actor=signed_in(request))
     except TreeImportClosedError as closed:
-        raise api_error(
-            409,
-            _("这次导入已经处理过：%(status)s")
-            % {"status": _(closed.tree_import.get_status_display())},
-            code="import_closed",
-        ) from None
+        raise _closed(closed.tree_import.get_status_display()) from None
     found.refresh_from_db()
     if outcome != "applied":
-        raise api_error(
-            409,
-            _("检查之后数据有了变化，请核对新的检查结果后再导入"),
-            code="tree_changed",
-            tree_import=_tree_import(found),
-        )
+        raise _changed("tree_changed", tree_import=_tree_import(found))
     return _tree_import(found)

@@ -8,11 +8,13 @@ Every count is one query within the door's reach; the oldest item's date comes w
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.db.models import Count, Min, Q, QuerySet
 from django.urls import reverse
 from django.utils import dateformat
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from jifen.core.todo import MINE, Todo, day_text, held_in, provider, waited_days
 from jifen.ledger.models import Entry, Origin
@@ -203,26 +205,46 @@ def _next_month(year: int, month: int) -> dt.date:
     return dt.date(year + month // 12, month % 12 + 1, 1)
 
 
-@provider
-def months_to_record(user: AnyUser, today: dt.date) -> list[Todo]:
-    """For those who record in a branch: the ended months of the year with no activity."""
+def _months_missing(
+    user: AnyUser,
+    today: dt.date,
+    *,
+    title: str,
+    page: str,
+    missing_of: Callable[[Organization], list[int]],
+    order: int,
+) -> list[Todo]:
+    """A line a branch where ``user`` records: the ended months ``missing_of`` names, by their
+    names in the reader's language (3月, Mar), one tap from ``page``."""
     items = []
     branches = [o for o in held_in(user, Action.RECORD) if o.kind.code == "branch"]
     for organization in branches[:5]:
-        missing = months_unrecorded(organization.pk, today)
+        missing = missing_of(organization)
         items.append(
             Todo(
-                _("没有登记组织生活的月份 · %(org)s") % {"org": organization.name},
-                reverse("recording:activities", args=[organization.pk]),
+                _(title) % {"org": organization.name},
+                reverse(page, args=[organization.pk]),
                 len(missing),
-                # Month names in the reader's language (3月, Mar).
                 _("、").join(
                     dateformat.format(dt.date(today.year, m, 1), _("n月")) for m in missing
                 ),
-                order=40,
+                order=order,
             )
         )
     return items
+
+
+@provider
+def months_to_record(user: AnyUser, today: dt.date) -> list[Todo]:
+    """For those who record in a branch: the ended months of the year with no activity."""
+    return _months_missing(
+        user,
+        today,
+        title=gettext_noop("没有登记组织生活的月份 · %(org)s"),
+        page="recording:activities",
+        missing_of=lambda organization: months_unrecorded(organization.pk, today),
+        order=40,
+    )
 
 
 @provider
@@ -317,19 +339,11 @@ def months_unimported(organization: Organization, today: dt.date) -> list[int]:
 @provider
 def months_to_import(user: AnyUser, today: dt.date) -> list[Todo]:
     """For those who record in a branch: the ended months whose figures were not imported."""
-    items = []
-    branches = [o for o in held_in(user, Action.RECORD) if o.kind.code == "branch"]
-    for organization in branches[:5]:
-        missing = months_unimported(organization, today)
-        items.append(
-            Todo(
-                _("没有导入月度数据的月份 · %(org)s") % {"org": organization.name},
-                reverse("recording:monthly", args=[organization.pk]),
-                len(missing),
-                _("、").join(
-                    dateformat.format(dt.date(today.year, m, 1), _("n月")) for m in missing
-                ),
-                order=41,
-            )
-        )
-    return items
+    return _months_missing(
+        user,
+        today,
+        title=gettext_noop("没有导入月度数据的月份 · %(org)s"),
+        page="recording:monthly",
+        missing_of=lambda organization: months_unimported(organization, today),
+        order=41,
+    )
